@@ -1,0 +1,779 @@
+//! Typed columns: a text table plus its mapping becomes amounts as `f64`, dates as minutes,
+//! outcomes as a small enum and repeated strings (owners, sources, stages) as interned ids.
+//!
+//! Every cell that cannot be read the way its role needs is recorded as a row issue with its
+//! line, column and value, and read as empty; rows that are not data at all (report footers)
+//! are counted and left out. Nothing is dropped silently.
+
+use crate::engine::ingest::{RawIssueKind, RawTable, TextColumn};
+use crate::engine::schema::{detect_kind, suggest_mapping, Role, TableKind};
+use crate::engine::value::{
+    day_of, outcome_of, parse_amount, parse_bool, parse_date, parse_percent, DateOrder,
+    DecimalMark, Minutes, OrderEvidence, Outcome, RawDate,
+};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap};
+
+/// Repeated strings stored once; id 0 is always the blank value.
+#[derive(Clone, Debug, Default)]
+pub struct Interned {
+    pub ids: Vec<u32>,
+    pub names: Vec<String>,
+}
+
+impl Interned {
+    fn from_column(col: &TextColumn, keep: &[bool]) -> Interned {
+        let mut names = vec![String::new()];
+        let mut index: HashMap<&str, u32> = HashMap::new();
+        index.insert("", 0);
+        let mut ids = Vec::with_capacity(col.len());
+        for (i, cell) in col.iter().enumerate() {
+            if !keep[i] {
+                continue;
+            }
+            let next = names.len() as u32;
+            let id = *index.entry(cell).or_insert_with(|| {
+                names.push(cell.to_string());
+                next
+            });
+            ids.push(id);
+        }
+        Interned { ids, names }
+    }
+
+    pub fn name(&self, id: u32) -> &str {
+        &self.names[id as usize]
+    }
+
+    pub fn get(&self, row: usize) -> u32 {
+        self.ids[row]
+    }
+}
+
+/// Why a cell or row could not be used as it stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
+#[serde(rename_all = "snake_case")]
+pub enum IssueKind {
+    /// Fewer fields than the header: missing cells read as empty.
+    ShortRow,
+    /// More fields than the header: extra cells not used.
+    LongRow,
+    /// An amount cell that is not a number: read as empty.
+    BadAmount,
+    /// A date cell that is not a date: read as empty.
+    BadDate,
+    /// A date that only reads in the other day/month order than the rest of its column.
+    DateOrderConflict,
+    /// A status that names no known outcome: read as open.
+    UnknownStatus,
+    /// A report footer or total row (`Grand Totals (12 records)`): not a deal, left out.
+    FooterRow,
+    /// A deal closed before it was created: kept, and counted in the cycle as it stands.
+    ClosedBeforeCreated,
+}
+
+impl IssueKind {
+    /// Whether the whole row was left out (rather than one cell read as empty, or a warning).
+    pub fn drops_row(self) -> bool {
+        matches!(self, IssueKind::FooterRow)
+    }
+
+    pub fn describe(self, lang: crate::i18n::Lang) -> &'static str {
+        use crate::i18n::Lang::*;
+        match (self, lang) {
+            (IssueKind::ShortRow, En) => {
+                "fewer fields than the header; the missing cells were read as empty"
+            }
+            (IssueKind::ShortRow, Zh) => "字段数少于表头，缺少的单元格按空值处理",
+            (IssueKind::LongRow, En) => {
+                "more fields than the header; the extra cells were not used"
+            }
+            (IssueKind::LongRow, Zh) => "字段数多于表头，多出的单元格未使用",
+            (IssueKind::BadAmount, En) => "not an amount; read as empty",
+            (IssueKind::BadAmount, Zh) => "不是金额，按空值处理",
+            (IssueKind::BadDate, En) => "not a date; read as empty",
+            (IssueKind::BadDate, Zh) => "不是日期，按空值处理",
+            (IssueKind::DateOrderConflict, En) => {
+                "only reads in the other day/month order than the rest of the column; read as empty"
+            }
+            (IssueKind::DateOrderConflict, Zh) => {
+                "只能按与本列其他值相反的日/月顺序解读，按空值处理"
+            }
+            (IssueKind::UnknownStatus, En) => "status not recognised; read as open",
+            (IssueKind::UnknownStatus, Zh) => "无法识别的状态，按进行中处理",
+            (IssueKind::FooterRow, En) => "report footer or total row, not a deal; left out",
+            (IssueKind::FooterRow, Zh) => "报表页脚或合计行，不是商机，已排除",
+            (IssueKind::ClosedBeforeCreated, En) => {
+                "closed before it was created; kept as it stands (check the dates)"
+            }
+            (IssueKind::ClosedBeforeCreated, Zh) => {
+                "关闭日期早于创建日期；按原样保留（请核对日期）"
+            }
+        }
+    }
+}
+
+/// One problem, where it is and what the cell held.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RowIssue {
+    /// 1-based line in the file where the record starts.
+    pub line: u64,
+    pub column: Option<String>,
+    pub value: String,
+    pub kind: IssueKind,
+}
+
+/// At most this many issues of one kind are listed one by one; all are counted.
+pub const ISSUES_LISTED_PER_KIND: usize = 200;
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+pub struct Issues {
+    pub listed: Vec<RowIssue>,
+    pub counts: BTreeMap<IssueKind, usize>,
+    /// Rows left out entirely (footers); every other row was used.
+    pub rows_left_out: usize,
+}
+
+impl Issues {
+    fn add(&mut self, line: u64, column: Option<&str>, value: &str, kind: IssueKind) {
+        let n = self.counts.entry(kind).or_insert(0);
+        *n += 1;
+        if *n <= ISSUES_LISTED_PER_KIND {
+            self.listed.push(RowIssue {
+                line,
+                column: column.map(String::from),
+                value: value.to_string(),
+                kind,
+            });
+        }
+        if kind.drops_row() {
+            self.rows_left_out += 1;
+        }
+    }
+
+    pub fn total(&self) -> usize {
+        self.counts.values().sum()
+    }
+}
+
+/// The type a column's values were found to have.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, PartialOrd, Ord)]
+#[serde(rename_all = "snake_case")]
+pub enum ValueType {
+    Empty,
+    Integer,
+    Number,
+    Money,
+    Percent,
+    Bool,
+    Date,
+    Text,
+}
+
+/// Infer a column's type by relaxing from the most specific type as values disagree.
+pub fn infer_type<'a>(cells: impl IntoIterator<Item = &'a str>) -> ValueType {
+    let mut t = ValueType::Empty;
+    for c in cells {
+        if c.is_empty() {
+            continue;
+        }
+        let this = if c.bytes().all(|b| b.is_ascii_digit()) && c.len() < 16 {
+            ValueType::Integer
+        } else if c.parse::<f64>().is_ok_and(f64::is_finite) {
+            ValueType::Number
+        } else if c.ends_with(['%', '％']) && parse_percent(c, DecimalMark::Dot).is_some() {
+            ValueType::Percent
+        } else if parse_amount(c, DecimalMark::Dot).is_some()
+            || parse_amount(c, DecimalMark::Comma).is_some()
+        {
+            ValueType::Money
+        } else if parse_date(c).is_some() {
+            ValueType::Date
+        } else if parse_bool(c).is_some() {
+            ValueType::Bool
+        } else {
+            ValueType::Text
+        };
+        t = relax(t, this);
+        if t == ValueType::Text {
+            break;
+        }
+    }
+    t
+}
+
+fn relax(a: ValueType, b: ValueType) -> ValueType {
+    use ValueType::*;
+    match (a, b) {
+        (x, y) if x == y => x,
+        (Empty, y) | (y, Empty) => y,
+        (Integer, Number) | (Number, Integer) => Number,
+        (Integer | Number, Money) | (Money, Integer | Number) => Money,
+        // 0/1 columns are booleans as much as integers; keep the integer reading.
+        (Integer, Bool) | (Bool, Integer) => Integer,
+        _ => Text,
+    }
+}
+
+/// What the user and the report see of one column.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ColumnInfo {
+    pub header: String,
+    pub role: Option<Role>,
+    pub value_type: ValueType,
+    pub filled: usize,
+    /// For date columns: the day/month order used and how it was decided.
+    pub date_order: Option<(DateOrder, OrderEvidence)>,
+    /// For amount columns: the decimal mark used.
+    pub decimal_mark: Option<DecimalMark>,
+}
+
+/// A deals table in typed columns. Row `i` of every vector is the same deal.
+#[derive(Clone, Debug, Default)]
+pub struct Deals {
+    pub rows: usize,
+    /// 1-based file line of each deal.
+    pub lines: Vec<u64>,
+    pub outcome: Vec<Outcome>,
+    pub amount: Option<Vec<Option<f64>>>,
+    pub cost: Option<Vec<Option<f64>>>,
+    /// Probability as a fraction 0–1.
+    pub probability: Option<Vec<Option<f64>>>,
+    pub created: Option<Vec<Option<Minutes>>>,
+    /// Close date of won and lost deals (none for open or invalid ones).
+    pub closed: Option<Vec<Option<Minutes>>>,
+    /// Last update or activity, whichever is later.
+    pub touched: Option<Vec<Option<Minutes>>>,
+    pub owner: Option<Interned>,
+    pub source: Option<Interned>,
+    pub stage: Option<Interned>,
+    pub customer: Option<Interned>,
+    pub deal_type: Option<Interned>,
+    /// Which column the close dates came from (the expected close date is a fallback).
+    pub close_from: Option<Role>,
+    /// Where each outcome came from: a status column, won/closed flags, or the stage.
+    pub outcome_from: Option<Role>,
+    /// The latest date anywhere in the table: the "as of" day when no period end applies.
+    pub last_day: Option<i32>,
+    /// Filled cells per role over the fields a deals table should have, for completeness.
+    pub completeness: Vec<(Role, usize, usize)>,
+}
+
+/// A loaded table: what was read, what it means, and the typed data.
+#[derive(Clone, Debug)]
+pub struct Table {
+    pub file: String,
+    pub kind: TableKind,
+    pub layout: crate::engine::ingest::Layout,
+    pub columns: Vec<ColumnInfo>,
+    pub rows: usize,
+    pub blank_rows: usize,
+    pub issues: Issues,
+    pub deals: Option<Deals>,
+}
+
+fn is_footer(raw: &RawTable, i: usize) -> bool {
+    let first = raw.columns.first().map(|c| c.get(i)).unwrap_or("");
+    let lower = first.to_lowercase();
+    let footer_start = [
+        "grand total",
+        "grand totals",
+        "total",
+        "totals",
+        "subtotal",
+        "合计",
+        "总计",
+        "confidential information",
+        "copyright ©",
+        "copyright (c)",
+        "generated by",
+    ]
+    .iter()
+    .any(|p| lower.starts_with(p));
+    if !footer_start {
+        return false;
+    }
+    // A footer holds its label and at most a few totals; a real deal named "Total…" fills more.
+    let filled = raw.columns.iter().filter(|c| !c.get(i).is_empty()).count();
+    filled <= (raw.columns.len() / 2).max(2)
+}
+
+struct Builder<'a> {
+    raw: &'a RawTable,
+    keep: Vec<bool>,
+    mapping: &'a [Option<Role>],
+    issues: Issues,
+    infos: Vec<ColumnInfo>,
+}
+
+impl<'a> Builder<'a> {
+    fn col(&self, role: Role) -> Option<usize> {
+        self.mapping.iter().position(|r| *r == Some(role))
+    }
+
+    fn kept_cells(&self, c: usize) -> impl Iterator<Item = (usize, &'a str)> + '_ {
+        let col = &self.raw.columns[c];
+        (0..col.len())
+            .filter(|i| self.keep[*i])
+            .map(move |i| (i, col.get(i)))
+    }
+
+    fn amounts(&mut self, role: Role) -> Option<Vec<Option<f64>>> {
+        let c = self.col(role)?;
+        let mark = DecimalMark::decide(self.kept_cells(c).map(|(_, s)| s));
+        self.infos[c].decimal_mark = Some(mark);
+        let mut out = Vec::with_capacity(self.raw.rows());
+        let cells: Vec<(usize, &str)> = self.kept_cells(c).collect();
+        for (i, cell) in cells {
+            let v = parse_amount(cell, mark);
+            if v.is_none() && !cell.is_empty() && !is_null_word(cell) {
+                self.issues.add(
+                    self.raw.lines[i],
+                    Some(&self.raw.headers[c]),
+                    cell,
+                    IssueKind::BadAmount,
+                );
+            }
+            out.push(v);
+        }
+        Some(out)
+    }
+
+    fn dates(&mut self, role: Role) -> Option<Vec<Option<Minutes>>> {
+        let c = self.col(role)?;
+        let cells: Vec<(usize, &str)> = self.kept_cells(c).collect();
+        let parsed: Vec<Option<RawDate>> = cells.iter().map(|(_, s)| parse_date(s)).collect();
+        let present: Vec<RawDate> = parsed.iter().flatten().copied().collect();
+        let (order, evidence) = DateOrder::decide(&present);
+        self.infos[c].date_order = Some((order, evidence));
+        let mut out = Vec::with_capacity(cells.len());
+        for ((i, cell), raw) in cells.into_iter().zip(parsed) {
+            let v = raw.and_then(|r| r.resolve(order));
+            if v.is_none() && !cell.is_empty() && !is_null_word(cell) {
+                let kind = if raw.is_some() {
+                    IssueKind::DateOrderConflict
+                } else {
+                    IssueKind::BadDate
+                };
+                self.issues
+                    .add(self.raw.lines[i], Some(&self.raw.headers[c]), cell, kind);
+            }
+            out.push(v);
+        }
+        Some(out)
+    }
+
+    fn interned(&self, role: Role) -> Option<Interned> {
+        let c = self.col(role)?;
+        Some(Interned::from_column(&self.raw.columns[c], &self.keep))
+    }
+
+    fn texts(&self, role: Role) -> Option<Vec<&'a str>> {
+        let c = self.col(role)?;
+        Some(self.kept_cells(c).map(|(_, s)| s).collect())
+    }
+}
+
+/// Cells that mean "no value" in exports (`-`, `N/A`, `null`, `--`, `无`).
+fn is_null_word(s: &str) -> bool {
+    matches!(
+        s.to_ascii_lowercase().as_str(),
+        "-" | "--" | "n/a" | "na" | "null" | "none" | "nil" | "#n/a" | "无" | "—"
+    )
+}
+
+/// Build a table from its text columns with the given mapping (or the suggested one).
+pub fn build_table(raw: &RawTable, mapping: Option<&[Option<Role>]>) -> Table {
+    let suggested;
+    let mapping = match mapping {
+        Some(m) if m.len() == raw.headers.len() => m,
+        _ => {
+            suggested = suggest_mapping(&raw.headers);
+            &suggested
+        }
+    };
+    let kind = detect_kind(&raw.headers, mapping);
+    let mut issues = Issues::default();
+    for ri in &raw.row_issues {
+        let kind = match ri.kind {
+            RawIssueKind::ShortRow => IssueKind::ShortRow,
+            RawIssueKind::LongRow => IssueKind::LongRow,
+        };
+        issues.add(
+            ri.line,
+            None,
+            &format!("{} / {}", ri.fields, raw.headers.len()),
+            kind,
+        );
+    }
+    let keep: Vec<bool> = (0..raw.rows()).map(|i| !is_footer(raw, i)).collect();
+    for (i, k) in keep.iter().enumerate() {
+        if !k {
+            let text = raw.columns.first().map(|c| c.get(i)).unwrap_or("");
+            issues.add(
+                raw.lines[i],
+                raw.headers.first().map(String::as_str),
+                text,
+                IssueKind::FooterRow,
+            );
+        }
+    }
+    let infos: Vec<ColumnInfo> = raw
+        .headers
+        .iter()
+        .zip(&raw.columns)
+        .zip(mapping)
+        .map(|((h, col), role)| ColumnInfo {
+            header: h.clone(),
+            role: *role,
+            value_type: infer_type(col.iter()),
+            filled: col.iter().filter(|c| !c.is_empty()).count(),
+            date_order: None,
+            decimal_mark: None,
+        })
+        .collect();
+    let mut b = Builder {
+        raw,
+        keep,
+        mapping,
+        issues,
+        infos,
+    };
+    let rows = b.keep.iter().filter(|k| **k).count();
+    let deals = (kind == TableKind::Deals).then(|| build_deals(&mut b, rows));
+    Table {
+        file: raw.file.clone(),
+        kind,
+        layout: raw.layout.clone(),
+        columns: b.infos,
+        rows,
+        blank_rows: raw.blank_rows,
+        issues: b.issues,
+        deals,
+    }
+}
+
+fn build_deals(b: &mut Builder<'_>, rows: usize) -> Deals {
+    let lines: Vec<u64> = b
+        .raw
+        .lines
+        .iter()
+        .zip(&b.keep)
+        .filter(|(_, k)| **k)
+        .map(|(l, _)| *l)
+        .collect();
+    let amount = b.amounts(Role::Amount);
+    let cost = b.amounts(Role::Cost);
+    let probability = b.col(Role::Probability).map(|c| {
+        let cells: Vec<&str> = b.kept_cells(c).map(|(_, s)| s).collect();
+        let parsed: Vec<Option<(f64, bool)>> = cells
+            .iter()
+            .map(|s| parse_percent(s, DecimalMark::Dot))
+            .collect();
+        // Probabilities written as 0–100 (or with %) become fractions; 0–1 stay as they are.
+        let hundred = parsed.iter().flatten().any(|(v, pct)| *pct || *v > 1.0);
+        parsed
+            .into_iter()
+            .map(|p| p.map(|(v, _)| if hundred { v / 100.0 } else { v }))
+            .collect()
+    });
+    let created = b.dates(Role::CreatedAt);
+    let closed_at = b.dates(Role::ClosedAt);
+    let won_at = b.dates(Role::WonAt);
+    let lost_at = b.dates(Role::LostAt);
+    let expected = if closed_at.is_none() && won_at.is_none() {
+        b.dates(Role::ExpectedCloseAt)
+    } else {
+        None
+    };
+    let updated = b.dates(Role::UpdatedAt);
+    let activity = b.dates(Role::LastActivityAt);
+
+    let status = b.texts(Role::Status);
+    let stage_text = b.texts(Role::Stage);
+    let won_flag = b.texts(Role::WonFlag);
+    let closed_flag = b.texts(Role::ClosedFlag);
+    let outcome_from = if status.is_some() {
+        Some(Role::Status)
+    } else if won_flag.is_some() {
+        Some(Role::WonFlag)
+    } else if stage_text.is_some() {
+        Some(Role::Stage)
+    } else if won_at.is_some() || lost_at.is_some() {
+        Some(Role::WonAt)
+    } else {
+        None
+    };
+    let status_col = b.col(Role::Status);
+    let mut outcome = Vec::with_capacity(rows);
+    for r in 0..rows {
+        let mut o = None;
+        if let Some(s) = &status {
+            let cell = s[r];
+            o = outcome_of(cell);
+            if o.is_none() && !cell.is_empty() && stage_text.is_none() {
+                let header = status_col.map(|c| b.raw.headers[c].as_str());
+                b.issues
+                    .add(lines[r], header, cell, IssueKind::UnknownStatus);
+                o = Some(Outcome::Open);
+            }
+        }
+        if o.is_none() {
+            if let Some(w) = &won_flag {
+                let closed = closed_flag.as_ref().and_then(|c| parse_bool(c[r]));
+                o = match (parse_bool(w[r]), closed) {
+                    (Some(true), _) => Some(Outcome::Won),
+                    (Some(false), Some(true)) => Some(Outcome::Lost),
+                    (Some(false), Some(false)) => Some(Outcome::Open),
+                    _ => None,
+                };
+            }
+        }
+        if o.is_none() {
+            if let Some(st) = &stage_text {
+                o = Some(outcome_of(st[r]).unwrap_or(Outcome::Open));
+            }
+        }
+        if o.is_none() {
+            let has = |v: &Option<Vec<Option<Minutes>>>| v.as_ref().is_some_and(|v| v[r].is_some());
+            o = Some(if has(&won_at) {
+                Outcome::Won
+            } else if has(&lost_at) {
+                Outcome::Lost
+            } else {
+                Outcome::Open
+            });
+        }
+        outcome.push(o.unwrap_or(Outcome::Open));
+    }
+
+    let (close_src, close_from) = match (&closed_at, &won_at, &lost_at, &expected) {
+        (Some(_), _, _, _) => (0, Some(Role::ClosedAt)),
+        (None, Some(_), _, _) | (None, None, Some(_), _) => (1, Some(Role::WonAt)),
+        (None, None, None, Some(_)) => (2, Some(Role::ExpectedCloseAt)),
+        _ => (3, None),
+    };
+    let closed: Option<Vec<Option<Minutes>>> = close_from.map(|_| {
+        (0..rows)
+            .map(|r| {
+                let pick = |v: &Option<Vec<Option<Minutes>>>| v.as_ref().and_then(|v| v[r]);
+                match outcome[r] {
+                    Outcome::Won | Outcome::Lost => match close_src {
+                        0 => pick(&closed_at)
+                            .or_else(|| pick(&won_at))
+                            .or_else(|| pick(&lost_at)),
+                        1 => pick(&won_at).or_else(|| pick(&lost_at)),
+                        _ => pick(&expected),
+                    },
+                    _ => None,
+                }
+            })
+            .collect()
+    });
+    if let (Some(cr), Some(cl)) = (&created, &closed) {
+        let created_col = b.col(Role::CreatedAt).map(|c| b.raw.headers[c].clone());
+        for r in 0..rows {
+            if let (Some(a), Some(z)) = (cr[r], cl[r]) {
+                if day_of(z) < day_of(a) {
+                    b.issues.add(
+                        lines[r],
+                        created_col.as_deref(),
+                        "",
+                        IssueKind::ClosedBeforeCreated,
+                    );
+                }
+            }
+        }
+        // Fill the value with both dates so the list reads on its own.
+        let fmt = |m: Minutes| crate::engine::value::date_of_day(day_of(m)).to_string();
+        for issue in b
+            .issues
+            .listed
+            .iter_mut()
+            .filter(|i| i.kind == IssueKind::ClosedBeforeCreated && i.value.is_empty())
+        {
+            if let Some(r) = lines.iter().position(|l| *l == issue.line) {
+                if let (Some(a), Some(z)) = (cr[r], cl[r]) {
+                    issue.value = format!("{} → {}", fmt(a), fmt(z));
+                }
+            }
+        }
+    }
+    let touched = match (&updated, &activity) {
+        (None, None) => None,
+        _ => Some(
+            (0..rows)
+                .map(|r| {
+                    let u = updated.as_ref().and_then(|v| v[r]);
+                    let a = activity.as_ref().and_then(|v| v[r]);
+                    u.max(a)
+                })
+                .collect(),
+        ),
+    };
+    let last_day = [&created, &closed, &touched]
+        .iter()
+        .filter_map(|c| c.as_ref())
+        .flat_map(|c| c.iter().flatten())
+        .map(|m| day_of(*m))
+        .max();
+    let completeness = [
+        Role::Name,
+        Role::Customer,
+        Role::Amount,
+        Role::Stage,
+        Role::Owner,
+        Role::CreatedAt,
+        Role::LeadSource,
+    ]
+    .into_iter()
+    .filter_map(|role| {
+        let c = b.col(role)?;
+        Some((
+            role,
+            b.kept_cells(c).filter(|(_, s)| !s.is_empty()).count(),
+            rows,
+        ))
+    })
+    .chain(closed.as_ref().map(|cl| {
+        let closed_rows = outcome
+            .iter()
+            .filter(|o| matches!(o, Outcome::Won | Outcome::Lost))
+            .count();
+        (Role::ClosedAt, cl.iter().flatten().count(), closed_rows)
+    }))
+    .collect();
+    Deals {
+        rows,
+        lines,
+        outcome,
+        amount,
+        cost,
+        probability,
+        created,
+        closed,
+        touched,
+        owner: b.interned(Role::Owner),
+        source: b.interned(Role::LeadSource),
+        stage: b.interned(Role::Stage),
+        customer: b.interned(Role::Customer),
+        deal_type: b.interned(Role::DealType),
+        close_from,
+        outcome_from,
+        last_day,
+        completeness,
+    }
+}
+
+impl Deals {
+    /// The roles this table can serve, including the derived ones: an outcome from a status,
+    /// flag or stage; a close date from a close, won/lost or expected-close column.
+    pub fn available_roles(&self, mapping: &[Option<Role>]) -> Vec<Role> {
+        let mut roles: Vec<Role> = mapping.iter().flatten().copied().collect();
+        if self.outcome_from.is_some() {
+            roles.push(Role::Status);
+        }
+        if self.close_from.is_some() {
+            roles.push(Role::ClosedAt);
+        }
+        if self.touched.is_some() {
+            roles.push(Role::UpdatedAt);
+        }
+        roles.sort();
+        roles.dedup();
+        roles
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::ingest::read_table;
+
+    fn table(csv: &str) -> Table {
+        build_table(&read_table("t.csv", csv.as_bytes()).unwrap(), None)
+    }
+
+    #[test]
+    fn types_relax_over_all_values() {
+        let cases: &[(&[&str], ValueType)] = &[
+            (&["", ""], ValueType::Empty),
+            (&["1", "2", ""], ValueType::Integer),
+            (&["1", "2.5"], ValueType::Number),
+            (&["1", "$2,500"], ValueType::Money),
+            (&["2024-01-01", "1/2/2024"], ValueType::Date),
+            (&["12%", "5%"], ValueType::Percent),
+            (&["true", "false"], ValueType::Bool),
+            (&["1", "2024-01-01"], ValueType::Text),
+            (&["Acme", "1"], ValueType::Text),
+        ];
+        for (cells, want) in cases {
+            assert_eq!(infer_type(cells.iter().copied()), *want, "case {cells:?}");
+        }
+    }
+
+    #[test]
+    fn bad_cells_are_listed_with_line_column_and_value() {
+        let t = table("Deal Name,Amount,Deal Stage,Create Date,Close Date\nA,100,closedwon,2024-01-01,2024-01-05\nB,lots,closedwon,2024-01-02,soon\nC,-,Open,2024-01-03,\n");
+        let d = t.deals.as_ref().unwrap();
+        assert_eq!(d.amount.as_ref().unwrap(), &[Some(100.0), None, None]);
+        assert_eq!(t.issues.counts.get(&IssueKind::BadAmount), Some(&1));
+        assert_eq!(t.issues.counts.get(&IssueKind::BadDate), Some(&1));
+        assert_eq!(
+            t.issues.listed[0],
+            RowIssue {
+                line: 3,
+                column: Some("Amount".into()),
+                value: "lots".into(),
+                kind: IssueKind::BadAmount
+            }
+        );
+        assert_eq!(t.issues.listed[1].column.as_deref(), Some("Close Date"));
+        assert_eq!(t.issues.rows_left_out, 0);
+    }
+
+    #[test]
+    fn salesforce_footer_rows_are_left_out_and_counted() {
+        let t = table("Opportunity Name,Stage,Amount\nA,Closed Won,10\nB,Prospecting,5\n\nGrand Totals (2 records),,15\nConfidential Information - Do Not Distribute,,\n");
+        assert_eq!(t.rows, 2);
+        assert_eq!(t.issues.rows_left_out, 2);
+        assert_eq!(
+            t.deals.as_ref().unwrap().outcome,
+            [Outcome::Won, Outcome::Open]
+        );
+    }
+
+    #[test]
+    fn outcome_sources_in_order_of_trust() {
+        // Pipedrive: a status column beats the stage.
+        let t = table("Deal - Title,Deal - Status,Deal - Stage,Deal - Value\nA,Won,Negotiation,1\nB,Lost,Proposal,1\nC,Open,Proposal,1\n");
+        assert_eq!(
+            t.deals.unwrap().outcome,
+            [Outcome::Won, Outcome::Lost, Outcome::Open]
+        );
+        // Salesforce API: IsWon / IsClosed flags.
+        let t = table("Name,StageName,IsClosed,IsWon,Amount\nA,Booked,true,true,1\nB,Gone,true,false,1\nC,Talks,false,false,1\n");
+        assert_eq!(
+            t.deals.unwrap().outcome,
+            [Outcome::Won, Outcome::Lost, Outcome::Open]
+        );
+        // WukongCRM: stage words.
+        let t = table("商机名称,商机金额,商机阶段\nA,1,赢单\nB,1,输单\nC,1,无效\nD,1,需求分析\n");
+        assert_eq!(
+            t.deals.unwrap().outcome,
+            [Outcome::Won, Outcome::Lost, Outcome::Invalid, Outcome::Open]
+        );
+    }
+
+    #[test]
+    fn close_dates_fall_back_and_say_so() {
+        let t = table("商机名称,商机金额,商机阶段,预计成交日期,创建时间\nA,1,赢单,2024-03-01,2024-01-01 10:00:00\nB,1,需求分析,2024-04-01,2024-01-02 10:00:00\n");
+        let d = t.deals.unwrap();
+        assert_eq!(d.close_from, Some(Role::ExpectedCloseAt));
+        let closed = d.closed.unwrap();
+        assert!(
+            closed[0].is_some() && closed[1].is_none(),
+            "only closed deals keep a close date"
+        );
+    }
+}

@@ -1,0 +1,59 @@
+//! The one error type of the engine: a file that cannot be read at all.
+//!
+//! Problems with single rows or cells are not errors: they go into the report as row issues,
+//! so one bad row never costs the user the rest of the file.
+
+use crate::i18n::Lang;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+pub enum Error {
+    #[error("“{file}” is empty.")]
+    Empty { file: String },
+    #[error("“{file}” has a header row but no data rows.")]
+    NoRows { file: String },
+    #[error("“{file}” is not UTF-8 text (the first unreadable byte is at offset {offset}). Save it as “CSV UTF-8” and load it again.")]
+    NotUtf8 { file: String, offset: usize },
+    #[error("“{file}” is {encoding} text, which this version does not read yet. Save it as “CSV UTF-8” and load it again.")]
+    UnsupportedEncoding { file: String, encoding: String },
+    #[error(
+        "“{file}” is a spreadsheet (Excel or similar). Save it as “CSV UTF-8” and load the CSV."
+    )]
+    Spreadsheet { file: String },
+    #[error("“{file}” is not a text file.")]
+    Binary { file: String },
+    #[error("“{file}”, line {line}: {message}")]
+    Csv {
+        file: String,
+        line: u64,
+        message: String,
+    },
+}
+
+impl Error {
+    /// The message in the user's language.
+    pub fn message(&self, lang: Lang) -> String {
+        match lang {
+            Lang::En => self.to_string(),
+            Lang::Zh => match self {
+                Error::Empty { file } => format!("“{file}”是空文件。"),
+                Error::NoRows { file } => format!("“{file}”只有表头，没有数据行。"),
+                Error::NotUtf8 { file, offset } => {
+                    format!("“{file}”不是 UTF-8 文本（第一个无法识别的字节在第 {offset} 字节处）。请另存为“CSV UTF-8”后重新加载。")
+                }
+                Error::UnsupportedEncoding { file, encoding } => {
+                    format!("“{file}”是 {encoding} 编码，当前版本暂不支持。请另存为“CSV UTF-8”后重新加载。")
+                }
+                Error::Spreadsheet { file } => {
+                    format!("“{file}”是电子表格（Excel 等）。请另存为“CSV UTF-8”后加载 CSV 文件。")
+                }
+                Error::Binary { file } => format!("“{file}”不是文本文件。"),
+                Error::Csv {
+                    file,
+                    line,
+                    message,
+                } => format!("“{file}”第 {line} 行：{message}"),
+            },
+        }
+    }
+}

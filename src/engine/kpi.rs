@@ -1,0 +1,1096 @@
+//! KPI computation on a deals table for one period: one pass fills mergeable accumulators
+//! (overall, per owner, per lead source), and every deal KPI of the catalogue is derived from
+//! them. Empty data and zero denominators give `None` with a note, never NaN.
+//!
+//! Period semantics (the catalogue's "in period"): a deal counts as *created* in the period by
+//! its creation date, as *won* or *lost* by its close date, and as *open* if it was open at the
+//! period's end (created by then and not closed by then). For the whole range every deal
+//! counts, whatever dates it lacks.
+
+use crate::engine::catalogue::{self, KpiDef};
+use crate::engine::dataset::{Deals, Interned};
+use crate::engine::period::Period;
+use crate::engine::report::{BreakdownRow, DealSummary, KpiResult, SeriesPoint};
+use crate::engine::schema::Role;
+use crate::engine::value::{date_of_day, day_of, year_month, Outcome};
+use crate::i18n::Lang;
+use std::collections::BTreeMap;
+
+/// Counts and sums for one slice of deals. Merging two gives the accumulator of the union.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Acc {
+    pub created: u64,
+    pub won: u64,
+    pub lost: u64,
+    pub invalid: u64,
+    pub open: u64,
+    pub won_amount: f64,
+    pub won_with_amount: u64,
+    pub open_amount: f64,
+    pub open_weighted: f64,
+    pub open_with_probability: u64,
+    pub won_revenue_with_cost: f64,
+    pub won_cost: f64,
+    pub won_with_cost: u64,
+    pub closed_without_date: u64,
+    pub cycles: Vec<i32>,
+    /// Whether any deal of this slice touched the period at all.
+    pub seen: bool,
+}
+
+impl Acc {
+    pub fn merge(&mut self, o: &Acc) {
+        self.created += o.created;
+        self.won += o.won;
+        self.lost += o.lost;
+        self.invalid += o.invalid;
+        self.open += o.open;
+        self.won_amount += o.won_amount;
+        self.won_with_amount += o.won_with_amount;
+        self.open_amount += o.open_amount;
+        self.open_weighted += o.open_weighted;
+        self.open_with_probability += o.open_with_probability;
+        self.won_revenue_with_cost += o.won_revenue_with_cost;
+        self.won_cost += o.won_cost;
+        self.won_with_cost += o.won_with_cost;
+        self.closed_without_date += o.closed_without_date;
+        self.cycles.extend_from_slice(&o.cycles);
+        self.seen |= o.seen;
+    }
+
+    pub fn win_rate(&self) -> Option<f64> {
+        ratio(self.won as f64, (self.won + self.lost) as f64)
+    }
+}
+
+/// `a / b`, or `None` when `b` is zero (or either is not finite).
+pub fn ratio(a: f64, b: f64) -> Option<f64> {
+    let r = a / b;
+    (b != 0.0 && r.is_finite()).then_some(r)
+}
+
+/// The median of a list of day counts: mean of the middle two when the count is even.
+pub fn median(values: &mut [i32]) -> Option<f64> {
+    if values.is_empty() {
+        return None;
+    }
+    values.sort_unstable();
+    let n = values.len();
+    Some(if n % 2 == 1 {
+        f64::from(values[n / 2])
+    } else {
+        (f64::from(values[n / 2 - 1]) + f64::from(values[n / 2])) / 2.0
+    })
+}
+
+/// Where one deal stands relative to the period.
+struct Place {
+    created_in: bool,
+    closed_in: bool,
+    open_at_end: bool,
+}
+
+fn place(d: &Deals, r: usize, bounds: Option<(i32, i32)>) -> Place {
+    let o = d.outcome[r];
+    let closed_day = d.closed.as_ref().and_then(|c| c[r]).map(day_of);
+    let created_day = d.created.as_ref().and_then(|c| c[r]).map(day_of);
+    let is_closed = matches!(o, Outcome::Won | Outcome::Lost);
+    match bounds {
+        None => Place {
+            created_in: true,
+            closed_in: is_closed,
+            open_at_end: o == Outcome::Open,
+        },
+        Some((a, b)) => Place {
+            created_in: created_day.is_some_and(|c| a <= c && c <= b),
+            closed_in: is_closed && closed_day.is_some_and(|c| a <= c && c <= b),
+            open_at_end: created_day.is_none_or(|c| c <= b)
+                && (o == Outcome::Open || (is_closed && closed_day.is_some_and(|c| c > b))),
+        },
+    }
+}
+
+/// The one pass: overall, per owner and per lead source accumulators, won revenue by month,
+/// and deals per stage.
+pub struct Pass {
+    pub all: Acc,
+    pub by_owner: Vec<Acc>,
+    pub by_source: Vec<Acc>,
+    pub by_month: BTreeMap<(i32, u32), f64>,
+    /// Stage id → (deals created in the period, their amount).
+    pub by_stage: Vec<(u64, f64)>,
+    pub renewal: (u64, u64),
+}
+
+fn is_renewal(text: &str) -> bool {
+    let t = text.to_lowercase();
+    [
+        "renewal",
+        "renew",
+        "续约",
+        "续费",
+        "续签",
+        "existing business",
+    ]
+    .iter()
+    .any(|w| t.contains(w))
+}
+
+fn is_referral(text: &str) -> bool {
+    let t = text.to_lowercase();
+    [
+        "referral",
+        "referred",
+        "refer",
+        "word of mouth",
+        "转介绍",
+        "推荐",
+        "介绍",
+    ]
+    .iter()
+    .any(|w| t.contains(w))
+}
+
+impl Pass {
+    pub fn run(d: &Deals, period: Period) -> Pass {
+        let bounds = period.bounds();
+        let n_owner = d.owner.as_ref().map_or(1, |i| i.names.len());
+        let n_source = d.source.as_ref().map_or(1, |i| i.names.len());
+        let n_stage = d.stage.as_ref().map_or(0, |i| i.names.len());
+        let mut p = Pass {
+            all: Acc::default(),
+            by_owner: vec![Acc::default(); n_owner],
+            by_source: vec![Acc::default(); n_source],
+            by_month: BTreeMap::new(),
+            by_stage: vec![(0, 0.0); n_stage],
+            renewal: (0, 0),
+        };
+        let renewal_ids: Vec<bool> = d
+            .deal_type
+            .as_ref()
+            .map(|t| t.names.iter().map(|n| is_renewal(n)).collect())
+            .unwrap_or_default();
+        for r in 0..d.rows {
+            let pl = place(d, r, bounds);
+            if !(pl.created_in || pl.closed_in || pl.open_at_end) {
+                continue;
+            }
+            let amount = d.amount.as_ref().and_then(|a| a[r]);
+            let mut acc = Acc {
+                seen: true,
+                ..Acc::default()
+            };
+            let o = d.outcome[r];
+            if pl.created_in {
+                acc.created = 1;
+                if o == Outcome::Invalid {
+                    acc.invalid = 1;
+                }
+                if let Some(stage) = &d.stage {
+                    let s = &mut p.by_stage[stage.get(r) as usize];
+                    s.0 += 1;
+                    s.1 += amount.unwrap_or(0.0);
+                }
+            }
+            let closed_day = d.closed.as_ref().and_then(|c| c[r]).map(day_of);
+            if pl.closed_in {
+                if closed_day.is_none() {
+                    acc.closed_without_date = 1;
+                }
+                if o == Outcome::Won {
+                    acc.won = 1;
+                    if let Some(a) = amount {
+                        acc.won_amount = a;
+                        acc.won_with_amount = 1;
+                        if let Some(c) = d.cost.as_ref().and_then(|c| c[r]) {
+                            acc.won_revenue_with_cost = a;
+                            acc.won_cost = c;
+                            acc.won_with_cost = 1;
+                        }
+                    }
+                    if let (Some(z), Some(c)) = (closed_day, d.created.as_ref().and_then(|c| c[r]))
+                    {
+                        acc.cycles.push(z - day_of(c));
+                    }
+                    if let Some(z) = closed_day {
+                        *p.by_month.entry(year_month(z)).or_insert(0.0) += amount.unwrap_or(0.0);
+                    }
+                } else {
+                    acc.lost = 1;
+                }
+                if let Some(t) = &d.deal_type {
+                    if renewal_ids[t.get(r) as usize] {
+                        p.renewal.1 += 1;
+                        p.renewal.0 += u64::from(o == Outcome::Won);
+                    }
+                }
+            }
+            if pl.open_at_end {
+                acc.open = 1;
+                acc.open_amount = amount.unwrap_or(0.0);
+                if let (Some(a), Some(prob)) = (amount, d.probability.as_ref().and_then(|p| p[r])) {
+                    acc.open_weighted = a * prob;
+                    acc.open_with_probability = 1;
+                }
+            }
+            let owner = d.owner.as_ref().map_or(0, |i| i.get(r) as usize);
+            let source = d.source.as_ref().map_or(0, |i| i.get(r) as usize);
+            p.by_owner[owner].merge(&acc);
+            p.by_source[source].merge(&acc);
+            p.all.merge(&acc);
+        }
+        p
+    }
+}
+
+/// Won revenue of the deals closed in a period (for growth against an earlier period).
+fn won_revenue(d: &Deals, period: Period) -> Option<f64> {
+    let (a, b) = period.bounds()?;
+    let (closed, amount) = (d.closed.as_ref()?, d.amount.as_ref()?);
+    Some(
+        (0..d.rows)
+            .filter(|r| d.outcome[*r] == Outcome::Won)
+            .filter(|r| closed[*r].map(day_of).is_some_and(|c| a <= c && c <= b))
+            .filter_map(|r| amount[r])
+            .sum(),
+    )
+}
+
+struct Builder<'a> {
+    lang: Lang,
+    d: &'a Deals,
+    out: Vec<KpiResult>,
+}
+
+fn en_zh(lang: Lang, en: String, zh: String) -> String {
+    match lang {
+        Lang::En => en,
+        Lang::Zh => zh,
+    }
+}
+
+impl Builder<'_> {
+    fn push(
+        &mut self,
+        id: &str,
+        value: Option<f64>,
+        variant: String,
+        note_if_none: &str,
+    ) -> &mut KpiResult {
+        let def: &KpiDef =
+            catalogue::get(id).unwrap_or_else(|| unreachable!("{id} is in the catalogue"));
+        self.out.push(KpiResult {
+            id: def.id.into(),
+            name: def.name(self.lang).into(),
+            tier: def.tier,
+            unit: def.unit,
+            direction: def.direction,
+            formula: def.formula(self.lang).into(),
+            value,
+            variant,
+            numerator: None,
+            denominator: None,
+            note: value.is_none().then(|| note_if_none.to_string()),
+            details: BTreeMap::new(),
+            breakdowns: BTreeMap::new(),
+            series: Vec::new(),
+        });
+        self.out.last_mut().unwrap_or_else(|| unreachable!())
+    }
+
+    fn outcome_source(&self) -> String {
+        let role = self.d.outcome_from.unwrap_or(Role::Stage);
+        match self.lang {
+            Lang::En => format!("outcome from the {} column", role.label(self.lang)),
+            Lang::Zh => format!("输赢取自“{}”列", role.label(self.lang)),
+        }
+    }
+
+    fn close_source(&self) -> String {
+        match (self.d.close_from, self.lang) {
+            (Some(Role::ExpectedCloseAt), Lang::En) => "close date taken from the expected close date (the export has no actual close date)".into(),
+            (Some(Role::ExpectedCloseAt), Lang::Zh) => "成交日期取自预计成交日期（导出文件没有实际成交日期）".into(),
+            (Some(Role::WonAt), Lang::En) => "close date from the won/lost time columns".into(),
+            (Some(Role::WonAt), Lang::Zh) => "成交日期取自赢单/输单时间列".into(),
+            (_, Lang::En) => "by close date".into(),
+            (_, Lang::Zh) => "按成交/关闭日期".into(),
+        }
+    }
+}
+
+fn rows_of(
+    accs: &[Acc],
+    names: Option<&Interned>,
+    f: impl Fn(&Acc) -> BreakdownRow,
+) -> Vec<BreakdownRow> {
+    let mut rows: Vec<BreakdownRow> = accs
+        .iter()
+        .enumerate()
+        .filter(|(_, a)| a.seen)
+        .map(|(i, a)| {
+            let mut row = f(a);
+            row.key = names
+                .map(|n| n.name(i as u32).to_string())
+                .unwrap_or_default();
+            row
+        })
+        .collect();
+    rows.sort_by(|a, b| {
+        b.value
+            .unwrap_or(f64::MIN)
+            .total_cmp(&a.value.unwrap_or(f64::MIN))
+            .then_with(|| a.key.cmp(&b.key))
+    });
+    rows
+}
+
+fn row(
+    value: Option<f64>,
+    numerator: Option<f64>,
+    denominator: Option<f64>,
+    count: u64,
+) -> BreakdownRow {
+    BreakdownRow {
+        key: String::new(),
+        value,
+        numerator,
+        denominator,
+        count,
+        amount: None,
+    }
+}
+
+fn month_id((y, m): (i32, u32)) -> String {
+    format!("{y}-{m:02}")
+}
+
+/// Known stage orders (HubSpot, Salesforce/Zoho/SuiteCRM, WukongCRM, Odoo, Maven), folded.
+const STAGE_ORDER: &[&str] = &[
+    "prospecting",
+    "appointmentscheduled",
+    "appointment scheduled",
+    "qualification",
+    "qualifiedtobuy",
+    "qualified to buy",
+    "new",
+    "qualified",
+    "engaging",
+    "验证客户",
+    "needs analysis",
+    "需求分析",
+    "value proposition",
+    "presentationscheduled",
+    "presentation scheduled",
+    "id. decision makers",
+    "identify decision makers",
+    "decisionmakerboughtin",
+    "decision maker bought-in",
+    "perception analysis",
+    "proposition",
+    "proposal/price quote",
+    "方案/报价",
+    "contractsent",
+    "contract sent",
+    "negotiation/review",
+];
+
+/// Compute the deal KPIs of the catalogue for one period.
+pub fn deal_kpis(d: &Deals, period: Period, lang: Lang) -> (DealSummary, Vec<KpiResult>) {
+    let p = Pass::run(d, period);
+    let a = &p.all;
+    let summary = DealSummary {
+        created: a.created,
+        won: a.won,
+        lost: a.lost,
+        open: a.open,
+        invalid: a.invalid,
+        closed_without_date: a.closed_without_date,
+    };
+    let mut b = Builder {
+        lang,
+        d,
+        out: Vec::new(),
+    };
+    let has_amount = d.amount.is_some();
+    let has_status = d.outcome_from.is_some();
+    let has_closed = d.closed.is_some();
+    let has_created = d.created.is_some();
+    let none_closed = en_zh(
+        lang,
+        "no deal was won or lost in this period".into(),
+        "本周期没有赢单或输单的商机".into(),
+    );
+    let none_won = en_zh(
+        lang,
+        "no deal with an amount was won in this period".into(),
+        "本周期没有带金额的赢单商机".into(),
+    );
+    let by_close = b.close_source();
+    let outcome_src = b.outcome_source();
+
+    // New customers: the first won deal of each customer over the whole table.
+    let first_won: Option<Vec<Option<(i32, usize)>>> = match (&d.customer, &d.closed) {
+        (Some(c), Some(closed)) if has_status => {
+            let mut first = vec![None; c.names.len()];
+            for r in 0..d.rows {
+                let id = c.get(r) as usize;
+                if id == 0 || d.outcome[r] != Outcome::Won {
+                    continue;
+                }
+                if let Some(day) = closed[r].map(day_of) {
+                    let slot: &mut Option<(i32, usize)> = &mut first[id];
+                    if slot.is_none_or(|(f, _)| day < f) {
+                        *slot = Some((day, r));
+                    }
+                }
+            }
+            Some(first)
+        }
+        _ => None,
+    };
+    let new_rows: Vec<usize> = first_won
+        .iter()
+        .flatten()
+        .flatten()
+        .filter(|(day, _)| period.contains(*day))
+        .map(|(_, r)| *r)
+        .collect();
+
+    if let Some(first) = &first_won {
+        let n = new_rows.len() as f64;
+        let variant = en_zh(
+            lang,
+            format!("customers whose first won deal closed in the period; {by_close}"),
+            format!("首个赢单商机在本周期成交的客户；{by_close}"),
+        );
+        let k = b.push("new_customers", Some(n), variant, "");
+        k.numerator = Some(n);
+        let at_start = period
+            .bounds()
+            .map(|(s, _)| first.iter().flatten().filter(|(day, _)| *day < s).count() as f64);
+        let note = match at_start {
+            None => en_zh(
+                lang,
+                "needs a month, quarter or year as the period".into(),
+                "需要选择月、季度或年作为统计周期".into(),
+            ),
+            Some(_) => en_zh(
+                lang,
+                "no customer had a won deal before this period".into(),
+                "本周期之前没有已成交客户".into(),
+            ),
+        };
+        let k = b.push(
+            "customer_acquisition_rate",
+            at_start.and_then(|s| ratio(n, s)),
+            en_zh(
+                lang,
+                "new customers ÷ customers with a won deal before the period".into(),
+                "新客户数 ÷ 本周期前已有赢单的客户数".into(),
+            ),
+            &note,
+        );
+        k.numerator = Some(n);
+        k.denominator = at_start;
+    }
+
+    if has_status {
+        if let Some(src) = &d.source {
+            let rows = rows_of(&p.by_source, Some(src), |a| {
+                row(
+                    a.win_rate(),
+                    Some(a.won as f64),
+                    Some((a.won + a.lost) as f64),
+                    a.won + a.lost,
+                )
+            });
+            let eligible: Vec<&BreakdownRow> = rows
+                .iter()
+                .filter(|r| r.value.is_some() && r.count >= 5 && !r.key.is_empty())
+                .collect();
+            let pool: Vec<&BreakdownRow> = if eligible.is_empty() {
+                rows.iter().filter(|r| r.value.is_some()).collect()
+            } else {
+                eligible
+            };
+            let best = pool.first().copied();
+            let variant = match best {
+                Some(best) => en_zh(
+                    lang,
+                    format!("the best of {} sources (with at least 5 closed deals where possible): “{}”; every source is in the breakdown", rows.len(), best.key),
+                    format!("{} 个渠道中最高者（尽量只看至少 5 个已关闭商机的渠道）：“{}”；各渠道见细分", rows.len(), best.key),
+                ),
+                None => String::new(),
+            };
+            let k = b.push(
+                "source_win_rate",
+                best.and_then(|r| r.value),
+                variant,
+                &none_closed,
+            );
+            k.numerator = best.and_then(|r| r.numerator);
+            k.denominator = best.and_then(|r| r.denominator);
+            k.breakdowns.insert("lead_source".into(), rows);
+        }
+
+        let k = b.push(
+            "win_rate",
+            a.win_rate(),
+            en_zh(
+                lang,
+                format!("won ÷ (won + lost), deals closed in the period; {outcome_src}"),
+                format!("赢单 ÷（赢单 + 输单），按本周期关闭的商机；{outcome_src}"),
+            ),
+            &none_closed,
+        );
+        k.numerator = Some(a.won as f64);
+        k.denominator = Some((a.won + a.lost) as f64);
+        if let Some(o) = &d.owner {
+            k.breakdowns.insert(
+                "owner".into(),
+                rows_of(&p.by_owner, Some(o), |a| {
+                    row(
+                        a.win_rate(),
+                        Some(a.won as f64),
+                        Some((a.won + a.lost) as f64),
+                        a.won + a.lost,
+                    )
+                }),
+            );
+        }
+        if let Some(s) = &d.source {
+            k.breakdowns.insert(
+                "lead_source".into(),
+                rows_of(&p.by_source, Some(s), |a| {
+                    row(
+                        a.win_rate(),
+                        Some(a.won as f64),
+                        Some((a.won + a.lost) as f64),
+                        a.won + a.lost,
+                    )
+                }),
+            );
+        }
+    }
+
+    let mut cycles = a.cycles.clone();
+    let median_cycle = median(&mut cycles);
+    let mean_cycle = ratio(
+        cycles.iter().map(|c| f64::from(*c)).sum(),
+        cycles.len() as f64,
+    );
+    if has_status && has_created && has_closed {
+        let negative = cycles.iter().filter(|c| **c < 0).count();
+        let variant = en_zh(
+            lang,
+            format!(
+                "median calendar days from created to closed, {} won deals closed in the period{}",
+                cycles.len(),
+                if negative > 0 {
+                    format!(" ({negative} closed before they were created, kept as they stand)")
+                } else {
+                    String::new()
+                }
+            ),
+            format!(
+                "本周期成交的 {} 个赢单商机从创建到成交的日历天数中位数{}",
+                cycles.len(),
+                if negative > 0 {
+                    format!("（其中 {negative} 个关闭日期早于创建日期，按原样计入）")
+                } else {
+                    String::new()
+                }
+            ),
+        );
+        let note = en_zh(
+            lang,
+            "no won deal in this period has both dates".into(),
+            "本周期没有同时具备两个日期的赢单商机".into(),
+        );
+        let k = b.push("sales_cycle_days", median_cycle, variant, &note);
+        k.denominator = Some(cycles.len() as f64);
+        if let Some(m) = mean_cycle {
+            k.details.insert("mean_days".into(), m);
+        }
+        if let Some(o) = &d.owner {
+            k.breakdowns.insert(
+                "owner".into(),
+                rows_of(&p.by_owner, Some(o), |a| {
+                    let mut c = a.cycles.clone();
+                    row(median(&mut c), None, Some(c.len() as f64), c.len() as u64)
+                }),
+            );
+        }
+    }
+
+    if has_amount && has_status {
+        let avg = ratio(a.won_amount, a.won_with_amount as f64);
+        let k = b.push(
+            "average_deal_size",
+            avg,
+            en_zh(
+                lang,
+                "won amount ÷ won deals with an amount, closed in the period".into(),
+                "本周期赢单金额 ÷ 有金额的赢单数".into(),
+            ),
+            &none_won,
+        );
+        k.numerator = Some(a.won_amount);
+        k.denominator = Some(a.won_with_amount as f64);
+        if let Some(o) = &d.owner {
+            k.breakdowns.insert(
+                "owner".into(),
+                rows_of(&p.by_owner, Some(o), |a| {
+                    row(
+                        ratio(a.won_amount, a.won_with_amount as f64),
+                        Some(a.won_amount),
+                        Some(a.won_with_amount as f64),
+                        a.won_with_amount,
+                    )
+                }),
+            );
+        }
+
+        let variant = match period.bounds() {
+            None => en_zh(
+                lang,
+                "amounts of the deals open now".into(),
+                "当前进行中商机的金额合计".into(),
+            ),
+            Some((_, end)) => en_zh(
+                lang,
+                format!("amounts of the deals open on {}", date_of_day(end)),
+                format!("截至 {} 仍在进行中的商机金额合计", date_of_day(end)),
+            ),
+        };
+        let k = b.push("pipeline_value", Some(a.open_amount), variant, "");
+        k.denominator = Some(a.open as f64);
+        k.details.insert("open_deals".into(), a.open as f64);
+        if a.open_with_probability > 0 {
+            k.details.insert("weighted".into(), a.open_weighted);
+        }
+        if let Some(o) = &d.owner {
+            k.breakdowns.insert(
+                "owner".into(),
+                rows_of(&p.by_owner, Some(o), |a| {
+                    row(Some(a.open_amount), None, None, a.open)
+                }),
+            );
+        }
+
+        let k = b.push(
+            "revenue",
+            Some(a.won_amount),
+            en_zh(
+                lang,
+                format!("amounts of deals won in the period, {by_close}"),
+                format!("本周期赢单商机金额合计，{by_close}"),
+            ),
+            "",
+        );
+        k.denominator = Some(a.won as f64);
+        k.series = p
+            .by_month
+            .iter()
+            .map(|(m, v)| SeriesPoint {
+                period: month_id(*m),
+                value: *v,
+            })
+            .collect();
+        if let Some(o) = &d.owner {
+            k.breakdowns.insert(
+                "owner".into(),
+                rows_of(&p.by_owner, Some(o), |a| {
+                    row(Some(a.won_amount), None, None, a.won)
+                }),
+            );
+        }
+        if let Some(s) = &d.source {
+            k.breakdowns.insert(
+                "lead_source".into(),
+                rows_of(&p.by_source, Some(s), |a| {
+                    row(Some(a.won_amount), None, None, a.won)
+                }),
+            );
+        }
+
+        if has_closed {
+            let prev = period.previous().and_then(|pp| won_revenue(d, pp));
+            let note = match prev {
+                None => en_zh(
+                    lang,
+                    "needs a month, quarter or year as the period".into(),
+                    "需要选择月、季度或年作为统计周期".into(),
+                ),
+                Some(_) => en_zh(
+                    lang,
+                    "no revenue in the previous period to compare with".into(),
+                    "上一周期没有销售额，无法比较".into(),
+                ),
+            };
+            let variant = en_zh(
+                lang,
+                format!(
+                    "against {}",
+                    period.previous().map(|p| p.to_string()).unwrap_or_default()
+                ),
+                format!(
+                    "对比 {}",
+                    period.previous().map(|p| p.to_string()).unwrap_or_default()
+                ),
+            );
+            let growth = prev.and_then(|pv| ratio(a.won_amount - pv, pv));
+            let k = b.push("revenue_growth", growth, variant, &note);
+            k.numerator = prev.map(|pv| a.won_amount - pv);
+            k.denominator = prev;
+            if let Some(pv) = prev {
+                k.details.insert("previous".into(), pv);
+            }
+            let year_ago = match period {
+                Period::Month(y, m) => Some(Period::Month(y - 1, m)),
+                Period::Quarter(y, q) => Some(Period::Quarter(y - 1, q)),
+                Period::Year(_) | Period::All | Period::Range(..) => None,
+            };
+            if let Some(ya) = year_ago.and_then(|ya| won_revenue(d, ya)) {
+                k.details.insert("year_ago".into(), ya);
+                if let Some(g) = ratio(a.won_amount - ya, ya) {
+                    k.details.insert("year_over_year".into(), g);
+                }
+            }
+        }
+
+        if d.cost.is_some() {
+            let margin = ratio(
+                a.won_revenue_with_cost - a.won_cost,
+                a.won_revenue_with_cost,
+            );
+            let k = b.push(
+                "profit_margin",
+                margin,
+                en_zh(
+                    lang,
+                    format!(
+                        "(won amount − cost) ÷ won amount, over the {} won deals with both",
+                        a.won_with_cost
+                    ),
+                    format!(
+                        "（赢单金额 − 成本）÷ 赢单金额，基于同时有金额和成本的 {} 个赢单商机",
+                        a.won_with_cost
+                    ),
+                ),
+                &none_won,
+            );
+            k.numerator = Some(a.won_revenue_with_cost - a.won_cost);
+            k.denominator = Some(a.won_revenue_with_cost);
+        }
+
+        if let Some(o) = &d.owner {
+            let total = a.won_amount;
+            let rows = rows_of(&p.by_owner, Some(o), |x| {
+                row(
+                    ratio(x.won_amount, total),
+                    Some(x.won_amount),
+                    Some(total),
+                    x.won,
+                )
+            });
+            let top = rows.first().filter(|r| r.value.is_some()).cloned();
+            let variant = match &top {
+                Some(t) => en_zh(
+                    lang,
+                    format!(
+                        "the top rep’s share: “{}”; every rep is in the breakdown",
+                        t.key
+                    ),
+                    format!("最高者的占比：“{}”；每位销售见细分", t.key),
+                ),
+                None => String::new(),
+            };
+            let k = b.push(
+                "revenue_share_by_rep",
+                top.as_ref().and_then(|t| t.value),
+                variant,
+                &none_won,
+            );
+            k.numerator = top.as_ref().and_then(|t| t.numerator);
+            k.denominator = Some(total);
+            k.breakdowns.insert("owner".into(), rows);
+        }
+
+        if has_created && has_closed {
+            let win = a.win_rate();
+            let avg = ratio(a.won_amount, a.won_with_amount as f64);
+            let velocity = match (win, avg, mean_cycle) {
+                (Some(w), Some(s), Some(c)) if c > 0.0 => Some(a.open as f64 * w * s / c),
+                _ => None,
+            };
+            let note = en_zh(
+                lang,
+                "needs won and lost deals with amounts and a positive mean cycle in the period"
+                    .into(),
+                "需要本周期有带金额的赢单、输单商机，且平均周期大于 0".into(),
+            );
+            let k = b.push(
+                "sales_velocity",
+                velocity,
+                en_zh(
+                    lang,
+                    "open deals at the period end × win rate × average deal size ÷ mean cycle days"
+                        .into(),
+                    "期末在途商机数 × 赢单率 × 平均成交金额 ÷ 平均周期天数".into(),
+                ),
+                &note,
+            );
+            k.details.insert("open_deals".into(), a.open as f64);
+            if let Some(c) = mean_cycle {
+                k.details.insert("mean_cycle_days".into(), c);
+            }
+        }
+    }
+
+    if let Some(stage) = &d.stage {
+        let fold = |s: &str| s.trim().to_lowercase();
+        let mut order: Vec<usize> = (1..stage.names.len())
+            .filter(|i| p.by_stage[*i].0 > 0)
+            .collect();
+        let class = |i: usize| {
+            crate::engine::value::outcome_of(&stage.names[i]).map_or(0, |o| match o {
+                Outcome::Open => 0,
+                Outcome::Won => 1,
+                Outcome::Lost => 2,
+                Outcome::Invalid => 3,
+            })
+        };
+        let known = |i: usize| {
+            STAGE_ORDER
+                .iter()
+                .position(|s| *s == fold(&stage.names[i]))
+                .unwrap_or(usize::MAX)
+        };
+        order.sort_by_key(|i| (class(*i), known(*i), std::cmp::Reverse(p.by_stage[*i].0)));
+        if p.by_stage.first().is_some_and(|s| s.0 > 0) {
+            order.push(0);
+        }
+        let total: u64 = order.iter().map(|i| p.by_stage[*i].0).sum();
+        let rows: Vec<BreakdownRow> = order
+            .iter()
+            .map(|i| BreakdownRow {
+                key: stage.names[*i].clone(),
+                value: Some(p.by_stage[*i].0 as f64),
+                numerator: None,
+                denominator: None,
+                count: p.by_stage[*i].0,
+                amount: Some(p.by_stage[*i].1),
+            })
+            .collect();
+        let k = b.push("stage_funnel", Some(total as f64), en_zh(lang, "deals created in the period, by their current stage (open stages first, in pipeline order where known)".into(), "本周期新建商机按当前阶段统计（进行中阶段在前，已知顺序时按流程排列）".into()), "");
+        k.breakdowns.insert("stage".into(), rows);
+    }
+
+    if let Some(touched) = &d.touched {
+        let as_of = period.bounds().map(|(_, e)| e).or(d.last_day);
+        if let Some(as_of) = as_of {
+            let bounds = period.bounds();
+            let (mut open, mut stale) = (0u64, 0u64);
+            for r in 0..d.rows {
+                if !place(d, r, bounds).open_at_end {
+                    continue;
+                }
+                let last = touched[r]
+                    .or_else(|| d.created.as_ref().and_then(|c| c[r]))
+                    .map(day_of);
+                if let Some(last) = last {
+                    open += 1;
+                    stale += u64::from(as_of - last > 30);
+                }
+            }
+            let note = en_zh(
+                lang,
+                "no open deal with a date at the period end".into(),
+                "期末没有带日期的在途商机".into(),
+            );
+            let k = b.push(
+                "stale_deal_share",
+                ratio(stale as f64, open as f64),
+                en_zh(
+                    lang,
+                    format!(
+                        "open deals not updated in the 30 days before {}",
+                        date_of_day(as_of)
+                    ),
+                    format!("截至 {} 超过 30 天未更新的在途商机占比", date_of_day(as_of)),
+                ),
+                &note,
+            );
+            k.numerator = Some(stale as f64);
+            k.denominator = Some(open as f64);
+        }
+    }
+
+    if let (Some(o), Some(_)) = (&d.owner, &first_won) {
+        let mut per_owner = vec![0u64; o.names.len()];
+        for r in &new_rows {
+            per_owner[o.get(*r) as usize] += 1;
+        }
+        let reps = p
+            .by_owner
+            .iter()
+            .enumerate()
+            .filter(|(i, a)| *i != 0 && a.seen)
+            .count();
+        let mut rows: Vec<BreakdownRow> = per_owner
+            .iter()
+            .enumerate()
+            .filter(|(i, n)| **n > 0 || p.by_owner[*i].seen)
+            .map(|(i, n)| BreakdownRow {
+                key: o.name(i as u32).into(),
+                value: Some(*n as f64),
+                numerator: None,
+                denominator: None,
+                count: *n,
+                amount: None,
+            })
+            .collect();
+        rows.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.key.cmp(&b.key)));
+        let note = en_zh(
+            lang,
+            "no rep owns a deal in this period".into(),
+            "本周期没有销售负责商机".into(),
+        );
+        let k = b.push("new_customers_by_rep", ratio(new_rows.len() as f64, reps as f64), en_zh(lang, format!("new customers ÷ the {reps} reps with a deal in the period; per rep in the breakdown"), format!("新客户数 ÷ 本周期有商机的 {reps} 位销售；每人见细分")), &note);
+        k.numerator = Some(new_rows.len() as f64);
+        k.denominator = Some(reps as f64);
+        k.breakdowns.insert("owner".into(), rows);
+    }
+
+    if d.deal_type.is_some() && has_status {
+        let (won, closed) = p.renewal;
+        let note = en_zh(
+            lang,
+            "no renewal deal was closed in this period".into(),
+            "本周期没有已关闭的续约商机".into(),
+        );
+        let k = b.push("renewal_rate", ratio(won as f64, closed as f64), en_zh(lang, "renewal deals won ÷ renewal deals closed in the period (deal type names a renewal)".into(), "本周期续约商机赢单数 ÷ 已关闭的续约商机数（按商机类型识别续约）".into()), &note);
+        k.numerator = Some(won as f64);
+        k.denominator = Some(closed as f64);
+    }
+
+    if let (Some(src), Some(_)) = (&d.source, &first_won) {
+        let referred = new_rows
+            .iter()
+            .filter(|r| is_referral(src.name(src.get(**r))))
+            .count();
+        let note = en_zh(
+            lang,
+            "no new customer in this period".into(),
+            "本周期没有新客户".into(),
+        );
+        let k = b.push(
+            "referral_rate",
+            ratio(referred as f64, new_rows.len() as f64),
+            en_zh(
+                lang,
+                "new customers whose first won deal came from a referral source ÷ new customers"
+                    .into(),
+                "首个赢单商机来源为转介绍的新客户 ÷ 新客户数".into(),
+            ),
+            &note,
+        );
+        k.numerator = Some(referred as f64);
+        k.denominator = Some(new_rows.len() as f64);
+    }
+
+    if !d.completeness.is_empty() {
+        let (filled, cells) = d
+            .completeness
+            .iter()
+            .fold((0usize, 0usize), |(f, c), (_, fi, ce)| (f + fi, c + ce));
+        let rows = d
+            .completeness
+            .iter()
+            .map(|(role, f, c)| BreakdownRow {
+                key: role.id().into(),
+                value: ratio(*f as f64, *c as f64),
+                numerator: Some(*f as f64),
+                denominator: Some(*c as f64),
+                count: *c as u64,
+                amount: None,
+            })
+            .collect();
+        let fields: Vec<&str> = d
+            .completeness
+            .iter()
+            .map(|(r, _, _)| r.label(lang))
+            .collect();
+        let k = b.push(
+            "data_completeness",
+            ratio(filled as f64, cells as f64),
+            en_zh(
+                lang,
+                format!("all rows of the deals table, over: {}", fields.join(", ")),
+                format!("商机表全部行，字段：{}", fields.join("、")),
+            ),
+            "",
+        );
+        k.numerator = Some(filled as f64);
+        k.denominator = Some(cells as f64);
+        k.breakdowns.insert("field".into(), rows);
+    }
+
+    if let (Some(o), Some(created)) = (&d.owner, &d.created) {
+        let days = match period.bounds() {
+            Some((s, e)) => Some(e - s + 1),
+            None => {
+                let mut it = created.iter().flatten().map(|m| day_of(*m));
+                let first = it.next();
+                first.map(|f| {
+                    let (lo, hi) = it.fold((f, f), |(lo, hi), x| (lo.min(x), hi.max(x)));
+                    hi - lo + 1
+                })
+            }
+        };
+        let active = p
+            .by_owner
+            .iter()
+            .enumerate()
+            .filter(|(i, a)| *i != 0 && a.created > 0)
+            .count();
+        let created_n: u64 = p.by_owner.iter().skip(1).map(|a| a.created).sum();
+        let value =
+            days.and_then(|days| ratio(created_n as f64, active as f64 * f64::from(days) / 7.0));
+        let note = en_zh(
+            lang,
+            "no deal with an owner was created in this period".into(),
+            "本周期没有带负责人的新建商机".into(),
+        );
+        let k = b.push(
+            "user_engagement",
+            value,
+            en_zh(
+                lang,
+                format!(
+                    "deals created ÷ {active} active owners ÷ {:.1} weeks",
+                    f64::from(days.unwrap_or(0)) / 7.0
+                ),
+                format!(
+                    "新建商机数 ÷ {active} 位活跃用户 ÷ {:.1} 周",
+                    f64::from(days.unwrap_or(0)) / 7.0
+                ),
+            ),
+            &note,
+        );
+        k.numerator = Some(created_n as f64);
+        k.denominator = Some(active as f64);
+        k.breakdowns.insert(
+            "owner".into(),
+            rows_of(&p.by_owner, Some(o), |a| {
+                row(Some(a.created as f64), None, None, a.created)
+            }),
+        );
+    }
+
+    // Catalogue order, so every face lists KPIs the same way.
+    b.out
+        .sort_by_key(|k| catalogue::CATALOGUE.iter().position(|d| d.id == k.id));
+    (summary, b.out)
+}

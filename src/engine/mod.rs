@@ -1,0 +1,240 @@
+//! The pure engine: bytes and plain options in, a [`Report`] out. No DOM, no clock, no web
+//! crates; the same code runs under `cargo test`, in the Web Worker and behind the JS API.
+//!
+//! ```text
+//! bytes → ingest (encoding, delimiter, header, records into text columns)
+//!       → schema (table kind, column roles from headers)
+//!       → dataset (typed, interned columns; row issues)
+//!       → kpi (one pass per period, mergeable accumulators)
+//!       → recommend (stage × goals over the whole catalogue)
+//!       → report (plain serde data)
+//! ```
+//!
+//! ```
+//! use crm_kpi::engine::{analyze, Options};
+//! let csv = "Deal Name,Deal Stage,Amount\nA,closedwon,100\nB,closedlost,50\nC,contractsent,70\n";
+//! let report = analyze(&[("deals.csv", csv.as_bytes())], &Options::default());
+//! assert_eq!(report.kpi("win_rate").unwrap().value, Some(0.5));
+//! assert_eq!(report.kpi("pipeline_value").unwrap().value, Some(70.0));
+//! ```
+
+pub mod catalogue;
+pub mod dataset;
+pub mod error;
+pub mod ingest;
+pub mod kpi;
+pub mod period;
+pub mod recommend;
+pub mod report;
+pub mod schema;
+pub mod value;
+
+pub use catalogue::{Goal, Stage, CATALOGUE};
+pub use dataset::{build_table, IssueKind, Table};
+pub use error::Error;
+pub use ingest::{read_table, RawTable};
+pub use period::Period;
+pub use report::{KpiResult, Report};
+pub use schema::{Role, TableKind};
+
+use crate::i18n::Lang;
+use recommend::Availability;
+use report::{FileError, IssueReport, TableReport};
+use serde::{Deserialize, Serialize};
+
+/// What the user chose: company stage, goals, period and language.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Options {
+    pub stage: Stage,
+    pub goals: Vec<Goal>,
+    pub period: Period,
+    pub lang: Lang,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            stage: Stage::Startup,
+            goals: vec![Goal::GrowRevenue],
+            period: Period::All,
+            lang: Lang::En,
+        }
+    }
+}
+
+/// Loaded files, kept parsed so that changing stage, goals, period or language recomputes
+/// from typed columns without reading the bytes again.
+#[derive(Clone, Debug, Default)]
+pub struct Workbook {
+    raws: Vec<RawTable>,
+    tables: Vec<Table>,
+    errors: Vec<(String, Error)>,
+}
+
+impl Workbook {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Read one file and add it. A file that cannot be read is kept as an error in the
+    /// report (and returned), and the other files stay loaded.
+    pub fn add(&mut self, name: &str, bytes: &[u8]) -> Result<(), Error> {
+        match read_table(name, bytes) {
+            Ok(raw) => {
+                self.tables.push(build_table(&raw, None));
+                self.raws.push(raw);
+                Ok(())
+            }
+            Err(e) => {
+                self.errors.push((name.to_string(), e.clone()));
+                Err(e)
+            }
+        }
+    }
+
+    /// Replace a table's column mapping (one role or none per column) and rebuild its typed data.
+    pub fn remap(&mut self, table: usize, mapping: &[Option<Role>]) {
+        if let Some(raw) = self.raws.get(table) {
+            self.tables[table] = build_table(raw, Some(mapping));
+        }
+    }
+
+    pub fn tables(&self) -> &[Table] {
+        &self.tables
+    }
+
+    /// The report for these options.
+    pub fn report(&self, opts: &Options) -> Report {
+        let lang = opts.lang;
+        let deals_table = self.tables.iter().find(|t| t.deals.is_some());
+        let deals = deals_table.and_then(|t| t.deals.as_ref());
+
+        let mut avail = Availability {
+            comparison: opts.period.previous().is_some(),
+            ..Default::default()
+        };
+        for t in &self.tables {
+            let mapping: Vec<Option<Role>> = t.columns.iter().map(|c| c.role).collect();
+            let roles = match &t.deals {
+                Some(d) => d.available_roles(&mapping),
+                None => mapping.iter().flatten().copied().collect(),
+            };
+            avail.columns.extend(roles.into_iter().map(|r| (t.kind, r)));
+        }
+
+        let (summary, kpis) = match deals {
+            Some(d) => {
+                let (s, k) = kpi::deal_kpis(d, opts.period, lang);
+                (Some(s), k)
+            }
+            None => (None, Vec::new()),
+        };
+        let mut recommendation = recommend::recommend(opts.stage, &opts.goals, &avail, lang);
+        // The catalogue's requirements and the engine agree on what is computable; where a
+        // period leaves a KPI without a value the card shows the KPI's own note instead.
+        for r in &mut recommendation {
+            if r.computable && !kpis.iter().any(|k| k.id == r.id) {
+                r.computable = false;
+                r.needs.push(match lang {
+                    Lang::En => "a later version of this calculator".into(),
+                    Lang::Zh => "本计算器的后续版本".into(),
+                });
+            }
+        }
+
+        let periods = deals
+            .map(|d| {
+                let days = d
+                    .created
+                    .iter()
+                    .chain(d.closed.iter())
+                    .flat_map(|c| c.iter().flatten())
+                    .map(|m| value::day_of(*m));
+                Period::available(days)
+                    .iter()
+                    .map(|p| p.to_string())
+                    .collect()
+            })
+            .unwrap_or_default();
+        let (from, to) = match opts.period.bounds() {
+            Some((a, b)) => (
+                Some(value::date_of_day(a).to_string()),
+                Some(value::date_of_day(b).to_string()),
+            ),
+            None => (None, None),
+        };
+        Report {
+            lang,
+            period: opts.period.to_string(),
+            period_from: from,
+            period_to: to,
+            periods,
+            stage: opts.stage.id().into(),
+            goals: opts.goals.iter().map(|g| g.id().to_string()).collect(),
+            tables: self.tables.iter().map(|t| table_report(t, lang)).collect(),
+            errors: self
+                .errors
+                .iter()
+                .map(|(f, e)| FileError {
+                    file: f.clone(),
+                    message: e.message(lang),
+                })
+                .collect(),
+            deals: summary,
+            recommendation,
+            kpis,
+        }
+    }
+}
+
+fn table_report(t: &Table, lang: Lang) -> TableReport {
+    let mut mapping = std::collections::BTreeMap::new();
+    for c in &t.columns {
+        let mut key = c.header.clone();
+        let mut n = 2;
+        while mapping.contains_key(&key) {
+            key = format!("{} ({n})", c.header);
+            n += 1;
+        }
+        mapping.insert(key, c.role.map(|r| r.id().to_string()));
+    }
+    TableReport {
+        file: t.file.clone(),
+        kind: t.kind,
+        rows: t.rows,
+        blank_rows: t.blank_rows,
+        encoding: t.layout.encoding.clone(),
+        delimiter: match t.layout.delimiter {
+            '\t' => "\\t".into(),
+            c => c.to_string(),
+        },
+        header_line: t.layout.header_line,
+        mapping,
+        columns: t.columns.clone(),
+        rows_left_out: t.issues.rows_left_out,
+        issue_counts: t.issues.counts.clone(),
+        issues: t
+            .issues
+            .listed
+            .iter()
+            .map(|i| IssueReport {
+                line: i.line,
+                column: i.column.clone(),
+                value: i.value.clone(),
+                kind: i.kind,
+                reason: i.kind.describe(lang).into(),
+            })
+            .collect(),
+    }
+}
+
+/// Read the files and compute the report in one call. Unreadable files are listed in
+/// `report.errors`; the others are analysed.
+pub fn analyze(files: &[(&str, &[u8])], opts: &Options) -> Report {
+    let mut wb = Workbook::new();
+    for (name, bytes) in files {
+        // An unreadable file is recorded in the workbook and shown in the report.
+        let _ = wb.add(name, bytes);
+    }
+    wb.report(opts)
+}

@@ -1,0 +1,206 @@
+//! Reporting periods: the whole range, a year, a quarter, a month, or a custom day range.
+
+use crate::engine::value::{date_of_day, day_number, year_month};
+use chrono::Datelike;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+pub enum Period {
+    #[default]
+    All,
+    Year(i32),
+    Quarter(i32, u32),
+    Month(i32, u32),
+    /// Inclusive day numbers.
+    Range(i32, i32),
+}
+
+impl Period {
+    /// Parse `all`, `2024`, `2024-Q3`, `2024-07`, or `2024-01-01..2024-03-31`.
+    ///
+    /// ```
+    /// use crm_kpi::engine::Period;
+    /// assert_eq!(Period::parse("2024-Q3"), Some(Period::Quarter(2024, 3)));
+    /// assert_eq!(Period::parse("2024-07").unwrap().to_string(), "2024-07");
+    /// ```
+    pub fn parse(s: &str) -> Option<Period> {
+        let s = s.trim();
+        if s.eq_ignore_ascii_case("all") || s.is_empty() {
+            return Some(Period::All);
+        }
+        if let Some((a, b)) = s.split_once("..") {
+            let day = |t: &str| -> Option<i32> {
+                let d = chrono::NaiveDate::parse_from_str(t.trim(), "%Y-%m-%d").ok()?;
+                day_number(d.year(), d.month(), d.day())
+            };
+            let (from, to) = (day(a)?, day(b)?);
+            return (from <= to).then_some(Period::Range(from, to));
+        }
+        let (y, rest) = match s.split_once('-') {
+            Some((y, rest)) => (y, Some(rest)),
+            None => (s, None),
+        };
+        if y.len() != 4 {
+            return None;
+        }
+        let year: i32 = y.parse().ok()?;
+        match rest {
+            None => Some(Period::Year(year)),
+            Some(q) if q.len() == 2 && q.to_ascii_uppercase().starts_with('Q') => {
+                let q: u32 = q[1..].parse().ok()?;
+                (1..=4).contains(&q).then_some(Period::Quarter(year, q))
+            }
+            Some(m) => {
+                let m: u32 = m.parse().ok()?;
+                (1..=12).contains(&m).then_some(Period::Month(year, m))
+            }
+        }
+    }
+
+    /// Inclusive day-number bounds, or `None` for the whole range.
+    pub fn bounds(&self) -> Option<(i32, i32)> {
+        let month_start = |y: i32, m: u32| day_number(y, m, 1).unwrap_or(0);
+        let next_month = |y: i32, m: u32| if m == 12 { (y + 1, 1) } else { (y, m + 1) };
+        match *self {
+            Period::All => None,
+            Period::Year(y) => Some((month_start(y, 1), month_start(y + 1, 1) - 1)),
+            Period::Quarter(y, q) => {
+                let m = (q - 1) * 3 + 1;
+                let (ny, nm) = if q == 4 { (y + 1, 1) } else { (y, m + 3) };
+                Some((month_start(y, m), month_start(ny, nm) - 1))
+            }
+            Period::Month(y, m) => {
+                let (ny, nm) = next_month(y, m);
+                Some((month_start(y, m), month_start(ny, nm) - 1))
+            }
+            Period::Range(a, b) => Some((a, b)),
+        }
+    }
+
+    /// The period just before this one, of the same length.
+    pub fn previous(&self) -> Option<Period> {
+        match *self {
+            Period::All => None,
+            Period::Year(y) => Some(Period::Year(y - 1)),
+            Period::Quarter(y, 1) => Some(Period::Quarter(y - 1, 4)),
+            Period::Quarter(y, q) => Some(Period::Quarter(y, q - 1)),
+            Period::Month(y, 1) => Some(Period::Month(y - 1, 12)),
+            Period::Month(y, m) => Some(Period::Month(y, m - 1)),
+            Period::Range(a, b) => Some(Period::Range(a - (b - a + 1), a - 1)),
+        }
+    }
+
+    pub fn contains(&self, day: i32) -> bool {
+        self.bounds().is_none_or(|(a, b)| a <= day && day <= b)
+    }
+
+    /// Every year, quarter and month that holds at least one of these days, newest first
+    /// within each kind: what a period picker offers.
+    pub fn available(days: impl Iterator<Item = i32>) -> Vec<Period> {
+        let mut months: Vec<(i32, u32)> = days.map(year_month).collect();
+        months.sort_unstable();
+        months.dedup();
+        let mut out = Vec::new();
+        let mut years: Vec<i32> = months.iter().map(|(y, _)| *y).collect();
+        years.dedup();
+        out.extend(years.iter().rev().map(|y| Period::Year(*y)));
+        let mut quarters: Vec<(i32, u32)> =
+            months.iter().map(|(y, m)| (*y, (m - 1) / 3 + 1)).collect();
+        quarters.dedup();
+        out.extend(quarters.iter().rev().map(|(y, q)| Period::Quarter(*y, *q)));
+        out.extend(months.iter().rev().map(|(y, m)| Period::Month(*y, *m)));
+        out
+    }
+}
+
+impl fmt::Display for Period {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            Period::All => f.write_str("all"),
+            Period::Year(y) => write!(f, "{y}"),
+            Period::Quarter(y, q) => write!(f, "{y}-Q{q}"),
+            Period::Month(y, m) => write!(f, "{y}-{m:02}"),
+            Period::Range(a, b) => write!(f, "{}..{}", date_of_day(a), date_of_day(b)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parse_bounds_and_previous() {
+        let day = |s: &str| {
+            let d = chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+            day_number(d.year(), d.month(), d.day()).unwrap()
+        };
+        let cases: &[(&str, Option<(&str, &str)>, Option<&str>)] = &[
+            ("all", None, None),
+            ("2024", Some(("2024-01-01", "2024-12-31")), Some("2023")),
+            (
+                "2024-Q1",
+                Some(("2024-01-01", "2024-03-31")),
+                Some("2023-Q4"),
+            ),
+            (
+                "2024-q4",
+                Some(("2024-10-01", "2024-12-31")),
+                Some("2024-Q3"),
+            ),
+            (
+                "2024-02",
+                Some(("2024-02-01", "2024-02-29")),
+                Some("2024-01"),
+            ),
+            (
+                "2024-01",
+                Some(("2024-01-01", "2024-01-31")),
+                Some("2023-12"),
+            ),
+            (
+                "2024-12",
+                Some(("2024-12-01", "2024-12-31")),
+                Some("2024-11"),
+            ),
+            (
+                "2024-01-11..2024-01-20",
+                Some(("2024-01-11", "2024-01-20")),
+                Some("2024-01-01..2024-01-10"),
+            ),
+        ];
+        for (text, bounds, prev) in cases {
+            let p = Period::parse(text).unwrap_or_else(|| panic!("{text}"));
+            assert_eq!(
+                p.bounds(),
+                bounds.map(|(a, b)| (day(a), day(b))),
+                "bounds of {text}"
+            );
+            assert_eq!(
+                p.previous().map(|p| p.to_string()),
+                prev.map(String::from),
+                "previous of {text}"
+            );
+        }
+        for bad in ["24", "2024-13", "2024-Q5", "soon", "2024-02-01..2024-01-01"] {
+            assert_eq!(Period::parse(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn available_periods_are_listed_newest_first() {
+        let days = ["2023-12-31", "2024-01-15", "2024-02-01"].map(|s| {
+            let d = chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+            day_number(d.year(), d.month(), d.day()).unwrap()
+        });
+        let ids: Vec<String> = Period::available(days.into_iter())
+            .iter()
+            .map(|p| p.to_string())
+            .collect();
+        assert_eq!(
+            ids,
+            ["2024", "2023", "2024-Q1", "2023-Q4", "2024-02", "2024-01", "2023-12"]
+        );
+    }
+}

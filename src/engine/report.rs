@@ -1,0 +1,145 @@
+//! The report: plain serde data the CLI prints as JSON, the worker sends to the page and the
+//! JS API returns. Field names are a public contract (README, "JSON report"): later versions
+//! add fields, they never rename them.
+
+use crate::engine::catalogue::{Direction, Tier, Unit};
+use crate::engine::dataset::{ColumnInfo, IssueKind};
+use crate::engine::schema::TableKind;
+use crate::i18n::Lang;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Default)]
+pub struct Report {
+    pub lang: Lang,
+    /// The period computed: `all`, `2024`, `2024-Q3`, `2024-07` or `2024-01-01..2024-03-31`.
+    pub period: String,
+    /// First and last day of the period (`YYYY-MM-DD`), absent for the whole range.
+    pub period_from: Option<String>,
+    pub period_to: Option<String>,
+    /// The periods the loaded data covers, for a picker: years, then quarters, then months.
+    pub periods: Vec<String>,
+    pub stage: String,
+    pub goals: Vec<String>,
+    pub tables: Vec<TableReport>,
+    /// Files that could not be read at all, each with one sentence saying why.
+    pub errors: Vec<FileError>,
+    /// Deal counts of the period, when a deals table is loaded.
+    pub deals: Option<DealSummary>,
+    pub recommendation: Vec<Recommended>,
+    /// Every KPI the loaded data can compute, in catalogue order.
+    pub kpis: Vec<KpiResult>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FileError {
+    pub file: String,
+    pub message: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TableReport {
+    pub file: String,
+    pub kind: TableKind,
+    /// Data rows read (blank rows and left-out footer rows not included).
+    pub rows: usize,
+    pub blank_rows: usize,
+    pub encoding: String,
+    pub delimiter: String,
+    pub header_line: u64,
+    /// Header → role id, `null` for a column that is not used.
+    pub mapping: BTreeMap<String, Option<String>>,
+    pub columns: Vec<ColumnInfo>,
+    /// Rows left out entirely (report footers and totals).
+    pub rows_left_out: usize,
+    /// Every problem counted by kind.
+    pub issue_counts: BTreeMap<IssueKind, usize>,
+    /// The problems one by one (at most 200 of each kind), with the reason in words.
+    pub issues: Vec<IssueReport>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct IssueReport {
+    pub line: u64,
+    pub column: Option<String>,
+    pub value: String,
+    pub kind: IssueKind,
+    pub reason: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Default)]
+pub struct DealSummary {
+    /// Deals created in the period (all deals for the whole range).
+    pub created: u64,
+    /// Deals won / lost in the period (by close date).
+    pub won: u64,
+    pub lost: u64,
+    /// Deals open at the end of the period.
+    pub open: u64,
+    /// Invalid or void deals created in the period.
+    pub invalid: u64,
+    /// Won or lost deals with no close date: counted for the whole range only.
+    pub closed_without_date: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Recommended {
+    pub id: String,
+    pub name: String,
+    pub tier: Tier,
+    pub score: f64,
+    /// One sentence naming the goal and the stage that earned the KPI its place.
+    pub reason: String,
+    pub goals: Vec<String>,
+    pub stage_focus: bool,
+    pub computable: bool,
+    /// What is missing when it is not computable: columns by table kind, or inputs.
+    pub needs: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct KpiResult {
+    pub id: String,
+    pub name: String,
+    pub tier: Tier,
+    pub unit: Unit,
+    pub direction: Direction,
+    pub formula: String,
+    /// `null` when the period has nothing to compute it from; `note` then says why.
+    pub value: Option<f64>,
+    /// The variant used, in words (which base, which columns).
+    pub variant: String,
+    pub numerator: Option<f64>,
+    pub denominator: Option<f64>,
+    pub note: Option<String>,
+    /// Extra figures (`mean_days`, `weighted`, `previous`, …).
+    pub details: BTreeMap<String, f64>,
+    /// Dimension (`owner`, `lead_source`, `stage`, `field`) → rows.
+    pub breakdowns: BTreeMap<String, Vec<BreakdownRow>>,
+    /// A trend, oldest first (`YYYY-MM` → value).
+    pub series: Vec<SeriesPoint>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BreakdownRow {
+    /// The dimension's value as written in the file; `""` for blank.
+    pub key: String,
+    pub value: Option<f64>,
+    pub numerator: Option<f64>,
+    pub denominator: Option<f64>,
+    /// How many records the row stands on (won deals for revenue, closed deals for rates, …).
+    pub count: u64,
+    pub amount: Option<f64>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SeriesPoint {
+    pub period: String,
+    pub value: f64,
+}
+
+impl Report {
+    pub fn kpi(&self, id: &str) -> Option<&KpiResult> {
+        self.kpis.iter().find(|k| k.id == id)
+    }
+}

@@ -1,0 +1,753 @@
+//! What a table is and what its columns mean: table kinds, column roles, and the mapping
+//! suggested from headers in English and Chinese across the common CRM vendors.
+//!
+//! Mapping happens in two phases (see ARCHITECTURE.md): [`suggest_mapping`] proposes a role
+//! per column from its header, the user may override any of it, and the dataset then
+//! resolves the final mapping against the values.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// The kind of a table, detected from its headers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
+#[serde(rename_all = "snake_case")]
+pub enum TableKind {
+    Deals,
+    Leads,
+    Customers,
+    Orders,
+    Activities,
+    Tickets,
+    Surveys,
+    Spend,
+    Users,
+    Unknown,
+}
+
+impl TableKind {
+    pub fn id(self) -> &'static str {
+        match self {
+            TableKind::Deals => "deals",
+            TableKind::Leads => "leads",
+            TableKind::Customers => "customers",
+            TableKind::Orders => "orders",
+            TableKind::Activities => "activities",
+            TableKind::Tickets => "tickets",
+            TableKind::Surveys => "surveys",
+            TableKind::Spend => "spend",
+            TableKind::Users => "users",
+            TableKind::Unknown => "unknown",
+        }
+    }
+}
+
+macro_rules! roles {
+    ($($variant:ident => $id:literal, $en:literal, $zh:literal;)*) => {
+        /// What a column means. One enum for every table kind; the catalogue's requirements
+        /// name a kind and a role.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
+        #[serde(rename_all = "snake_case")]
+        pub enum Role { $($variant,)* }
+
+        impl Role {
+            pub const ALL: &'static [Role] = &[$(Role::$variant,)*];
+            /// The stable id used in JSON and in the mapping editor.
+            pub fn id(self) -> &'static str { match self { $(Role::$variant => $id,)* } }
+            /// A short label for people, in English and Chinese.
+            pub fn label(self, lang: crate::i18n::Lang) -> &'static str {
+                match (self, lang) {
+                    $((Role::$variant, crate::i18n::Lang::En) => $en,
+                      (Role::$variant, crate::i18n::Lang::Zh) => $zh,)*
+                }
+            }
+            pub fn from_id(id: &str) -> Option<Role> {
+                match id { $($id => Some(Role::$variant),)* _ => None }
+            }
+        }
+    };
+}
+
+roles! {
+    RecordId => "record_id", "record id", "记录编号";
+    Name => "name", "name", "名称";
+    Customer => "customer", "customer", "客户";
+    Amount => "amount", "amount", "金额";
+    Currency => "currency", "currency", "币种";
+    Stage => "stage", "stage", "阶段";
+    Status => "status", "status", "状态";
+    WonFlag => "won_flag", "won (yes/no)", "是否赢单";
+    ClosedFlag => "closed_flag", "closed (yes/no)", "是否关闭";
+    Probability => "probability", "probability", "赢率";
+    CreatedAt => "created_at", "created date", "创建时间";
+    ClosedAt => "closed_at", "close date", "成交/关闭日期";
+    ExpectedCloseAt => "expected_close_at", "expected close date", "预计成交日期";
+    WonAt => "won_at", "won date", "赢单时间";
+    LostAt => "lost_at", "lost date", "输单时间";
+    UpdatedAt => "updated_at", "last update", "更新时间";
+    LastActivityAt => "last_activity_at", "last activity", "最后跟进时间";
+    Owner => "owner", "owner (rep)", "负责人";
+    Team => "team", "team", "团队/部门";
+    LeadSource => "lead_source", "lead source", "来源渠道";
+    DealType => "deal_type", "deal type", "商机类型";
+    Cost => "cost", "cost", "成本";
+    Product => "product", "product", "产品";
+    Region => "region", "region", "地区";
+    Segment => "segment", "segment", "客户级别";
+    Industry => "industry", "industry", "行业";
+    Pipeline => "pipeline", "pipeline", "销售流程";
+    LostReason => "lost_reason", "lost reason", "输单原因";
+    ConvertedAt => "converted_at", "converted date", "转化时间";
+    FirstContactAt => "first_contact_at", "first contact", "首次联系时间";
+    ChurnedAt => "churned_at", "churn date", "流失日期";
+    Email => "email", "email", "邮箱";
+    Phone => "phone", "phone", "电话";
+    ActivityType => "activity_type", "activity type", "跟进方式";
+    PlannedAt => "planned_at", "planned date", "计划时间";
+    ResolvedAt => "resolved_at", "resolved date", "解决时间";
+    TicketType => "ticket_type", "ticket type", "工单类型";
+    Satisfaction => "satisfaction", "satisfaction", "满意度";
+    NpsScore => "nps_score", "NPS score", "NPS 评分";
+    Channel => "channel", "channel", "渠道";
+    LastLogin => "last_login", "last login", "最后登录";
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.id())
+    }
+}
+
+/// Normalise a header for matching: lower case, no `*` required-field marks, no vendor
+/// entity prefix (`Deal - `), and runs of spaces, `_`, `-`, `.`, `/`, `()` folded to one space.
+pub fn normalize_header(header: &str) -> String {
+    let h = header.trim().trim_matches('*').trim();
+    let lower = h.to_lowercase();
+    let without_entity = ["deal - ", "opportunity - ", "obchod - ", "商机 - "]
+        .iter()
+        .find_map(|p| lower.strip_prefix(p))
+        .unwrap_or(&lower);
+    let mut out = String::with_capacity(without_entity.len());
+    let mut space = false;
+    for c in without_entity.chars() {
+        if c.is_alphanumeric() || c == '%' {
+            if space && !out.is_empty() {
+                out.push(' ');
+            }
+            out.push(c);
+            space = false;
+        } else {
+            space = true;
+        }
+    }
+    out
+}
+
+/// Exact header synonyms (after [`normalize_header`]) per role, for deal exports of HubSpot,
+/// Salesforce (labels and API names), Pipedrive, Zoho, Odoo, Dynamics, SuiteCRM, Fxiaoke,
+/// WukongCRM, and the Maven sample. Earlier entries win when a table has several candidates.
+const SYNONYMS: &[(Role, &[&str])] = &[
+    (
+        Role::RecordId,
+        &[
+            "record id",
+            "deal id",
+            "id",
+            "opportunity id",
+            "opportunity id 18",
+            "opportunity id",
+            "opportunityid",
+            "hs object id",
+            "商机编号",
+            "商机id",
+            "编号",
+            "pipedrive system id",
+            "opportunityid",
+        ],
+    ),
+    (
+        Role::Name,
+        &[
+            "deal name",
+            "dealname",
+            "opportunity name",
+            "name",
+            "title",
+            "deal title",
+            "opportunity",
+            "topic",
+            "商机名称",
+            "名称",
+            "nadpis",
+            "název",
+        ],
+    ),
+    (
+        Role::Customer,
+        &[
+            "associated company",
+            "account name",
+            "account",
+            "company",
+            "company name",
+            "customer",
+            "customer name",
+            "organization",
+            "organisation",
+            "organization name",
+            "accountid",
+            "account id",
+            "partner id",
+            "partner name",
+            "客户名称",
+            "客户",
+            "所属客户",
+            "公司名称",
+            "customerid",
+            "parentaccountid",
+            "account name name",
+        ],
+    ),
+    (
+        Role::Amount,
+        &[
+            "amount",
+            "deal amount",
+            "value",
+            "deal value",
+            "close value",
+            "total amount",
+            "opportunity amount",
+            "amount converted",
+            "商机金额",
+            "金额",
+            "成交金额",
+            "estimatedvalue",
+            "estimated value",
+            "actualvalue",
+            "expected revenue",
+            "expected_revenue",
+            "expectedrevenue",
+            "revenue",
+            "hodnota",
+            "deal size",
+        ],
+    ),
+    (
+        Role::Currency,
+        &[
+            "currency",
+            "currency of value",
+            "deal currency",
+            "total amount currency",
+            "opportunity currency",
+            "currencyisocode",
+            "amount currency",
+            "币种",
+            "货币",
+            "měna hodnoty",
+        ],
+    ),
+    (
+        Role::Stage,
+        &[
+            "deal stage",
+            "dealstage",
+            "stage",
+            "stagename",
+            "stage name",
+            "sales stage",
+            "deal stage name",
+            "stage id",
+            "stage pipeline",
+            "商机阶段",
+            "阶段",
+            "销售阶段",
+            "fáze",
+        ],
+    ),
+    (
+        Role::Status,
+        &[
+            "status",
+            "deal status",
+            "won status",
+            "is won",
+            "outcome",
+            "result",
+            "statecode",
+            "state code",
+            "商机状态",
+            "状态",
+            "输赢",
+            "stav",
+        ],
+    ),
+    (
+        Role::WonFlag,
+        &["iswon", "hs is closed won", "won flag", "是否赢单"],
+    ),
+    (
+        Role::ClosedFlag,
+        &[
+            "isclosed",
+            "is closed",
+            "hs is closed",
+            "closed",
+            "是否关闭",
+        ],
+    ),
+    (
+        Role::Probability,
+        &[
+            "probability",
+            "probability %",
+            "deal probability",
+            "closeprobability",
+            "close probability",
+            "赢率",
+            "成交概率",
+            "可能性",
+        ],
+    ),
+    (
+        Role::CreatedAt,
+        &[
+            "create date",
+            "createdate",
+            "created date",
+            "createddate",
+            "created",
+            "created on",
+            "created at",
+            "created time",
+            "deal created",
+            "deal created on",
+            "add time",
+            "engage date",
+            "创建时间",
+            "创建日期",
+            "create time",
+            "date created",
+            "creation date",
+            "createdon",
+        ],
+    ),
+    (
+        Role::ClosedAt,
+        &[
+            "close date",
+            "closedate",
+            "closed date",
+            "date closed",
+            "closed on",
+            "close time",
+            "actual close date",
+            "actualclosedate",
+            "closing date",
+            "成交日期",
+            "成交时间",
+            "关闭日期",
+            "赢单日期",
+            "uzavřeno dne",
+            "date closed",
+        ],
+    ),
+    (
+        Role::ExpectedCloseAt,
+        &[
+            "expected close date",
+            "expected closing",
+            "expected closing date",
+            "date deadline",
+            "estimatedclosedate",
+            "estimated close date",
+            "预计成交日期",
+            "预计成交时间",
+        ],
+    ),
+    (
+        Role::WonAt,
+        &["won time", "won date", "won on", "赢单时间", "datum výhry"],
+    ),
+    (
+        Role::LostAt,
+        &[
+            "lost time",
+            "lost date",
+            "lost on",
+            "输单时间",
+            "datum prohry",
+        ],
+    ),
+    (
+        Role::UpdatedAt,
+        &[
+            "update time",
+            "updated at",
+            "last modified date",
+            "lastmodifieddate",
+            "modified time",
+            "last stage update",
+            "更新时间",
+            "最后修改时间",
+            "modifiedon",
+        ],
+    ),
+    (
+        Role::LastActivityAt,
+        &[
+            "last activity date",
+            "last activity",
+            "lastactivitydate",
+            "最后跟进时间",
+            "last contacted",
+        ],
+    ),
+    (
+        Role::Owner,
+        &[
+            "deal owner",
+            "owner",
+            "opportunity owner",
+            "sales agent",
+            "salesperson",
+            "sales person",
+            "sales rep",
+            "rep",
+            "assigned to",
+            "assigned user name",
+            "assigned user",
+            "user id",
+            "user",
+            "ownerid",
+            "owner id",
+            "owner name",
+            "hubspot owner id",
+            "负责人",
+            "销售",
+            "销售人员",
+            "销售代表",
+            "所属员工",
+            "vlastník",
+        ],
+    ),
+    (
+        Role::Team,
+        &[
+            "team",
+            "sales team",
+            "team id",
+            "所属部门",
+            "部门",
+            "销售团队",
+            "owning team",
+        ],
+    ),
+    (
+        Role::LeadSource,
+        &[
+            "lead source",
+            "leadsource",
+            "source",
+            "deal source",
+            "original source",
+            "客户来源",
+            "线索来源",
+            "来源",
+            "商机来源",
+            "campaign source",
+        ],
+    ),
+    (
+        Role::DealType,
+        &[
+            "deal type",
+            "dealtype",
+            "opportunity type",
+            "type",
+            "商机类型",
+            "业务类型",
+            "typ",
+        ],
+    ),
+    (
+        Role::Cost,
+        &[
+            "cost",
+            "costs",
+            "total cost",
+            "cost of sales",
+            "成本",
+            "成本金额",
+        ],
+    ),
+    (
+        Role::Product,
+        &[
+            "product",
+            "products",
+            "associated product",
+            "product name",
+            "产品",
+            "产品名称",
+        ],
+    ),
+    (
+        Role::Region,
+        &[
+            "region",
+            "territory",
+            "territory region",
+            "country",
+            "country region",
+            "regional office",
+            "office location",
+            "地区",
+            "区域",
+            "国家",
+        ],
+    ),
+    (
+        Role::Segment,
+        &[
+            "segment",
+            "customer segment",
+            "客户级别",
+            "客户等级",
+            "tier",
+        ],
+    ),
+    (Role::Industry, &["industry", "sector", "客户行业", "行业"]),
+    (
+        Role::Pipeline,
+        &[
+            "pipeline",
+            "deal pipeline",
+            "sales pipeline",
+            "商机状态组",
+            "销售流程",
+        ],
+    ),
+    (
+        Role::LostReason,
+        &[
+            "lost reason",
+            "loss reason",
+            "reason lost",
+            "lost reason id",
+            "输单原因",
+            "důvod prohry",
+        ],
+    ),
+    (Role::Email, &["email", "e mail", "邮箱", "电子邮件"]),
+    (
+        Role::Phone,
+        &["phone", "phone number", "mobile", "手机", "电话"],
+    ),
+];
+
+/// A column's suggested role and how sure the suggestion is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Suggestion {
+    pub role: Role,
+    /// 100 for an exact synonym, lower for a word inside the header.
+    pub score: u8,
+}
+
+/// Headers that merely contain one of these words (after exact synonyms fail) still get a role.
+const CONTAINS: &[(&str, Role)] = &[
+    ("金额", Role::Amount),
+    ("amount", Role::Amount),
+    ("创建", Role::CreatedAt),
+    ("负责人", Role::Owner),
+    ("owner", Role::Owner),
+    ("stage", Role::Stage),
+    ("阶段", Role::Stage),
+    ("来源", Role::LeadSource),
+    ("source", Role::LeadSource),
+    ("客户", Role::Customer),
+    ("account", Role::Customer),
+    ("company", Role::Customer),
+    ("product", Role::Product),
+    ("产品", Role::Product),
+    ("region", Role::Region),
+];
+
+/// Suggest a role for one header, if any.
+pub fn suggest_role(header: &str) -> Option<Suggestion> {
+    let h = normalize_header(header);
+    if h.is_empty() {
+        return None;
+    }
+    // Zoho backups repeat lookups as `<Lookup>.id`; those ids are not the lookup itself.
+    if header.trim().ends_with(".id") && h.contains(' ') {
+        return None;
+    }
+    for (role, names) in SYNONYMS {
+        if let Some(pos) = names.iter().position(|n| *n == h) {
+            // Earlier synonyms are the more specific ones: keep the order as a tie-breaker.
+            return Some(Suggestion {
+                role: *role,
+                score: 100u8.saturating_sub(pos as u8),
+            });
+        }
+    }
+    CONTAINS
+        .iter()
+        .find(|(word, _)| h.contains(word))
+        .map(|(_, role)| Suggestion {
+            role: *role,
+            score: 40,
+        })
+}
+
+/// Suggest one role per column: each role goes to its best-scoring column (the first on ties).
+///
+/// ```
+/// use crm_kpi::engine::schema::{suggest_mapping, Role};
+/// let m = suggest_mapping(&["Deal Name".into(), "Amount".into(), "Expected Revenue".into()]);
+/// assert_eq!(m, vec![Some(Role::Name), Some(Role::Amount), None]);
+/// ```
+pub fn suggest_mapping(headers: &[String]) -> Vec<Option<Role>> {
+    let suggestions: Vec<Option<Suggestion>> = headers.iter().map(|h| suggest_role(h)).collect();
+    let mut mapping = vec![None; headers.len()];
+    for role in Role::ALL {
+        let best = suggestions
+            .iter()
+            .enumerate()
+            .filter_map(|(i, s)| s.filter(|s| s.role == *role).map(|s| (i, s.score)))
+            .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)));
+        if let Some((i, _)) = best {
+            mapping[i] = Some(*role);
+        }
+    }
+    mapping
+}
+
+/// Detect a table's kind from the roles its columns took and words in its headers.
+pub fn detect_kind(headers: &[String], mapping: &[Option<Role>]) -> TableKind {
+    let has = |r: Role| mapping.contains(&Some(r));
+    let text: String = headers
+        .iter()
+        .map(|h| h.to_lowercase())
+        .collect::<Vec<_>>()
+        .join("|");
+    let dealish = text.contains("deal")
+        || text.contains("opportunit")
+        || text.contains("商机")
+        || text.contains("obchod");
+    if (has(Role::Stage) || has(Role::Status) || has(Role::WonFlag))
+        && (has(Role::Amount) || dealish)
+    {
+        return TableKind::Deals;
+    }
+    if dealish && has(Role::Amount) {
+        return TableKind::Deals;
+    }
+    if text.contains("线索") || text.contains("lead status") {
+        return TableKind::Leads;
+    }
+    if text.contains("跟进内容") || text.contains("activity - ") || text.contains("subject") {
+        return TableKind::Activities;
+    }
+    if text.contains("ticket") || text.contains("工单") || text.contains("投诉") {
+        return TableKind::Tickets;
+    }
+    if text.contains("满意度") || text.contains("nps") || text.contains("回访") {
+        return TableKind::Surveys;
+    }
+    if text.contains("invoice")
+        || text.contains("order")
+        || text.contains("订单")
+        || text.contains("合同")
+    {
+        return TableKind::Orders;
+    }
+    if text.contains("客户名称") || text.contains("account name") || text.contains("company name")
+    {
+        return TableKind::Customers;
+    }
+    TableKind::Unknown
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn map(headers: &str) -> Vec<(String, Option<&'static str>)> {
+        let hs: Vec<String> = headers.split(',').map(String::from).collect();
+        let m = suggest_mapping(&hs);
+        hs.into_iter()
+            .zip(m.into_iter().map(|r| r.map(Role::id)))
+            .collect()
+    }
+
+    fn roles(headers: &str) -> Vec<Option<&'static str>> {
+        map(headers).into_iter().map(|(_, r)| r).collect()
+    }
+
+    #[test]
+    fn vendor_deal_headers_map_to_roles() {
+        let cases: &[(&str, &str)] = &[
+            (
+                "Record ID,Deal Name,Deal Stage,Close Date,Deal owner,Amount,Pipeline,Create Date,Lead Source,Associated Company",
+                "record_id,name,stage,closed_at,owner,amount,pipeline,created_at,lead_source,customer",
+            ),
+            (
+                "Territory Region,Opportunity Owner,Account Name,Opportunity Name,Stage,Forecast Category,Total Amount Currency,Total Amount,Fiscal Period,Close Date,Type",
+                "region,owner,customer,name,stage,-,currency,amount,-,closed_at,deal_type",
+            ),
+            (
+                "Id,Name,AccountId,Amount,CloseDate,StageName,IsClosed,IsWon,Probability,LeadSource,OwnerId,CreatedDate,Type",
+                "record_id,name,customer,amount,closed_at,stage,closed_flag,won_flag,probability,lead_source,owner,created_at,deal_type",
+            ),
+            (
+                "Deal - ID,Deal - Title,Deal - Value,Deal - Currency of value,Deal - Status,Deal - Stage,Deal - Owner,Deal - Deal created,Deal - Expected close date,Deal - Won time,Deal - Lost time,Deal - Organization",
+                "record_id,name,amount,currency,status,stage,owner,created_at,expected_close_at,won_at,lost_at,customer",
+            ),
+            (
+                "Record Id,Deal Name,Account Name,Account Name.id,Contact Name,Stage,Closing Date,Amount,Lead Source,Deal Owner,Type",
+                "record_id,name,customer,-,-,stage,closed_at,amount,lead_source,owner,deal_type",
+            ),
+            (
+                "Opportunity,Customer,Salesperson,Sales Team,Stage,Expected Revenue,Probability,Expected Closing,Closed Date,Created on",
+                "name,customer,owner,team,stage,amount,probability,expected_close_at,closed_at,created_at",
+            ),
+            (
+                "商机名称,客户名称,商机金额,预计成交日期,备注,商机状态组,商机阶段,最后跟进时间,负责人,相关团队,所属部门,更新时间,创建时间,创建人",
+                "name,customer,amount,expected_close_at,-,pipeline,stage,last_activity_at,owner,-,team,updated_at,created_at,-",
+            ),
+            (
+                "opportunity_id,sales_agent,product,account,deal_stage,engage_date,close_date,close_value",
+                "record_id,owner,product,customer,stage,created_at,closed_at,amount",
+            ),
+            ("*商机名称,*客户名称,*商机金额", "name,customer,amount"),
+        ];
+        for (headers, want) in cases {
+            let want: Vec<Option<&str>> =
+                want.split(',').map(|w| (w != "-").then_some(w)).collect();
+            assert_eq!(
+                roles(headers),
+                want,
+                "headers {headers:?}: {:?}",
+                map(headers)
+            );
+        }
+    }
+
+    #[test]
+    fn kinds_are_detected() {
+        let kind = |h: &str| {
+            let hs: Vec<String> = h.split(',').map(String::from).collect();
+            detect_kind(&hs, &suggest_mapping(&hs))
+        };
+        assert_eq!(kind("Deal Name,Deal Stage,Amount"), TableKind::Deals);
+        assert_eq!(kind("商机名称,商机金额,商机阶段"), TableKind::Deals);
+        assert_eq!(
+            kind("opportunity_id,sales_agent,deal_stage,close_value"),
+            TableKind::Deals
+        );
+        assert_eq!(kind("线索名称,线索来源,负责人"), TableKind::Leads);
+        assert_eq!(kind("customerID,gender,tenure"), TableKind::Unknown);
+    }
+}

@@ -1,0 +1,142 @@
+//! The one translation table: every string a person reads goes through [`t`] (UI text) or
+//! through the bilingual fields of the engine's catalogue. English and Simplified Chinese.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Lang {
+    #[default]
+    En,
+    Zh,
+}
+
+impl Lang {
+    /// Pick the language from a browser language tag (`zh-CN`, `zh`, `en-US` …).
+    pub fn from_tag(tag: &str) -> Lang {
+        if tag.to_ascii_lowercase().starts_with("zh") {
+            Lang::Zh
+        } else {
+            Lang::En
+        }
+    }
+
+    pub fn id(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Zh => "zh",
+        }
+    }
+}
+
+macro_rules! texts {
+    ($($key:ident => $en:literal, $zh:literal;)*) => {
+        /// A UI string's key.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum T { $($key,)* }
+
+        /// The text of `key` in `lang`.
+        pub fn t(lang: Lang, key: T) -> &'static str {
+            match (key, lang) {
+                $((T::$key, Lang::En) => $en, (T::$key, Lang::Zh) => $zh,)*
+            }
+        }
+
+        #[cfg(test)]
+        pub(crate) const ALL_KEYS: &[T] = &[$(T::$key,)*];
+    };
+}
+
+texts! {
+    AppTitle => "CRM KPI calculator", "CRM 关键指标计算器";
+    Tagline => "Paste or drop your CRM export and get the KPIs that fit your stage and goals. Your data never leaves this tab.",
+               "粘贴或拖入 CRM 导出文件，按公司阶段和目标得到合适的关键指标。数据始终只在本页面内处理，不会上传。";
+    Language => "Language", "语言";
+    YourData => "Your data", "你的数据";
+    PasteHere => "Paste CSV or cells copied from a spreadsheet here", "在此粘贴 CSV，或从电子表格复制的单元格";
+    Analyze => "Analyze pasted data", "分析粘贴的数据";
+    ChooseFile => "Choose a file", "选择文件";
+    DropHere => "or drop a CSV file anywhere on this box", "或将 CSV 文件拖放到此区域";
+    LoadSample => "Load the sample data", "加载示例数据";
+    Working => "Reading and computing…", "正在读取和计算…";
+    Loaded => "Loaded", "已加载";
+    Rows => "rows", "行";
+    SampleName => "sample deals export", "示例商机导出";
+    Company => "Your company", "你的公司";
+    Stage => "Stage", "阶段";
+    Goals => "Goals", "目标";
+    Period => "Period", "统计周期";
+    WholeRange => "Whole range", "全部时间";
+    Recommended => "Recommended KPIs", "推荐指标";
+    RecommendedHint => "Chosen for your stage and goals, computed on your data.", "根据你的阶段和目标挑选，并用你的数据计算。";
+    Formula => "Formula", "公式";
+    Needs => "Needs", "需要";
+    NotAvailable => "n/a", "无数据";
+    Variant => "Computed as", "计算口径";
+    TierBasic => "basic", "基础指标";
+    TierProcess => "process", "过程指标";
+    TierResult => "result", "结果指标";
+    Breakdowns => "Breakdowns", "细分";
+    ByOwner => "By owner", "按负责人";
+    BySource => "By lead source", "按来源渠道";
+    RevenueByMonth => "Won revenue by month", "每月赢单金额";
+    Month => "Month", "月份";
+    Owner => "Owner", "负责人";
+    Source => "Lead source", "来源渠道";
+    WonRevenue => "Won revenue", "赢单金额";
+    WonDeals => "Won deals", "赢单数";
+    WinRate => "Win rate", "赢单率";
+    Blank => "(blank)", "（空）";
+    Summary => "Deals in this period", "本周期商机";
+    Total => "created", "新建";
+    Won => "won", "赢单";
+    Lost => "lost", "输单";
+    Open => "open", "进行中";
+    Invalid => "invalid", "无效";
+    Mapping => "Detected columns", "识别出的列";
+    Column => "Column", "列";
+    Role => "Meaning", "含义";
+    Type => "Values", "取值";
+    NotUsed => "not used", "未使用";
+    Filled => "filled", "已填";
+    DateOrderLabel => "date order", "日期顺序";
+    RowIssues => "Rows and cells that could not be used", "无法使用的行和单元格";
+    NoRowIssues => "Every row was used.", "所有行都已使用。";
+    RowsUnusable => "rows not used", "行未使用";
+    CellsIgnored => "cells read as empty", "个单元格按空值处理";
+    Line => "Line", "行号";
+    Value => "Value", "值";
+    Reason => "Reason", "原因";
+    MoreIssues => "more not shown", "条未显示";
+    ErrorTitle => "This file could not be read", "无法读取此文件";
+    Privacy => "Everything is computed in your browser; nothing is uploaded.", "所有计算都在你的浏览器中完成，不会上传任何数据。";
+    Warnings => "Data warnings", "数据提醒";
+    ShowFormula => "formula", "公式";
+    Score => "score", "得分";
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_key_has_both_languages() {
+        for key in ALL_KEYS {
+            assert!(!t(Lang::En, *key).is_empty(), "{key:?} en");
+            assert!(!t(Lang::Zh, *key).is_empty(), "{key:?} zh");
+            assert_ne!(
+                t(Lang::En, *key),
+                t(Lang::Zh, *key),
+                "{key:?} is not translated"
+            );
+        }
+    }
+
+    #[test]
+    fn browser_tags_pick_the_language() {
+        assert_eq!(Lang::from_tag("zh-CN"), Lang::Zh);
+        assert_eq!(Lang::from_tag("zh"), Lang::Zh);
+        assert_eq!(Lang::from_tag("en-GB"), Lang::En);
+        assert_eq!(Lang::from_tag("de"), Lang::En);
+    }
+}

@@ -1,0 +1,1 @@
+//! Browser faces: the Yew app, the Web Worker and the JS API.
