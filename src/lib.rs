@@ -4,7 +4,9 @@
 //! person reads in English and Simplified Chinese; `web` (cargo feature `web`) holds the Yew
 //! app, the Web Worker and the JS API, and contains no business logic.
 
+pub mod bench_spec;
 pub mod engine;
+pub mod format;
 pub mod i18n;
 
 #[cfg(feature = "web")]

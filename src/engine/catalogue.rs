@@ -300,6 +300,20 @@ impl Stage {
         }
     }
 
+    /// The company at this stage, as the reason sentences name it.
+    pub fn noun(self, lang: Lang) -> &'static str {
+        match (self, lang) {
+            (Stage::Startup, Lang::En) => "an early-stage company",
+            (Stage::Startup, Lang::Zh) => "初创期公司",
+            (Stage::Expansion, Lang::En) => "a company in rapid expansion",
+            (Stage::Expansion, Lang::Zh) => "快速扩张期公司",
+            (Stage::Mature, Lang::En) => "a mature company",
+            (Stage::Mature, Lang::Zh) => "成熟期公司",
+            (Stage::Small, Lang::En) => "a small business",
+            (Stage::Small, Lang::Zh) => "小微企业",
+        }
+    }
+
     /// What the stage is about, as the reason sentences say it.
     pub fn focus(self, lang: Lang) -> &'static str {
         match (self, lang) {

@@ -249,6 +249,9 @@ pub struct Deals {
     pub stage: Option<Interned>,
     pub customer: Option<Interned>,
     pub deal_type: Option<Interned>,
+    pub product: Option<Interned>,
+    pub region: Option<Interned>,
+    pub team: Option<Interned>,
     /// Which column the close dates came from (the expected close date is a fallback).
     pub close_from: Option<Role>,
     /// Where each outcome came from: a status column, won/closed flags, or the stage.
@@ -298,9 +301,64 @@ fn is_footer(raw: &RawTable, i: usize) -> bool {
     filled <= (raw.columns.len() / 2).max(2)
 }
 
+const DATE_ROLES: [Role; 13] = [
+    Role::CreatedAt,
+    Role::ClosedAt,
+    Role::ExpectedCloseAt,
+    Role::WonAt,
+    Role::LostAt,
+    Role::UpdatedAt,
+    Role::LastActivityAt,
+    Role::ConvertedAt,
+    Role::FirstContactAt,
+    Role::ChurnedAt,
+    Role::PlannedAt,
+    Role::ResolvedAt,
+    Role::LastLogin,
+];
+
+/// Headers can mislead where values cannot: a "Closed" column full of dates is a close
+/// date, not a yes/no flag. Only applied to suggested mappings, never to the user's.
+fn correct_by_values(mapping: &mut [Option<Role>], infos: &mut [ColumnInfo]) {
+    for (i, info) in infos.iter_mut().enumerate() {
+        let better = match (mapping[i], info.value_type) {
+            (Some(Role::ClosedFlag), ValueType::Date) => Role::ClosedAt,
+            (Some(Role::WonFlag), ValueType::Date) => Role::WonAt,
+            _ => continue,
+        };
+        if !mapping.contains(&Some(better)) {
+            mapping[i] = Some(better);
+            info.role = Some(better);
+        }
+    }
+}
+
+/// The day/month order the file's date columns prove by their values (majority), if any.
+fn proven_date_order(raw: &RawTable, mapping: &[Option<Role>]) -> Option<DateOrder> {
+    let (mut mdy, mut dmy) = (0, 0);
+    for (c, role) in mapping.iter().enumerate() {
+        if !role.is_some_and(|r| DATE_ROLES.contains(&r)) {
+            continue;
+        }
+        let parsed: Vec<RawDate> = raw.columns[c].iter().filter_map(parse_date).collect();
+        match DateOrder::decide(&parsed) {
+            (DateOrder::Mdy, OrderEvidence::Values) => mdy += 1,
+            (DateOrder::Dmy, OrderEvidence::Values) => dmy += 1,
+            _ => {}
+        }
+    }
+    match (mdy, dmy) {
+        (0, 0) => None,
+        (m, d) if m >= d => Some(DateOrder::Mdy),
+        _ => Some(DateOrder::Dmy),
+    }
+}
+
 struct Builder<'a> {
     raw: &'a RawTable,
     keep: Vec<bool>,
+    /// The order other date columns of this file prove, for columns whose values do not.
+    table_order: Option<DateOrder>,
     mapping: &'a [Option<Role>],
     issues: Issues,
     infos: Vec<ColumnInfo>,
@@ -344,7 +402,10 @@ impl<'a> Builder<'a> {
         let cells: Vec<(usize, &str)> = self.kept_cells(c).collect();
         let parsed: Vec<Option<RawDate>> = cells.iter().map(|(_, s)| parse_date(s)).collect();
         let present: Vec<RawDate> = parsed.iter().flatten().copied().collect();
-        let (order, evidence) = DateOrder::decide(&present);
+        let (mut order, mut evidence) = DateOrder::decide(&present);
+        if let (OrderEvidence::Assumed, Some(proven)) = (evidence, self.table_order) {
+            (order, evidence) = (proven, OrderEvidence::OtherColumns);
+        }
         self.infos[c].date_order = Some((order, evidence));
         let mut out = Vec::with_capacity(cells.len());
         for ((i, cell), raw) in cells.into_iter().zip(parsed) {
@@ -384,6 +445,7 @@ fn is_null_word(s: &str) -> bool {
 
 /// Build a table from its text columns with the given mapping (or the suggested one).
 pub fn build_table(raw: &RawTable, mapping: Option<&[Option<Role>]>) -> Table {
+    let user_mapping = mapping.is_some_and(|m| m.len() == raw.headers.len());
     let suggested;
     let mapping = match mapping {
         Some(m) if m.len() == raw.headers.len() => m,
@@ -418,7 +480,7 @@ pub fn build_table(raw: &RawTable, mapping: Option<&[Option<Role>]>) -> Table {
             );
         }
     }
-    let infos: Vec<ColumnInfo> = raw
+    let mut infos: Vec<ColumnInfo> = raw
         .headers
         .iter()
         .zip(&raw.columns)
@@ -432,10 +494,16 @@ pub fn build_table(raw: &RawTable, mapping: Option<&[Option<Role>]>) -> Table {
             decimal_mark: None,
         })
         .collect();
+    let mut mapping = mapping.to_vec();
+    if !user_mapping {
+        correct_by_values(&mut mapping, &mut infos);
+    }
+    let table_order = proven_date_order(raw, &mapping);
     let mut b = Builder {
         raw,
         keep,
-        mapping,
+        table_order,
+        mapping: &mapping,
         issues,
         infos,
     };
@@ -658,6 +726,9 @@ fn build_deals(b: &mut Builder<'_>, rows: usize) -> Deals {
         stage: b.interned(Role::Stage),
         customer: b.interned(Role::Customer),
         deal_type: b.interned(Role::DealType),
+        product: b.interned(Role::Product),
+        region: b.interned(Role::Region),
+        team: b.interned(Role::Team),
         close_from,
         outcome_from,
         last_day,
@@ -666,6 +737,18 @@ fn build_deals(b: &mut Builder<'_>, rows: usize) -> Deals {
 }
 
 impl Deals {
+    /// The breakdown dimensions beyond owner and lead source that this table has.
+    pub fn extra_dimensions(&self) -> Vec<(&'static str, &Interned)> {
+        [
+            ("product", &self.product),
+            ("region", &self.region),
+            ("team", &self.team),
+        ]
+        .into_iter()
+        .filter_map(|(name, dim)| dim.as_ref().map(|d| (name, d)))
+        .collect()
+    }
+
     /// The roles this table can serve, including the derived ones: an outcome from a status,
     /// flag or stage; a close date from a close, won/lost or expected-close column.
     pub fn available_roles(&self, mapping: &[Option<Role>]) -> Vec<Role> {

@@ -116,6 +116,8 @@ pub struct Pass {
     pub all: Acc,
     pub by_owner: Vec<Acc>,
     pub by_source: Vec<Acc>,
+    /// Accumulators of [`Deals::extra_dimensions`], in that order.
+    pub by_extra: Vec<Vec<Acc>>,
     pub by_month: BTreeMap<(i32, u32), f64>,
     /// Stage id → (deals created in the period, their amount).
     pub by_stage: Vec<(u64, f64)>,
@@ -161,6 +163,11 @@ impl Pass {
             all: Acc::default(),
             by_owner: vec![Acc::default(); n_owner],
             by_source: vec![Acc::default(); n_source],
+            by_extra: d
+                .extra_dimensions()
+                .iter()
+                .map(|(_, i)| vec![Acc::default(); i.names.len()])
+                .collect(),
             by_month: BTreeMap::new(),
             by_stage: vec![(0, 0.0); n_stage],
             renewal: (0, 0),
@@ -237,6 +244,9 @@ impl Pass {
             let source = d.source.as_ref().map_or(0, |i| i.get(r) as usize);
             p.by_owner[owner].merge(&acc);
             p.by_source[source].merge(&acc);
+            for (accs, (_, dim)) in p.by_extra.iter_mut().zip(d.extra_dimensions()) {
+                accs[dim.get(r) as usize].merge(&acc);
+            }
             p.all.merge(&acc);
         }
         p
@@ -432,12 +442,12 @@ pub fn deal_kpis(d: &Deals, period: Period, lang: Lang) -> (DealSummary, Vec<Kpi
     let first_won: Option<Vec<Option<(i32, usize)>>> = match (&d.customer, &d.closed) {
         (Some(c), Some(closed)) if has_status => {
             let mut first = vec![None; c.names.len()];
-            for r in 0..d.rows {
+            for (r, close) in closed.iter().enumerate() {
                 let id = c.get(r) as usize;
                 if id == 0 || d.outcome[r] != Outcome::Won {
                     continue;
                 }
-                if let Some(day) = closed[r].map(day_of) {
+                if let Some(day) = close.map(day_of) {
                     let slot: &mut Option<(i32, usize)> = &mut first[id];
                     if slot.is_none_or(|(f, _)| day < f) {
                         *slot = Some((day, r));
@@ -508,8 +518,17 @@ pub fn deal_kpis(d: &Deals, period: Period, lang: Lang) -> (DealSummary, Vec<Kpi
                 .iter()
                 .filter(|r| r.value.is_some() && r.count >= 5 && !r.key.is_empty())
                 .collect();
+            // Without a source of 5+ closed deals, any named source beats the blank one.
             let pool: Vec<&BreakdownRow> = if eligible.is_empty() {
-                rows.iter().filter(|r| r.value.is_some()).collect()
+                let named: Vec<&BreakdownRow> = rows
+                    .iter()
+                    .filter(|r| r.value.is_some() && !r.key.is_empty())
+                    .collect();
+                if named.is_empty() {
+                    rows.iter().filter(|r| r.value.is_some()).collect()
+                } else {
+                    named
+                }
             } else {
                 eligible
             };
@@ -570,6 +589,17 @@ pub fn deal_kpis(d: &Deals, period: Period, lang: Lang) -> (DealSummary, Vec<Kpi
                     )
                 }),
             );
+        }
+        for (accs, (name, dim)) in p.by_extra.iter().zip(d.extra_dimensions()) {
+            let rows = rows_of(accs, Some(dim), |a| {
+                row(
+                    a.win_rate(),
+                    Some(a.won as f64),
+                    Some((a.won + a.lost) as f64),
+                    a.won + a.lost,
+                )
+            });
+            k.breakdowns.insert(name.into(), rows);
         }
     }
 
@@ -712,6 +742,12 @@ pub fn deal_kpis(d: &Deals, period: Period, lang: Lang) -> (DealSummary, Vec<Kpi
                     row(Some(a.won_amount), None, None, a.won)
                 }),
             );
+        }
+        for (accs, (name, dim)) in p.by_extra.iter().zip(d.extra_dimensions()) {
+            let rows = rows_of(accs, Some(dim), |a| {
+                row(Some(a.won_amount), None, None, a.won)
+            });
+            k.breakdowns.insert(name.into(), rows);
         }
 
         if has_closed {

@@ -136,7 +136,9 @@ mod tests {
             let d = chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
             day_number(d.year(), d.month(), d.day()).unwrap()
         };
-        let cases: &[(&str, Option<(&str, &str)>, Option<&str>)] = &[
+        /// (text, inclusive bounds, previous period)
+        type Case<'a> = (&'a str, Option<(&'a str, &'a str)>, Option<&'a str>);
+        let cases: &[Case] = &[
             ("all", None, None),
             ("2024", Some(("2024-01-01", "2024-12-31")), Some("2023")),
             (

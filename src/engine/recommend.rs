@@ -71,17 +71,17 @@ struct Candidate {
 }
 
 fn reason(c: &Candidate, stage: Stage, lang: Lang) -> String {
-    let (st, focus) = (stage.label(lang), stage.focus(lang));
+    let (who, focus) = (stage.noun(lang), stage.focus(lang));
     let goal = c.goals.first().map(|g| g.label(lang));
     match (goal, c.stage_focus, lang) {
-        (Some(g), true, Lang::En) => format!("Serves your goal “{g}” and is a focus KPI at the {} stage, which is about {focus}.", st.to_lowercase()),
-        (Some(g), true, Lang::Zh) => format!("服务于你的目标“{g}”，也是{st}的重点指标（{focus}）。"),
-        (Some(g), false, Lang::En) => format!("Serves your goal “{g}”; at the {} stage read it alongside the stage’s focus, {focus}.", st.to_lowercase()),
-        (Some(g), false, Lang::Zh) => format!("服务于你的目标“{g}”；处于{st}时，请结合该阶段的重点（{focus}）一起看。"),
-        (None, true, Lang::En) => format!("A focus KPI at the {} stage, which is about {focus}; none of your chosen goals names it.", st.to_lowercase()),
-        (None, true, Lang::Zh) => format!("这是{st}的重点指标（{focus}），虽然你选的目标没有直接涉及。"),
-        (None, false, Lang::En) => format!("A core measure at any stage, added so that a {} company steers by both what the team does and what it gets.", st.to_lowercase()),
-        (None, false, Lang::Zh) => format!("任何阶段都适用的核心指标，补充进来，使{st}的公司既看过程也看结果。"),
+        (Some(g), true, Lang::En) => format!("Serves your goal “{g}” and is a focus KPI for {who}: {focus}."),
+        (Some(g), true, Lang::Zh) => format!("服务于你的目标“{g}”，也是{who}的重点指标（{focus}）。"),
+        (Some(g), false, Lang::En) => format!("Serves your goal “{g}”; for {who}, read it beside the stage’s focus, {focus}."),
+        (Some(g), false, Lang::Zh) => format!("服务于你的目标“{g}”；对{who}来说，请结合该阶段的重点（{focus}）一起看。"),
+        (None, true, Lang::En) => format!("A focus KPI for {who} ({focus}), though none of your chosen goals names it."),
+        (None, true, Lang::Zh) => format!("这是{who}的重点指标（{focus}），虽然你选的目标没有直接涉及。"),
+        (None, false, Lang::En) => format!("A core measure for {who}, added so the set covers both what the team does and what it gets."),
+        (None, false, Lang::Zh) => format!("适用于{who}的核心指标，补充进来，使指标组合既看过程也看结果。"),
     }
 }
 
@@ -283,7 +283,8 @@ mod tests {
             Lang::En,
         );
         assert!(
-            en[0].reason.contains("Win new customers") && en[0].reason.contains("rapid expansion"),
+            en[0].reason.contains("Win new customers")
+                && en[0].reason.contains("a company in rapid expansion"),
             "{}",
             en[0].reason
         );

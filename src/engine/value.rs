@@ -58,6 +58,9 @@ pub enum OrderEvidence {
     /// Every value read either way; month first was assumed (the common CRM default),
     /// unless dots as separators pointed to day first.
     Assumed,
+    /// Every value read either way, and another date column of the same file proved the
+    /// order: this column follows it.
+    OtherColumns,
     /// Values contradict each other (both `13/1/2024` and `1/13/2024`); the majority won
     /// and the others are reported as row issues.
     Conflicting,

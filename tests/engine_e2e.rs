@@ -1,0 +1,470 @@
+//! End to end from file bytes to report numbers: the bench fixture, every vendor fixture,
+//! and the Maven CRM data set against figures computed independently
+//! (`tests/independent/maven_figures.py`).
+
+use crm_kpi::engine::catalogue::{Goal, Stage};
+use crm_kpi::engine::report::Report;
+use crm_kpi::engine::{analyze, IssueKind, Options, Period, TableKind};
+use std::path::PathBuf;
+
+fn shared(path: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared")
+        .join(path)
+}
+
+fn fixture(name: &str) -> Vec<u8> {
+    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name);
+    std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+}
+
+fn report_of(name: &str, bytes: &[u8], period: Period) -> Report {
+    analyze(
+        &[(name, bytes)],
+        &Options {
+            period,
+            ..Options::default()
+        },
+    )
+}
+
+fn value(r: &Report, id: &str) -> Option<f64> {
+    r.kpi(id)
+        .unwrap_or_else(|| {
+            panic!(
+                "KPI {id} missing; have {:?}",
+                r.kpis.iter().map(|k| &k.id).collect::<Vec<_>>()
+            )
+        })
+        .value
+}
+
+fn close(a: Option<f64>, b: f64, what: &str) {
+    let a = a.unwrap_or_else(|| panic!("{what}: no value"));
+    assert!((a - b).abs() < 1e-6, "{what}: {a} != {b}");
+}
+
+#[test]
+fn bench_fixture_equals_the_hand_computed_result() {
+    let bytes = std::fs::read(shared("bench/tests/fixture.csv")).expect("shared bench fixture");
+    let expected: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(shared("bench/tests/fixture.expected.json")).unwrap(),
+    )
+    .unwrap();
+    let r = report_of("fixture.csv", &bytes, Period::All);
+    let got = crm_kpi::bench_spec::spec_result(&r);
+    fn same(a: &serde_json::Value, b: &serde_json::Value, path: &str) {
+        use serde_json::Value::*;
+        match (a, b) {
+            (Number(x), Number(y)) => assert!(
+                (x.as_f64().unwrap() - y.as_f64().unwrap()).abs() < 1e-9,
+                "{path}: {x} != {y}"
+            ),
+            (Object(x), Object(y)) => {
+                let (mut kx, mut ky): (Vec<_>, Vec<_>) = (x.keys().collect(), y.keys().collect());
+                kx.sort();
+                ky.sort();
+                assert_eq!(kx, ky, "{path}: keys");
+                for k in x.keys() {
+                    same(&x[k], &y[k], &format!("{path}.{k}"));
+                }
+            }
+            _ => assert_eq!(a, b, "{path}"),
+        }
+    }
+    same(&got, &expected, "result");
+}
+
+/// The six deals every vendor fixture holds, in that vendor's format.
+struct Expect {
+    file: &'static str,
+    /// Rows left out as not deals (footers).
+    left_out: usize,
+}
+
+#[test]
+fn every_vendor_format_gives_the_same_numbers() {
+    let cases = [
+        Expect {
+            file: "hubspot_deals.csv",
+            left_out: 0,
+        },
+        Expect {
+            file: "salesforce_report_footer.csv",
+            left_out: 3,
+        },
+        Expect {
+            file: "salesforce_api_names.csv",
+            left_out: 0,
+        },
+        Expect {
+            file: "pipedrive_deals.csv",
+            left_out: 0,
+        },
+        Expect {
+            file: "zoho_deals.csv",
+            left_out: 0,
+        },
+        Expect {
+            file: "odoo_crm_lead.csv",
+            left_out: 0,
+        },
+        Expect {
+            file: "wukong_商机信息.csv",
+            left_out: 0,
+        },
+        Expect {
+            file: "pasted_sheet.tsv",
+            left_out: 0,
+        },
+        Expect {
+            file: "semicolon_decimal_comma.csv",
+            left_out: 0,
+        },
+    ];
+    for case in cases {
+        let r = report_of(case.file, &fixture(case.file), Period::All);
+        let f = case.file;
+        let t = &r.tables[0];
+        assert_eq!(t.kind, TableKind::Deals, "{f}");
+        assert_eq!(
+            (t.rows, t.rows_left_out),
+            (6, case.left_out),
+            "{f}: rows, left out"
+        );
+        let issues: Vec<_> = t
+            .issues
+            .iter()
+            .filter(|i| i.kind != IssueKind::FooterRow)
+            .collect();
+        assert!(issues.is_empty(), "{f}: unexpected issues {issues:?}");
+        let d = r.deals.as_ref().unwrap();
+        assert_eq!(
+            (d.created, d.won, d.lost, d.open),
+            (6, 3, 1, 2),
+            "{f}: counts"
+        );
+        close(value(&r, "win_rate"), 0.75, &format!("{f} win rate"));
+        close(value(&r, "revenue"), 5000.5, &format!("{f} revenue"));
+        close(
+            value(&r, "average_deal_size"),
+            5000.5 / 3.0,
+            &format!("{f} average deal"),
+        );
+        close(
+            value(&r, "sales_cycle_days"),
+            30.0,
+            &format!("{f} median cycle"),
+        );
+        close(
+            r.kpi("sales_cycle_days")
+                .unwrap()
+                .details
+                .get("mean_days")
+                .copied(),
+            70.0 / 3.0,
+            &format!("{f} mean cycle"),
+        );
+        close(
+            value(&r, "pipeline_value"),
+            1500.0,
+            &format!("{f} pipeline"),
+        );
+        let months: Vec<(String, f64)> = r
+            .kpi("revenue")
+            .unwrap()
+            .series
+            .iter()
+            .map(|p| (p.period.clone(), p.value))
+            .collect();
+        assert_eq!(
+            months,
+            [
+                ("2024-01".into(), 1000.0),
+                ("2024-03".into(), 2500.0),
+                ("2024-04".into(), 1500.5)
+            ],
+            "{f}: months"
+        );
+        // Quarter 1: D1 and D2 won, D3 lost; D4, D5 open at the end of March and D6 (closed in April) too.
+        let q1 = report_of(f, &fixture(f), Period::Quarter(2024, 1));
+        let d = q1.deals.as_ref().unwrap();
+        assert_eq!((d.won, d.lost, d.open), (2, 1, 3), "{f}: Q1 counts");
+        close(value(&q1, "revenue"), 3500.0, &format!("{f} Q1 revenue"));
+        close(
+            value(&q1, "pipeline_value"),
+            3000.5,
+            &format!("{f} Q1 pipeline"),
+        );
+    }
+}
+
+#[test]
+fn owners_and_sources_break_down_in_every_language() {
+    let r = report_of("w.csv", &fixture("wukong_商机信息.csv"), Period::All);
+    let owners = &r.kpi("revenue").unwrap().breakdowns["owner"];
+    let got: Vec<(&str, Option<f64>)> = owners.iter().map(|o| (o.key.as_str(), o.value)).collect();
+    assert_eq!(
+        got,
+        [
+            ("李四", Some(2500.0)),
+            ("王五", Some(1500.5)),
+            ("张三", Some(1000.0))
+        ]
+    );
+    let sources = &r.kpi("win_rate").unwrap().breakdowns["lead_source"];
+    let web = sources.iter().find(|s| s.key == "线上注册").unwrap();
+    assert_eq!((web.value, web.count), (Some(0.5), 2));
+    // The export has no actual close date: the variant says the expected date stood in.
+    assert!(
+        r.kpi("revenue")
+            .unwrap()
+            .variant
+            .contains("expected close date"),
+        "{}",
+        r.kpi("revenue").unwrap().variant
+    );
+    assert_eq!(value(&r, "referral_rate"), Some(1.0 / 3.0));
+}
+
+#[test]
+fn date_order_is_decided_per_column_and_shown() {
+    let r = report_of("p.tsv", &fixture("pasted_sheet.tsv"), Period::All);
+    // "Created" holds only dates that read both ways; "Closed" has 20/01/2024, so both are day first.
+    use crm_kpi::engine::value::{DateOrder, OrderEvidence};
+    let col = |name: &str| {
+        r.tables[0]
+            .columns
+            .iter()
+            .find(|c| c.header == name)
+            .unwrap()
+            .date_order
+    };
+    assert_eq!(
+        col("Created"),
+        Some((DateOrder::Dmy, OrderEvidence::OtherColumns))
+    );
+    assert_eq!(col("Closed"), Some((DateOrder::Dmy, OrderEvidence::Values)));
+    let r = report_of(
+        "s.csv",
+        &fixture("salesforce_report_footer.csv"),
+        Period::All,
+    );
+    let close = r.tables[0]
+        .columns
+        .iter()
+        .find(|c| c.header == "Close Date")
+        .unwrap();
+    assert_eq!(
+        close.date_order.map(|o| o.0),
+        Some(crm_kpi::engine::value::DateOrder::Mdy)
+    );
+}
+
+#[test]
+fn maven_sales_pipeline_matches_the_independent_figures() {
+    let bytes = std::fs::read(shared(
+        "data/maven-crm-sales-opportunities/sales_pipeline.csv",
+    ))
+    .expect("Maven data set");
+    let r = report_of("sales_pipeline.csv", &bytes, Period::All);
+    let d = r.deals.as_ref().unwrap();
+    assert_eq!((d.created, d.won, d.lost, d.open), (8800, 4238, 2473, 2089));
+    assert!(
+        r.tables[0].issues.is_empty(),
+        "{:?}",
+        &r.tables[0].issues[..3.min(r.tables[0].issues.len())]
+    );
+    close(value(&r, "win_rate"), 4238.0 / 6711.0, "win rate");
+    close(value(&r, "revenue"), 10_005_534.0, "revenue");
+    close(
+        value(&r, "average_deal_size"),
+        10_005_534.0 / 4238.0,
+        "average deal",
+    );
+    close(value(&r, "sales_cycle_days"), 57.0, "median cycle");
+    close(
+        r.kpi("sales_cycle_days")
+            .unwrap()
+            .details
+            .get("mean_days")
+            .copied(),
+        51.781_972_628_598_396,
+        "mean cycle",
+    );
+    close(
+        value(&r, "pipeline_value"),
+        0.0,
+        "open deals carry no value in this data set",
+    );
+    let top = &r.kpi("revenue").unwrap().breakdowns["owner"][0];
+    assert_eq!(
+        (top.key.as_str(), top.value, top.count),
+        ("Darcel Schlecht", Some(1_153_214.0), 349)
+    );
+    let top_rate = r.kpi("win_rate").unwrap().breakdowns["owner"]
+        .iter()
+        .find(|o| o.key == "Darcel Schlecht")
+        .unwrap();
+    close(top_rate.value, 349.0 / 553.0, "Darcel's win rate");
+    let products = &r.kpi("revenue").unwrap().breakdowns["product"];
+    let gtxpro = products.iter().find(|p| p.key == "GTXPro").unwrap();
+    assert_eq!(gtxpro.value, Some(3_510_578.0));
+    assert_eq!(products.len(), 7);
+    let months: Vec<(String, f64)> = r
+        .kpi("revenue")
+        .unwrap()
+        .series
+        .iter()
+        .map(|p| (p.period.clone(), p.value))
+        .collect();
+    assert_eq!(months.len(), 10);
+    assert_eq!(months[0], ("2017-03".into(), 1_134_672.0));
+    assert_eq!(months[9], ("2017-12".into(), 1_131_573.0));
+
+    let q2 = report_of("sales_pipeline.csv", &bytes, Period::Quarter(2017, 2));
+    let d = q2.deals.as_ref().unwrap();
+    assert_eq!((d.won, d.lost), (1254, 778));
+    close(value(&q2, "revenue"), 3_086_111.0, "Q2 revenue");
+    close(
+        value(&q2, "revenue_growth"),
+        (3_086_111.0 - 1_134_672.0) / 1_134_672.0,
+        "Q2 growth over Q1",
+    );
+    close(value(&q2, "new_customers"), 1.0, "Q2 new customers");
+    close(
+        value(&q2, "customer_acquisition_rate"),
+        1.0 / 84.0,
+        "Q2 acquisition rate",
+    );
+}
+
+#[test]
+fn maven_us_date_resave_gives_identical_kpis() {
+    let iso = std::fs::read(shared(
+        "data/maven-crm-sales-opportunities/sales_pipeline.csv",
+    ))
+    .unwrap();
+    let us = std::fs::read(shared(
+        "data/maven-crm-sales-opportunities/sales_pipeline_us_dates_variant.csv",
+    ))
+    .unwrap();
+    for period in [
+        Period::All,
+        Period::Quarter(2017, 3),
+        Period::Month(2017, 6),
+    ] {
+        let a = report_of("a.csv", &iso, period);
+        let b = report_of("b.csv", &us, period);
+        assert_eq!(
+            b.tables[0].columns[5].date_order.map(|o| o.0),
+            Some(crm_kpi::engine::value::DateOrder::Mdy)
+        );
+        for (x, y) in a.kpis.iter().zip(&b.kpis) {
+            assert_eq!((&x.id, x.value), (&y.id, y.value), "{period}");
+            assert_eq!(x.breakdowns, y.breakdowns, "{period} {}", x.id);
+        }
+    }
+}
+
+#[test]
+fn every_kpi_the_catalogue_calls_computable_from_deals_has_a_value() {
+    // A deals table with every deal role: whatever the recommender calls computable, the
+    // engine computes (the catalogue and the code cannot drift apart).
+    let csv = "Deal Name,Account Name,Amount,Cost,Stage,Probability,Create Date,Close Date,Owner,Lead Source,Deal Type,Product,Region,Last Activity Date\n\
+        A,Acme,100,60,Closed Won,100,2024-01-02,2024-02-10,Ann,Referral,Renewal,X,EU,2024-02-10\n\
+        B,Beta,50,20,Closed Lost,0,2024-01-05,2024-02-11,Bob,Web,New,Y,US,2024-02-11\n\
+        C,Cato,70,,Proposal,50,2024-02-01,,Ann,Web,New,X,EU,2024-02-01\n\
+        D,Acme,30,10,Closed Won,100,2024-02-03,2024-02-20,Bob,Web,Renewal,Y,US,2024-02-20\n\
+        E,Epsi,40,30,Closed Won,100,2023-12-01,2024-01-15,Bob,Web,New,Y,US,2024-01-15\n";
+    for goals in [Goal::ALL.to_vec()] {
+        for stage in Stage::ALL {
+            let r = analyze(
+                &[("d.csv", csv.as_bytes())],
+                &Options {
+                    stage,
+                    goals: goals.clone(),
+                    period: Period::Month(2024, 2),
+                    ..Options::default()
+                },
+            );
+            for rec in r.recommendation.iter().filter(|x| x.computable) {
+                let k = r
+                    .kpi(&rec.id)
+                    .unwrap_or_else(|| panic!("{} is computable but missing", rec.id));
+                assert!(
+                    k.value.is_some(),
+                    "{} computable but n/a: {:?}",
+                    rec.id,
+                    k.note
+                );
+            }
+        }
+    }
+    let r = analyze(
+        &[("d.csv", csv.as_bytes())],
+        &Options {
+            period: Period::Month(2024, 2),
+            ..Options::default()
+        },
+    );
+    close(value(&r, "profit_margin"), (130.0 - 70.0) / 130.0, "margin");
+    close(
+        value(&r, "customer_acquisition_rate"),
+        1.0,
+        "Acme is new in February, Epsi was a customer before",
+    );
+    close(value(&r, "renewal_rate"), 1.0, "renewal");
+    close(
+        value(&r, "stale_deal_share"),
+        0.0,
+        "stale: C was touched on Feb 1, 28 days before the end",
+    );
+    close(
+        r.kpi("pipeline_value")
+            .unwrap()
+            .details
+            .get("weighted")
+            .copied(),
+        35.0,
+        "weighted pipeline",
+    );
+}
+
+#[test]
+fn empty_periods_say_n_a_never_nan() {
+    let r = report_of("h.csv", &fixture("hubspot_deals.csv"), Period::Year(2019));
+    for k in &r.kpis {
+        if let Some(v) = k.value {
+            assert!(v.is_finite(), "{} is {v}", k.id);
+        } else {
+            assert!(
+                k.note.as_deref().is_some_and(|n| !n.is_empty()),
+                "{} has no note",
+                k.id
+            );
+        }
+    }
+    assert_eq!(value(&r, "win_rate"), None);
+    assert_eq!(value(&r, "revenue"), Some(0.0));
+}
+
+#[test]
+fn unreadable_files_are_reported_and_others_still_analysed() {
+    let r = analyze(
+        &[
+            ("bad.xlsx", b"PK\x03\x04zzzz"),
+            ("h.csv", &fixture("hubspot_deals.csv")),
+        ],
+        &Options::default(),
+    );
+    assert_eq!(r.errors.len(), 1);
+    assert!(
+        r.errors[0].message.contains("bad.xlsx") && r.errors[0].message.contains("CSV UTF-8"),
+        "{}",
+        r.errors[0].message
+    );
+    assert_eq!(r.deals.as_ref().unwrap().won, 3);
+}
