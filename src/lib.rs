@@ -8,6 +8,7 @@ pub mod bench_spec;
 pub mod engine;
 pub mod format;
 pub mod i18n;
+pub mod sample;
 
 #[cfg(feature = "web")]
 pub mod web;

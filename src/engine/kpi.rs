@@ -345,10 +345,12 @@ fn rows_of(
             row
         })
         .collect();
+    // Highest first; the blank key (no owner, no source) last, as it is nobody to act on.
     rows.sort_by(|a, b| {
-        b.value
-            .unwrap_or(f64::MIN)
-            .total_cmp(&a.value.unwrap_or(f64::MIN))
+        a.key
+            .is_empty()
+            .cmp(&b.key.is_empty())
+            .then_with(|| b.value.unwrap_or(f64::MIN).total_cmp(&a.value.unwrap_or(f64::MIN)))
             .then_with(|| a.key.cmp(&b.key))
     });
     rows
