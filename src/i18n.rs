@@ -113,6 +113,10 @@ texts! {
     Warnings => "Data warnings", "数据提醒";
     ShowFormula => "formula", "公式";
     Score => "score", "得分";
+    PastedData => "pasted data", "粘贴的数据";
+    Years => "Years", "年";
+    Quarters => "Quarters", "季度";
+    Months => "Months", "月";
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@ pub mod engine;
 pub mod format;
 pub mod i18n;
 pub mod sample;
+pub mod state;
 
 #[cfg(feature = "web")]
 pub mod web;

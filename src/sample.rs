@@ -70,9 +70,18 @@ const SOURCES: [(&str, f64, f64); 6] = [
 ];
 
 /// (name, share, typical amount)
-const PRODUCTS: [(&str, f64, f64); 4] = [("Starter", 0.40, 2400.0), ("Growth", 0.33, 9800.0), ("Enterprise", 0.12, 42000.0), ("Add-on", 0.15, 1500.0)];
+const PRODUCTS: [(&str, f64, f64); 4] = [
+    ("Starter", 0.40, 2400.0),
+    ("Growth", 0.33, 9800.0),
+    ("Enterprise", 0.12, 42000.0),
+    ("Add-on", 0.15, 1500.0),
+];
 
-const REGIONS: [(&str, f64); 3] = [("North America", 0.45), ("Europe", 0.35), ("Asia Pacific", 0.20)];
+const REGIONS: [(&str, f64); 3] = [
+    ("North America", 0.45),
+    ("Europe", 0.35),
+    ("Asia Pacific", 0.20),
+];
 
 /// Open stages with their probability, earliest first.
 const OPEN_STAGES: [(&str, u32); 5] = [
@@ -84,12 +93,44 @@ const OPEN_STAGES: [(&str, u32); 5] = [
 ];
 
 const COMPANY_A: [&str; 24] = [
-    "Acme", "Globex", "Initech", "Umbrella", "Hooli", "Stark", "Wayne", "Wonka", "Soylent", "Cyberdyne", "Tyrell", "Vandelay",
-    "Dunder", "Aperture", "Pied Piper", "Massive", "Northwind", "Contoso", "Fabrikam", "Tailspin", "Litware", "Adatum",
-    "Blue Yonder", "Proseware",
+    "Acme",
+    "Globex",
+    "Initech",
+    "Umbrella",
+    "Hooli",
+    "Stark",
+    "Wayne",
+    "Wonka",
+    "Soylent",
+    "Cyberdyne",
+    "Tyrell",
+    "Vandelay",
+    "Dunder",
+    "Aperture",
+    "Pied Piper",
+    "Massive",
+    "Northwind",
+    "Contoso",
+    "Fabrikam",
+    "Tailspin",
+    "Litware",
+    "Adatum",
+    "Blue Yonder",
+    "Proseware",
 ];
 const COMPANY_B: [&str; 12] = [
-    "Corp", "Ltd", "GmbH", "Inc.", "Labs", "Foods", "Logistics", "Health", "Systems", "Retail", "Energy", "Media",
+    "Corp",
+    "Ltd",
+    "GmbH",
+    "Inc.",
+    "Labs",
+    "Foods",
+    "Logistics",
+    "Health",
+    "Systems",
+    "Retail",
+    "Energy",
+    "Media",
 ];
 
 const START: i32 = 19723; // 2024-01-01 as a day number
@@ -129,7 +170,13 @@ pub fn generate(rows: usize, seed: u64) -> String {
         let day = loop {
             let d = rng.below(DAYS as usize) as i32;
             let month = crate::engine::value::year_month(START + d).1;
-            let season = if matches!(month, 7 | 8) { 0.75 } else if month == 12 { 0.85 } else { 1.0 };
+            let season = if matches!(month, 7 | 8) {
+                0.75
+            } else if month == 12 {
+                0.85
+            } else {
+                1.0
+            };
             if rng.unit() < (0.45 + 0.55 * f64::from(d) / f64::from(DAYS)) * season {
                 break START + d;
             }
@@ -149,7 +196,9 @@ pub fn generate(rows: usize, seed: u64) -> String {
         let typical = PRODUCTS[product].2;
         let amount = typical * (0.45 + 1.3 * rng.unit()) * if kind == 2 { 0.5 } else { 1.0 };
         let p_win = (SOURCES[source].2 * OWNERS[owner].2 * type_factor).min(0.92);
-        let cycle = ((8.0 + 70.0 * rng.unit() * rng.unit() * 2.0) * OWNERS[owner].3 * if product == 2 { 1.8 } else { 1.0 }) as i32;
+        let cycle = ((8.0 + 70.0 * rng.unit() * rng.unit() * 2.0)
+            * OWNERS[owner].3
+            * if product == 2 { 1.8 } else { 1.0 }) as i32;
         let decided = day + cycle;
         let created_minute = 8 * 60 + rng.below(10 * 60) as u32;
         let (stage, prob, closed) = if decided <= end && rng.unit() < 0.97 {
@@ -160,28 +209,49 @@ pub fn generate(rows: usize, seed: u64) -> String {
                 ("Closed Lost", 0, Some((day + lost_after).min(end)))
             }
         } else {
-            let progress = ((f64::from(end - day) / f64::from(cycle.max(1))) * 5.0).clamp(0.0, 4.0) as usize;
+            let progress =
+                ((f64::from(end - day) / f64::from(cycle.max(1))) * 5.0).clamp(0.0, 4.0) as usize;
             let s = OPEN_STAGES[(progress + rng.below(2)).min(4)];
             (s.0, s.1, None)
         };
         let mut created_text = date_time(day, created_minute);
-        let close_text = closed.map(|c| date_time(c, 9 * 60 + rng.below(9 * 60) as u32)).unwrap_or_default();
+        let close_text = closed
+            .map(|c| date_time(c, 9 * 60 + rng.below(9 * 60) as u32))
+            .unwrap_or_default();
         let last_activity = match closed {
             Some(c) => c,
             None => (day + rng.below((end - day + 1) as usize) as i32).min(end),
         };
-        let mut amount_text = if rng.unit() < 0.25 { format!("{}", amount.round()) } else { format!("{amount:.2}") };
+        let mut amount_text = if rng.unit() < 0.25 {
+            format!("{}", amount.round())
+        } else {
+            format!("{amount:.2}")
+        };
         let mut owner_text = OWNERS[owner].0.to_string();
         // Planted mistakes, at fixed rows so the sample always shows them.
         match i {
             417 | 1630 | 2711 => amount_text = "TBD".into(),
-            901 | 2258 if closed.is_some() => created_text = date_time(closed.unwrap_or(day) + 12, created_minute),
+            901 | 2258 if closed.is_some() => {
+                created_text = date_time(closed.unwrap_or(day) + 12, created_minute)
+            }
             1444 => owner_text.clear(),
             _ => {}
         }
-        let source_text = if rng.unit() < 0.02 { "" } else { SOURCES[source].0 };
+        let source_text = if rng.unit() < 0.02 {
+            ""
+        } else {
+            SOURCES[source].0
+        };
         let company_name = &companies[company];
-        let name = format!("{company_name} – {} {}", PRODUCTS[product].0, if kind == 0 { "deal".to_string() } else { deal_type.to_lowercase() });
+        let name = format!(
+            "{company_name} – {} {}",
+            PRODUCTS[product].0,
+            if kind == 0 {
+                "deal".to_string()
+            } else {
+                deal_type.to_lowercase()
+            }
+        );
         let fields = [
             format!("{}", 10_000 + i),
             quote(&name),
@@ -211,8 +281,12 @@ mod tests {
     #[test]
     fn shipped_sample_is_the_generator_output() {
         let path = concat!(env!("CARGO_MANIFEST_DIR"), "/www/sample-deals.csv");
-        let shipped = std::fs::read_to_string(path).expect("www/sample-deals.csv (cargo run --example gen_sample)");
-        assert!(shipped == generate(SAMPLE_ROWS, SAMPLE_SEED), "www/sample-deals.csv is stale: cargo run --example gen_sample");
+        let shipped = std::fs::read_to_string(path)
+            .expect("www/sample-deals.csv (cargo run --example gen_sample)");
+        assert!(
+            shipped == generate(SAMPLE_ROWS, SAMPLE_SEED),
+            "www/sample-deals.csv is stale: cargo run --example gen_sample"
+        );
     }
 
     #[test]

@@ -350,7 +350,11 @@ fn rows_of(
         a.key
             .is_empty()
             .cmp(&b.key.is_empty())
-            .then_with(|| b.value.unwrap_or(f64::MIN).total_cmp(&a.value.unwrap_or(f64::MIN)))
+            .then_with(|| {
+                b.value
+                    .unwrap_or(f64::MIN)
+                    .total_cmp(&a.value.unwrap_or(f64::MIN))
+            })
             .then_with(|| a.key.cmp(&b.key))
     });
     rows

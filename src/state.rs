@@ -1,0 +1,189 @@
+//! The page's state as a plain struct, an [`Action`] enum and a pure [`State::apply`]: the Yew
+//! reducer is a thin adapter over this, and it is tested natively.
+
+use crate::engine::catalogue::{Goal, Stage};
+use crate::engine::report::Report;
+use crate::engine::{Options, Period};
+use crate::i18n::Lang;
+use std::rc::Rc;
+
+/// Where the loaded data came from, for the status line.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Source {
+    Nothing,
+    Sample,
+    Pasted,
+    Files(Vec<String>),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct State {
+    pub opts: Options,
+    pub source: Source,
+    pub report: Option<Rc<Report>>,
+    /// Work under way (reading, computing); the page shows a progress line.
+    pub busy: bool,
+    /// How long the last computation took in the worker, in milliseconds.
+    pub compute_ms: Option<f64>,
+    /// A problem that is not about one file (the worker could not start, say).
+    pub failure: Option<String>,
+    pub paste: String,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Action {
+    SetLang(Lang),
+    SetStage(Stage),
+    ToggleGoal(Goal),
+    SetPeriod(Period),
+    SetPaste(String),
+    /// New data is being read; the period goes back to the whole range.
+    Loading(Source),
+    Recomputing,
+    Loaded {
+        report: Rc<Report>,
+        ms: f64,
+    },
+    Failed(String),
+}
+
+impl State {
+    pub fn new(lang: Lang) -> State {
+        State {
+            opts: Options {
+                lang,
+                ..Options::default()
+            },
+            source: Source::Nothing,
+            report: None,
+            busy: false,
+            compute_ms: None,
+            failure: None,
+            paste: String::new(),
+        }
+    }
+
+    pub fn lang(&self) -> Lang {
+        self.opts.lang
+    }
+
+    /// The state after an action.
+    pub fn apply(mut self, action: Action) -> State {
+        match action {
+            Action::SetLang(l) => self.opts.lang = l,
+            Action::SetStage(s) => self.opts.stage = s,
+            Action::ToggleGoal(g) => {
+                if let Some(i) = self.opts.goals.iter().position(|x| *x == g) {
+                    self.opts.goals.remove(i);
+                } else {
+                    self.opts.goals.push(g);
+                    // Keep the catalogue's goal order, so the same choice gives the same set.
+                    self.opts.goals.sort();
+                }
+            }
+            Action::SetPeriod(p) => {
+                let known = self
+                    .report
+                    .as_ref()
+                    .is_some_and(|r| r.periods.contains(&p.to_string()));
+                if p == Period::All || known {
+                    self.opts.period = p;
+                }
+            }
+            Action::SetPaste(text) => self.paste = text,
+            Action::Loading(source) => {
+                self.source = source;
+                self.busy = true;
+                self.failure = None;
+                self.opts.period = Period::All;
+            }
+            Action::Recomputing => self.busy = true,
+            Action::Loaded { report, ms } => {
+                self.busy = false;
+                self.compute_ms = Some(ms);
+                self.report = Some(report);
+            }
+            Action::Failed(message) => {
+                self.busy = false;
+                self.failure = Some(message);
+            }
+        }
+        self
+    }
+
+    /// Whether the report on screen answers the current options (else a recompute is due).
+    pub fn report_is_current(&self) -> bool {
+        self.report.as_ref().is_some_and(|r| {
+            r.period == self.opts.period.to_string()
+                && r.stage == self.opts.stage.id()
+                && r.lang == self.opts.lang
+                && r.goals
+                    == self
+                        .opts
+                        .goals
+                        .iter()
+                        .map(|g| g.id().to_string())
+                        .collect::<Vec<_>>()
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::analyze;
+
+    fn loaded() -> State {
+        let csv = "Deal Name,Deal Stage,Amount,Create Date,Close Date\nA,Closed Won,10,2024-01-01,2024-02-01\n";
+        let report = analyze(&[("d.csv", csv.as_bytes())], &Options::default());
+        State::new(Lang::En)
+            .apply(Action::Loading(Source::Sample))
+            .apply(Action::Loaded {
+                report: Rc::new(report),
+                ms: 3.0,
+            })
+    }
+
+    #[test]
+    fn goals_toggle_and_keep_catalogue_order() {
+        let s = State::new(Lang::En)
+            .apply(Action::ToggleGoal(Goal::Profitability))
+            .apply(Action::ToggleGoal(Goal::WinCustomers));
+        assert_eq!(
+            s.opts.goals,
+            [Goal::GrowRevenue, Goal::WinCustomers, Goal::Profitability]
+        );
+        let s = s.apply(Action::ToggleGoal(Goal::GrowRevenue));
+        assert_eq!(s.opts.goals, [Goal::WinCustomers, Goal::Profitability]);
+    }
+
+    #[test]
+    fn periods_outside_the_data_are_refused() {
+        let s = loaded();
+        assert!(s.report_is_current());
+        let s = s.apply(Action::SetPeriod(Period::Month(2024, 2)));
+        assert_eq!(s.opts.period, Period::Month(2024, 2));
+        assert!(!s.report_is_current(), "a new period needs a recompute");
+        let s = s.apply(Action::SetPeriod(Period::Year(1999)));
+        assert_eq!(s.opts.period, Period::Month(2024, 2));
+    }
+
+    #[test]
+    fn loading_resets_the_period_and_clears_failures() {
+        let s = loaded()
+            .apply(Action::SetPeriod(Period::Year(2024)))
+            .apply(Action::Failed("x".into()));
+        assert!(s.failure.is_some() && !s.busy);
+        let s = s.apply(Action::Loading(Source::Pasted));
+        assert_eq!(
+            (s.opts.period, s.busy, s.failure.clone()),
+            (Period::All, true, None)
+        );
+    }
+
+    #[test]
+    fn language_change_makes_the_report_stale() {
+        let s = loaded().apply(Action::SetLang(Lang::Zh));
+        assert!(!s.report_is_current());
+    }
+}

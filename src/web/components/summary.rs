@@ -1,0 +1,41 @@
+use crate::engine::report::Report;
+use crate::format::number;
+use crate::i18n::{t, Lang, T};
+use std::rc::Rc;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    pub lang: Lang,
+    pub report: Rc<Report>,
+}
+
+/// Deal counts of the period.
+#[component]
+pub fn Summary(p: &Props) -> Html {
+    let lang = p.lang;
+    let Some(d) = &p.report.deals else {
+        return html! {};
+    };
+    let period = match (&p.report.period_from, &p.report.period_to) {
+        (Some(a), Some(b)) => format!("{} ({a} – {b})", p.report.period),
+        _ => t(lang, T::WholeRange).to_string(),
+    };
+    let cell = |n: u64, label: T, id: &str| {
+        html! {
+            <div class="count" id={format!("count-{id}")}><span class="n">{ number(n as f64, 0) }</span><span class="l">{ t(lang, label) }</span></div>
+        }
+    };
+    html! {
+        <section class="summary" aria-label={t(lang, T::Summary)}>
+            <h2>{ t(lang, T::Summary) }<span class="period">{ period }</span></h2>
+            <div class="counts">
+                { cell(d.created, T::Total, "created") }
+                { cell(d.won, T::Won, "won") }
+                { cell(d.lost, T::Lost, "lost") }
+                { cell(d.open, T::Open, "open") }
+                { if d.invalid > 0 { cell(d.invalid, T::Invalid, "invalid") } else { html! {} } }
+            </div>
+        </section>
+    }
+}
