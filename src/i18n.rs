@@ -113,6 +113,14 @@ texts! {
     Warnings => "Data warnings", "数据提醒";
     ShowFormula => "formula", "公式";
     Score => "score", "得分";
+    TypeEmpty => "empty", "空";
+    TypeInteger => "integer", "整数";
+    TypeNumber => "number", "数字";
+    TypeMoney => "amount", "金额";
+    TypePercent => "percent", "百分比";
+    TypeBool => "yes/no", "是/否";
+    TypeDate => "date", "日期";
+    TypeText => "text", "文本";
     PastedData => "pasted data", "粘贴的数据";
     Years => "Years", "年";
     Quarters => "Quarters", "季度";

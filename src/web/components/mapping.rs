@@ -1,3 +1,4 @@
+use crate::engine::dataset::ValueType;
 use crate::engine::report::Report;
 use crate::engine::value::{DateOrder, OrderEvidence};
 use crate::i18n::{t, Lang, T};
@@ -47,7 +48,17 @@ pub fn Mapping(p: &Props) -> Html {
                         <tbody>
                         { for table.columns.iter().map(|c| {
                             let role = c.role.map(|r| r.label(lang).to_string()).unwrap_or_else(|| t(lang, T::NotUsed).to_string());
-                            let mut kind = format!("{:?}", c.value_type).to_lowercase();
+                            let mut kind = t(lang, match c.value_type {
+                                ValueType::Empty => T::TypeEmpty,
+                                ValueType::Integer => T::TypeInteger,
+                                ValueType::Number => T::TypeNumber,
+                                ValueType::Money => T::TypeMoney,
+                                ValueType::Percent => T::TypePercent,
+                                ValueType::Bool => T::TypeBool,
+                                ValueType::Date => T::TypeDate,
+                                ValueType::Text => T::TypeText,
+                            })
+                            .to_string();
                             if let Some((o, e)) = c.date_order {
                                 kind = format!("{kind} · {}", order_text(lang, o, e));
                             }

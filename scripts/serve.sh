@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Install what is missing, build the app and serve it on http://127.0.0.1:8080 with the
+# built-in sample loaded. Trunk watches the sources and rebuilds on change; Ctrl-C stops it.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+bash scripts/setup.sh
+export PATH="$root/tests/e2e/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+exec trunk serve --release --address 127.0.0.1 --port "${PORT:-8080}"

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Install what is missing and run every test: formatting and lints (native and wasm32), the
+# native engine and CLI tests, the wasm tests in headless Chromium, and the browser
+# end-to-end tests against a release build of the page.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+bash scripts/setup.sh
+export PATH="$root/tests/e2e/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+export CHROMEDRIVER=/usr/bin/chromedriver
+step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+
+step "format and lints"
+cargo fmt --all -- --check
+cargo clippy --all-targets -- -D warnings
+cargo clippy --target wasm32-unknown-unknown --features api --lib --bins -- -D warnings
+
+step "native tests (engine, CLI, docs)"
+cargo test
+
+step "wasm tests in headless Chromium"
+cargo test --target wasm32-unknown-unknown --features web --test wasm
+
+step "release build of the page and the CLI"
+cargo build --release --bin crm-kpi
+trunk build --release
+
+step "browser end-to-end tests"
+(cd tests/e2e && node --test)

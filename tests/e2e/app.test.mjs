@@ -1,0 +1,177 @@
+// Browser end-to-end tests: the built dist/ served on 127.0.0.1, driven in headless Debian
+// Chromium through playwright-core. They read what a person sees and wait on selectors,
+// never on time. Run by scripts/test.sh (after `trunk build --release` and a release build of
+// the CLI, whose JSON gives the expected numbers for the sample).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { serve } from './server.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '../..');
+const dist = path.join(root, 'dist');
+const fixtures = path.join(root, 'tests/fixtures');
+const artifacts = path.join(here, 'artifacts');
+const cli = path.join(root, 'target/release/crm-kpi');
+
+let server;
+let browser;
+
+/** The native engine's report for a file, the reference the page must equal. */
+function nativeReport(file, ...args) {
+  return JSON.parse(execFileSync(cli, ['analyze', file, '--json', ...args], { encoding: 'utf8' }));
+}
+
+before(async () => {
+  assert.ok(fs.existsSync(path.join(dist, 'index.html')), 'dist/ is built (trunk build --release)');
+  assert.ok(fs.existsSync(cli), 'target/release/crm-kpi is built');
+  fs.mkdirSync(artifacts, { recursive: true });
+  server = await serve(dist);
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync'],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** A fresh page (new context: empty storage) with the sample loaded; page errors fail the test. */
+async function openApp(t, { locale = 'en-US' } = {}) {
+  const context = await browser.newContext({ locale, viewport: { width: 1300, height: 900 } });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  t.after(async () => {
+    await context.close();
+    assert.deepEqual(errors, [], 'no page errors');
+  });
+  await page.goto(server.url);
+  await page.waitForSelector('#load-status');
+  return page;
+}
+
+const cardValue = (page, id) => page.locator(`[data-kpi="${id}"] .value`).textContent();
+const cardIds = (page) => page.locator('#kpi-cards [data-kpi]').evaluateAll((els) => els.map((e) => e.dataset.kpi));
+const waitStatus = (page, text) => page.waitForFunction((t) => document.querySelector('#load-status')?.textContent.includes(t), text);
+
+test('the sample loads with the same KPIs the native engine computes', async (t) => {
+  const page = await openApp(t);
+  const want = nativeReport(path.join(root, 'www/sample-deals.csv'));
+  const kpi = (id) => want.kpis.find((k) => k.id === id);
+  assert.match(await page.locator('#load-status').textContent(), /3,000 rows/);
+  for (const id of ['win_rate', 'revenue', 'average_deal_size', 'pipeline_value', 'sales_cycle_days']) {
+    const shown = await page.locator(`[data-kpi="${id}"] .value`).getAttribute('data-value');
+    assert.equal(Number(shown), kpi(id).value, `${id} on the page equals the engine`);
+  }
+  assert.equal(await cardValue(page, 'win_rate'), `${(kpi('win_rate').value * 100).toFixed(1)} %`);
+  assert.equal(await page.locator('#count-won .n').textContent(), want.deals.won.toLocaleString('en-US'));
+  // The planted mistakes of the sample are listed with line, column and value.
+  const issues = await page.locator('#issues-table tbody tr').allTextContents();
+  assert.ok(issues.some((r) => r.startsWith('419') && r.includes('Amount') && r.includes('TBD')), issues.join('\n'));
+  // The detected mapping names each column's meaning.
+  assert.equal(await page.locator('#mapping-table tr[data-role="closed_at"] th').textContent(), 'Close Date');
+  await page.screenshot({ path: path.join(artifacts, 'sample-en.png'), fullPage: true });
+});
+
+test('pasting a small export changes the KPIs to its numbers', async (t) => {
+  const page = await openApp(t);
+  const tsv = fs.readFileSync(path.join(fixtures, 'pasted_sheet.tsv'), 'utf8');
+  await page.fill('#paste', tsv);
+  await page.click('#analyze-paste');
+  await waitStatus(page, '6 rows');
+  // Six deals, computed by hand: 3 won, 1 lost, 2 open.
+  assert.equal(await cardValue(page, 'win_rate'), '75.0 %');
+  assert.equal(await cardValue(page, 'revenue'), '5,000.50');
+  assert.equal(await cardValue(page, 'average_deal_size'), '1,666.83');
+  assert.equal(await cardValue(page, 'pipeline_value'), '1,500');
+  assert.equal(await cardValue(page, 'sales_cycle_days'), '30 days');
+  assert.deepEqual(await page.locator('.counts .n').allTextContents(), ['6', '3', '1', '2']);
+  assert.match(await page.locator('#load-status').textContent(), /pasted data/);
+  assert.equal(await page.locator('#issues .ok').count(), 1, 'no unusable rows in this paste');
+});
+
+test('uploading a file and dropping a file both load it', async (t) => {
+  const page = await openApp(t);
+  await page.setInputFiles('#file-input', path.join(fixtures, 'hubspot_deals.csv'));
+  await waitStatus(page, 'hubspot_deals.csv');
+  assert.equal(await cardValue(page, 'revenue'), '5,000.50');
+
+  const bytes = fs.readFileSync(path.join(fixtures, 'wukong_商机信息.csv')).toString('base64');
+  await page.evaluate((b64) => {
+    const data = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+    const dt = new DataTransfer();
+    dt.items.add(new File([data], '商机信息.csv', { type: 'text/csv' }));
+    document.querySelector('#dropzone').dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+  }, bytes);
+  await waitStatus(page, '商机信息.csv');
+  assert.equal(await cardValue(page, 'revenue'), '5,000.50');
+  const owners = await page.locator('#by-owner tbody th').allTextContents();
+  assert.deepEqual(owners, ['李四', '王五', '张三']);
+});
+
+test('an unreadable file gets one clear sentence and the app keeps working', async (t) => {
+  const page = await openApp(t);
+  await page.setInputFiles('#file-input', { name: 'deals.xlsx', mimeType: 'application/octet-stream', buffer: Buffer.from('PK\x03\x04not really a workbook') });
+  await page.waitForSelector('.error');
+  assert.match(await page.locator('.error p').textContent(), /deals\.xlsx.*spreadsheet.*CSV UTF-8/);
+  await page.click('#load-sample');
+  await waitStatus(page, '3,000 rows');
+  assert.equal(await page.locator('.error').count(), 0);
+});
+
+test('stage and goals change the recommendation', async (t) => {
+  const page = await openApp(t);
+  const before = await cardIds(page);
+  assert.equal(before[0], 'win_rate');
+  await page.selectOption('#stage', 'mature');
+  await page.click('#goal-grow_revenue');
+  await page.click('#goal-keep_customers');
+  await page.waitForFunction(() => document.querySelector('#kpi-cards [data-kpi]')?.dataset.kpi === 'retention_rate');
+  const after = await cardIds(page);
+  assert.deepEqual(after.slice(0, 3), ['retention_rate', 'churn_rate', 'clv']);
+  assert.ok(!after.includes('revenue_growth'));
+  // A KPI the deals export cannot support says what it needs.
+  assert.match(await page.locator('[data-kpi="retention_rate"] .needs').textContent(), /customers: created date/);
+  assert.match(await page.locator('[data-kpi="retention_rate"] .reason').textContent(), /Keep customers.*mature company/);
+});
+
+test('choosing a period recomputes for it', async (t) => {
+  const page = await openApp(t);
+  const want = nativeReport(path.join(root, 'www/sample-deals.csv'), '--period', '2025-Q4');
+  await page.selectOption('#period', '2025-Q4');
+  await page.waitForFunction(() => document.querySelector('.summary .period')?.textContent.includes('2025-Q4'));
+  const shown = await page.locator('[data-kpi="revenue"] .value').getAttribute('data-value');
+  assert.equal(Number(shown), want.kpis.find((k) => k.id === 'revenue').value);
+  const growth = await page.locator('[data-kpi="revenue_growth"] .value').getAttribute('data-value');
+  assert.equal(Number(growth), want.kpis.find((k) => k.id === 'revenue_growth').value);
+});
+
+test('switching to 中文 translates the page and is remembered', async (t) => {
+  const page = await openApp(t);
+  await page.click('#lang-zh');
+  await page.waitForFunction(() => document.querySelector('h1')?.textContent === 'CRM 关键指标计算器');
+  assert.equal(await page.locator('[data-kpi="win_rate"] h3').textContent(), '销售机会转化率（赢单率）');
+  assert.match(await page.locator('[data-kpi="win_rate"] .reason').textContent(), /提高销售额/);
+  assert.equal(await page.locator('#stage option[value="mature"]').textContent(), '成熟期');
+  assert.equal(await page.evaluate(() => document.documentElement.lang), 'zh-CN');
+  await page.screenshot({ path: path.join(artifacts, 'sample-zh.png'), fullPage: true });
+  await page.reload();
+  await page.waitForSelector('#load-status');
+  assert.equal(await page.locator('h1').textContent(), 'CRM 关键指标计算器');
+});
+
+test('a Chinese browser opens in Chinese', async (t) => {
+  const page = await openApp(t, { locale: 'zh-CN' });
+  assert.equal(await page.locator('h1').textContent(), 'CRM 关键指标计算器');
+  assert.match(await page.locator('#load-status').textContent(), /已加载/);
+});
