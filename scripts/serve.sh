@@ -5,5 +5,5 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 bash scripts/setup.sh
-export PATH="$root/tests/e2e/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+export PATH="$root/tests/e2e/node_modules/.bin:${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 exec trunk serve --release --address 127.0.0.1 --port "${PORT:-8080}"

@@ -6,7 +6,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 bash scripts/setup.sh
-export PATH="$root/tests/e2e/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+export PATH="$root/tests/e2e/node_modules/.bin:${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 export CHROMEDRIVER=/usr/bin/chromedriver
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
