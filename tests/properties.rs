@@ -51,6 +51,29 @@ proptest! {
     }
 
     #[test]
+    fn arbitrary_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..400)) {
+        let r = crm_kpi::engine::analyze(&[("x.csv", &bytes)], &crm_kpi::engine::Options::default());
+        prop_assert_eq!(r.tables.len() + r.errors.len(), 1);
+    }
+
+    #[test]
+    fn csv_like_text_never_panics_and_counts_add_up(
+        text in "(Deal Stage|Amount|Close Date|Create Date|Owner|[a-z]{1,6})(,(Deal Stage|Amount|Close Date|Create Date|Owner|[a-z]{1,6})){0,5}\n(((Closed Won|closedlost|Open|[0-9.,$€¥-]{1,9}|20[0-9]{2}-[01][0-9]-[0-3][0-9]|[0-9]{1,2}/[0-9]{1,2}/[0-9]{2,4}|\"[a-z,\n]{0,5}\"|[a-zé中]{0,4})[,;\t]?){1,7}\n){0,20}",
+        month in 1u32..=12,
+    ) {
+        for period in [crm_kpi::engine::Period::All, crm_kpi::engine::Period::Month(2024, month)] {
+            let opts = crm_kpi::engine::Options { period, ..crm_kpi::engine::Options::default() };
+            let r = crm_kpi::engine::analyze(&[("x.csv", text.as_bytes())], &opts);
+            for k in &r.kpis {
+                prop_assert!(k.value.is_none_or(f64::is_finite), "{} = {:?}", k.id, k.value);
+            }
+            if let (Some(d), None) = (&r.deals, period.bounds()) {
+                prop_assert_eq!(d.created, d.won + d.lost + d.open + d.invalid);
+            }
+        }
+    }
+
+    #[test]
     fn merged_chunk_accumulators_equal_one_pass(deals in prop::collection::vec((0u8..3, prop::option::of(0u32..100_000), -5i32..200), 0..200), cut in 0usize..200) {
         let acc_of = |slice: &[(u8, Option<u32>, i32)]| {
             let mut a = Acc::default();

@@ -22,6 +22,8 @@ pub enum Error {
     Spreadsheet { file: String },
     #[error("“{file}” is not a text file.")]
     Binary { file: String },
+    #[error("“{file}” is {size_mb} MB; files up to 4,000 MB can be read. Split it by date and load the parts.")]
+    TooLarge { file: String, size_mb: u64 },
     #[error("“{file}”, line {line}: {message}")]
     Csv {
         file: String,
@@ -48,6 +50,11 @@ impl Error {
                     format!("“{file}”是电子表格（Excel 等）。请另存为“CSV UTF-8”后加载 CSV 文件。")
                 }
                 Error::Binary { file } => format!("“{file}”不是文本文件。"),
+                Error::TooLarge { file, size_mb } => {
+                    format!(
+                        "“{file}”有 {size_mb} MB，最多可读取 4,000 MB。请按日期拆分后分别加载。"
+                    )
+                }
                 Error::Csv {
                     file,
                     line,

@@ -203,6 +203,13 @@ pub fn read_table(file: &str, bytes: &[u8]) -> Result<RawTable, Error> {
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(Error::Empty { file: file.into() });
     }
+    // Column arenas index with u32; a larger file could not be sliced safely.
+    if bytes.len() >= u32::MAX as usize {
+        return Err(Error::TooLarge {
+            file: file.into(),
+            size_mb: (bytes.len() / 1_000_000) as u64,
+        });
+    }
     let (text, encoding) = decode(file, bytes)?;
     let delimiter = sniff_delimiter(text);
     let mut reader = csv::ReaderBuilder::new()

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Build crm-kpi's JS module and run ../shared/bench with it beside DuckDB-WASM and PapaParse.
+#   bash bench/run.sh                 # sizes 100k,1M
+#   bash bench/run.sh --sizes 10k     # any arguments go to the harness's run.mjs
+# The harness is copied to target/shared-bench (../shared is read-only); results land in
+# target/shared-bench/results/latest.{json,md}.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+bash scripts/setup.sh
+export PATH="$root/tests/e2e/node_modules/.bin:${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
+
+# The module is built exactly as the shipped worker is: the release profile, then wasm-opt -Oz.
+cargo build --lib --release --target wasm32-unknown-unknown --features api
+pkg="$root/target/bench-pkg"
+rm -rf "$pkg" && mkdir -p "$pkg"
+wasm-bindgen --target web --out-dir "$pkg" target/wasm32-unknown-unknown/release/crm_kpi.wasm
+wasm-opt -Oz --enable-bulk-memory --enable-bulk-memory-opt --enable-nontrapping-float-to-int --enable-sign-ext \
+  --enable-mutable-globals --enable-reference-types --enable-multivalue "$pkg/crm_kpi_bg.wasm" -o "$pkg/crm_kpi_bg.wasm"
+cp bench/entry.js "$pkg/entry.js"
+
+harness="$root/target/shared-bench"
+if [ ! -f "$harness/package.json" ] || ! diff -q "$root/../shared/bench/package-lock.json" "$harness/package-lock.json" >/dev/null; then
+  rm -rf "$harness" && mkdir -p "$harness"
+  (cd "$root/../shared/bench" && tar --exclude=node_modules --exclude=data --exclude=build --exclude=results -cf - .) | (cd "$harness" && tar -xf -)
+  chmod -R u+w "$harness"
+  (cd "$harness" && npm ci --no-audit --no-fund --loglevel=error)
+fi
+args=("$@")
+[ ${#args[@]} -gt 0 ] || args=(--sizes 100k,1M)
+cd "$harness"
+node run.mjs "${args[@]}" --contender "crm-kpi=$pkg/entry.js"
