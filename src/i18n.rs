@@ -121,6 +121,8 @@ texts! {
     TypeBool => "yes/no", "是/否";
     TypeDate => "date", "日期";
     TypeText => "text", "文本";
+    MoreKpis => "More KPIs your data supports", "数据还能计算的其他指标";
+    MoreKpisHint => "Not in the recommended set for your stage and goals, but computed on your data.", "不在为你的阶段和目标推荐的指标中，但已用你的数据算出。";
     PastedData => "pasted data", "粘贴的数据";
     Years => "Years", "年";
     Quarters => "Quarters", "季度";

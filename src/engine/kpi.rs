@@ -328,6 +328,44 @@ impl Builder<'_> {
     }
 }
 
+impl Pass {
+    /// Every breakdown dimension the table has, with its accumulators.
+    fn dims<'a>(&'a self, d: &'a Deals) -> Vec<(&'static str, &'a Interned, &'a [Acc])> {
+        let mut v: Vec<(&'static str, &Interned, &[Acc])> = Vec::new();
+        if let Some(o) = &d.owner {
+            v.push(("owner", o, &self.by_owner));
+        }
+        if let Some(s) = &d.source {
+            v.push(("lead_source", s, &self.by_source));
+        }
+        for (accs, (name, dim)) in self.by_extra.iter().zip(d.extra_dimensions()) {
+            v.push((name, dim, accs));
+        }
+        v
+    }
+
+    /// One KPI's rows for every dimension, keyed by the dimension's name.
+    fn breakdowns(
+        &self,
+        d: &Deals,
+        f: impl Fn(&Acc) -> BreakdownRow,
+    ) -> BTreeMap<String, Vec<BreakdownRow>> {
+        self.dims(d)
+            .into_iter()
+            .map(|(name, names, accs)| (name.to_string(), rows_of(accs, Some(names), &f)))
+            .collect()
+    }
+}
+
+fn win_row(a: &Acc) -> BreakdownRow {
+    row(
+        a.win_rate(),
+        Some(a.won as f64),
+        Some((a.won + a.lost) as f64),
+        a.won + a.lost,
+    )
+}
+
 fn rows_of(
     accs: &[Acc],
     names: Option<&Interned>,
@@ -512,14 +550,7 @@ pub fn deal_kpis(d: &Deals, period: Period, lang: Lang) -> (DealSummary, Vec<Kpi
 
     if has_status {
         if let Some(src) = &d.source {
-            let rows = rows_of(&p.by_source, Some(src), |a| {
-                row(
-                    a.win_rate(),
-                    Some(a.won as f64),
-                    Some((a.won + a.lost) as f64),
-                    a.won + a.lost,
-                )
-            });
+            let rows = rows_of(&p.by_source, Some(src), win_row);
             let eligible: Vec<&BreakdownRow> = rows
                 .iter()
                 .filter(|r| r.value.is_some() && r.count >= 5 && !r.key.is_empty())
@@ -570,43 +601,7 @@ pub fn deal_kpis(d: &Deals, period: Period, lang: Lang) -> (DealSummary, Vec<Kpi
         );
         k.numerator = Some(a.won as f64);
         k.denominator = Some((a.won + a.lost) as f64);
-        if let Some(o) = &d.owner {
-            k.breakdowns.insert(
-                "owner".into(),
-                rows_of(&p.by_owner, Some(o), |a| {
-                    row(
-                        a.win_rate(),
-                        Some(a.won as f64),
-                        Some((a.won + a.lost) as f64),
-                        a.won + a.lost,
-                    )
-                }),
-            );
-        }
-        if let Some(s) = &d.source {
-            k.breakdowns.insert(
-                "lead_source".into(),
-                rows_of(&p.by_source, Some(s), |a| {
-                    row(
-                        a.win_rate(),
-                        Some(a.won as f64),
-                        Some((a.won + a.lost) as f64),
-                        a.won + a.lost,
-                    )
-                }),
-            );
-        }
-        for (accs, (name, dim)) in p.by_extra.iter().zip(d.extra_dimensions()) {
-            let rows = rows_of(accs, Some(dim), |a| {
-                row(
-                    a.win_rate(),
-                    Some(a.won as f64),
-                    Some((a.won + a.lost) as f64),
-                    a.won + a.lost,
-                )
-            });
-            k.breakdowns.insert(name.into(), rows);
-        }
+        k.breakdowns = p.breakdowns(d, win_row);
     }
 
     let mut cycles = a.cycles.clone();
@@ -648,15 +643,10 @@ pub fn deal_kpis(d: &Deals, period: Period, lang: Lang) -> (DealSummary, Vec<Kpi
         if let Some(m) = mean_cycle {
             k.details.insert("mean_days".into(), m);
         }
-        if let Some(o) = &d.owner {
-            k.breakdowns.insert(
-                "owner".into(),
-                rows_of(&p.by_owner, Some(o), |a| {
-                    let mut c = a.cycles.clone();
-                    row(median(&mut c), None, Some(c.len() as f64), c.len() as u64)
-                }),
-            );
-        }
+        k.breakdowns = p.breakdowns(d, |a| {
+            let mut c = a.cycles.clone();
+            row(median(&mut c), None, Some(c.len() as f64), c.len() as u64)
+        });
     }
 
     if has_amount && has_status {
@@ -673,19 +663,14 @@ pub fn deal_kpis(d: &Deals, period: Period, lang: Lang) -> (DealSummary, Vec<Kpi
         );
         k.numerator = Some(a.won_amount);
         k.denominator = Some(a.won_with_amount as f64);
-        if let Some(o) = &d.owner {
-            k.breakdowns.insert(
-                "owner".into(),
-                rows_of(&p.by_owner, Some(o), |a| {
-                    row(
-                        ratio(a.won_amount, a.won_with_amount as f64),
-                        Some(a.won_amount),
-                        Some(a.won_with_amount as f64),
-                        a.won_with_amount,
-                    )
-                }),
-            );
-        }
+        k.breakdowns = p.breakdowns(d, |a| {
+            row(
+                ratio(a.won_amount, a.won_with_amount as f64),
+                Some(a.won_amount),
+                Some(a.won_with_amount as f64),
+                a.won_with_amount,
+            )
+        });
 
         let variant = match period.bounds() {
             None => en_zh(
@@ -705,14 +690,7 @@ pub fn deal_kpis(d: &Deals, period: Period, lang: Lang) -> (DealSummary, Vec<Kpi
         if a.open_with_probability > 0 {
             k.details.insert("weighted".into(), a.open_weighted);
         }
-        if let Some(o) = &d.owner {
-            k.breakdowns.insert(
-                "owner".into(),
-                rows_of(&p.by_owner, Some(o), |a| {
-                    row(Some(a.open_amount), None, None, a.open)
-                }),
-            );
-        }
+        k.breakdowns = p.breakdowns(d, |a| row(Some(a.open_amount), None, None, a.open));
 
         let k = b.push(
             "revenue",
@@ -733,28 +711,7 @@ pub fn deal_kpis(d: &Deals, period: Period, lang: Lang) -> (DealSummary, Vec<Kpi
                 value: *v,
             })
             .collect();
-        if let Some(o) = &d.owner {
-            k.breakdowns.insert(
-                "owner".into(),
-                rows_of(&p.by_owner, Some(o), |a| {
-                    row(Some(a.won_amount), None, None, a.won)
-                }),
-            );
-        }
-        if let Some(s) = &d.source {
-            k.breakdowns.insert(
-                "lead_source".into(),
-                rows_of(&p.by_source, Some(s), |a| {
-                    row(Some(a.won_amount), None, None, a.won)
-                }),
-            );
-        }
-        for (accs, (name, dim)) in p.by_extra.iter().zip(d.extra_dimensions()) {
-            let rows = rows_of(accs, Some(dim), |a| {
-                row(Some(a.won_amount), None, None, a.won)
-            });
-            k.breakdowns.insert(name.into(), rows);
-        }
+        k.breakdowns = p.breakdowns(d, |a| row(Some(a.won_amount), None, None, a.won));
 
         if has_closed {
             let prev = period.previous().and_then(|pp| won_revenue(d, pp));
@@ -1135,4 +1092,86 @@ pub fn deal_kpis(d: &Deals, period: Period, lang: Lang) -> (DealSummary, Vec<Kpi
     b.out
         .sort_by_key(|k| catalogue::CATALOGUE.iter().position(|d| d.id == k.id));
     (summary, b.out)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::engine::{analyze, Options, Period};
+
+    /// Five deals, every figure below worked out by hand in the comments.
+    const CSV: &str =
+        "Deal Name,Account Name,Amount,Stage,Create Date,Close Date,Owner,Lead Source\n\
+        A,Acme,100,Closed Won,2024-01-01,2024-01-11,Ann,Referral\n\
+        B,Beta,300,Closed Won,2024-01-05,2024-01-25,Bob,Web\n\
+        C,Cato,50,Closed Lost,2024-01-06,2024-01-16,Bob,Web\n\
+        D,Dino,200,Proposal,2024-01-10,,Ann,Web\n\
+        E,,,Qualification,2024-01-15,,,\n";
+
+    fn kpi(id: &str) -> crate::engine::KpiResult {
+        let r = analyze(
+            &[("t.csv", CSV.as_bytes())],
+            &Options {
+                period: Period::All,
+                ..Options::default()
+            },
+        );
+        r.kpi(id).cloned().unwrap_or_else(|| panic!("{id} missing"))
+    }
+
+    fn near(a: Option<f64>, b: f64) -> bool {
+        a.is_some_and(|a| (a - b).abs() < 1e-9)
+    }
+
+    #[test]
+    fn each_deal_kpi_on_a_hand_computed_fixture() {
+        // won A, B; lost C; open D, E.
+        assert!(near(kpi("win_rate").value, 2.0 / 3.0));
+        assert!(near(kpi("average_deal_size").value, 200.0)); // (100 + 300) / 2
+        assert!(near(kpi("sales_cycle_days").value, 15.0)); // cycles 10 and 20
+        assert!(near(kpi("pipeline_value").value, 200.0)); // D; E has no amount
+                                                           // 2 open × 2/3 × 200 ÷ mean cycle 15
+        assert!(near(
+            kpi("sales_velocity").value,
+            2.0 * (2.0 / 3.0) * 200.0 / 15.0
+        ));
+        // Referral 1 of 1 closed, Web 1 of 2: no source has 5 closed deals, so the best named one.
+        let best = kpi("source_win_rate");
+        assert!(
+            near(best.value, 1.0) && best.variant.contains("Referral"),
+            "{}",
+            best.variant
+        );
+        // Open stages first (Qualification is known to come before Proposal), then won, lost.
+        let funnel = kpi("stage_funnel");
+        assert!(near(funnel.value, 5.0));
+        let stages: Vec<(&str, u64, Option<f64>)> = funnel.breakdowns["stage"]
+            .iter()
+            .map(|r| (r.key.as_str(), r.count, r.amount))
+            .collect();
+        assert_eq!(
+            stages,
+            [
+                ("Qualification", 1, Some(0.0)),
+                ("Proposal", 1, Some(200.0)),
+                ("Closed Won", 2, Some(400.0)),
+                ("Closed Lost", 1, Some(50.0))
+            ]
+        );
+        // Bob 300 of 400.
+        let share = kpi("revenue_share_by_rep");
+        assert!(near(share.value, 0.75));
+        let keys: Vec<&str> = share.breakdowns["owner"]
+            .iter()
+            .map(|r| r.key.as_str())
+            .collect();
+        assert_eq!(keys, ["Bob", "Ann", ""], "blank owner last");
+        // Acme and Beta are new; two reps own deals.
+        assert!(near(kpi("new_customers").value, 2.0));
+        assert!(near(kpi("new_customers_by_rep").value, 1.0));
+        assert!(near(kpi("referral_rate").value, 0.5));
+        // name 5, customer 4, amount 4, stage 5, owner 4, created 5, source 4 of 5 each; close 3 of 3.
+        assert!(near(kpi("data_completeness").value, 34.0 / 38.0));
+        // 4 deals with an owner, 2 owners, created over 15 days.
+        assert!(near(kpi("user_engagement").value, 4.0 / 2.0 / (15.0 / 7.0)));
+    }
 }

@@ -78,6 +78,9 @@ test('the sample loads with the same KPIs the native engine computes', async (t)
   // The planted mistakes of the sample are listed with line, column and value.
   const issues = await page.locator('#issues-table tbody tr').allTextContents();
   assert.ok(issues.some((r) => r.startsWith('419') && r.includes('Amount') && r.includes('TBD')), issues.join('\n'));
+  // KPIs outside the recommended set are listed with their values too.
+  const more = await page.locator('#more-kpis tr[data-kpi="stage_funnel"] td.num').textContent();
+  assert.equal(more, '3,000');
   // The detected mapping names each column's meaning.
   assert.equal(await page.locator('#mapping-table tr[data-role="closed_at"] th').textContent(), 'Close Date');
   await page.screenshot({ path: path.join(artifacts, 'sample-en.png'), fullPage: true });

@@ -61,10 +61,16 @@ fn card(lang: Lang, report: &Report, rec: &Recommended) -> Html {
     }
 }
 
-/// The recommended KPI set as cards.
+/// The recommended KPI set as cards, then the other KPIs the data supports.
 #[component]
 pub fn KpiCards(p: &Props) -> Html {
     let lang = p.lang;
+    let others: Vec<_> = p
+        .report
+        .kpis
+        .iter()
+        .filter(|k| !p.report.recommendation.iter().any(|r| r.id == k.id))
+        .collect();
     html! {
         <section class="recommended" aria-labelledby="rec-h">
             <h2 id="rec-h">{ t(lang, T::Recommended) }</h2>
@@ -72,6 +78,25 @@ pub fn KpiCards(p: &Props) -> Html {
             <div class="cards" id="kpi-cards">
                 { for p.report.recommendation.iter().map(|r| card(lang, &p.report, r)) }
             </div>
+            {
+                if others.is_empty() { html! {} } else { html! {
+                    <details class="more" id="more-kpis">
+                        <summary>{ format!("{} ({})", t(lang, T::MoreKpis), others.len()) }</summary>
+                        <p class="hint">{ t(lang, T::MoreKpisHint) }</p>
+                        <table>
+                            <tbody>
+                            { for others.iter().map(|k| html! {
+                                <tr data-kpi={k.id.clone()}>
+                                    <th scope="row">{ &k.name }<span class={classes!("tier", format!("{:?}", k.tier).to_lowercase())}>{ tier_label(lang, k.tier) }</span></th>
+                                    <td class="num">{ crate::format::value(k.value, k.unit, lang) }</td>
+                                    <td class="variant">{ k.note.as_deref().filter(|_| k.value.is_none()).unwrap_or(&k.variant) }</td>
+                                </tr>
+                            }) }
+                            </tbody>
+                        </table>
+                    </details>
+                } }
+            }
         </section>
     }
 }
