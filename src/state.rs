@@ -99,9 +99,10 @@ impl State {
             }
             Action::Recomputing => self.busy = true,
             Action::Loaded { report, ms } => {
-                self.busy = false;
                 self.compute_ms = Some(ms);
                 self.report = Some(report);
+                // Options changed while the worker computed: another answer is on its way.
+                self.busy = !self.report_is_current();
             }
             Action::Failed(message) => {
                 self.busy = false;
@@ -179,6 +180,27 @@ mod tests {
             (s.opts.period, s.busy, s.failure.clone()),
             (Period::All, true, None)
         );
+    }
+
+    #[test]
+    fn an_answer_to_older_options_keeps_the_page_busy() {
+        let csv = "Deal Name,Deal Stage,Amount\nA,Closed Won,10\n";
+        let stale = analyze(&[("d.csv", csv.as_bytes())], &Options::default());
+        let s = loaded()
+            .apply(Action::SetStage(Stage::Mature))
+            .apply(Action::Recomputing)
+            .apply(Action::Loaded {
+                report: Rc::new(stale),
+                ms: 1.0,
+            });
+        assert!(s.busy, "the report for the old stage is not the last word");
+        let mut fresh = analyze(&[("d.csv", csv.as_bytes())], &s.opts);
+        fresh.period = s.opts.period.to_string();
+        let s = s.apply(Action::Loaded {
+            report: Rc::new(fresh),
+            ms: 1.0,
+        });
+        assert!(!s.busy);
     }
 
     #[test]

@@ -62,6 +62,8 @@ async function openApp(t, { locale = 'en-US' } = {}) {
 
 const cardValue = (page, id) => page.locator(`[data-kpi="${id}"] .value`).textContent();
 const cardIds = (page) => page.locator('#kpi-cards [data-kpi]').evaluateAll((els) => els.map((e) => e.dataset.kpi));
+// The page is settled when no request is outstanding and the report answers the options shown.
+const settled = (page) => page.waitForFunction(() => document.querySelector('main')?.getAttribute('aria-busy') === 'false');
 const waitStatus = (page, text) => page.waitForFunction((t) => document.querySelector('#load-status')?.textContent.includes(t), text);
 
 test('the sample loads with the same KPIs the native engine computes', async (t) => {
@@ -139,6 +141,7 @@ test('stage and goals change the recommendation', async (t) => {
   await page.selectOption('#stage', 'mature');
   await page.click('#goal-grow_revenue');
   await page.click('#goal-keep_customers');
+  await settled(page);
   await page.waitForFunction(() => document.querySelector('#kpi-cards [data-kpi]')?.dataset.kpi === 'retention_rate');
   const after = await cardIds(page);
   assert.deepEqual(after.slice(0, 3), ['retention_rate', 'churn_rate', 'clv']);
