@@ -94,6 +94,21 @@ texts! {
     Open => "open", "进行中";
     Invalid => "invalid", "无效";
     Mapping => "Detected columns", "识别出的列";
+    MappingHint => "Change a column's meaning if it was read wrong; the KPIs recompute, and the choice is remembered for files with the same columns.",
+                   "如果某列识别有误，可以修改它的含义；指标会重新计算，并在下次加载相同列的文件时沿用。";
+    Encoding => "Text encoding", "文本编码";
+    EncodingBom => "marked in the file", "文件内已标明";
+    EncodingValid => "every byte is valid UTF-8", "所有字节均为有效 UTF-8";
+    EncodingGuessed => "detected from the bytes", "根据字节内容识别";
+    EncodingChosen => "your choice", "你的选择";
+    Malformed => "Some bytes are not valid in this encoding and show as �. If the text looks wrong, choose another encoding.",
+                 "部分字节在此编码下无效，显示为 �。如果文字显示不正确，请选择其他编码。";
+    HeaderLine => "header on line {n}", "表头在第 {n} 行";
+    RowAboveHeader => "1 row above it skipped (title or notes)", "已跳过表头上方的 1 行（标题或说明）";
+    RowsAboveHeader => "{n} rows above it skipped (title or notes)", "已跳过表头上方的 {n} 行（标题或说明）";
+    NoHeaderRow => "no header row: columns are numbered", "没有表头行：列按序号命名";
+    YourMapping => "Your mapping is applied (remembered for these columns).", "已应用你设置的列含义（针对这些列已记住）。";
+    ResetMapping => "Back to the detected meanings", "恢复自动识别";
     Column => "Column", "列";
     Role => "Meaning", "含义";
     Type => "Values", "取值";

@@ -3,7 +3,7 @@
 
 use crm_kpi::engine::catalogue::{Goal, Stage};
 use crm_kpi::engine::report::Report;
-use crm_kpi::engine::{Options, Period, Workbook};
+use crm_kpi::engine::{Options, Period, ReadOptions, Workbook};
 use crm_kpi::format;
 use crm_kpi::i18n::Lang;
 use std::process::ExitCode;
@@ -11,16 +11,19 @@ use std::process::ExitCode;
 const USAGE: &str = "\
 usage: crm-kpi analyze FILE... [--stage startup|expansion|mature|small] [--goal ID]...
                                [--period all|YYYY|YYYY-QN|YYYY-MM|YYYY-MM-DD..YYYY-MM-DD]
-                               [--lang en|zh] [--json]
+                               [--lang en|zh] [--encoding LABEL] [--json]
        crm-kpi catalogue [--lang en|zh] [--json]
 
 goals: grow_revenue win_customers keep_customers raise_satisfaction sales_efficiency
        profitability crm_adoption (repeat --goal for several; default grow_revenue)
-The period defaults to the whole range. Without --json a readable summary is printed.";
+The period defaults to the whole range. The text encoding is detected unless --encoding names
+one (utf-8, gbk, gb18030, big5, utf-16le, windows-1252 …). Without --json a readable summary
+is printed.";
 
 struct Args {
     files: Vec<String>,
     opts: Options,
+    read: ReadOptions,
     json: bool,
 }
 
@@ -29,6 +32,7 @@ fn parse_args(mut it: impl Iterator<Item = String>) -> Result<Args, String> {
     let mut opts = Options::default();
     let mut goals: Vec<Goal> = Vec::new();
     let mut json = false;
+    let mut read = ReadOptions::default();
     while let Some(arg) = it.next() {
         let mut value = |name: &str| it.next().ok_or_else(|| format!("{name} needs a value"));
         match arg.as_str() {
@@ -54,6 +58,7 @@ fn parse_args(mut it: impl Iterator<Item = String>) -> Result<Args, String> {
                     _ => return Err(format!("unknown language ‘{v}’ (en, zh)")),
                 };
             }
+            "--encoding" => read.encoding = Some(value("--encoding")?),
             "--json" => json = true,
             s if s.starts_with("--") => return Err(format!("unknown option ‘{s}’")),
             _ => files.push(arg),
@@ -62,7 +67,12 @@ fn parse_args(mut it: impl Iterator<Item = String>) -> Result<Args, String> {
     if !goals.is_empty() {
         opts.goals = goals;
     }
-    Ok(Args { files, opts, json })
+    Ok(Args {
+        files,
+        opts,
+        read,
+        json,
+    })
 }
 
 fn main() -> ExitCode {
@@ -102,7 +112,7 @@ fn analyze(args: Args) -> ExitCode {
             .map_or(path.clone(), |n| n.to_string_lossy().into_owned());
         match std::fs::read(path) {
             Ok(bytes) => {
-                if let Err(e) = wb.add(&name, &bytes) {
+                if let Err(e) = wb.add_with(&name, &bytes, &args.read) {
                     eprintln!("crm-kpi: {}", e.message(args.opts.lang));
                     failed = true;
                 }

@@ -88,10 +88,10 @@ fn readable_summary_names_the_numbers() {
 fn bad_input_gives_one_clear_line_and_a_non_zero_exit() {
     let dir = std::env::temp_dir().join(format!("crm-kpi-cli-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    let gbk = dir.join("gbk.csv");
+    let binary = dir.join("program.csv");
     std::fs::write(
-        &gbk,
-        b"\xc9\xcc\xbb\xfa\xc3\xfb\xb3\xc6,\xbd\xf0\xb6\xee\n1,2\n",
+        &binary,
+        b"\x7fELF\x02\x01\x01\0\0\0\0\0\0\0\0\0\x03\0>\0\x01\0\0\0\0\0\0\0",
     )
     .unwrap();
     let cases: &[(&[&str], i32, &str)] = &[
@@ -100,7 +100,11 @@ fn bad_input_gives_one_clear_line_and_a_non_zero_exit() {
             1,
             "cannot open “no/such/file.csv”",
         ),
-        (&["analyze", gbk.to_str().unwrap()], 1, "is not UTF-8 text"),
+        (
+            &["analyze", binary.to_str().unwrap()],
+            1,
+            "is not a text file",
+        ),
         (
             &[
                 "analyze",
@@ -134,7 +138,7 @@ fn bad_input_gives_one_clear_line_and_a_non_zero_exit() {
     let (code, out, err) = run(&[
         "analyze",
         "tests/fixtures/zoho_deals.csv",
-        gbk.to_str().unwrap(),
+        binary.to_str().unwrap(),
     ]);
     assert_eq!(code, 1);
     assert!(

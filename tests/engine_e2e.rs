@@ -119,6 +119,16 @@ fn every_vendor_format_gives_the_same_numbers() {
             file: "pasted_sheet.tsv",
             left_out: 0,
         },
+        // GBK bytes, a merged note row above the header, `*` on required headers.
+        Expect {
+            file: "wukong_商机_gbk_note_row.csv",
+            left_out: 0,
+        },
+        // Excel's "Unicode Text": UTF-16LE with a BOM, tab-delimited, CRLF.
+        Expect {
+            file: "hubspot_deals_excel_unicode.txt",
+            left_out: 0,
+        },
         Expect {
             file: "semicolon_decimal_comma.csv",
             left_out: 0,

@@ -273,6 +273,8 @@ pub struct Table {
     pub blank_rows: usize,
     pub issues: Issues,
     pub deals: Option<Deals>,
+    /// The column roles were set by the user (in the editor, or remembered from last time).
+    pub user_mapping: bool,
 }
 
 fn is_footer(raw: &RawTable, i: usize) -> bool {
@@ -518,6 +520,7 @@ pub fn build_table(raw: &RawTable, mapping: Option<&[Option<Role>]>) -> Table {
         blank_rows: raw.blank_rows,
         issues: b.issues,
         deals,
+        user_mapping,
     }
 }
 

@@ -12,9 +12,7 @@ pub enum Error {
     Empty { file: String },
     #[error("“{file}” has a header row but no data rows.")]
     NoRows { file: String },
-    #[error("“{file}” is not UTF-8 text (the first unreadable byte is at offset {offset}). Save it as “CSV UTF-8” and load it again.")]
-    NotUtf8 { file: String, offset: usize },
-    #[error("“{file}” is {encoding} text, which this version does not read yet. Save it as “CSV UTF-8” and load it again.")]
+    #[error("“{file}”: the text encoding “{encoding}” is not one this calculator reads. Choose another encoding, or save the file as “CSV UTF-8” and load it again.")]
     UnsupportedEncoding { file: String, encoding: String },
     #[error(
         "“{file}” is a spreadsheet (Excel or similar). Save it as “CSV UTF-8” and load the CSV."
@@ -40,11 +38,8 @@ impl Error {
             Lang::Zh => match self {
                 Error::Empty { file } => format!("“{file}”是空文件。"),
                 Error::NoRows { file } => format!("“{file}”只有表头，没有数据行。"),
-                Error::NotUtf8 { file, offset } => {
-                    format!("“{file}”不是 UTF-8 文本（第一个无法识别的字节在第 {offset} 字节处）。请另存为“CSV UTF-8”后重新加载。")
-                }
                 Error::UnsupportedEncoding { file, encoding } => {
-                    format!("“{file}”是 {encoding} 编码，当前版本暂不支持。请另存为“CSV UTF-8”后重新加载。")
+                    format!("“{file}”：本计算器不支持文本编码“{encoding}”。请选择其他编码，或另存为“CSV UTF-8”后重新加载。")
                 }
                 Error::Spreadsheet { file } => {
                     format!("“{file}”是电子表格（Excel 等）。请另存为“CSV UTF-8”后加载 CSV 文件。")

@@ -6,6 +6,7 @@
 
 use crate::engine::error::Error;
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 
 /// One column's cells, back to back in one string.
 #[derive(Clone, Debug, Default)]
@@ -41,14 +42,48 @@ impl TextColumn {
     }
 }
 
+/// How the text encoding of a file was decided.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EncodingSource {
+    /// A byte-order mark at the start of the file says it.
+    Bom,
+    /// Every byte is valid UTF-8.
+    Valid,
+    /// Not UTF-8; the encoding was guessed from the bytes (Firefox's detector, chardetng).
+    Guessed,
+    /// The user chose it.
+    Chosen,
+}
+
 /// What the reader found out about the file's layout, shown to the user.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Layout {
+    /// The WHATWG name of the text encoding: `UTF-8`, `GBK`, `Big5`, `UTF-16LE`, `windows-1252` …
     pub encoding: String,
+    pub encoding_source: EncodingSource,
+    /// Byte sequences that were not valid in that encoding and read as U+FFFD.
+    pub malformed: bool,
     /// The delimiter as a character (`,`, `;`, `\t`, `|`).
     pub delimiter: char,
     /// 1-based line of the header row.
     pub header_line: u64,
+    /// Non-blank rows above the header that were not read (titles, notes, report filters).
+    pub rows_above_header: usize,
+    /// The file had no header row; columns are named `Column 1`, `Column 2` ….
+    pub generated_headers: bool,
+}
+
+/// How to read a file where detection should not decide.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ReadOptions {
+    /// A text encoding label (`gbk`, `utf-8`, `big5`, `utf-16le`, `windows-1252` …) that
+    /// replaces detection.
+    #[serde(default)]
+    pub encoding: Option<String>,
+    /// The encoding above came from the detector (run elsewhere), not from the user.
+    #[serde(default)]
+    pub detected: bool,
 }
 
 /// A problem with one row of the file, before any value is interpreted.
@@ -90,31 +125,153 @@ impl RawTable {
     }
 }
 
-/// Decode the bytes to text: UTF-8 with or without BOM.
-fn decode<'a>(file: &str, bytes: &'a [u8]) -> Result<(&'a str, &'static str), Error> {
-    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
-        return Err(Error::UnsupportedEncoding {
-            file: file.into(),
-            encoding: "UTF-16".into(),
-        });
+/// The encodings a user can pick when detection is wrong, by WHATWG name.
+pub const ENCODING_CHOICES: [&str; 9] = [
+    "UTF-8",
+    "GBK",
+    "gb18030",
+    "Big5",
+    "UTF-16LE",
+    "UTF-16BE",
+    "windows-1252",
+    "Shift_JIS",
+    "EUC-KR",
+];
+
+/// Guesses the encoding of bytes that are not UTF-8, and turns bytes in a known encoding into
+/// text (saying whether some bytes were malformed).
+///
+/// [`EncodingRs`] is the engine's own: chardetng guesses, encoding_rs decodes. Their tables
+/// are about 160 KB gzipped, so the browser worker passes one backed by the browser's
+/// `TextDecoder` (the same WHATWG encodings, nothing to download) and runs chardetng in a
+/// separate worker that is fetched only when a file is not UTF-8.
+pub trait Decode {
+    fn guess(&self, sample: &[u8], whole_file: bool) -> &'static encoding_rs::Encoding;
+    fn decode<'a>(
+        &self,
+        encoding: &'static encoding_rs::Encoding,
+        bytes: &'a [u8],
+    ) -> (Cow<'a, str>, bool);
+}
+
+/// chardetng and encoding_rs.
+pub struct EncodingRs;
+
+impl Decode for EncodingRs {
+    fn guess(&self, sample: &[u8], whole_file: bool) -> &'static encoding_rs::Encoding {
+        guess_encoding(sample, whole_file)
     }
+
+    fn decode<'a>(
+        &self,
+        encoding: &'static encoding_rs::Encoding,
+        bytes: &'a [u8],
+    ) -> (Cow<'a, str>, bool) {
+        encoding.decode_without_bom_handling(bytes)
+    }
+}
+
+/// How much of a file the encoding detector reads: the whole file when small.
+pub const GUESS_SAMPLE: usize = 1 << 20;
+
+/// Firefox's detector (chardetng) on a sample of the file; UTF-8 allowed, no domain hint.
+pub fn guess_encoding(sample: &[u8], whole_file: bool) -> &'static encoding_rs::Encoding {
+    let mut detector = chardetng::EncodingDetector::new();
+    detector.feed(sample, whole_file);
+    detector.guess(None, true)
+}
+
+/// The bytes need the encoding detector: no byte-order mark, not UTF-8, not UTF-16 by its
+/// NUL pattern, not binary, not a spreadsheet.
+pub fn needs_guess(bytes: &[u8]) -> bool {
+    let sample = &bytes[..bytes.len().min(64 * 1024)];
+    !bytes.starts_with(b"PK\x03\x04")
+        && !bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0])
+        && encoding_rs::Encoding::for_bom(bytes).is_none()
+        && utf16_without_bom(sample).is_none()
+        && !looks_binary(sample)
+        && std::str::from_utf8(bytes).is_err()
+}
+
+/// Whether the bytes look like binary data rather than text in an 8-bit or multi-byte
+/// encoding: NUL bytes are rare in text (one stray NUL in a field is read), common in binaries.
+fn looks_binary(sample: &[u8]) -> bool {
+    let nuls = sample.iter().filter(|b| **b == 0).count();
+    nuls > 8 && nuls * 20 > sample.len()
+}
+
+/// UTF-16 without a byte-order mark: ASCII-heavy text has a NUL in every other byte.
+fn utf16_without_bom(sample: &[u8]) -> Option<&'static encoding_rs::Encoding> {
+    let pairs = sample.len() / 2;
+    if pairs < 4 {
+        return None;
+    }
+    let even = sample.iter().step_by(2).filter(|b| **b == 0).count();
+    let odd = sample
+        .iter()
+        .skip(1)
+        .step_by(2)
+        .filter(|b| **b == 0)
+        .count();
+    if odd * 10 >= pairs * 7 && even * 10 < pairs {
+        Some(encoding_rs::UTF_16LE)
+    } else if even * 10 >= pairs * 7 && odd * 10 < pairs {
+        Some(encoding_rs::UTF_16BE)
+    } else {
+        None
+    }
+}
+
+/// Decode the bytes to text: a byte-order mark wins, then the user's choice, then valid
+/// UTF-8, then UTF-16 recognised by its NUL pattern, then a guess from the bytes.
+fn decode<'a>(
+    file: &str,
+    bytes: &'a [u8],
+    opts: &ReadOptions,
+    decoder: &impl Decode,
+) -> Result<(Cow<'a, str>, &'static str, EncodingSource, bool), Error> {
+    use encoding_rs::Encoding;
     if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
         return Err(Error::Spreadsheet { file: file.into() });
     }
-    let (body, encoding) = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
-        Some(rest) => (rest, "UTF-8 (BOM)"),
-        None => (bytes, "UTF-8"),
-    };
-    if body.iter().take(4096).filter(|b| **b == 0).count() > 0 {
-        return Err(Error::Binary { file: file.into() });
-    }
-    match std::str::from_utf8(body) {
-        Ok(text) => Ok((text, encoding)),
-        Err(e) => Err(Error::NotUtf8 {
+    if bytes.starts_with(&[0xFF, 0xFE, 0, 0]) || bytes.starts_with(&[0, 0, 0xFE, 0xFF]) {
+        return Err(Error::UnsupportedEncoding {
             file: file.into(),
-            offset: e.valid_up_to(),
-        }),
+            encoding: "UTF-32".into(),
+        });
     }
+    let chosen = match &opts.encoding {
+        Some(label) => Some(Encoding::for_label(label.trim().as_bytes()).ok_or_else(|| {
+            Error::UnsupportedEncoding {
+                file: file.into(),
+                encoding: label.clone(),
+            }
+        })?),
+        None => None,
+    };
+    let sample = &bytes[..bytes.len().min(64 * 1024)];
+    let (encoding, body, source) = if let Some((enc, bom_len)) = Encoding::for_bom(bytes) {
+        (enc, &bytes[bom_len..], EncodingSource::Bom)
+    } else if let Some(enc) = chosen {
+        let source = if opts.detected {
+            EncodingSource::Guessed
+        } else {
+            EncodingSource::Chosen
+        };
+        (enc, bytes, source)
+    } else if let Some(enc) = utf16_without_bom(sample) {
+        (enc, bytes, EncodingSource::Guessed)
+    } else if looks_binary(sample) {
+        return Err(Error::Binary { file: file.into() });
+    } else if let Ok(text) = std::str::from_utf8(bytes) {
+        return Ok((Cow::Borrowed(text), "UTF-8", EncodingSource::Valid, false));
+    } else {
+        let probe = &bytes[..bytes.len().min(GUESS_SAMPLE)];
+        let guessed = decoder.guess(probe, probe.len() == bytes.len());
+        (guessed, bytes, EncodingSource::Guessed)
+    };
+    let (text, malformed) = decoder.decode(encoding, body);
+    Ok((text, encoding.name(), source, malformed))
 }
 
 const DELIMITERS: [u8; 4] = [b',', b'\t', b';', b'|'];
@@ -191,7 +348,34 @@ impl LineCounter {
     }
 }
 
-/// Read a delimited text file into text columns.
+/// How many non-blank rows at the top of a file are looked at to find the header row.
+const HEADER_SEARCH_ROWS: usize = 20;
+
+/// Which of the first rows is the header: the first one filled at least half as wide as the
+/// widest of them (notes, titles and report filters above a header fill one or two cells).
+fn header_index(rows: &[(csv::StringRecord, u64)]) -> usize {
+    let filled = |r: &csv::StringRecord| r.iter().filter(|c| !c.trim().is_empty()).count();
+    let widest = rows.iter().map(|(r, _)| filled(r)).max().unwrap_or(0);
+    rows.iter()
+        .position(|(r, _)| filled(r) >= 2.max(widest.div_ceil(2)))
+        .unwrap_or(0)
+}
+
+/// A first row of numbers and dates only is data, not a header.
+fn is_data_row(record: &csv::StringRecord) -> bool {
+    let mut cells = record
+        .iter()
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .peekable();
+    cells.peek().is_some()
+        && cells.all(|c| {
+            crate::engine::value::parse_amount(c, crate::engine::value::DecimalMark::Dot).is_some()
+                || crate::engine::value::parse_date(c).is_some()
+        })
+}
+
+/// Read a delimited text file into text columns, detecting everything.
 ///
 /// ```
 /// use crm_kpi::engine::ingest::read_table;
@@ -200,6 +384,55 @@ impl LineCounter {
 /// assert_eq!(t.columns[1].get(0), "1.200,50");
 /// ```
 pub fn read_table(file: &str, bytes: &[u8]) -> Result<RawTable, Error> {
+    read_table_with(file, bytes, &ReadOptions::default())
+}
+
+/// Accumulates data rows into the text columns.
+struct Collector {
+    width: usize,
+    columns: Vec<TextColumn>,
+    lines: Vec<u64>,
+    row_issues: Vec<RawRowIssue>,
+    blank_rows: usize,
+}
+
+impl Collector {
+    fn push(&mut self, record: &csv::StringRecord, line: u64) {
+        if record.iter().all(|c| c.trim().is_empty()) {
+            self.blank_rows += 1;
+            return;
+        }
+        if record.len() != self.width {
+            let kind = if record.len() < self.width {
+                RawIssueKind::ShortRow
+            } else {
+                RawIssueKind::LongRow
+            };
+            self.row_issues.push(RawRowIssue {
+                line,
+                kind,
+                fields: record.len(),
+            });
+        }
+        for (i, col) in self.columns.iter_mut().enumerate() {
+            col.push(record.get(i).unwrap_or(""));
+        }
+        self.lines.push(line);
+    }
+}
+
+/// Read a delimited text file into text columns, with the user's choices where given.
+pub fn read_table_with(file: &str, bytes: &[u8], opts: &ReadOptions) -> Result<RawTable, Error> {
+    read_table_decoding(file, bytes, opts, &EncodingRs)
+}
+
+/// [`read_table_with`], decoding legacy encodings with `decoder`.
+pub fn read_table_decoding(
+    file: &str,
+    bytes: &[u8],
+    opts: &ReadOptions,
+    decoder: &impl Decode,
+) -> Result<RawTable, Error> {
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(Error::Empty { file: file.into() });
     }
@@ -210,7 +443,8 @@ pub fn read_table(file: &str, bytes: &[u8]) -> Result<RawTable, Error> {
             size_mb: (bytes.len() / 1_000_000) as u64,
         });
     }
-    let (text, encoding) = decode(file, bytes)?;
+    let (text, encoding, encoding_source, malformed) = decode(file, bytes, opts, decoder)?;
+    let text: &str = &text;
     let delimiter = sniff_delimiter(text);
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(delimiter)
@@ -218,83 +452,102 @@ pub fn read_table(file: &str, bytes: &[u8]) -> Result<RawTable, Error> {
         .flexible(true)
         .from_reader(text.as_bytes());
 
-    let mut record = csv::StringRecord::new();
-    let mut headers: Option<(Vec<String>, u64)> = None;
-    let mut columns: Vec<TextColumn> = Vec::new();
-    let mut lines = Vec::new();
-    let mut row_issues = Vec::new();
-    let mut blank_rows = 0usize;
     let mut lines_at = LineCounter::default();
-    loop {
-        match reader.read_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(e) => {
-                let line = e.position().map(|p| p.line()).unwrap_or(0);
-                return Err(Error::Csv {
-                    file: file.into(),
-                    line,
-                    message: e.to_string(),
-                });
+    let mut next = |record: &mut csv::StringRecord| -> Result<Option<u64>, Error> {
+        match reader.read_record(record) {
+            Ok(false) => Ok(None),
+            Ok(true) => Ok(Some(lines_at.line_of(
+                text.as_bytes(),
+                record.position().map_or(0, |p| p.byte() as usize),
+            ))),
+            Err(e) => Err(Error::Csv {
+                file: file.into(),
+                line: e.position().map(|p| p.line()).unwrap_or(0),
+                message: e.to_string(),
+            }),
+        }
+    };
+
+    // The first non-blank rows (and the blank ones between them), to find the header.
+    let is_blank = |r: &csv::StringRecord| r.iter().all(|c| c.trim().is_empty());
+    let mut top: Vec<(csv::StringRecord, u64)> = Vec::new();
+    let mut blanks_in_top = Vec::new();
+    let mut record = csv::StringRecord::new();
+    while top.len() < HEADER_SEARCH_ROWS {
+        match next(&mut record)? {
+            None => break,
+            Some(line) if is_blank(&record) => {
+                if !top.is_empty() {
+                    blanks_in_top.push((top.len(), record.clone(), line));
+                }
             }
+            Some(line) => top.push((record.clone(), line)),
         }
-        let line = lines_at.line_of(
-            text.as_bytes(),
-            record.position().map_or(0, |p| p.byte() as usize),
-        );
-        let blank = record.iter().all(|c| c.trim().is_empty());
-        let Some((header, _)) = &headers else {
-            if !blank {
-                let names = record
-                    .iter()
-                    .map(|h| {
-                        h.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}')
-                            .to_string()
-                    })
-                    .collect::<Vec<_>>();
-                columns = vec![TextColumn::default(); names.len()];
-                headers = Some((names, line));
-            }
-            continue;
-        };
-        if blank {
-            blank_rows += 1;
-            continue;
-        }
-        let width = header.len();
-        if record.len() != width {
-            let kind = if record.len() < width {
-                RawIssueKind::ShortRow
-            } else {
-                RawIssueKind::LongRow
-            };
-            row_issues.push(RawRowIssue {
-                line,
-                kind,
-                fields: record.len(),
-            });
-        }
-        for (i, col) in columns.iter_mut().enumerate() {
-            col.push(record.get(i).unwrap_or(""));
-        }
-        lines.push(line);
     }
-    let (headers, header_line) = headers.ok_or_else(|| Error::Empty { file: file.into() })?;
-    if lines.is_empty() {
+    if top.is_empty() {
+        return Err(Error::Empty { file: file.into() });
+    }
+    let at = header_index(&top);
+    let generated_headers = at == 0 && top.len() > 1 && is_data_row(&top[0].0);
+    let (headers, header_line, first_data) = if generated_headers {
+        let width = top.iter().map(|(r, _)| r.len()).max().unwrap_or(0);
+        let names = (1..=width).map(|i| format!("Column {i}")).collect();
+        (names, top[0].1, 0)
+    } else {
+        let names: Vec<String> = top[at]
+            .0
+            .iter()
+            .map(|h| {
+                h.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}')
+                    .to_string()
+            })
+            .collect();
+        (names, top[at].1, at + 1)
+    };
+    let mut rows = Collector {
+        width: headers.len(),
+        columns: vec![TextColumn::default(); headers.len()],
+        lines: Vec::new(),
+        row_issues: Vec::new(),
+        blank_rows: 0,
+    };
+    // Blank rows after the header are counted; those above it belong to the preamble. A
+    // blank recorded with `k` sat just before `top[k]`.
+    let mut blanks = blanks_in_top
+        .iter()
+        .filter(|(k, _, _)| *k >= first_data)
+        .peekable();
+    for (i, (r, line)) in top.iter().enumerate().skip(first_data) {
+        while let Some((_, b, bline)) = blanks.next_if(|(k, _, _)| *k <= i) {
+            rows.push(b, *bline);
+        }
+        rows.push(r, *line);
+    }
+    for (_, b, bline) in blanks {
+        rows.push(b, *bline);
+    }
+    while let Some(line) = next(&mut record)? {
+        rows.push(&record, line);
+    }
+    if rows.lines.is_empty() {
         return Err(Error::NoRows { file: file.into() });
     }
     Ok(RawTable {
         file: file.into(),
         layout: Layout {
             encoding: encoding.into(),
+            encoding_source,
+            malformed,
             delimiter: delimiter as char,
             header_line,
+            rows_above_header: if generated_headers { 0 } else { at },
+            generated_headers,
         },
         headers,
-        columns,
-        lines,
-        row_issues,
-        blank_rows,
+        columns: rows.columns,
+        lines: rows.lines,
+        row_issues: rows.row_issues,
+        blank_rows: rows.blank_rows,
     })
 }
 
@@ -326,7 +579,10 @@ mod tests {
     #[test]
     fn bom_quotes_newlines_and_line_ends() {
         let t = read_table("t", b"\xEF\xBB\xBFName,Note\r\n\"Acme, Inc.\",\"two\nlines\"\r\nGlobex,\"say \"\"hi\"\"\"\r\n").unwrap();
-        assert_eq!(t.layout.encoding, "UTF-8 (BOM)");
+        assert_eq!(
+            (t.layout.encoding.as_str(), t.layout.encoding_source),
+            ("UTF-8", EncodingSource::Bom)
+        );
         assert_eq!(t.headers, ["Name", "Note"]);
         assert_eq!(t.columns[0].get(0), "Acme, Inc.");
         assert_eq!(t.columns[1].get(0), "two\nlines");
@@ -383,13 +639,164 @@ mod tests {
             Err(Error::Spreadsheet { .. })
         ));
         assert!(matches!(
-            read_table("t", b"\xFF\xFEa\0"),
+            read_table("t", b"\xFF\xFE\0\0a\0\0\0"),
             Err(Error::UnsupportedEncoding { .. })
         ));
-        // GBK bytes for 商机名称
         assert!(matches!(
-            read_table("t", b"\xc9\xcc\xbb\xfa\xc3\xfb\xb3\xc6\n1\n"),
-            Err(Error::NotUtf8 { offset: 0, .. })
+            read_table(
+                "t",
+                b"\x7fELF\x02\x01\x01\0\0\0\0\0\0\0\0\0\x03\0>\0\x01\0\0\0"
+            ),
+            Err(Error::Binary { .. })
         ));
+        let unknown = ReadOptions {
+            encoding: Some("klingon".into()),
+            ..ReadOptions::default()
+        };
+        assert!(matches!(
+            read_table_with("t", b"a\n1\n", &unknown),
+            Err(Error::UnsupportedEncoding { .. })
+        ));
+    }
+
+    fn utf16(text: &str, big_endian: bool, bom: bool) -> Vec<u8> {
+        let mut out = Vec::new();
+        if bom {
+            out.extend_from_slice(if big_endian {
+                &[0xFE, 0xFF]
+            } else {
+                &[0xFF, 0xFE]
+            });
+        }
+        for u in text.encode_utf16() {
+            let b = if big_endian {
+                u.to_be_bytes()
+            } else {
+                u.to_le_bytes()
+            };
+            out.extend_from_slice(&b);
+        }
+        out
+    }
+
+    #[test]
+    fn encodings_are_detected_and_named() {
+        let text = "商机名称,商机金额,负责人\n华为云项目,12000,张伟\n阿里巴巴续约,8000,李娜\n";
+        let (gbk, _, _) = encoding_rs::GBK.encode(text);
+        let (big5, _, _) =
+            encoding_rs::BIG5.encode("商機名稱,商機金額,負責人\n華為雲項目,12000,張偉\n");
+        let (latin, _, _) = encoding_rs::WINDOWS_1252
+            .encode("Name,City,Amount\nMüller GmbH,Köln,1200\nCafé Zoë,Montréal,300\n");
+        let cases: Vec<(Vec<u8>, &str, EncodingSource, &str)> = vec![
+            (
+                text.as_bytes().to_vec(),
+                "UTF-8",
+                EncodingSource::Valid,
+                "华为云项目",
+            ),
+            (gbk.to_vec(), "GBK", EncodingSource::Guessed, "华为云项目"),
+            (big5.to_vec(), "Big5", EncodingSource::Guessed, "華為雲項目"),
+            (
+                latin.to_vec(),
+                "windows-1252",
+                EncodingSource::Guessed,
+                "Müller GmbH",
+            ),
+            (
+                utf16(text, false, true),
+                "UTF-16LE",
+                EncodingSource::Bom,
+                "华为云项目",
+            ),
+            (
+                utf16(text, true, true),
+                "UTF-16BE",
+                EncodingSource::Bom,
+                "华为云项目",
+            ),
+            (
+                utf16("Name,Amount\nAcme,5\n", false, false),
+                "UTF-16LE",
+                EncodingSource::Guessed,
+                "Acme",
+            ),
+            (
+                utf16("Name,Amount\nAcme,5\n", true, false),
+                "UTF-16BE",
+                EncodingSource::Guessed,
+                "Acme",
+            ),
+        ];
+        for (bytes, name, source, first) in cases {
+            let t = read_table("t", &bytes).unwrap();
+            assert_eq!(t.layout.encoding, name);
+            assert_eq!(t.layout.encoding_source, source, "{name}");
+            assert_eq!(t.columns[0].get(0), first, "{name}");
+            assert!(!t.layout.malformed, "{name}");
+        }
+        // Only bytes without a BOM, not UTF-8 and not UTF-16 need the detector.
+        assert!(needs_guess(&gbk) && needs_guess(&latin));
+        assert!(!needs_guess(text.as_bytes()) && !needs_guess(&utf16(text, false, true)));
+        assert!(!needs_guess(&utf16("Name,Amount\nAcme,5\n", true, false)));
+        // A detected encoding passed in from elsewhere (the browser's detector worker).
+        let detected = ReadOptions {
+            encoding: Some("GBK".into()),
+            detected: true,
+        };
+        let t = read_table_with("t", &gbk, &detected).unwrap();
+        assert_eq!(t.layout.encoding_source, EncodingSource::Guessed);
+        // The user's choice replaces the guess, and is said to be a choice.
+        let chosen = ReadOptions {
+            encoding: Some("gb18030".into()),
+            ..ReadOptions::default()
+        };
+        let t = read_table_with("t", &gbk, &chosen).unwrap();
+        assert_eq!(
+            (t.layout.encoding.as_str(), t.layout.encoding_source),
+            ("gb18030", EncodingSource::Chosen)
+        );
+        assert_eq!(t.headers[1], "商机金额");
+        // A wrong choice still reads, and says bytes were malformed.
+        let utf8 = ReadOptions {
+            encoding: Some("utf-8".into()),
+            ..ReadOptions::default()
+        };
+        assert!(read_table_with("t", &gbk, &utf8).unwrap().layout.malformed);
+    }
+
+    #[test]
+    fn a_stray_nul_is_text_not_binary() {
+        let t = read_table("t", b"a,b,c\n\0,2,3\n").unwrap();
+        assert_eq!(t.columns[0].get(0), "\0");
+    }
+
+    #[test]
+    fn header_row_is_found_below_notes_and_titles() {
+        // A WukongCRM import template: a merged note in row 1, the headers in row 2.
+        let t = read_table(
+            "t",
+            "注意事项：1、带*号的为必填项,,,\n*商机名称,*商机金额,负责人,创建时间\nA,100,张伟,2024-01-02\n"
+                .as_bytes(),
+        )
+        .unwrap();
+        assert_eq!(t.headers[0], "*商机名称");
+        assert_eq!((t.layout.header_line, t.layout.rows_above_header), (2, 1));
+        assert_eq!(t.rows(), 1);
+        // A report title and filter lines, with blank lines between.
+        let t = read_table(
+            "t",
+            b"Opportunity Report\nFiltered by: Close Date = This Year\n\nName,Stage,Amount\nA,Won,1\n\nB,Lost,2\n",
+        )
+        .unwrap();
+        assert_eq!((t.layout.header_line, t.layout.rows_above_header), (4, 2));
+        assert_eq!((t.rows(), t.lines.clone()), (2, vec![5, 7]));
+        // No header at all: the columns get names and the first row is data.
+        let t = read_table("t", b"1,2,3\n4,5,6\n").unwrap();
+        assert!(t.layout.generated_headers);
+        assert_eq!(t.headers, ["Column 1", "Column 2", "Column 3"]);
+        assert_eq!((t.rows(), t.columns[0].get(0)), (2, "1"));
+        // A header with one filled cell and no data rows wider than it is still the header.
+        let t = read_table("t", b"name\nAcme\nGlobex\n").unwrap();
+        assert_eq!((t.headers.clone(), t.rows()), (vec!["name".to_string()], 2));
     }
 }

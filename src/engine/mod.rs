@@ -32,7 +32,7 @@ pub mod value;
 pub use catalogue::{Goal, Stage, CATALOGUE};
 pub use dataset::{build_table, IssueKind, Table};
 pub use error::Error;
-pub use ingest::{read_table, RawTable};
+pub use ingest::{read_table, RawTable, ReadOptions};
 pub use period::Period;
 pub use report::{KpiResult, Report};
 pub use schema::{Role, TableKind};
@@ -79,7 +79,23 @@ impl Workbook {
     /// Read one file and add it. A file that cannot be read is kept as an error in the
     /// report (and returned), and the other files stay loaded.
     pub fn add(&mut self, name: &str, bytes: &[u8]) -> Result<(), Error> {
-        match read_table(name, bytes) {
+        self.add_with(name, bytes, &ReadOptions::default())
+    }
+
+    /// [`Workbook::add`] with the user's reading choices (an encoding, say).
+    pub fn add_with(&mut self, name: &str, bytes: &[u8], read: &ReadOptions) -> Result<(), Error> {
+        self.add_decoding(name, bytes, read, &ingest::EncodingRs)
+    }
+
+    /// [`Workbook::add_with`], decoding legacy encodings with `decoder`.
+    pub fn add_decoding(
+        &mut self,
+        name: &str,
+        bytes: &[u8],
+        read: &ReadOptions,
+        decoder: &impl ingest::Decode,
+    ) -> Result<(), Error> {
+        match ingest::read_table_decoding(name, bytes, read, decoder) {
             Ok(raw) => {
                 self.tables.push(build_table(&raw, None));
                 self.raws.push(raw);
@@ -92,10 +108,24 @@ impl Workbook {
         }
     }
 
-    /// Replace a table's column mapping (one role or none per column) and rebuild its typed data.
-    pub fn remap(&mut self, table: usize, mapping: &[Option<Role>]) {
+    /// Replace a table's column mapping (one role or none per column) and rebuild its typed
+    /// data; `None` goes back to the detected mapping. A mapping of another width is ignored.
+    pub fn remap(&mut self, table: usize, mapping: Option<&[Option<Role>]>) {
         if let Some(raw) = self.raws.get(table) {
-            self.tables[table] = build_table(raw, Some(mapping));
+            self.tables[table] = build_table(raw, mapping);
+        }
+    }
+
+    /// Apply remembered mappings (header signature → roles) to the tables they fit.
+    pub fn apply_saved(&mut self, saved: &[(String, Vec<Option<Role>>)]) {
+        for i in 0..self.tables.len() {
+            let sig = header_signature(self.raws[i].headers.iter().map(String::as_str));
+            if let Some((_, m)) = saved
+                .iter()
+                .find(|(s, m)| *s == sig && m.len() == self.raws[i].headers.len())
+            {
+                self.tables[i] = build_table(&self.raws[i], Some(m));
+            }
         }
     }
 
@@ -187,6 +217,20 @@ impl Workbook {
     }
 }
 
+/// A short stable key for a header row: FNV-1a over the headers, with their count.
+pub fn header_signature<'a>(headers: impl Iterator<Item = &'a str>) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut n = 0;
+    for h in headers {
+        for b in h.bytes().chain([0x1f]) {
+            hash ^= u64::from(b);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+        n += 1;
+    }
+    format!("{n}-{hash:016x}")
+}
+
 fn table_report(t: &Table, lang: Lang) -> TableReport {
     let mut mapping = std::collections::BTreeMap::new();
     for c in &t.columns {
@@ -204,6 +248,12 @@ fn table_report(t: &Table, lang: Lang) -> TableReport {
         rows: t.rows,
         blank_rows: t.blank_rows,
         encoding: t.layout.encoding.clone(),
+        encoding_source: t.layout.encoding_source,
+        malformed: t.layout.malformed,
+        rows_above_header: t.layout.rows_above_header,
+        generated_headers: t.layout.generated_headers,
+        signature: header_signature(t.columns.iter().map(|c| c.header.as_str())),
+        user_mapping: t.user_mapping,
         delimiter: match t.layout.delimiter {
             '\t' => "\\t".into(),
             c => c.to_string(),

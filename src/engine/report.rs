@@ -4,6 +4,7 @@
 
 use crate::engine::catalogue::{Direction, Tier, Unit};
 use crate::engine::dataset::{ColumnInfo, IssueKind};
+use crate::engine::ingest::EncodingSource;
 use crate::engine::schema::TableKind;
 use crate::i18n::Lang;
 use serde::{Deserialize, Serialize};
@@ -44,9 +45,22 @@ pub struct TableReport {
     /// Data rows read (blank rows and left-out footer rows not included).
     pub rows: usize,
     pub blank_rows: usize,
+    /// The text encoding by WHATWG name (`UTF-8`, `GBK`, `UTF-16LE` …) and how it was decided.
     pub encoding: String,
+    pub encoding_source: EncodingSource,
+    /// Some bytes were not valid in that encoding (shown as U+FFFD): likely the wrong encoding.
+    pub malformed: bool,
     pub delimiter: String,
     pub header_line: u64,
+    /// Non-blank rows above the header (titles, notes) that were not read as data.
+    pub rows_above_header: usize,
+    /// The file had no header row; the columns were named `Column 1` ….
+    pub generated_headers: bool,
+    /// Identifies the header row, so that a mapping the user fixed can be applied again to
+    /// the next export with the same columns.
+    pub signature: String,
+    /// The roles were set by the user (edited, or remembered for this header row).
+    pub user_mapping: bool,
     /// Header → role id, `null` for a column that is not used.
     pub mapping: BTreeMap<String, Option<String>>,
     pub columns: Vec<ColumnInfo>,

@@ -3,13 +3,15 @@
 
 use crate::engine::catalogue::{Goal, Stage};
 use crate::engine::Period;
+use crate::engine::Role;
 use crate::i18n::{t, Lang, T};
 use crate::state::{Action, Source, State};
 use crate::web::components::{
     breakdowns::Breakdowns, controls::Controls, data_input::DataInput, header::Header,
     issues::Issues, kpi_cards::KpiCards, mapping::Mapping, summary::Summary,
 };
-use crate::web::worker::{InputFile, KpiWorker, Request, Response};
+use crate::web::detect::Detector;
+use crate::web::worker::{InputFile, KpiWorker, Request, Response, SavedMapping};
 use gloo_worker::{Spawnable, WorkerBridge};
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -29,6 +31,8 @@ impl Reducible for Store {
 }
 
 const LANG_KEY: &str = "crm-kpi.lang";
+/// Mappings the user fixed are kept under this prefix plus the header signature.
+const MAPPING_PREFIX: &str = "crm-kpi.mapping.";
 
 fn storage() -> Option<web_sys::Storage> {
     web_sys::window().and_then(|w| w.local_storage().ok().flatten())
@@ -45,6 +49,44 @@ fn initial_lang() -> Lang {
         .unwrap_or_default()
 }
 
+/// Every remembered mapping in browser storage.
+fn saved_mappings() -> Vec<SavedMapping> {
+    let Some(store) = storage() else {
+        return Vec::new();
+    };
+    let n = store.length().unwrap_or(0);
+    (0..n)
+        .filter_map(|i| store.key(i).ok().flatten())
+        .filter_map(|key| {
+            let sig = key.strip_prefix(MAPPING_PREFIX)?.to_string();
+            let json = store.get_item(&key).ok().flatten()?;
+            let ids: Vec<Option<String>> = serde_json::from_str(&json).ok()?;
+            let roles = ids
+                .iter()
+                .map(|id| id.as_deref().and_then(Role::from_id))
+                .collect();
+            Some((sig, roles))
+        })
+        .collect()
+}
+
+fn save_mapping(signature: &str, mapping: Option<&[Option<Role>]>) {
+    let Some(store) = storage() else { return };
+    let key = format!("{MAPPING_PREFIX}{signature}");
+    // Storage may be full or refused (private mode): the mapping then lasts for this visit.
+    match mapping {
+        Some(m) => {
+            let ids: Vec<Option<&str>> = m.iter().map(|r| r.map(Role::id)).collect();
+            if let Ok(json) = serde_json::to_string(&ids) {
+                let _ = store.set_item(&key, &json);
+            }
+        }
+        None => {
+            let _ = store.remove_item(&key);
+        }
+    }
+}
+
 async fn bytes_of_promise(promise: js_sys::Promise) -> Result<Vec<u8>, String> {
     let buf = JsFuture::from(promise)
         .await
@@ -55,7 +97,7 @@ async fn bytes_of_promise(promise: js_sys::Promise) -> Result<Vec<u8>, String> {
 async fn read_file(file: web_sys::File) -> Result<InputFile, String> {
     let name = file.name();
     let bytes = bytes_of_promise(file.array_buffer()).await?;
-    Ok(InputFile { name, bytes })
+    Ok(InputFile::new(name, bytes))
 }
 
 async fn fetch_sample() -> Result<Vec<u8>, String> {
@@ -71,11 +113,52 @@ async fn fetch_sample() -> Result<Vec<u8>, String> {
 }
 
 type Bridge = Rc<RefCell<Option<WorkerBridge<KpiWorker>>>>;
+/// The encoding detector, started on first need, and the answers gathered for one load.
+type DetectorSlot = Rc<RefCell<Option<(WorkerBridge<Detector>, Rc<RefCell<Answers>>)>>>;
+
+#[derive(Default)]
+struct Answers {
+    expected: usize,
+    found: Vec<(usize, String)>,
+}
+
+/// Run the detector on the samples and hand its answers to the main worker.
+fn detect(slot: &DetectorSlot, main: &Bridge, samples: Vec<crate::web::worker::Sample>) {
+    let mut slot_ref = slot.borrow_mut();
+    let (bridge, answers) = slot_ref.get_or_insert_with(|| {
+        let answers = Rc::new(RefCell::new(Answers::default()));
+        let gathered = answers.clone();
+        let main = main.clone();
+        let bridge = Detector::spawner()
+            .callback(move |found: (usize, String)| {
+                let done = {
+                    let mut a = gathered.borrow_mut();
+                    a.found.push(found);
+                    (a.found.len() == a.expected).then(|| std::mem::take(&mut a.found))
+                };
+                if let (Some(found), Some(b)) = (done, main.borrow().as_ref()) {
+                    b.send(Request::Encodings(found));
+                }
+            })
+            .spawn("./detect.js");
+        (bridge, answers)
+    });
+    *answers.borrow_mut() = Answers {
+        expected: samples.len(),
+        found: Vec::new(),
+    };
+    for s in samples {
+        bridge.send(s);
+    }
+}
 
 #[component]
 pub fn App() -> Html {
     let store = use_reducer(|| Store(State::new(initial_lang())));
     let bridge: Bridge = use_mut_ref(|| None);
+    let detector: DetectorSlot = use_mut_ref(|| None);
+    // The files on screen, kept so that a different encoding can be applied to one of them.
+    let loaded_files = use_mut_ref(Vec::<InputFile>::new);
     let last_sent = use_mut_ref(|| None::<crate::engine::Options>);
     let state = &store.0;
     let lang = state.lang();
@@ -84,16 +167,21 @@ pub fn App() -> Html {
     {
         let dispatcher = store.dispatcher();
         let bridge = bridge.clone();
+        let detector = detector.clone();
         let last_sent = last_sent.clone();
+        let loaded_files = loaded_files.clone();
         let opts = state.opts.clone();
         use_effect_with((), move |_| {
             let on_response = dispatcher.clone();
+            let main = bridge.clone();
+            let detector = detector.clone();
             let b = KpiWorker::spawner()
                 .callback(move |resp| match resp {
                     Response::Report { report, ms } => on_response.dispatch(Action::Loaded {
                         report: Rc::new(*report),
                         ms,
                     }),
+                    Response::Detect(samples) => detect(&detector, &main, samples),
                 })
                 .spawn("./worker.js");
             *bridge.borrow_mut() = Some(b);
@@ -106,13 +194,13 @@ pub fn App() -> Html {
                             ..opts
                         };
                         *last_sent.borrow_mut() = Some(opts.clone());
+                        let files = vec![InputFile::new("sample-deals.csv", bytes)];
+                        *loaded_files.borrow_mut() = files.clone();
                         if let Some(b) = bridge.borrow().as_ref() {
                             b.send(Request::Load {
-                                files: vec![InputFile {
-                                    name: "sample-deals.csv".into(),
-                                    bytes,
-                                }],
+                                files,
                                 opts,
+                                saved: saved_mappings(),
                             });
                         }
                     }
@@ -143,6 +231,7 @@ pub fn App() -> Html {
     let load = {
         let bridge = bridge.clone();
         let last_sent = last_sent.clone();
+        let loaded_files = loaded_files.clone();
         let dispatcher = store.dispatcher();
         let opts = state.opts.clone();
         Rc::new(move |files: Vec<InputFile>, source: Source| {
@@ -152,8 +241,13 @@ pub fn App() -> Html {
                 ..opts.clone()
             };
             *last_sent.borrow_mut() = Some(opts.clone());
+            *loaded_files.borrow_mut() = files.clone();
             if let Some(b) = bridge.borrow().as_ref() {
-                b.send(Request::Load { files, opts });
+                b.send(Request::Load {
+                    files,
+                    opts,
+                    saved: saved_mappings(),
+                });
             }
         })
     };
@@ -185,10 +279,7 @@ pub fn App() -> Html {
         Callback::from(move |_| {
             if !paste.trim().is_empty() {
                 load(
-                    vec![InputFile {
-                        name: "pasted data".into(),
-                        bytes: paste.clone().into_bytes(),
-                    }],
+                    vec![InputFile::new("pasted data", paste.clone().into_bytes())],
                     Source::Pasted,
                 );
             }
@@ -203,15 +294,67 @@ pub fn App() -> Html {
             spawn_local(async move {
                 match fetch_sample().await {
                     Ok(bytes) => load(
-                        vec![InputFile {
-                            name: "sample-deals.csv".into(),
-                            bytes,
-                        }],
+                        vec![InputFile::new("sample-deals.csv", bytes)],
                         Source::Sample,
                     ),
                     Err(e) => dispatcher.dispatch(Action::Failed(format!("sample-deals.csv: {e}"))),
                 }
             });
+        })
+    };
+    // The mapping editor: one column's role changed, or the table reset to the detected roles.
+    let remap = {
+        let bridge = bridge.clone();
+        let dispatcher = store.dispatcher();
+        let opts = state.opts.clone();
+        Rc::new(
+            move |table: usize, signature: &str, mapping: Option<Vec<Option<Role>>>| {
+                save_mapping(signature, mapping.as_deref());
+                if let Some(b) = bridge.borrow().as_ref() {
+                    dispatcher.dispatch(Action::Recomputing);
+                    b.send(Request::Remap {
+                        table,
+                        mapping,
+                        opts: opts.clone(),
+                    });
+                }
+            },
+        )
+    };
+    let on_role = {
+        let remap = remap.clone();
+        let report = state.report.clone();
+        Callback::from(move |(table, column, role): (usize, usize, Option<Role>)| {
+            let Some(t) = report.as_ref().and_then(|r| r.tables.get(table)) else {
+                return;
+            };
+            let mut mapping: Vec<Option<Role>> = t.columns.iter().map(|c| c.role).collect();
+            if let Some(slot) = mapping.get_mut(column) {
+                *slot = role;
+                remap(table, &t.signature, Some(mapping));
+            }
+        })
+    };
+    let on_reset_mapping = {
+        let report = state.report.clone();
+        Callback::from(move |table: usize| {
+            if let Some(t) = report.as_ref().and_then(|r| r.tables.get(table)) {
+                remap(table, &t.signature, None);
+            }
+        })
+    };
+    // Read one file again in the encoding the user picked.
+    let on_encoding = {
+        let load = load.clone();
+        let loaded_files = loaded_files.clone();
+        let source = state.source.clone();
+        Callback::from(move |(file, label): (String, String)| {
+            let mut files = loaded_files.borrow().clone();
+            if let Some(f) = files.iter_mut().find(|f| f.name == file) {
+                f.read.encoding = Some(label);
+                f.read.detected = false;
+                load(files, source.clone());
+            }
         })
     };
     let d = store.dispatcher();
@@ -258,7 +401,8 @@ pub fn App() -> Html {
                         <Summary {lang} report={r.clone()} />
                         <KpiCards {lang} report={r.clone()} />
                         <Breakdowns {lang} report={r.clone()} />
-                        <Mapping {lang} report={r.clone()} />
+                        <Mapping {lang} report={r.clone()} on_role={on_role.clone()}
+                            on_reset={on_reset_mapping.clone()} on_encoding={on_encoding.clone()} />
                         <Issues {lang} report={r.clone()} />
                         </>
                     },

@@ -2,69 +2,13 @@
 // Chromium through playwright-core. They read what a person sees and wait on selectors,
 // never on time. Run by scripts/test.sh (after `trunk build --release` and a release build of
 // the CLI, whose JSON gives the expected numbers for the sample).
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-import { serve } from './server.mjs';
-
-const here = path.dirname(fileURLToPath(import.meta.url));
-const root = path.resolve(here, '../..');
-const dist = path.join(root, 'dist');
-const fixtures = path.join(root, 'tests/fixtures');
-const artifacts = path.join(here, 'artifacts');
-const cli = path.join(root, 'target/release/crm-kpi');
-
-let server;
-let browser;
-
-/** The native engine's report for a file, the reference the page must equal. */
-function nativeReport(file, ...args) {
-  return JSON.parse(execFileSync(cli, ['analyze', file, '--json', ...args], { encoding: 'utf8' }));
-}
-
-before(async () => {
-  assert.ok(fs.existsSync(path.join(dist, 'index.html')), 'dist/ is built (trunk build --release)');
-  assert.ok(fs.existsSync(cli), 'target/release/crm-kpi is built');
-  fs.mkdirSync(artifacts, { recursive: true });
-  server = await serve(dist);
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
-  });
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-/** A fresh page (new context: empty storage) with the sample loaded; page errors fail the test. */
-async function openApp(t, { locale = 'en-US' } = {}) {
-  const context = await browser.newContext({ locale, viewport: { width: 1300, height: 900 } });
-  const page = await context.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-  t.after(async () => {
-    await context.close();
-    assert.deepEqual(errors, [], 'no page errors');
-  });
-  await page.goto(server.url);
-  await page.waitForSelector('#load-status');
-  return page;
-}
-
-const cardValue = (page, id) => page.locator(`[data-kpi="${id}"] .value`).textContent();
-const cardIds = (page) => page.locator('#kpi-cards [data-kpi]').evaluateAll((els) => els.map((e) => e.dataset.kpi));
-// The page is settled when no request is outstanding and the report answers the options shown.
-const settled = (page) => page.waitForFunction(() => document.querySelector('main')?.getAttribute('aria-busy') === 'false');
-const waitStatus = (page, text) => page.waitForFunction((t) => document.querySelector('#load-status')?.textContent.includes(t), text);
+import {
+  root, fixtures, artifacts, nativeReport, openApp, cardValue, cardIds, settled, waitStatus,
+} from './harness.mjs';
 
 test('the sample loads with the same KPIs the native engine computes', async (t) => {
   const page = await openApp(t);
@@ -84,7 +28,7 @@ test('the sample loads with the same KPIs the native engine computes', async (t)
   const more = await page.locator('#more-kpis tr[data-kpi="stage_funnel"] td.num').textContent();
   assert.equal(more, '3,000');
   // The detected mapping names each column's meaning.
-  assert.equal(await page.locator('#mapping-table tr[data-role="closed_at"] th').textContent(), 'Close Date');
+  assert.equal(await page.locator('.mapping-table tr[data-role="closed_at"] th').textContent(), 'Close Date');
   await page.screenshot({ path: path.join(artifacts, 'sample-en.png'), fullPage: true });
 });
 

@@ -1,14 +1,23 @@
 use crate::engine::dataset::ValueType;
-use crate::engine::report::Report;
+use crate::engine::ingest::{EncodingSource, ENCODING_CHOICES};
+use crate::engine::report::{Report, TableReport};
 use crate::engine::value::{DateOrder, OrderEvidence};
+use crate::engine::Role;
 use crate::i18n::{t, Lang, T};
 use std::rc::Rc;
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
     pub lang: Lang,
     pub report: Rc<Report>,
+    /// (table, column, new role or none).
+    pub on_role: Callback<(usize, usize, Option<Role>)>,
+    /// Back to the detected roles for this table.
+    pub on_reset: Callback<usize>,
+    /// (file name, encoding label): read the file again in that encoding.
+    pub on_encoding: Callback<(String, String)>,
 }
 
 fn order_text(lang: Lang, order: DateOrder, evidence: OrderEvidence) -> String {
@@ -31,23 +40,86 @@ fn order_text(lang: Lang, order: DateOrder, evidence: OrderEvidence) -> String {
     format!("{o} ({why})")
 }
 
-/// The detected columns: each header, its meaning, the values it holds and how full it is.
+fn select_value(e: &Event) -> Option<String> {
+    e.target()
+        .and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok())
+        .map(|s| s.value())
+}
+
+/// The text encoding, how it was decided, and a picker to read the file in another one.
+fn encoding_line(p: &Props, table: &TableReport) -> Html {
+    let lang = p.lang;
+    let how = t(
+        lang,
+        match table.encoding_source {
+            EncodingSource::Bom => T::EncodingBom,
+            EncodingSource::Valid => T::EncodingValid,
+            EncodingSource::Guessed => T::EncodingGuessed,
+            EncodingSource::Chosen => T::EncodingChosen,
+        },
+    );
+    let file = table.file.clone();
+    let on_encoding = p.on_encoding.clone();
+    let onchange = Callback::from(move |e: Event| {
+        if let Some(v) = select_value(&e) {
+            on_encoding.emit((file.clone(), v));
+        }
+    });
+    let known = ENCODING_CHOICES.contains(&table.encoding.as_str());
+    html! {
+        <p class="encoding">
+            <label>{ t(lang, T::Encoding) }{ " " }
+                <select class="encoding-choice" {onchange}>
+                    if !known { <option selected=true value={table.encoding.clone()}>{ &table.encoding }</option> }
+                    { for ENCODING_CHOICES.iter().map(|e| html! {
+                        <option value={*e} selected={*e == table.encoding}>{ *e }</option>
+                    }) }
+                </select>
+            </label>
+            <span class="how">{ format!(" ({how})") }</span>
+            if table.malformed { <span class="warn malformed">{ " " }{ t(lang, T::Malformed) }</span> }
+        </p>
+    }
+}
+
+/// The detected columns: each header, its meaning (changeable), the values it holds and how
+/// full it is; with the file's encoding, delimiter and header row.
 #[component]
 pub fn Mapping(p: &Props) -> Html {
     let lang = p.lang;
     html! {
         <section class="mapping" aria-labelledby="map-h">
             <h2 id="map-h">{ t(lang, T::Mapping) }</h2>
-            { for p.report.tables.iter().map(|table| html! {
-                <div class="table-map">
-                    <p class="file">{ format!("{} · {} · {} {} · {} · ‘{}’", table.file, crate::engine::catalogue::kind_label(table.kind, lang),
-                        crate::format::number(table.rows as f64, 0), t(lang, T::Rows), table.encoding, table.delimiter) }</p>
-                    <table id="mapping-table">
+            <p class="hint">{ t(lang, T::MappingHint) }</p>
+            { for p.report.tables.iter().enumerate().map(|(ti, table)| {
+                let mut layout = format!("{} · {} · {} {} · ‘{}’ · {}", table.file,
+                    crate::engine::catalogue::kind_label(table.kind, lang),
+                    crate::format::number(table.rows as f64, 0), t(lang, T::Rows), table.delimiter,
+                    t(lang, T::HeaderLine).replace("{n}", &table.header_line.to_string()));
+                match table.rows_above_header {
+                    0 => {}
+                    1 => layout.push_str(&format!(" · {}", t(lang, T::RowAboveHeader))),
+                    n => layout.push_str(&format!(" · {}", t(lang, T::RowsAboveHeader).replace("{n}", &n.to_string()))),
+                }
+                if table.generated_headers {
+                    layout.push_str(" · ");
+                    layout.push_str(t(lang, T::NoHeaderRow));
+                }
+                let on_reset = p.on_reset.clone();
+                html! {
+                <div class="table-map" data-table={ti.to_string()}>
+                    <p class="file">{ layout }</p>
+                    { encoding_line(p, table) }
+                    if table.user_mapping {
+                        <p class="user-mapping">{ t(lang, T::YourMapping) }{ " " }
+                            <button type="button" class="reset-mapping" onclick={Callback::from(move |_| on_reset.emit(ti))}>
+                                { t(lang, T::ResetMapping) }</button></p>
+                    }
+                    <table class="mapping-table">
                         <thead><tr><th scope="col">{ t(lang, T::Column) }</th><th scope="col">{ t(lang, T::Role) }</th>
                             <th scope="col">{ t(lang, T::Type) }</th><th scope="col" class="num">{ t(lang, T::Filled) }</th></tr></thead>
                         <tbody>
-                        { for table.columns.iter().map(|c| {
-                            let role = c.role.map(|r| r.label(lang).to_string()).unwrap_or_else(|| t(lang, T::NotUsed).to_string());
+                        { for table.columns.iter().enumerate().map(|(ci, c)| {
                             let mut kind = t(lang, match c.value_type {
                                 ValueType::Empty => T::TypeEmpty,
                                 ValueType::Integer => T::TypeInteger,
@@ -63,9 +135,23 @@ pub fn Mapping(p: &Props) -> Html {
                                 kind = format!("{kind} · {}", order_text(lang, o, e));
                             }
                             let share = if table.rows > 0 { c.filled as f64 / table.rows as f64 } else { 0.0 };
+                            let on_role = p.on_role.clone();
+                            let onchange = Callback::from(move |e: Event| {
+                                if let Some(v) = select_value(&e) {
+                                    on_role.emit((ti, ci, Role::from_id(&v)));
+                                }
+                            });
+                            let label = format!("{}: {}", t(lang, T::Role), c.header);
                             html! {
                                 <tr class={classes!(c.role.is_none().then_some("unused"))} data-role={c.role.map(|r| r.id()).unwrap_or("")}>
-                                    <th scope="row">{ &c.header }</th><td>{ role }</td><td>{ kind }</td>
+                                    <th scope="row">{ &c.header }</th>
+                                    <td><select class="role-choice" aria-label={label} {onchange}>
+                                        <option value="" selected={c.role.is_none()}>{ t(lang, T::NotUsed) }</option>
+                                        { for Role::ALL.iter().map(|r| html! {
+                                            <option value={r.id()} selected={c.role == Some(*r)}>{ r.label(lang) }</option>
+                                        }) }
+                                    </select></td>
+                                    <td>{ kind }</td>
                                     <td class="num">{ crate::format::value(Some(share.min(1.0)), crate::engine::catalogue::Unit::Ratio, lang) }</td>
                                 </tr>
                             }
@@ -73,7 +159,7 @@ pub fn Mapping(p: &Props) -> Html {
                         </tbody>
                     </table>
                 </div>
-            }) }
+            }}) }
         </section>
     }
 }

@@ -1,0 +1,87 @@
+// Browser end-to-end tests of reading real exports: legacy encodings detected by the worker
+// fetched on demand, the user's encoding override, and the mapping editor with its memory.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { fixtures, artifacts, server, newContext, openApp, cardValue, settled, waitStatus } from './harness.mjs';
+
+const upload = async (page, file) => {
+  await page.setInputFiles('#file-input', path.join(fixtures, file));
+  await waitStatus(page, file);
+  await settled(page);
+};
+const encodingShown = (page) => page.locator('.table-map .encoding-choice').inputValue();
+const encodingHow = (page) => page.locator('.table-map .encoding .how').textContent();
+
+test('a GBK export with a note row above the header reads right, detector fetched only then', async (t) => {
+  const page = await openApp(t);
+  await waitStatus(page, '3,000 rows');
+  assert.ok(!server.requests.some((p) => p.includes('detect')), `UTF-8 sample needs no detector: ${server.requests}`);
+  assert.equal(await encodingShown(page), 'UTF-8');
+
+  await upload(page, 'wukong_商机_gbk_note_row.csv');
+  assert.ok(server.requests.includes('/detect_bg.wasm'), 'the detector was fetched for the GBK file');
+  assert.equal(await encodingShown(page), 'GBK');
+  assert.match(await encodingHow(page), /detected from the bytes/);
+  assert.match(await page.locator('.table-map .file').textContent(), /header on line 2 · 1 row above it skipped/);
+  // The same six deals as every vendor fixture: 3 won of 4 closed, revenue 5,000.50.
+  assert.equal(await cardValue(page, 'win_rate'), '75.0 %');
+  assert.equal(await cardValue(page, 'revenue'), '5,000.50');
+  assert.deepEqual(await page.locator('#by-owner tbody th').allTextContents(), ['李四', '王五', '张三']);
+  assert.equal(await page.locator('.mapping-table tr[data-role="amount"] th').textContent(), '*商机金额');
+  await page.screenshot({ path: path.join(artifacts, 'gbk-upload.png'), fullPage: true });
+});
+
+test('choosing another encoding reads the file again in it', async (t) => {
+  const page = await openApp(t);
+  await upload(page, 'wukong_商机_gbk_note_row.csv');
+  await page.selectOption('.table-map .encoding-choice', 'windows-1252');
+  await page.waitForFunction(() => document.querySelector('.table-map .encoding-choice')?.value === 'windows-1252');
+  await settled(page);
+  assert.match(await encodingHow(page), /your choice/);
+  // Read as windows-1252 the Chinese headers mean nothing: no amount column, no revenue.
+  assert.equal(await page.locator('.mapping-table tr[data-role="amount"]').count(), 0);
+  assert.equal(await page.locator('[data-kpi="revenue"] .needs').count(), 1);
+  assert.equal(await page.locator('[data-kpi="revenue"] .value').textContent(), 'n/a');
+  await page.selectOption('.table-map .encoding-choice', 'GBK');
+  await page.waitForFunction(() => document.querySelector('.table-map .encoding .how')?.textContent.includes('your choice')
+    && document.querySelector('.mapping-table tr[data-role="amount"]'));
+  await settled(page);
+  assert.equal(await cardValue(page, 'revenue'), '5,000.50');
+});
+
+test('a UTF-16 "Unicode Text" export from Excel reads without the detector', async (t) => {
+  const page = await openApp(t);
+  await upload(page, 'hubspot_deals_excel_unicode.txt');
+  assert.equal(await encodingShown(page), 'UTF-16LE');
+  assert.match(await encodingHow(page), /marked in the file/);
+  assert.equal(await cardValue(page, 'revenue'), '5,000.50');
+});
+
+test('fixing a mapping recomputes, and is remembered for the next file with those columns', async (t) => {
+  const context = await newContext(t);
+  const page = await openApp(t, { context });
+  await upload(page, 'hubspot_deals.csv');
+  assert.equal(await cardValue(page, 'revenue'), '5,000.50');
+  // Say "Record ID" is the amount and "Amount" is not used: revenue becomes 1 + 2 + 6.
+  const row = (header) => page.locator('.mapping-table tbody tr', { has: page.locator(`th:text-is("${header}")`) });
+  await row('Amount').locator('select').selectOption('');
+  await settled(page);
+  await row('Record ID').locator('select').selectOption('amount');
+  await page.waitForFunction(() => document.querySelector('[data-kpi="revenue"] .value')?.textContent === '9');
+  assert.equal(await page.locator('.user-mapping').count(), 1);
+  assert.equal(await row('Record ID').getAttribute('data-role'), 'amount');
+
+  // Next visit, same columns: the fixed mapping applies by itself.
+  const again = await openApp(t, { context });
+  await upload(again, 'hubspot_deals.csv');
+  assert.equal(await cardValue(again, 'revenue'), '9');
+  assert.match(await again.locator('.user-mapping').textContent(), /Your mapping is applied/);
+  // Back to the detected meanings, and forgotten.
+  await again.click('.reset-mapping');
+  await again.waitForFunction(() => document.querySelector('[data-kpi="revenue"] .value')?.textContent === '5,000.50');
+  assert.equal(await again.locator('.user-mapping').count(), 0);
+  const keys = await again.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('crm-kpi.mapping.')));
+  assert.deepEqual(keys, []);
+  await again.screenshot({ path: path.join(artifacts, 'mapping-editor.png'), fullPage: true });
+});
