@@ -465,14 +465,15 @@ fn empty_periods_say_n_a_never_nan() {
 fn unreadable_files_are_reported_and_others_still_analysed() {
     let r = analyze(
         &[
-            ("bad.xlsx", b"PK\x03\x04zzzz"),
+            ("deals.csv.gz", b"\x1f\x8b\x08\0\0\0\0\0\0\x03"),
             ("h.csv", &fixture("hubspot_deals.csv")),
         ],
         &Options::default(),
     );
     assert_eq!(r.errors.len(), 1);
     assert!(
-        r.errors[0].message.contains("bad.xlsx") && r.errors[0].message.contains("CSV UTF-8"),
+        r.errors[0].message.contains("deals.csv.gz")
+            && r.errors[0].message.contains("compressed gzip file"),
         "{}",
         r.errors[0].message
     );

@@ -18,6 +18,8 @@ pub enum Error {
         "“{file}” is a spreadsheet (Excel or similar). Save it as “CSV UTF-8” and load the CSV."
     )]
     Spreadsheet { file: String },
+    #[error("“{file}” is a compressed {format} file. Unpack it and load the CSV inside.")]
+    Compressed { file: String, format: String },
     #[error("“{file}” is not a text file.")]
     Binary { file: String },
     #[error("“{file}” is {size_mb} MB; files up to 4,000 MB can be read. Split it by date and load the parts.")]
@@ -43,6 +45,9 @@ impl Error {
                 }
                 Error::Spreadsheet { file } => {
                     format!("“{file}”是电子表格（Excel 等）。请另存为“CSV UTF-8”后加载 CSV 文件。")
+                }
+                Error::Compressed { file, format } => {
+                    format!("“{file}”是 {format} 压缩文件。请先解压，再加载其中的 CSV 文件。")
                 }
                 Error::Binary { file } => format!("“{file}”不是文本文件。"),
                 Error::TooLarge { file, size_mb } => {

@@ -84,6 +84,58 @@ pub struct ReadOptions {
     /// The encoding above came from the detector (run elsewhere), not from the user.
     #[serde(default)]
     pub detected: bool,
+    /// Where the header is; detected unless set.
+    #[serde(default)]
+    pub header: HeaderChoice,
+    /// The CSV dialect, for files that are not RFC 4180 with a common delimiter.
+    #[serde(default)]
+    pub dialect: Dialect,
+}
+
+/// Where a file's header row is.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HeaderChoice {
+    /// Found among the first rows (below titles and notes), or none when the first row is data.
+    #[default]
+    Detect,
+    /// The first record starting on this 1-based line or after it.
+    Line(u64),
+    /// No header: every record is data; columns are numbered.
+    None,
+}
+
+/// How records and fields are written. The default is RFC 4180 with the delimiter sniffed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Dialect {
+    /// The field delimiter; sniffed among `,` tab `;` `|` when not set.
+    pub delimiter: Option<u8>,
+    pub quote: u8,
+    /// Quotes inside quoted fields are doubled (`""`).
+    pub double_quote: bool,
+    /// A character that escapes the next one inside quotes (`\"`).
+    pub escape: Option<u8>,
+    /// Quotes have no special meaning at all.
+    pub no_quoting: bool,
+    /// Lines starting with this character are comments and skipped.
+    pub comment: Option<u8>,
+    /// The only record terminator; `\r`, `\n` and `\r\n` all end records when not set.
+    pub terminator: Option<u8>,
+}
+
+impl Default for Dialect {
+    fn default() -> Self {
+        Dialect {
+            delimiter: None,
+            quote: b'"',
+            double_quote: true,
+            escape: None,
+            no_quoting: false,
+            comment: None,
+            terminator: None,
+        }
+    }
 }
 
 /// A problem with one row of the file, before any value is interpreted.
@@ -187,10 +239,35 @@ pub fn needs_guess(bytes: &[u8]) -> bool {
     let sample = &bytes[..bytes.len().min(64 * 1024)];
     !bytes.starts_with(b"PK\x03\x04")
         && !bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0])
+        && compressed(bytes).is_none()
         && encoding_rs::Encoding::for_bom(bytes).is_none()
         && utf16_without_bom(sample).is_none()
         && !looks_binary(sample)
         && std::str::from_utf8(bytes).is_err()
+}
+
+/// The archive format of compressed bytes (a zip is a workbook unless it holds no `xl/`,
+/// `content.xml` or `word/` part).
+fn compressed(bytes: &[u8]) -> Option<&'static str> {
+    let head = &bytes[..bytes.len().min(4096)];
+    let has = |needle: &[u8]| head.windows(needle.len()).any(|w| w == needle);
+    if bytes.starts_with(&[0x1F, 0x8B]) {
+        Some("gzip")
+    } else if bytes.starts_with(b"BZh") && bytes.get(3).is_some_and(u8::is_ascii_digit) {
+        Some("bzip2")
+    } else if bytes.starts_with(b"7z\xBC\xAF\x27\x1C") {
+        Some("7z")
+    } else if bytes.starts_with(b"Rar!") {
+        Some("RAR")
+    } else if bytes.starts_with(b"PK\x03\x04")
+        && !has(b"xl/")
+        && !has(b"[Content_Types]")
+        && !has(b"mimetype")
+    {
+        Some("zip")
+    } else {
+        None
+    }
 }
 
 /// Whether the bytes look like binary data rather than text in an 8-bit or multi-byte
@@ -231,6 +308,12 @@ fn decode<'a>(
     decoder: &impl Decode,
 ) -> Result<(Cow<'a, str>, &'static str, EncodingSource, bool), Error> {
     use encoding_rs::Encoding;
+    if let Some(format) = compressed(bytes) {
+        return Err(Error::Compressed {
+            file: file.into(),
+            format: format.into(),
+        });
+    }
     if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
         return Err(Error::Spreadsheet { file: file.into() });
     }
@@ -389,6 +472,9 @@ pub fn read_table(file: &str, bytes: &[u8]) -> Result<RawTable, Error> {
 
 /// Accumulates data rows into the text columns.
 struct Collector {
+    /// Without a header row, a longer record adds numbered columns (empty in earlier rows).
+    grow: bool,
+    headers: Vec<String>,
     width: usize,
     columns: Vec<TextColumn>,
     lines: Vec<u64>,
@@ -401,6 +487,15 @@ impl Collector {
         if record.iter().all(|c| c.trim().is_empty()) {
             self.blank_rows += 1;
             return;
+        }
+        while self.grow && record.len() > self.width {
+            self.width += 1;
+            self.headers.push(format!("Column {}", self.width));
+            let mut col = TextColumn::default();
+            for _ in 0..self.lines.len() {
+                col.push("");
+            }
+            self.columns.push(col);
         }
         if record.len() != self.width {
             let kind = if record.len() < self.width {
@@ -445,9 +540,23 @@ pub fn read_table_decoding(
     }
     let (text, encoding, encoding_source, malformed) = decode(file, bytes, opts, decoder)?;
     let text: &str = &text;
-    let delimiter = sniff_delimiter(text);
+    let d = opts.dialect;
+    // A line end or the quote cannot delimit fields: such a choice is ignored and sniffed.
+    let delimiter = d
+        .delimiter
+        .filter(|c| !matches!(c, b'\r' | b'\n') && *c != d.quote)
+        .unwrap_or_else(|| sniff_delimiter(text));
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(delimiter)
+        .quote(d.quote)
+        .double_quote(d.double_quote)
+        .escape(d.escape)
+        .quoting(!d.no_quoting)
+        .comment(d.comment)
+        .terminator(
+            d.terminator
+                .map_or(csv::Terminator::CRLF, csv::Terminator::Any),
+        )
         .has_headers(false)
         .flexible(true)
         .from_reader(text.as_bytes());
@@ -487,8 +596,14 @@ pub fn read_table_decoding(
     if top.is_empty() {
         return Err(Error::Empty { file: file.into() });
     }
-    let at = header_index(&top);
-    let generated_headers = at == 0 && top.len() > 1 && is_data_row(&top[0].0);
+    let (at, generated_headers) = match opts.header {
+        HeaderChoice::Detect => {
+            let at = header_index(&top);
+            (at, at == 0 && is_data_row(&top[0].0))
+        }
+        HeaderChoice::Line(n) => (top.iter().position(|(_, l)| *l >= n).unwrap_or(0), false),
+        HeaderChoice::None => (0, true),
+    };
     let (headers, header_line, first_data) = if generated_headers {
         let width = top.iter().map(|(r, _)| r.len()).max().unwrap_or(0);
         let names = (1..=width).map(|i| format!("Column {i}")).collect();
@@ -505,8 +620,10 @@ pub fn read_table_decoding(
         (names, top[at].1, at + 1)
     };
     let mut rows = Collector {
+        grow: generated_headers,
         width: headers.len(),
         columns: vec![TextColumn::default(); headers.len()],
+        headers,
         lines: Vec::new(),
         row_issues: Vec::new(),
         blank_rows: 0,
@@ -543,7 +660,7 @@ pub fn read_table_decoding(
             rows_above_header: if generated_headers { 0 } else { at },
             generated_headers,
         },
-        headers,
+        headers: rows.headers,
         columns: rows.columns,
         lines: rows.lines,
         row_issues: rows.row_issues,
@@ -635,8 +752,12 @@ mod tests {
             Err(Error::NoRows { .. })
         ));
         assert!(matches!(
-            read_table("t", b"PK\x03\x04rest"),
+            read_table("t", b"PK\x03\x04\x14\0\x06\0[Content_Types].xml"),
             Err(Error::Spreadsheet { .. })
+        ));
+        assert!(matches!(
+            read_table("t", b"PK\x03\x04\x14\0\0\0deals.csv"),
+            Err(Error::Compressed { .. })
         ));
         assert!(matches!(
             read_table("t", b"\xFF\xFE\0\0a\0\0\0"),
@@ -742,6 +863,7 @@ mod tests {
         let detected = ReadOptions {
             encoding: Some("GBK".into()),
             detected: true,
+            ..ReadOptions::default()
         };
         let t = read_table_with("t", &gbk, &detected).unwrap();
         assert_eq!(t.layout.encoding_source, EncodingSource::Guessed);

@@ -70,7 +70,7 @@ test('uploading a file and dropping a file both load it', async (t) => {
 
 test('an unreadable file gets one clear sentence and the app keeps working', async (t) => {
   const page = await openApp(t);
-  await page.setInputFiles('#file-input', { name: 'deals.xlsx', mimeType: 'application/octet-stream', buffer: Buffer.from('PK\x03\x04not really a workbook') });
+  await page.setInputFiles('#file-input', { name: 'deals.xlsx', mimeType: 'application/octet-stream', buffer: Buffer.from('PK\x03\x04\x14\x00\x06\x00[Content_Types].xml, and then not really a workbook') });
   await page.waitForSelector('.error');
   assert.match(await page.locator('.error p').textContent(), /deals\.xlsx.*spreadsheet.*CSV UTF-8/);
   await page.click('#load-sample');
