@@ -56,7 +56,7 @@ texts! {
     PasteHere => "Paste CSV or cells copied from a spreadsheet here", "在此粘贴 CSV，或从电子表格复制的单元格";
     Analyze => "Analyze pasted data", "分析粘贴的数据";
     ChooseFile => "Choose a file", "选择文件";
-    DropHere => "or drop a CSV file anywhere on this box", "或将 CSV 文件拖放到此区域";
+    DropHere => "or drop a CSV or Excel file anywhere on this box", "或将 CSV / Excel 文件拖放到此区域";
     LoadSample => "Load the sample data", "加载示例数据";
     Working => "Reading and computing…", "正在读取和计算…";
     Loaded => "Loaded", "已加载";
@@ -97,13 +97,14 @@ texts! {
     MappingHint => "Change a column's meaning if it was read wrong; the KPIs recompute, and the choice is remembered for files with the same columns.",
                    "如果某列识别有误，可以修改它的含义；指标会重新计算，并在下次加载相同列的文件时沿用。";
     Encoding => "Text encoding", "文本编码";
+    Sheet => "Sheet", "工作表";
     EncodingBom => "marked in the file", "文件内已标明";
     EncodingValid => "every byte is valid UTF-8", "所有字节均为有效 UTF-8";
     EncodingGuessed => "detected from the bytes", "根据字节内容识别";
     EncodingChosen => "your choice", "你的选择";
     Malformed => "Some bytes are not valid in this encoding and show as �. If the text looks wrong, choose another encoding.",
                  "部分字节在此编码下无效，显示为 �。如果文字显示不正确，请选择其他编码。";
-    HeaderLine => "header on line {n}", "表头在第 {n} 行";
+    HeaderLine => "header on row {n}", "表头在第 {n} 行";
     RowAboveHeader => "1 row above it skipped (title or notes)", "已跳过表头上方的 1 行（标题或说明）";
     RowsAboveHeader => "{n} rows above it skipped (title or notes)", "已跳过表头上方的 {n} 行（标题或说明）";
     NoHeaderRow => "no header row: columns are numbered", "没有表头行：列按序号命名";

@@ -11,14 +11,15 @@ use std::process::ExitCode;
 const USAGE: &str = "\
 usage: crm-kpi analyze FILE... [--stage startup|expansion|mature|small] [--goal ID]...
                                [--period all|YYYY|YYYY-QN|YYYY-MM|YYYY-MM-DD..YYYY-MM-DD]
-                               [--lang en|zh] [--encoding LABEL] [--json]
+                               [--lang en|zh] [--encoding LABEL] [--sheet NAME] [--json]
        crm-kpi catalogue [--lang en|zh] [--json]
 
 goals: grow_revenue win_customers keep_customers raise_satisfaction sales_efficiency
        profitability crm_adoption (repeat --goal for several; default grow_revenue)
 The period defaults to the whole range. The text encoding is detected unless --encoding names
-one (utf-8, gbk, gb18030, big5, utf-16le, windows-1252 …). Without --json a readable summary
-is printed.";
+one (utf-8, gbk, gb18030, big5, utf-16le, windows-1252 …). Workbooks (xlsx, xls, xlsb, ods)
+are read from the sheet holding most data unless --sheet names one. Without --json a readable
+summary is printed.";
 
 struct Args {
     files: Vec<String>,
@@ -59,6 +60,7 @@ fn parse_args(mut it: impl Iterator<Item = String>) -> Result<Args, String> {
                 };
             }
             "--encoding" => read.encoding = Some(value("--encoding")?),
+            "--sheet" => read.sheet = Some(value("--sheet")?),
             "--json" => json = true,
             s if s.starts_with("--") => return Err(format!("unknown option ‘{s}’")),
             _ => files.push(arg),
@@ -178,12 +180,14 @@ fn render(r: &Report) -> String {
         let issues: usize = t.issue_counts.values().sum();
         let _ = writeln!(
             out,
-            "{} — {} table, {} rows ({}, delimiter ‘{}’), {} issues, {} rows left out",
+            "{} — {} table, {} rows ({}), {} issues, {} rows left out",
             t.file,
             t.kind.id(),
             t.rows,
-            t.encoding,
-            t.delimiter,
+            match &t.sheet {
+                Some(sheet) => format!("{} sheet “{sheet}” of {}", t.format, t.sheets.len()),
+                None => format!("{}, delimiter ‘{}’", t.encoding, t.delimiter),
+            },
             issues,
             t.rows_left_out
         );

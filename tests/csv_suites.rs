@@ -601,6 +601,63 @@ fn csvkit_examples_read_or_refused_clearly() {
             "{n}: {e}"
         );
     }
+    // Workbooks: every sheet format gives csvkit's own conversion of the same table (with
+    // booleans written true/false, date-times with a space and midnight as a plain date, as
+    // this reader writes them). A cell beyond the headers is kept in a column named by its
+    // position (`Column 8`; csvkit names it by its letter, `h`).
+    let norm = |rows: Vec<Vec<String>>| -> Vec<Vec<String>> {
+        rows.into_iter()
+            .map(|r| {
+                r.into_iter()
+                    .map(|c| match c.as_str() {
+                        "h" => "Column 8".into(),
+                        "True" => "true".into(),
+                        "False" => "false".into(),
+                        _ if c.len() == 19 && c.as_bytes()[10] == b'T' => c
+                            .replacen('T', " ", 1)
+                            .trim_end_matches(" 00:00:00")
+                            .to_string(),
+                        _ => c,
+                    })
+                    .collect()
+            })
+            .collect()
+    };
+    let want = norm(records(&read_file("testxlsx_converted.csv")));
+    for n in [
+        "test.xlsx",
+        "test.xls",
+        "test_skip_lines.xlsx",
+        "test_skip_lines.xls",
+    ] {
+        let t = read_file(n);
+        assert_eq!(norm(records(&t)), want, "{n}");
+        assert!(t.row_issues.is_empty(), "{n}: {:?}", t.row_issues);
+        // Line numbers are the sheet's row numbers (three blank rows above the header in
+        // test_skip_lines, which the used range starts below).
+        let header = if n.starts_with("test_skip") { 4 } else { 1 };
+        assert_eq!(t.layout.header_line, header, "{n}");
+        assert_eq!(t.lines[0], header + 1, "{n}");
+    }
+    for n in ["sheets.xlsx", "sheets.xls"] {
+        let bytes = std::fs::read(dir.join(n)).unwrap();
+        let data = ReadOptions {
+            sheet: Some("data".into()),
+            ..ReadOptions::default()
+        };
+        let t = read_table_with(n, &bytes, &data).unwrap();
+        assert_eq!(norm(records(&t)), want, "{n}");
+        assert_eq!(t.layout.sheets, ["not this one", "data", "ʤ"], "{n}");
+        let other = ReadOptions {
+            sheet: Some("ʤ".into()),
+            ..ReadOptions::default()
+        };
+        assert_eq!(
+            records(&read_table_with(n, &bytes, &other).unwrap()),
+            records(&read_file("testxlsx_unicode_converted.csv")),
+            "{n} sheet ʤ"
+        );
+    }
     // Every file is accounted for: read, or refused for being a spreadsheet or compressed.
     assert_eq!(read + refused.len(), names.len());
 }

@@ -124,6 +124,16 @@ fn every_vendor_format_gives_the_same_numbers() {
             file: "wukong_商机_gbk_note_row.csv",
             left_out: 0,
         },
+        // WukongCRM's .xls: a note merged across row 1, amounts as numbers, Excel dates.
+        Expect {
+            file: "wukong_商机_note_row.xls",
+            left_out: 0,
+        },
+        // A summary sheet in front of the deals sheet; Excel dates.
+        Expect {
+            file: "hubspot_deals.xlsx",
+            left_out: 0,
+        },
         // Excel's "Unicode Text": UTF-16LE with a BOM, tab-delimited, CRLF.
         Expect {
             file: "hubspot_deals_excel_unicode.txt",

@@ -15,9 +15,13 @@ pub enum Error {
     #[error("“{file}”: the text encoding “{encoding}” is not one this calculator reads. Choose another encoding, or save the file as “CSV UTF-8” and load it again.")]
     UnsupportedEncoding { file: String, encoding: String },
     #[error(
-        "“{file}” is a spreadsheet (Excel or similar). Save it as “CSV UTF-8” and load the CSV."
+        "“{file}” is a spreadsheet, and the spreadsheet reader could not start. Save it as “CSV UTF-8” and load the CSV."
     )]
     Spreadsheet { file: String },
+    #[error("“{file}” could not be read as a spreadsheet ({message}). If it opens in Excel, save it as “CSV UTF-8” and load the CSV.")]
+    Workbook { file: String, message: String },
+    #[error("“{file}” has no sheet named “{sheet}”.")]
+    NoSheet { file: String, sheet: String },
     #[error("“{file}” is a compressed {format} file. Unpack it and load the CSV inside.")]
     Compressed { file: String, format: String },
     #[error("“{file}” is not a text file.")]
@@ -44,8 +48,12 @@ impl Error {
                     format!("“{file}”：本计算器不支持文本编码“{encoding}”。请选择其他编码，或另存为“CSV UTF-8”后重新加载。")
                 }
                 Error::Spreadsheet { file } => {
-                    format!("“{file}”是电子表格（Excel 等）。请另存为“CSV UTF-8”后加载 CSV 文件。")
+                    format!("“{file}”是电子表格，但表格读取组件未能启动。请另存为“CSV UTF-8”后加载 CSV 文件。")
                 }
+                Error::Workbook { file, message } => {
+                    format!("无法按电子表格读取“{file}”（{message}）。如果它能在 Excel 中打开，请另存为“CSV UTF-8”后加载 CSV 文件。")
+                }
+                Error::NoSheet { file, sheet } => format!("“{file}”中没有名为“{sheet}”的工作表。"),
                 Error::Compressed { file, format } => {
                     format!("“{file}”是 {format} 压缩文件。请先解压，再加载其中的 CSV 文件。")
                 }

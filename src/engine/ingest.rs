@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 
 /// One column's cells, back to back in one string.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct TextColumn {
     text: String,
     ends: Vec<u32>,
@@ -59,6 +59,11 @@ pub enum EncodingSource {
 /// What the reader found out about the file's layout, shown to the user.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Layout {
+    /// `csv` for delimited text; `xlsx`, `xls`, `xlsb` or `ods` for a spreadsheet.
+    pub format: String,
+    /// The sheet read, for a spreadsheet, and every sheet of the workbook.
+    pub sheet: Option<String>,
+    pub sheets: Vec<String>,
     /// The WHATWG name of the text encoding: `UTF-8`, `GBK`, `Big5`, `UTF-16LE`, `windows-1252` …
     pub encoding: String,
     pub encoding_source: EncodingSource,
@@ -84,6 +89,9 @@ pub struct ReadOptions {
     /// The encoding above came from the detector (run elsewhere), not from the user.
     #[serde(default)]
     pub detected: bool,
+    /// The sheet of a workbook to read; the first sheet with data when not set.
+    #[serde(default)]
+    pub sheet: Option<String>,
     /// Where the header is; detected unless set.
     #[serde(default)]
     pub header: HeaderChoice,
@@ -158,7 +166,7 @@ pub enum RawIssueKind {
 }
 
 /// A file read into text columns.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct RawTable {
     pub file: String,
     pub layout: Layout,
@@ -193,12 +201,15 @@ pub const ENCODING_CHOICES: [&str; 9] = [
 /// Guesses the encoding of bytes that are not UTF-8, and turns bytes in a known encoding into
 /// text (saying whether some bytes were malformed).
 ///
-/// [`EncodingRs`] is the engine's own: chardetng guesses, encoding_rs decodes. Their tables
+/// [`NativeCodecs`] is the engine's own: chardetng guesses, encoding_rs decodes. Their tables
 /// are about 160 KB gzipped, so the browser worker passes one backed by the browser's
 /// `TextDecoder` (the same WHATWG encodings, nothing to download) and runs chardetng in a
 /// separate worker that is fetched only when a file is not UTF-8.
-pub trait Decode {
+pub trait Codecs {
     fn guess(&self, sample: &[u8], whole_file: bool) -> &'static encoding_rs::Encoding;
+    /// Read a workbook's sheet (calamine, about 100 KB gzipped: in the browser it runs in the
+    /// same on-demand worker as the detector).
+    fn spreadsheet(&self, file: &str, bytes: &[u8], opts: &ReadOptions) -> Result<RawTable, Error>;
     fn decode<'a>(
         &self,
         encoding: &'static encoding_rs::Encoding,
@@ -207,9 +218,13 @@ pub trait Decode {
 }
 
 /// chardetng and encoding_rs.
-pub struct EncodingRs;
+pub struct NativeCodecs;
 
-impl Decode for EncodingRs {
+impl Codecs for NativeCodecs {
+    fn spreadsheet(&self, file: &str, bytes: &[u8], opts: &ReadOptions) -> Result<RawTable, Error> {
+        crate::engine::excel::read_workbook(file, bytes, opts)
+    }
+
     fn guess(&self, sample: &[u8], whole_file: bool) -> &'static encoding_rs::Encoding {
         guess_encoding(sample, whole_file)
     }
@@ -270,6 +285,13 @@ fn compressed(bytes: &[u8]) -> Option<&'static str> {
     }
 }
 
+/// A workbook (xlsx, xlsm, xlsb, xls, ods) rather than text: a zip with workbook parts, or
+/// an OLE compound file.
+pub fn is_spreadsheet(bytes: &[u8]) -> bool {
+    bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0])
+        || (bytes.starts_with(b"PK\x03\x04") && compressed(bytes).is_none())
+}
+
 /// Whether the bytes look like binary data rather than text in an 8-bit or multi-byte
 /// encoding: NUL bytes are rare in text (one stray NUL in a field is read), common in binaries.
 fn looks_binary(sample: &[u8]) -> bool {
@@ -305,7 +327,7 @@ fn decode<'a>(
     file: &str,
     bytes: &'a [u8],
     opts: &ReadOptions,
-    decoder: &impl Decode,
+    codecs: &impl Codecs,
 ) -> Result<(Cow<'a, str>, &'static str, EncodingSource, bool), Error> {
     use encoding_rs::Encoding;
     if let Some(format) = compressed(bytes) {
@@ -350,10 +372,10 @@ fn decode<'a>(
         return Ok((Cow::Borrowed(text), "UTF-8", EncodingSource::Valid, false));
     } else {
         let probe = &bytes[..bytes.len().min(GUESS_SAMPLE)];
-        let guessed = decoder.guess(probe, probe.len() == bytes.len());
+        let guessed = codecs.guess(probe, probe.len() == bytes.len());
         (guessed, bytes, EncodingSource::Guessed)
     };
-    let (text, malformed) = decoder.decode(encoding, body);
+    let (text, malformed) = codecs.decode(encoding, body);
     Ok((text, encoding.name(), source, malformed))
 }
 
@@ -518,15 +540,15 @@ impl Collector {
 
 /// Read a delimited text file into text columns, with the user's choices where given.
 pub fn read_table_with(file: &str, bytes: &[u8], opts: &ReadOptions) -> Result<RawTable, Error> {
-    read_table_decoding(file, bytes, opts, &EncodingRs)
+    read_table_decoding(file, bytes, opts, &NativeCodecs)
 }
 
-/// [`read_table_with`], decoding legacy encodings with `decoder`.
+/// [`read_table_with`], decoding legacy encodings with `codecs`.
 pub fn read_table_decoding(
     file: &str,
     bytes: &[u8],
     opts: &ReadOptions,
-    decoder: &impl Decode,
+    codecs: &impl Codecs,
 ) -> Result<RawTable, Error> {
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(Error::Empty { file: file.into() });
@@ -538,7 +560,10 @@ pub fn read_table_decoding(
             size_mb: (bytes.len() / 1_000_000) as u64,
         });
     }
-    let (text, encoding, encoding_source, malformed) = decode(file, bytes, opts, decoder)?;
+    if is_spreadsheet(bytes) {
+        return codecs.spreadsheet(file, bytes, opts);
+    }
+    let (text, encoding, encoding_source, malformed) = decode(file, bytes, opts, codecs)?;
     let text: &str = &text;
     let d = opts.dialect;
     // A line end or the quote cannot delimit fields: such a choice is ignored and sniffed.
@@ -576,7 +601,29 @@ pub fn read_table_decoding(
             }),
         }
     };
+    let layout = Layout {
+        format: "csv".into(),
+        sheet: None,
+        sheets: Vec::new(),
+        encoding: encoding.into(),
+        encoding_source,
+        malformed,
+        delimiter: delimiter as char,
+        header_line: 0,
+        rows_above_header: 0,
+        generated_headers: false,
+    };
+    collect_records(file, &mut next, opts.header, layout)
+}
 
+/// Records (with the 1-based line or sheet row where each starts) into a table: find the
+/// header among the first rows, then collect the data rows into text columns.
+pub fn collect_records(
+    file: &str,
+    next: &mut dyn FnMut(&mut csv::StringRecord) -> Result<Option<u64>, Error>,
+    header: HeaderChoice,
+    mut layout: Layout,
+) -> Result<RawTable, Error> {
     // The first non-blank rows (and the blank ones between them), to find the header.
     let is_blank = |r: &csv::StringRecord| r.iter().all(|c| c.trim().is_empty());
     let mut top: Vec<(csv::StringRecord, u64)> = Vec::new();
@@ -596,7 +643,7 @@ pub fn read_table_decoding(
     if top.is_empty() {
         return Err(Error::Empty { file: file.into() });
     }
-    let (at, generated_headers) = match opts.header {
+    let (at, generated_headers) = match header {
         HeaderChoice::Detect => {
             let at = header_index(&top);
             (at, at == 0 && is_data_row(&top[0].0))
@@ -609,13 +656,17 @@ pub fn read_table_decoding(
         let names = (1..=width).map(|i| format!("Column {i}")).collect();
         (names, top[0].1, 0)
     } else {
+        // A column without a header (a cell beyond the headers) is named by its position.
         let names: Vec<String> = top[at]
             .0
             .iter()
-            .map(|h| {
-                h.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}')
-                    .to_string()
-            })
+            .enumerate()
+            .map(
+                |(i, h)| match h.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}') {
+                    "" => format!("Column {}", i + 1),
+                    name => name.to_string(),
+                },
+            )
             .collect();
         (names, top[at].1, at + 1)
     };
@@ -649,17 +700,12 @@ pub fn read_table_decoding(
     if rows.lines.is_empty() {
         return Err(Error::NoRows { file: file.into() });
     }
+    layout.header_line = header_line;
+    layout.rows_above_header = if generated_headers { 0 } else { at };
+    layout.generated_headers = generated_headers;
     Ok(RawTable {
         file: file.into(),
-        layout: Layout {
-            encoding: encoding.into(),
-            encoding_source,
-            malformed,
-            delimiter: delimiter as char,
-            header_line,
-            rows_above_header: if generated_headers { 0 } else { at },
-            generated_headers,
-        },
+        layout,
         headers: rows.headers,
         columns: rows.columns,
         lines: rows.lines,
@@ -753,7 +799,7 @@ mod tests {
         ));
         assert!(matches!(
             read_table("t", b"PK\x03\x04\x14\0\x06\0[Content_Types].xml"),
-            Err(Error::Spreadsheet { .. })
+            Err(Error::Workbook { .. })
         ));
         assert!(matches!(
             read_table("t", b"PK\x03\x04\x14\0\0\0deals.csv"),

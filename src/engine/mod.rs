@@ -21,6 +21,7 @@
 pub mod catalogue;
 pub mod dataset;
 pub mod error;
+pub mod excel;
 pub mod ingest;
 pub mod kpi;
 pub mod period;
@@ -84,18 +85,23 @@ impl Workbook {
 
     /// [`Workbook::add`] with the user's reading choices (an encoding, say).
     pub fn add_with(&mut self, name: &str, bytes: &[u8], read: &ReadOptions) -> Result<(), Error> {
-        self.add_decoding(name, bytes, read, &ingest::EncodingRs)
+        self.add_decoding(name, bytes, read, &ingest::NativeCodecs)
     }
 
-    /// [`Workbook::add_with`], decoding legacy encodings with `decoder`.
+    /// [`Workbook::add_with`], decoding legacy encodings with `codecs`.
     pub fn add_decoding(
         &mut self,
         name: &str,
         bytes: &[u8],
         read: &ReadOptions,
-        decoder: &impl ingest::Decode,
+        codecs: &impl ingest::Codecs,
     ) -> Result<(), Error> {
-        match ingest::read_table_decoding(name, bytes, read, decoder) {
+        self.add_read(name, ingest::read_table_decoding(name, bytes, read, codecs))
+    }
+
+    /// Add a file read elsewhere (a workbook's sheet from the formats worker), or its error.
+    pub fn add_read(&mut self, name: &str, read: Result<RawTable, Error>) -> Result<(), Error> {
+        match read {
             Ok(raw) => {
                 self.tables.push(build_table(&raw, None));
                 self.raws.push(raw);
@@ -247,6 +253,9 @@ fn table_report(t: &Table, lang: Lang) -> TableReport {
         kind: t.kind,
         rows: t.rows,
         blank_rows: t.blank_rows,
+        format: t.layout.format.clone(),
+        sheet: t.layout.sheet.clone(),
+        sheets: t.layout.sheets.clone(),
         encoding: t.layout.encoding.clone(),
         encoding_source: t.layout.encoding_source,
         malformed: t.layout.malformed,

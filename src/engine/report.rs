@@ -45,6 +45,11 @@ pub struct TableReport {
     /// Data rows read (blank rows and left-out footer rows not included).
     pub rows: usize,
     pub blank_rows: usize,
+    /// `csv` for delimited text; `xlsx`, `xls`, `xlsb` or `ods` for a workbook.
+    pub format: String,
+    /// The sheet read and all sheets of the workbook (none for text files).
+    pub sheet: Option<String>,
+    pub sheets: Vec<String>,
     /// The text encoding by WHATWG name (`UTF-8`, `GBK`, `UTF-16LE` …) and how it was decided.
     pub encoding: String,
     pub encoding_source: EncodingSource,

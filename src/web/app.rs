@@ -10,8 +10,8 @@ use crate::web::components::{
     breakdowns::Breakdowns, controls::Controls, data_input::DataInput, header::Header,
     issues::Issues, kpi_cards::KpiCards, mapping::Mapping, summary::Summary,
 };
-use crate::web::detect::Detector;
-use crate::web::worker::{InputFile, KpiWorker, Request, Response, SavedMapping};
+use crate::web::formats::Formats;
+use crate::web::worker::{Done, InputFile, Job, KpiWorker, Request, Response, SavedMapping};
 use gloo_worker::{Spawnable, WorkerBridge};
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -113,42 +113,42 @@ async fn fetch_sample() -> Result<Vec<u8>, String> {
 }
 
 type Bridge = Rc<RefCell<Option<WorkerBridge<KpiWorker>>>>;
-/// The encoding detector, started on first need, and the answers gathered for one load.
-type DetectorSlot = Rc<RefCell<Option<(WorkerBridge<Detector>, Rc<RefCell<Answers>>)>>>;
+/// The formats worker, started on first need, and the answers gathered for one load.
+type FormatsSlot = Rc<RefCell<Option<(WorkerBridge<Formats>, Rc<RefCell<Answers>>)>>>;
 
 #[derive(Default)]
 struct Answers {
     expected: usize,
-    found: Vec<(usize, String)>,
+    done: Vec<Done>,
 }
 
-/// Run the detector on the samples and hand its answers to the main worker.
-fn detect(slot: &DetectorSlot, main: &Bridge, samples: Vec<crate::web::worker::Sample>) {
+/// Hand the jobs to the formats worker and its answers, all together, to the main worker.
+fn prepare(slot: &FormatsSlot, main: &Bridge, jobs: Vec<Job>) {
     let mut slot_ref = slot.borrow_mut();
     let (bridge, answers) = slot_ref.get_or_insert_with(|| {
         let answers = Rc::new(RefCell::new(Answers::default()));
         let gathered = answers.clone();
         let main = main.clone();
-        let bridge = Detector::spawner()
-            .callback(move |found: (usize, String)| {
-                let done = {
+        let bridge = Formats::spawner()
+            .callback(move |done: Done| {
+                let all = {
                     let mut a = gathered.borrow_mut();
-                    a.found.push(found);
-                    (a.found.len() == a.expected).then(|| std::mem::take(&mut a.found))
+                    a.done.push(done);
+                    (a.done.len() == a.expected).then(|| std::mem::take(&mut a.done))
                 };
-                if let (Some(found), Some(b)) = (done, main.borrow().as_ref()) {
-                    b.send(Request::Encodings(found));
+                if let (Some(all), Some(b)) = (all, main.borrow().as_ref()) {
+                    b.send(Request::Prepared(all));
                 }
             })
-            .spawn("./detect.js");
+            .spawn("./formats.js");
         (bridge, answers)
     });
     *answers.borrow_mut() = Answers {
-        expected: samples.len(),
-        found: Vec::new(),
+        expected: jobs.len(),
+        done: Vec::new(),
     };
-    for s in samples {
-        bridge.send(s);
+    for job in jobs {
+        bridge.send(job);
     }
 }
 
@@ -156,7 +156,7 @@ fn detect(slot: &DetectorSlot, main: &Bridge, samples: Vec<crate::web::worker::S
 pub fn App() -> Html {
     let store = use_reducer(|| Store(State::new(initial_lang())));
     let bridge: Bridge = use_mut_ref(|| None);
-    let detector: DetectorSlot = use_mut_ref(|| None);
+    let formats: FormatsSlot = use_mut_ref(|| None);
     // The files on screen, kept so that a different encoding can be applied to one of them.
     let loaded_files = use_mut_ref(Vec::<InputFile>::new);
     let last_sent = use_mut_ref(|| None::<crate::engine::Options>);
@@ -167,21 +167,21 @@ pub fn App() -> Html {
     {
         let dispatcher = store.dispatcher();
         let bridge = bridge.clone();
-        let detector = detector.clone();
+        let formats = formats.clone();
         let last_sent = last_sent.clone();
         let loaded_files = loaded_files.clone();
         let opts = state.opts.clone();
         use_effect_with((), move |_| {
             let on_response = dispatcher.clone();
             let main = bridge.clone();
-            let detector = detector.clone();
+            let formats = formats.clone();
             let b = KpiWorker::spawner()
                 .callback(move |resp| match resp {
                     Response::Report { report, ms } => on_response.dispatch(Action::Loaded {
                         report: Rc::new(*report),
                         ms,
                     }),
-                    Response::Detect(samples) => detect(&detector, &main, samples),
+                    Response::Prepare(jobs) => prepare(&formats, &main, jobs),
                 })
                 .spawn("./worker.js");
             *bridge.borrow_mut() = Some(b);
@@ -343,20 +343,33 @@ pub fn App() -> Html {
             }
         })
     };
-    // Read one file again in the encoding the user picked.
-    let on_encoding = {
+    // Read one file again in the encoding or from the sheet the user picked.
+    let reread = {
         let load = load.clone();
         let loaded_files = loaded_files.clone();
         let source = state.source.clone();
+        Rc::new(
+            move |file: &str, change: &dyn Fn(&mut crate::engine::ReadOptions)| {
+                let mut files = loaded_files.borrow().clone();
+                if let Some(f) = files.iter_mut().find(|f| f.name == file) {
+                    change(&mut f.read);
+                    load(files, source.clone());
+                }
+            },
+        )
+    };
+    let on_encoding = {
+        let reread = reread.clone();
         Callback::from(move |(file, label): (String, String)| {
-            let mut files = loaded_files.borrow().clone();
-            if let Some(f) = files.iter_mut().find(|f| f.name == file) {
-                f.read.encoding = Some(label);
-                f.read.detected = false;
-                load(files, source.clone());
-            }
+            reread(&file, &|r| {
+                r.encoding = Some(label.clone());
+                r.detected = false;
+            })
         })
     };
+    let on_sheet = Callback::from(move |(file, sheet): (String, String)| {
+        reread(&file, &|r| r.sheet = Some(sheet.clone()))
+    });
     let d = store.dispatcher();
     let on_paste_change = Callback::from(move |s: String| d.dispatch(Action::SetPaste(s)));
     let d = store.dispatcher();
@@ -402,7 +415,7 @@ pub fn App() -> Html {
                         <KpiCards {lang} report={r.clone()} />
                         <Breakdowns {lang} report={r.clone()} />
                         <Mapping {lang} report={r.clone()} on_role={on_role.clone()}
-                            on_reset={on_reset_mapping.clone()} on_encoding={on_encoding.clone()} />
+                            on_reset={on_reset_mapping.clone()} on_encoding={on_encoding.clone()} on_sheet={on_sheet.clone()} />
                         <Issues {lang} report={r.clone()} />
                         </>
                     },

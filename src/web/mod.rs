@@ -5,5 +5,5 @@
 pub mod api;
 pub mod app;
 pub mod components;
-pub mod detect;
+pub mod formats;
 pub mod worker;

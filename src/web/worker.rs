@@ -1,7 +1,7 @@
 //! The Web Worker: keeps the loaded workbook and answers each message with one engine call,
 //! so the page never freezes and changing an option does not read the files again.
 
-use crate::engine::ingest::{self, Decode};
+use crate::engine::ingest::{self, Codecs};
 use crate::engine::report::Report;
 use crate::engine::Role;
 use crate::engine::{Options, ReadOptions, Workbook};
@@ -30,9 +30,9 @@ impl InputFile {
 
 /// Decoding by the browser's `TextDecoder`: the same WHATWG encodings as encoding_rs, without
 /// shipping its tables. A strict pass first; a lenient one only when bytes are malformed.
-struct BrowserDecode;
+struct BrowserCodecs;
 
-impl BrowserDecode {
+impl BrowserCodecs {
     fn run(label: &str, fatal: bool, bytes: &[u8]) -> Option<String> {
         let opts = web_sys::TextDecoderOptions::new();
         opts.set_fatal(fatal);
@@ -41,7 +41,17 @@ impl BrowserDecode {
     }
 }
 
-impl Decode for BrowserDecode {
+impl Codecs for BrowserCodecs {
+    /// Workbooks are read by the on-demand formats worker before they reach this one.
+    fn spreadsheet(
+        &self,
+        file: &str,
+        _bytes: &[u8],
+        _opts: &ReadOptions,
+    ) -> Result<ingest::RawTable, crate::engine::Error> {
+        Err(crate::engine::Error::Spreadsheet { file: file.into() })
+    }
+
     /// Only reached when the page did not run the detector: GBK if the bytes are valid GBK
     /// (the commonest legacy encoding of the exports this serves), else windows-1252.
     fn guess(&self, sample: &[u8], _whole_file: bool) -> &'static encoding_rs::Encoding {
@@ -81,8 +91,8 @@ pub enum Request {
         opts: Options,
         saved: Vec<SavedMapping>,
     },
-    /// The detector's answers (file index, encoding name) for a load that waits on them.
-    Encodings(Vec<(usize, String)>),
+    /// The formats worker's answers for a load that waits on them.
+    Prepared(Vec<Done>),
     /// Set one table's column roles (`None`: back to the detected ones) and recompute.
     Remap {
         table: usize,
@@ -93,12 +103,35 @@ pub enum Request {
     Compute(Options),
 }
 
-/// A sample of a file that is not UTF-8, for the encoding detector.
+/// Work for the on-demand formats worker.
 #[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct Sample {
-    pub file: usize,
-    pub bytes: Vec<u8>,
-    pub whole_file: bool,
+pub enum Job {
+    /// Guess the encoding of a file that is not UTF-8 from a sample of it.
+    Detect {
+        file: usize,
+        sample: Vec<u8>,
+        whole_file: bool,
+    },
+    /// Read a sheet of a workbook.
+    Workbook {
+        file: usize,
+        name: String,
+        bytes: Vec<u8>,
+        read: ReadOptions,
+    },
+}
+
+/// The formats worker's answer to one [`Job`].
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub enum Done {
+    Detected {
+        file: usize,
+        encoding: String,
+    },
+    Workbook {
+        file: usize,
+        table: Box<Result<ingest::RawTable, crate::engine::Error>>,
+    },
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -107,15 +140,16 @@ pub enum Response {
         report: Box<Report>,
         ms: f64,
     },
-    /// Some files are not UTF-8: run the detector on these samples and answer with
-    /// [`Request::Encodings`]; the load waits.
-    Detect(Vec<Sample>),
+    /// Some files need the formats worker; the load waits for [`Request::Prepared`].
+    Prepare(Vec<Job>),
 }
 
 struct Pending {
     files: Vec<InputFile>,
     opts: Options,
     saved: Vec<SavedMapping>,
+    /// Workbooks read by the formats worker, by file index.
+    sheets: Vec<Option<Result<ingest::RawTable, crate::engine::Error>>>,
 }
 
 pub struct KpiWorker {
@@ -126,11 +160,14 @@ pub struct KpiWorker {
 impl KpiWorker {
     fn load(&mut self, p: Pending) -> Options {
         self.workbook = Workbook::new();
-        for f in &p.files {
+        for (f, sheet) in p.files.iter().zip(p.sheets) {
             // A file that cannot be read is kept as an error in the report.
-            let _ = self
-                .workbook
-                .add_decoding(&f.name, &f.bytes, &f.read, &BrowserDecode);
+            let _ = match sheet {
+                Some(table) => self.workbook.add_read(&f.name, table),
+                None => self
+                    .workbook
+                    .add_decoding(&f.name, &f.bytes, &f.read, &BrowserCodecs),
+            };
         }
         self.workbook.apply_saved(&p.saved);
         p.opts
@@ -154,36 +191,59 @@ impl Worker for KpiWorker {
     fn received(&mut self, scope: &WorkerScope<Self>, msg: Request, id: HandlerId) {
         let start = js_sys::Date::now();
         let opts = match msg {
-            Request::Load { files, opts, saved } => {
-                let samples: Vec<Sample> = files
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, f)| f.read.encoding.is_none() && ingest::needs_guess(&f.bytes))
-                    .map(|(i, f)| {
-                        let n = f.bytes.len().min(ingest::GUESS_SAMPLE);
-                        Sample {
+            Request::Load {
+                mut files,
+                opts,
+                saved,
+            } => {
+                let mut jobs = Vec::new();
+                for (i, f) in files.iter_mut().enumerate() {
+                    if ingest::is_spreadsheet(&f.bytes) {
+                        jobs.push(Job::Workbook {
                             file: i,
-                            bytes: f.bytes[..n].to_vec(),
+                            name: f.name.clone(),
+                            bytes: std::mem::take(&mut f.bytes),
+                            read: f.read.clone(),
+                        });
+                    } else if f.read.encoding.is_none() && ingest::needs_guess(&f.bytes) {
+                        let n = f.bytes.len().min(ingest::GUESS_SAMPLE);
+                        jobs.push(Job::Detect {
+                            file: i,
+                            sample: f.bytes[..n].to_vec(),
                             whole_file: n == f.bytes.len(),
-                        }
-                    })
-                    .collect();
-                let p = Pending { files, opts, saved };
-                if !samples.is_empty() {
+                        });
+                    }
+                }
+                let p = Pending {
+                    sheets: vec![None; files.len()],
+                    files,
+                    opts,
+                    saved,
+                };
+                if !jobs.is_empty() {
                     self.pending = Some(p);
-                    scope.respond(id, Response::Detect(samples));
+                    scope.respond(id, Response::Prepare(jobs));
                     return;
                 }
                 self.load(p)
             }
-            Request::Encodings(found) => {
+            Request::Prepared(done) => {
                 let Some(mut p) = self.pending.take() else {
                     return;
                 };
-                for (i, name) in found {
-                    if let Some(f) = p.files.get_mut(i) {
-                        f.read.encoding = Some(name);
-                        f.read.detected = true;
+                for d in done {
+                    match d {
+                        Done::Detected { file, encoding } => {
+                            if let Some(f) = p.files.get_mut(file) {
+                                f.read.encoding = Some(encoding);
+                                f.read.detected = true;
+                            }
+                        }
+                        Done::Workbook { file, table } => {
+                            if let Some(slot) = p.sheets.get_mut(file) {
+                                *slot = Some(*table);
+                            }
+                        }
                     }
                 }
                 self.load(p)

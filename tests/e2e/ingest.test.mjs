@@ -20,10 +20,10 @@ test('a GBK export with a note row above the header reads right, detector fetche
   assert.equal(await encodingShown(page), 'UTF-8');
 
   await upload(page, 'wukong_商机_gbk_note_row.csv');
-  assert.ok(server.requests.includes('/detect_bg.wasm'), 'the detector was fetched for the GBK file');
+  assert.ok(server.requests.includes('/formats_bg.wasm'), 'the detector was fetched for the GBK file');
   assert.equal(await encodingShown(page), 'GBK');
   assert.match(await encodingHow(page), /detected from the bytes/);
-  assert.match(await page.locator('.table-map .file').textContent(), /header on line 2 · 1 row above it skipped/);
+  assert.match(await page.locator('.table-map .file').textContent(), /header on row 2 · 1 row above it skipped/);
   // The same six deals as every vendor fixture: 3 won of 4 closed, revenue 5,000.50.
   assert.equal(await cardValue(page, 'win_rate'), '75.0 %');
   assert.equal(await cardValue(page, 'revenue'), '5,000.50');
@@ -84,4 +84,24 @@ test('fixing a mapping recomputes, and is remembered for the next file with thos
   const keys = await again.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('crm-kpi.mapping.')));
   assert.deepEqual(keys, []);
   await again.screenshot({ path: path.join(artifacts, 'mapping-editor.png'), fullPage: true });
+});
+
+test('Excel workbooks read from the fullest sheet, and another sheet can be chosen', async (t) => {
+  const page = await openApp(t);
+  await upload(page, 'hubspot_deals.xlsx');
+  assert.equal(await page.locator('.table-map .sheet-choice').inputValue(), 'Deals');
+  assert.deepEqual(await page.locator('.table-map .sheet-choice option').allTextContents(), ['Summary', 'Deals']);
+  assert.equal(await cardValue(page, 'revenue'), '5,000.50');
+  assert.equal(await cardValue(page, 'sales_cycle_days'), '30 days', 'Excel dates read as dates');
+  // The summary sheet has no table below its one-row header: said in one sentence.
+  await page.selectOption('.table-map .sheet-choice', 'Summary');
+  await page.waitForSelector('.error');
+  assert.match(await page.locator('.error p').textContent(), /hubspot_deals\.xlsx.*no data rows/);
+
+  // WukongCRM's .xls: a merged note above the headers, amounts as numbers.
+  await upload(page, 'wukong_商机_note_row.xls');
+  assert.match(await page.locator('.table-map .file').textContent(), /header on row 2 · 1 row above it skipped/);
+  assert.equal(await cardValue(page, 'revenue'), '5,000.50');
+  assert.equal(await cardValue(page, 'win_rate'), '75.0 %');
+  await page.screenshot({ path: path.join(artifacts, 'xls-upload.png'), fullPage: true });
 });

@@ -115,7 +115,7 @@ pub fn DataInput(p: &Props) -> Html {
             }) }
             <div class={classes!("dropzone", (*dragging).then_some("over"))} ondragover={on_drag_over} ondragleave={on_drag_leave} ondrop={on_drop} id="dropzone">
                 <label class="button primary" for="file-input">{ t(lang, T::ChooseFile) }</label>
-                <input id="file-input" type="file" accept=".csv,.tsv,.txt,text/csv,text/plain" multiple=true onchange={on_change} />
+                <input id="file-input" type="file" accept=".csv,.tsv,.txt,.xlsx,.xlsm,.xlsb,.xls,.ods,text/csv,text/plain" multiple=true onchange={on_change} />
                 <p class="hint">{ t(lang, T::DropHere) }</p>
             </div>
             <label class="paste-label" for="paste">{ t(lang, T::PasteHere) }</label>

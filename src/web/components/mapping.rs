@@ -18,6 +18,8 @@ pub struct Props {
     pub on_reset: Callback<usize>,
     /// (file name, encoding label): read the file again in that encoding.
     pub on_encoding: Callback<(String, String)>,
+    /// (file name, sheet): read another sheet of the workbook.
+    pub on_sheet: Callback<(String, String)>,
 }
 
 fn order_text(lang: Lang, order: DateOrder, evidence: OrderEvidence) -> String {
@@ -46,9 +48,37 @@ fn select_value(e: &Event) -> Option<String> {
         .map(|s| s.value())
 }
 
-/// The text encoding, how it was decided, and a picker to read the file in another one.
+/// The sheet read from a workbook, with a picker when it has several.
+fn sheet_line(p: &Props, table: &TableReport, sheet: &str) -> Html {
+    let lang = p.lang;
+    let file = table.file.clone();
+    let on_sheet = p.on_sheet.clone();
+    let onchange = Callback::from(move |e: Event| {
+        if let Some(v) = select_value(&e) {
+            on_sheet.emit((file.clone(), v));
+        }
+    });
+    html! {
+        <p class="sheet">
+            <label>{ t(lang, T::Sheet) }{ " " }
+                <select class="sheet-choice" disabled={table.sheets.len() < 2} {onchange}>
+                    { for table.sheets.iter().map(|s| html! {
+                        <option value={s.clone()} selected={s == sheet}>{ s }</option>
+                    }) }
+                </select>
+            </label>
+            <span class="how">{ format!(" ({})", table.format) }</span>
+        </p>
+    }
+}
+
+/// The text encoding, how it was decided, and a picker to read the file in another one; for
+/// a workbook, the sheet instead.
 fn encoding_line(p: &Props, table: &TableReport) -> Html {
     let lang = p.lang;
+    if let Some(sheet) = &table.sheet {
+        return sheet_line(p, table, sheet);
+    }
     let how = t(
         lang,
         match table.encoding_source {
@@ -92,9 +122,10 @@ pub fn Mapping(p: &Props) -> Html {
             <h2 id="map-h">{ t(lang, T::Mapping) }</h2>
             <p class="hint">{ t(lang, T::MappingHint) }</p>
             { for p.report.tables.iter().enumerate().map(|(ti, table)| {
-                let mut layout = format!("{} · {} · {} {} · ‘{}’ · {}", table.file,
+                let delimiter = if table.sheet.is_some() { String::new() } else { format!(" · ‘{}’", table.delimiter) };
+                let mut layout = format!("{} · {} · {} {}{} · {}", table.file,
                     crate::engine::catalogue::kind_label(table.kind, lang),
-                    crate::format::number(table.rows as f64, 0), t(lang, T::Rows), table.delimiter,
+                    crate::format::number(table.rows as f64, 0), t(lang, T::Rows), delimiter,
                     t(lang, T::HeaderLine).replace("{n}", &table.header_line.to_string()));
                 match table.rows_above_header {
                     0 => {}

@@ -1,0 +1,46 @@
+//! The on-demand worker for what the main worker does not carry: Firefox's encoding detector
+//! (chardetng, with the encoding_rs tables it checks against) and calamine for workbooks,
+//! about 270 KB gzipped together. The page fetches it only when a loaded file is not UTF-8
+//! text, so a visitor with a CSV export never downloads it.
+
+use crate::engine::excel::read_workbook;
+use crate::engine::ingest::guess_encoding;
+use crate::web::worker::{Done, Job};
+use gloo_worker::{HandlerId, Worker, WorkerScope};
+
+pub struct Formats;
+
+impl Worker for Formats {
+    type Message = ();
+    type Input = Job;
+    type Output = Done;
+
+    fn create(_scope: &WorkerScope<Self>) -> Self {
+        Formats
+    }
+
+    fn update(&mut self, _scope: &WorkerScope<Self>, _msg: ()) {}
+
+    fn received(&mut self, scope: &WorkerScope<Self>, job: Job, id: HandlerId) {
+        let done = match job {
+            Job::Detect {
+                file,
+                sample,
+                whole_file,
+            } => Done::Detected {
+                file,
+                encoding: guess_encoding(&sample, whole_file).name().to_string(),
+            },
+            Job::Workbook {
+                file,
+                name,
+                bytes,
+                read,
+            } => Done::Workbook {
+                file,
+                table: Box::new(read_workbook(&name, &bytes, &read)),
+            },
+        };
+        scope.respond(id, done);
+    }
+}
