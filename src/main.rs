@@ -199,6 +199,20 @@ fn render(r: &Report) -> String {
     for e in &r.errors {
         let _ = writeln!(out, "{} — not read: {}", e.file, e.message);
     }
+    for l in &r.links {
+        let _ = writeln!(
+            out,
+            "{} → {} by {} = {}: {} of {} rows, {} of {} customers found",
+            l.from,
+            l.to,
+            l.from_column,
+            l.to_column,
+            l.rows_found,
+            l.rows,
+            l.customers_found,
+            l.customers
+        );
+    }
     let _ = writeln!(out, "\nPeriod: {}", r.period);
     if let Some(d) = &r.deals {
         let _ = writeln!(

@@ -489,3 +489,152 @@ fn unreadable_files_are_reported_and_others_still_analysed() {
     );
     assert_eq!(r.deals.as_ref().unwrap().won, 3);
 }
+
+/// The kind and the meaningful roles of every column a table's mapping names.
+fn mapped(r: &Report, file: &str) -> (TableKind, Vec<(String, String)>) {
+    let t = r.tables.iter().find(|t| t.file == file).expect(file);
+    let mut m: Vec<(String, String)> = t
+        .mapping
+        .iter()
+        .filter_map(|(h, role)| role.as_ref().map(|r| (h.clone(), r.clone())))
+        .collect();
+    m.sort();
+    (t.kind, m)
+}
+
+fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+    let mut v: Vec<(String, String)> = list
+        .iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn the_shared_data_sets_read_with_no_manual_mapping() {
+    let read = |p: &str| std::fs::read(shared(p)).unwrap();
+    let telco = read("data/ibm-telco-customer-churn/Telco-Customer-Churn.csv");
+    let retail = read("data/uci-online-retail/online_retail_non_uk.csv");
+    let opps = read("data/salesforce-data-cloud-workshop/Opportunity.csv");
+    let accounts = read("data/salesforce-data-cloud-workshop/Account.csv");
+    let r = analyze(
+        &[
+            ("Telco-Customer-Churn.csv", &telco),
+            ("online_retail_non_uk.csv", &retail),
+            ("Opportunity.csv", &opps),
+            ("Account.csv", &accounts),
+        ],
+        &Options::default(),
+    );
+    assert!(r.errors.is_empty(), "{:?}", r.errors);
+    assert_eq!(
+        mapped(&r, "Telco-Customer-Churn.csv"),
+        (
+            TableKind::Customers,
+            pairs(&[
+                ("customerID", "customer"),
+                ("tenure", "tenure_months"),
+                ("Contract", "contract_type"),
+                ("MonthlyCharges", "recurring_revenue"),
+                ("TotalCharges", "amount"),
+                ("Churn", "churn_flag"),
+            ])
+        )
+    );
+    assert_eq!(
+        mapped(&r, "online_retail_non_uk.csv"),
+        (
+            TableKind::Orders,
+            pairs(&[
+                ("InvoiceNo", "record_id"),
+                ("Description", "subject"),
+                ("Quantity", "quantity"),
+                ("InvoiceDate", "created_at"),
+                ("UnitPrice", "unit_price"),
+                ("CustomerID", "customer"),
+                ("Country", "region"),
+            ])
+        )
+    );
+    let (kind, m) = mapped(&r, "Opportunity.csv");
+    assert_eq!(kind, TableKind::Deals);
+    for want in [
+        ("AccountId", "customer"),
+        ("StageName", "stage"),
+        ("Amount", "amount"),
+        ("CloseDate", "closed_at"),
+        ("CreatedDate", "created_at"),
+        ("IsWon", "won_flag"),
+        ("IsClosed", "closed_flag"),
+        ("OwnerId", "owner"),
+    ] {
+        assert!(
+            m.contains(&(want.0.into(), want.1.into())),
+            "{want:?} in {m:?}"
+        );
+    }
+    let (kind, m) = mapped(&r, "Account.csv");
+    assert_eq!(kind, TableKind::Customers);
+    for want in [
+        ("Id", "record_id"),
+        ("Name", "customer"),
+        ("Type", "segment"),
+        ("Industry", "industry"),
+    ] {
+        assert!(
+            m.contains(&(want.0.into(), want.1.into())),
+            "{want:?} in {m:?}"
+        );
+    }
+    // Opportunities link to accounts by id: all 50 opportunities, 18 distinct accounts
+    // (counted independently with Python's csv module).
+    let link = r
+        .links
+        .iter()
+        .find(|l| l.from == "Opportunity.csv")
+        .expect("a link");
+    assert_eq!(
+        (
+            link.to.as_str(),
+            link.to_column.as_str(),
+            link.rows,
+            link.rows_found,
+            link.customers,
+            link.customers_found
+        ),
+        ("Account.csv", "Id", 50, 50, 18, 18)
+    );
+    // The Telco and retail tables hold no customer of the Salesforce accounts.
+    assert!(!r
+        .links
+        .iter()
+        .any(|l| l.from == "online_retail_non_uk.csv" && l.to == "Account.csv"));
+}
+
+#[test]
+fn maven_deals_link_to_their_accounts_by_name() {
+    let read = |p: &str| std::fs::read(shared(p)).unwrap();
+    let pipeline = read("data/maven-crm-sales-opportunities/sales_pipeline.csv");
+    let accounts = read("data/maven-crm-sales-opportunities/accounts.csv");
+    let r = analyze(
+        &[
+            ("sales_pipeline.csv", &pipeline),
+            ("accounts.csv", &accounts),
+        ],
+        &Options::default(),
+    );
+    assert_eq!(mapped(&r, "accounts.csv").0, TableKind::Customers);
+    let link = &r.links[0];
+    // 7,375 of the 8,800 deals name an account; every one of the 85 accounts is found.
+    assert_eq!(
+        (
+            link.to_column.as_str(),
+            link.rows,
+            link.rows_found,
+            link.customers,
+            link.customers_found
+        ),
+        ("account", 7375, 7375, 85, 85)
+    );
+}

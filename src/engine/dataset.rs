@@ -6,7 +6,7 @@
 //! are counted and left out. Nothing is dropped silently.
 
 use crate::engine::ingest::{RawIssueKind, RawTable, TextColumn};
-use crate::engine::schema::{detect_kind, suggest_mapping, Role, TableKind};
+use crate::engine::schema::{adjust_for_kind, detect_kind, suggest_mapping, Role, TableKind};
 use crate::engine::value::{
     day_of, outcome_of, parse_amount, parse_bool, parse_date, parse_percent, DateOrder,
     DecimalMark, Minutes, OrderEvidence, Outcome, RawDate,
@@ -456,7 +456,16 @@ pub fn build_table(raw: &RawTable, mapping: Option<&[Option<Role>]>) -> Table {
             &suggested
         }
     };
-    let kind = detect_kind(&raw.headers, mapping);
+    let kind = detect_kind(&raw.file, &raw.headers, mapping);
+    let adjusted;
+    let mapping = if user_mapping {
+        mapping
+    } else {
+        let mut m = mapping.to_vec();
+        adjust_for_kind(kind, &raw.headers, &mut m);
+        adjusted = m;
+        &adjusted
+    };
     let mut issues = Issues::default();
     for ri in &raw.row_issues {
         let kind = match ri.kind {

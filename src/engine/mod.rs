@@ -23,6 +23,7 @@ pub mod dataset;
 pub mod error;
 pub mod excel;
 pub mod ingest;
+pub mod join;
 pub mod kpi;
 pub mod period;
 pub mod recommend;
@@ -217,6 +218,7 @@ impl Workbook {
                 })
                 .collect(),
             deals: summary,
+            links: join::links(&self.tables, &self.raws),
             recommendation,
             kpis,
         }

@@ -28,6 +28,8 @@ pub struct Report {
     /// Deal counts of the period, when a deals table is loaded.
     pub deals: Option<DealSummary>,
     pub recommendation: Vec<Recommended>,
+    /// How the tables' customers are found in the customer tables loaded with them.
+    pub links: Vec<crate::engine::join::Link>,
     /// Every KPI the loaded data can compute, in catalogue order.
     pub kpis: Vec<KpiResult>,
 }

@@ -109,6 +109,15 @@ roles! {
     NpsScore => "nps_score", "NPS score", "NPS 评分";
     Channel => "channel", "channel", "渠道";
     LastLogin => "last_login", "last login", "最后登录";
+    Quantity => "quantity", "quantity", "数量";
+    UnitPrice => "unit_price", "unit price", "单价";
+    ChurnFlag => "churn_flag", "churned (yes/no)", "是否流失";
+    TenureMonths => "tenure_months", "tenure (months)", "在网时长（月）";
+    RecurringRevenue => "recurring_revenue", "monthly recurring revenue", "月经常性收入";
+    ContractType => "contract_type", "contract type", "合同类型";
+    Priority => "priority", "priority", "优先级";
+    ActiveFlag => "active_flag", "active (yes/no)", "是否启用";
+    Subject => "subject", "subject / content", "主题/内容";
 }
 
 impl fmt::Display for Role {
@@ -162,6 +171,21 @@ const SYNONYMS: &[(Role, &[&str])] = &[
             "编号",
             "pipedrive system id",
             "opportunityid",
+            "invoiceno",
+            "invoice no",
+            "invoice number",
+            "order id",
+            "order number",
+            "合同编号",
+            "回款编号",
+            "回访编号",
+            "工单编号",
+            "ticket id",
+            "case number",
+            "casenumber",
+            "lead id",
+            "线索编号",
+            "客户编号",
         ],
     ),
     (
@@ -179,6 +203,10 @@ const SYNONYMS: &[(Role, &[&str])] = &[
             "名称",
             "nadpis",
             "název",
+            "线索名称",
+            "合同名称",
+            "姓名",
+            "full name",
         ],
     ),
     (
@@ -230,6 +258,17 @@ const SYNONYMS: &[(Role, &[&str])] = &[
             "revenue",
             "hodnota",
             "deal size",
+            "合同金额",
+            "回款金额",
+            "开票金额",
+            "total charges",
+            "totalcharges",
+            "order amount",
+            "invoice amount",
+            "payment amount",
+            "spend",
+            "费用",
+            "花费",
         ],
     ),
     (
@@ -330,6 +369,17 @@ const SYNONYMS: &[(Role, &[&str])] = &[
             "date created",
             "creation date",
             "createdon",
+            "invoicedate",
+            "invoice date",
+            "order date",
+            "下单时间",
+            "跟进时间",
+            "回访时间",
+            "回款日期",
+            "开票日期",
+            "date",
+            "日期",
+            "first purchase date",
         ],
     ),
     (
@@ -429,6 +479,11 @@ const SYNONYMS: &[(Role, &[&str])] = &[
             "销售代表",
             "所属员工",
             "vlastník",
+            "跟进人",
+            "回访人",
+            "处理人",
+            "assigned user name",
+            "assignee",
         ],
     ),
     (
@@ -539,6 +594,198 @@ const SYNONYMS: &[(Role, &[&str])] = &[
             "důvod prohry",
         ],
     ),
+    (
+        Role::ConvertedAt,
+        &[
+            "converted date",
+            "converteddate",
+            "conversion date",
+            "date conversion",
+            "transform time",
+            "转换时间",
+            "转化时间",
+        ],
+    ),
+    (
+        Role::FirstContactAt,
+        &[
+            "first contact",
+            "first contact date",
+            "首次联系时间",
+            "first touch date",
+        ],
+    ),
+    (
+        Role::ChurnedAt,
+        &[
+            "churn date",
+            "churned date",
+            "churned at",
+            "cancel date",
+            "cancellation date",
+            "流失日期",
+            "流失时间",
+        ],
+    ),
+    (
+        Role::ActivityType,
+        &[
+            "activity type",
+            "activity - type",
+            "task subtype",
+            "tasksubtype",
+            "跟进方式",
+            "回访形式",
+            "拜访方式",
+        ],
+    ),
+    (
+        Role::PlannedAt,
+        &[
+            "due date",
+            "activitydate",
+            "activity date",
+            "planned date",
+            "下次联系时间",
+            "计划时间",
+        ],
+    ),
+    (
+        Role::ResolvedAt,
+        &[
+            "resolved date",
+            "resolved at",
+            "resolution date",
+            "closeddate",
+            "解决时间",
+            "处理完成时间",
+        ],
+    ),
+    (
+        Role::TicketType,
+        &[
+            "ticket type",
+            "case type",
+            "complaint type",
+            "工单类型",
+            "投诉类型",
+            "问题类型",
+        ],
+    ),
+    (
+        Role::Satisfaction,
+        &[
+            "satisfaction",
+            "csat",
+            "csat score",
+            "customer satisfaction",
+            "客户满意度",
+            "满意度",
+        ],
+    ),
+    (
+        Role::NpsScore,
+        &[
+            "nps",
+            "nps score",
+            "likelihood to recommend",
+            "推荐意愿",
+            "nps评分",
+        ],
+    ),
+    (
+        Role::Channel,
+        &["channel", "marketing channel", "渠道", "投放渠道"],
+    ),
+    (
+        Role::LastLogin,
+        &[
+            "last login",
+            "last login date",
+            "lastlogindate",
+            "最后登录时间",
+            "最近登录时间",
+        ],
+    ),
+    (
+        Role::Quantity,
+        &["quantity", "qty", "units", "数量", "购买数量"],
+    ),
+    (
+        Role::UnitPrice,
+        &[
+            "unit price",
+            "unitprice",
+            "price",
+            "sales price",
+            "list price",
+            "单价",
+            "销售单价",
+        ],
+    ),
+    (
+        Role::ChurnFlag,
+        &[
+            "churn",
+            "churned",
+            "is churned",
+            "churn label",
+            "是否流失",
+            "流失",
+        ],
+    ),
+    (
+        Role::TenureMonths,
+        &["tenure", "tenure months", "在网时长", "在网月数"],
+    ),
+    (
+        Role::RecurringRevenue,
+        &[
+            "monthly charges",
+            "monthlycharges",
+            "mrr",
+            "monthly recurring revenue",
+            "expected mrr",
+            "recurring revenue monthly",
+            "月费",
+            "月收入",
+        ],
+    ),
+    (
+        Role::ContractType,
+        &[
+            "contract",
+            "contract type",
+            "plan",
+            "subscription plan",
+            "合同类型",
+            "套餐",
+        ],
+    ),
+    (Role::Priority, &["priority", "优先级", "紧急程度"]),
+    (
+        Role::ActiveFlag,
+        &[
+            "active",
+            "is active",
+            "isactive",
+            "enabled",
+            "是否启用",
+            "在职",
+        ],
+    ),
+    (
+        Role::Subject,
+        &[
+            "subject",
+            "activity - subject",
+            "跟进内容",
+            "回访内容",
+            "客户反馈",
+            "description",
+            "content",
+        ],
+    ),
     (Role::Email, &["email", "e mail", "邮箱", "电子邮件"]),
     (
         Role::Phone,
@@ -592,6 +839,10 @@ pub fn suggest_role(header: &str) -> Option<Suggestion> {
             });
         }
     }
+    // An id column of something (`JigsawCompanyId`) is not that thing.
+    if h.ends_with("id") || h.ends_with(" id") {
+        return None;
+    }
     CONTAINS
         .iter()
         .find(|(word, _)| h.contains(word))
@@ -624,50 +875,194 @@ pub fn suggest_mapping(headers: &[String]) -> Vec<Option<Role>> {
     mapping
 }
 
-/// Detect a table's kind from the roles its columns took and words in its headers.
-pub fn detect_kind(headers: &[String], mapping: &[Option<Role>]) -> TableKind {
+/// Words that point to a table kind, in headers or in the file name (lower case).
+const KIND_WORDS: &[(TableKind, &[&str])] = &[
+    (
+        TableKind::Deals,
+        &["deal", "opportunit", "商机", "obchod", "pipeline"],
+    ),
+    (TableKind::Leads, &["lead", "线索", "prospect"]),
+    (
+        TableKind::Customers,
+        &[
+            "account",
+            "customer",
+            "客户",
+            "contact",
+            "联系人",
+            "client",
+            "company",
+        ],
+    ),
+    (
+        TableKind::Orders,
+        &[
+            "invoice",
+            "order",
+            "订单",
+            "合同",
+            "回款",
+            "发票",
+            "receivable",
+            "payment",
+            "contract",
+        ],
+    ),
+    (
+        TableKind::Activities,
+        &[
+            "activit",
+            "跟进",
+            "拜访",
+            "task",
+            "call",
+            "meeting",
+            "visit log",
+        ],
+    ),
+    (
+        TableKind::Tickets,
+        &["ticket", "case", "工单", "投诉", "complaint", "售后"],
+    ),
+    (
+        TableKind::Surveys,
+        &["survey", "nps", "满意度", "回访", "csat", "feedback"],
+    ),
+    (
+        TableKind::Spend,
+        &[
+            "spend",
+            "budget",
+            "费用",
+            "marketing cost",
+            "ad cost",
+            "campaign cost",
+        ],
+    ),
+    (
+        TableKind::Users,
+        &["user", "login", "licen", "账号", "员工", "seat"],
+    ),
+];
+
+/// Roles that point to a kind, with their weight.
+const KIND_ROLES: &[(TableKind, Role, u32)] = &[
+    (TableKind::Deals, Role::Stage, 3),
+    (TableKind::Deals, Role::WonFlag, 3),
+    (TableKind::Deals, Role::Probability, 2),
+    (TableKind::Deals, Role::ExpectedCloseAt, 2),
+    (TableKind::Deals, Role::LostReason, 2),
+    (TableKind::Leads, Role::ConvertedAt, 3),
+    (TableKind::Leads, Role::FirstContactAt, 2),
+    (TableKind::Customers, Role::ChurnFlag, 4),
+    (TableKind::Customers, Role::ChurnedAt, 4),
+    (TableKind::Customers, Role::TenureMonths, 3),
+    (TableKind::Customers, Role::RecurringRevenue, 1),
+    (TableKind::Customers, Role::Industry, 1),
+    (TableKind::Customers, Role::Segment, 1),
+    (TableKind::Customers, Role::Phone, 1),
+    (TableKind::Customers, Role::Email, 1),
+    (TableKind::Orders, Role::Quantity, 2),
+    (TableKind::Orders, Role::UnitPrice, 2),
+    (TableKind::Activities, Role::ActivityType, 3),
+    (TableKind::Activities, Role::PlannedAt, 1),
+    (TableKind::Activities, Role::Subject, 1),
+    (TableKind::Tickets, Role::ResolvedAt, 3),
+    (TableKind::Tickets, Role::TicketType, 3),
+    (TableKind::Tickets, Role::Priority, 1),
+    (TableKind::Surveys, Role::Satisfaction, 4),
+    (TableKind::Surveys, Role::NpsScore, 4),
+    (TableKind::Spend, Role::Channel, 2),
+    (TableKind::Users, Role::LastLogin, 4),
+    (TableKind::Users, Role::ActiveFlag, 2),
+];
+
+/// Each kind's score for a table: words in its headers (each kind counted once per header,
+/// `lead source` and the like not counted) and in its file name, and the roles its columns took.
+pub fn kind_scores(
+    file: &str,
+    headers: &[String],
+    mapping: &[Option<Role>],
+) -> Vec<(TableKind, u32)> {
     let has = |r: Role| mapping.contains(&Some(r));
-    let text: String = headers
+    let name = file.to_lowercase();
+    KIND_WORDS
         .iter()
-        .map(|h| h.to_lowercase())
-        .collect::<Vec<_>>()
-        .join("|");
-    let dealish = text.contains("deal")
-        || text.contains("opportunit")
-        || text.contains("商机")
-        || text.contains("obchod");
-    if (has(Role::Stage) || has(Role::Status) || has(Role::WonFlag))
-        && (has(Role::Amount) || dealish)
-    {
-        return TableKind::Deals;
+        .map(|(kind, words)| {
+            let mut score = 0;
+            for (h, role) in headers.iter().zip(mapping) {
+                let h = h.to_lowercase();
+                // A lead source on a deal, a customer on an order: words that name another
+                // table's key, not this table.
+                let foreign = matches!(
+                    role,
+                    Some(Role::LeadSource | Role::Customer | Role::ContractType)
+                );
+                if !foreign && words.iter().any(|w| h.contains(w)) {
+                    score += 3;
+                }
+            }
+            if words.iter().any(|w| name.contains(w)) {
+                score += 4;
+            }
+            score += KIND_ROLES
+                .iter()
+                .filter(|(k, r, _)| k == kind && has(*r))
+                .map(|(_, _, w)| w)
+                .sum::<u32>();
+            if *kind == TableKind::Deals
+                && (has(Role::Status) || has(Role::Stage))
+                && has(Role::Amount)
+            {
+                score += 4;
+            }
+            (*kind, score)
+        })
+        .collect()
+}
+
+/// Detect a table's kind: the best-scoring kind of [`kind_scores`], if it scores at least 3.
+pub fn detect_kind(file: &str, headers: &[String], mapping: &[Option<Role>]) -> TableKind {
+    kind_scores(file, headers, mapping)
+        .into_iter()
+        .filter(|(_, s)| *s >= 3)
+        // The first of equal scores: the kinds are listed from the most common export.
+        .fold(None, |best: Option<(TableKind, u32)>, (k, s)| match best {
+            Some((_, b)) if b >= s => best,
+            _ => Some((k, s)),
+        })
+        .map_or(TableKind::Unknown, |(k, _)| k)
+}
+
+/// What a header means depends on the table: `Type` is a deal type on deals, a segment on
+/// accounts, an activity type on activities; a ticket's close date is when it was resolved.
+pub fn adjust_for_kind(kind: TableKind, headers: &[String], mapping: &mut [Option<Role>]) {
+    let taken = |m: &[Option<Role>], r: Role| m.contains(&Some(r));
+    for i in 0..mapping.len() {
+        let h = normalize_header(&headers[i]);
+        let replacement = match (kind, mapping[i]) {
+            (TableKind::Customers, Some(Role::DealType)) => Some(Role::Segment),
+            (TableKind::Activities, Some(Role::DealType)) => Some(Role::ActivityType),
+            (TableKind::Tickets, Some(Role::DealType)) => Some(Role::TicketType),
+            (TableKind::Tickets, Some(Role::ClosedAt)) => Some(Role::ResolvedAt),
+            (TableKind::Leads, Some(Role::Stage)) => Some(Role::Status),
+            // Order and invoice dates are when the order was made.
+            (TableKind::Orders, Some(Role::ClosedAt)) if !taken(mapping, Role::CreatedAt) => {
+                Some(Role::CreatedAt)
+            }
+            // A customer table's own name column is the customer.
+            (TableKind::Customers, Some(Role::Name)) if !taken(mapping, Role::Customer) => {
+                Some(Role::Customer)
+            }
+            _ if h == "type" && kind == TableKind::Activities => Some(Role::ActivityType),
+            _ => None,
+        };
+        if let Some(r) = replacement {
+            if !taken(mapping, r) {
+                mapping[i] = Some(r);
+            }
+        }
     }
-    if dealish && has(Role::Amount) {
-        return TableKind::Deals;
-    }
-    if text.contains("线索") || text.contains("lead status") {
-        return TableKind::Leads;
-    }
-    if text.contains("跟进内容") || text.contains("activity - ") || text.contains("subject") {
-        return TableKind::Activities;
-    }
-    if text.contains("ticket") || text.contains("工单") || text.contains("投诉") {
-        return TableKind::Tickets;
-    }
-    if text.contains("满意度") || text.contains("nps") || text.contains("回访") {
-        return TableKind::Surveys;
-    }
-    if text.contains("invoice")
-        || text.contains("order")
-        || text.contains("订单")
-        || text.contains("合同")
-    {
-        return TableKind::Orders;
-    }
-    if text.contains("客户名称") || text.contains("account name") || text.contains("company name")
-    {
-        return TableKind::Customers;
-    }
-    TableKind::Unknown
 }
 
 #[cfg(test)]
@@ -739,7 +1134,7 @@ mod tests {
     fn kinds_are_detected() {
         let kind = |h: &str| {
             let hs: Vec<String> = h.split(',').map(String::from).collect();
-            detect_kind(&hs, &suggest_mapping(&hs))
+            detect_kind("export.csv", &hs, &suggest_mapping(&hs))
         };
         assert_eq!(kind("Deal Name,Deal Stage,Amount"), TableKind::Deals);
         assert_eq!(kind("商机名称,商机金额,商机阶段"), TableKind::Deals);
@@ -748,6 +1143,53 @@ mod tests {
             TableKind::Deals
         );
         assert_eq!(kind("线索名称,线索来源,负责人"), TableKind::Leads);
-        assert_eq!(kind("customerID,gender,tenure"), TableKind::Unknown);
+        // IBM Telco: a churn flag and tenure make it a customer table.
+        assert_eq!(
+            kind("customerID,gender,tenure,Contract,MonthlyCharges,TotalCharges,Churn"),
+            TableKind::Customers
+        );
+        // UCI Online Retail: invoices with quantities and unit prices.
+        assert_eq!(
+            kind(
+                "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country"
+            ),
+            TableKind::Orders
+        );
+        assert_eq!(
+            kind("跟进内容,跟进人,跟进时间,跟进方式,所属客户"),
+            TableKind::Activities
+        );
+        assert_eq!(
+            kind("回访编号,回访时间,回访人,客户名称,客户满意度"),
+            TableKind::Surveys
+        );
+        assert_eq!(
+            kind("工单编号,客户名称,创建时间,解决时间,工单类型"),
+            TableKind::Tickets
+        );
+        assert_eq!(
+            kind("合同编号,合同名称,客户名称,合同金额,下单时间"),
+            TableKind::Orders
+        );
+        assert_eq!(
+            kind("回款编号,客户名称,合同编号,回款日期,回款金额"),
+            TableKind::Orders
+        );
+        assert_eq!(kind("User,Email,Last Login,Active"), TableKind::Users);
+        assert_eq!(kind("Month,Channel,Spend"), TableKind::Spend);
+        assert_eq!(
+            kind("Lead ID,Lead Status,Created Date,Converted Date"),
+            TableKind::Leads
+        );
+        assert_eq!(kind("gender,height"), TableKind::Unknown);
+        // The file name counts: Salesforce's Account export has no telling header.
+        let hs: Vec<String> = "Id,Name,Type,Industry,Phone,BillingCity"
+            .split(',')
+            .map(String::from)
+            .collect();
+        assert_eq!(
+            detect_kind("Account.csv", &hs, &suggest_mapping(&hs)),
+            TableKind::Customers
+        );
     }
 }

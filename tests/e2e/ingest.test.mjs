@@ -105,3 +105,16 @@ test('Excel workbooks read from the fullest sheet, and another sheet can be chos
   assert.equal(await cardValue(page, 'win_rate'), '75.0 %');
   await page.screenshot({ path: path.join(artifacts, 'xls-upload.png'), fullPage: true });
 });
+
+test('several tables load together, each with its kind, linked by customer', async (t) => {
+  const page = await openApp(t);
+  const sf = path.join(fixtures, '../../../shared/data/salesforce-data-cloud-workshop');
+  await page.setInputFiles('#file-input', [path.join(sf, 'Opportunity.csv'), path.join(sf, 'Account.csv')]);
+  await waitStatus(page, 'Account.csv');
+  await settled(page);
+  const files = await page.locator('.table-map .file').allTextContents();
+  assert.match(files[0], /^Opportunity\.csv · deals · 50 rows/);
+  assert.match(files[1], /^Account\.csv · customers · 22 rows/);
+  assert.equal(await page.locator('.links .link').textContent(),
+    'Opportunity.csv → Account.csv: AccountId = Id · 50 of 50 rows (18 of 18 customers) found');
+});

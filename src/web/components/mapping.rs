@@ -121,6 +121,22 @@ pub fn Mapping(p: &Props) -> Html {
         <section class="mapping" aria-labelledby="map-h">
             <h2 id="map-h">{ t(lang, T::Mapping) }</h2>
             <p class="hint">{ t(lang, T::MappingHint) }</p>
+            if !p.report.links.is_empty() {
+                <div class="links">
+                    <h3>{ t(lang, T::Links) }</h3>
+                    <ul>
+                    { for p.report.links.iter().map(|l| {
+                        let n = |v: usize| crate::format::number(v as f64, 0);
+                        let text = t(lang, T::LinkLine)
+                            .replace("{from}", &l.from).replace("{to}", &l.to)
+                            .replace("{fc}", &l.from_column).replace("{tc}", &l.to_column)
+                            .replace("{found}", &n(l.rows_found)).replace("{rows}", &n(l.rows))
+                            .replace("{cfound}", &n(l.customers_found)).replace("{customers}", &n(l.customers));
+                        html! { <li class="link">{ text }</li> }
+                    }) }
+                    </ul>
+                </div>
+            }
             { for p.report.tables.iter().enumerate().map(|(ti, table)| {
                 let delimiter = if table.sheet.is_some() { String::new() } else { format!(" · ‘{}’", table.delimiter) };
                 let mut layout = format!("{} · {} · {} {}{} · {}", table.file,
