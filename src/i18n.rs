@@ -127,6 +127,7 @@ texts! {
     Value => "Value", "值";
     Reason => "Reason", "原因";
     MoreIssues => "more not shown", "条未显示";
+    DownloadIssues => "Download the full list (CSV)", "下载完整列表（CSV）";
     ErrorTitle => "This file could not be read", "无法读取此文件";
     Privacy => "Everything is computed in your browser; nothing is uploaded.", "所有计算都在你的浏览器中完成，不会上传任何数据。";
     Warnings => "Data warnings", "数据提醒";
@@ -140,6 +141,7 @@ texts! {
     TypeBool => "yes/no", "是/否";
     TypeDate => "date", "日期";
     TypeText => "text", "文本";
+    TypeRating => "rating (1–5)", "评分（1–5）";
     MoreKpis => "More KPIs your data supports", "数据还能计算的其他指标";
     MoreKpisHint => "Not in the recommended set for your stage and goals, but computed on your data.", "不在为你的阶段和目标推荐的指标中，但已用你的数据算出。";
     PastedData => "pasted data", "粘贴的数据";

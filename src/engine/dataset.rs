@@ -128,7 +128,9 @@ pub const ISSUES_LISTED_PER_KIND: usize = 200;
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
 pub struct Issues {
-    pub listed: Vec<RowIssue>,
+    /// Every issue, in the order found (the report shows the first of each kind; the
+    /// download has them all).
+    pub all: Vec<RowIssue>,
     pub counts: BTreeMap<IssueKind, usize>,
     /// Rows left out entirely (footers); every other row was used.
     pub rows_left_out: usize,
@@ -136,16 +138,13 @@ pub struct Issues {
 
 impl Issues {
     fn add(&mut self, line: u64, column: Option<&str>, value: &str, kind: IssueKind) {
-        let n = self.counts.entry(kind).or_insert(0);
-        *n += 1;
-        if *n <= ISSUES_LISTED_PER_KIND {
-            self.listed.push(RowIssue {
-                line,
-                column: column.map(String::from),
-                value: value.to_string(),
-                kind,
-            });
-        }
+        *self.counts.entry(kind).or_insert(0) += 1;
+        self.all.push(RowIssue {
+            line,
+            column: column.map(String::from),
+            value: value.to_string(),
+            kind,
+        });
         if kind.drops_row() {
             self.rows_left_out += 1;
         }
@@ -153,6 +152,16 @@ impl Issues {
 
     pub fn total(&self) -> usize {
         self.counts.values().sum()
+    }
+
+    /// The issues shown one by one: the first [`ISSUES_LISTED_PER_KIND`] of each kind.
+    pub fn listed(&self) -> impl Iterator<Item = &RowIssue> + '_ {
+        let mut seen: BTreeMap<IssueKind, usize> = BTreeMap::new();
+        self.all.iter().filter(move |i| {
+            let n = seen.entry(i.kind).or_insert(0);
+            *n += 1;
+            *n <= ISSUES_LISTED_PER_KIND
+        })
     }
 }
 
@@ -167,6 +176,8 @@ pub enum ValueType {
     Percent,
     Bool,
     Date,
+    /// Satisfaction words (很满意 … 很不满意, Very satisfied …), read as 1–5.
+    Rating,
     Text,
 }
 
@@ -191,6 +202,8 @@ pub fn infer_type<'a>(cells: impl IntoIterator<Item = &'a str>) -> ValueType {
             ValueType::Date
         } else if parse_bool(c).is_some() {
             ValueType::Bool
+        } else if crate::engine::value::parse_satisfaction(c).is_some() {
+            ValueType::Rating
         } else {
             ValueType::Text
         };
@@ -211,6 +224,8 @@ fn relax(a: ValueType, b: ValueType) -> ValueType {
         (Integer | Number, Money) | (Money, Integer | Number) => Money,
         // 0/1 columns are booleans as much as integers; keep the integer reading.
         (Integer, Bool) | (Bool, Integer) => Integer,
+        // A survey answered with words and with scores from 1 to 5.
+        (Integer, Rating) | (Rating, Integer) => Rating,
         _ => Text,
     }
 }
@@ -668,11 +683,12 @@ fn build_deals(b: &mut Builder<'_>, rows: usize) -> Deals {
         let fmt = |m: Minutes| crate::engine::value::date_of_day(day_of(m)).to_string();
         for issue in b
             .issues
-            .listed
+            .all
             .iter_mut()
             .filter(|i| i.kind == IssueKind::ClosedBeforeCreated && i.value.is_empty())
         {
-            if let Some(r) = lines.iter().position(|l| *l == issue.line) {
+            // Data rows are in file order, so their lines ascend.
+            if let Ok(r) = lines.binary_search(&issue.line) {
                 if let (Some(a), Some(z)) = (cr[r], cl[r]) {
                     issue.value = format!("{} → {}", fmt(a), fmt(z));
                 }
@@ -801,6 +817,9 @@ mod tests {
             (&["true", "false"], ValueType::Bool),
             (&["1", "2024-01-01"], ValueType::Text),
             (&["Acme", "1"], ValueType::Text),
+            (&["是", "否", ""], ValueType::Bool),
+            (&["很满意", "一般", "不满意"], ValueType::Rating),
+            (&["Very satisfied", "4", "2"], ValueType::Rating),
         ];
         for (cells, want) in cases {
             assert_eq!(infer_type(cells.iter().copied()), *want, "case {cells:?}");
@@ -815,7 +834,7 @@ mod tests {
         assert_eq!(t.issues.counts.get(&IssueKind::BadAmount), Some(&1));
         assert_eq!(t.issues.counts.get(&IssueKind::BadDate), Some(&1));
         assert_eq!(
-            t.issues.listed[0],
+            t.issues.all[0],
             RowIssue {
                 line: 3,
                 column: Some("Amount".into()),
@@ -823,7 +842,7 @@ mod tests {
                 kind: IssueKind::BadAmount
             }
         );
-        assert_eq!(t.issues.listed[1].column.as_deref(), Some("Close Date"));
+        assert_eq!(t.issues.all[1].column.as_deref(), Some("Close Date"));
         assert_eq!(t.issues.rows_left_out, 0);
     }
 

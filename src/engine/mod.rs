@@ -136,6 +136,33 @@ impl Workbook {
         }
     }
 
+    /// Every row and cell that could not be used, of every table, as CSV for a spreadsheet:
+    /// file, line, column, value, reason. Cells that a spreadsheet would run as a formula
+    /// (starting with `=`, `+`, `-`, `@`, tab or CR) are prefixed with `'`.
+    pub fn issues_csv(&self, lang: Lang) -> String {
+        let mut w = csv::Writer::from_writer(Vec::new());
+        let head = match lang {
+            Lang::En => ["file", "line", "column", "value", "reason"],
+            Lang::Zh => ["文件", "行号", "列", "值", "原因"],
+        };
+        // Writing to memory cannot fail; a failed row would only shorten the download.
+        let _ = w.write_record(head);
+        for t in &self.tables {
+            for i in &t.issues.all {
+                let line = i.line.to_string();
+                let _ = w.write_record([
+                    safe_cell(&t.file).as_ref(),
+                    line.as_str(),
+                    safe_cell(i.column.as_deref().unwrap_or("")).as_ref(),
+                    safe_cell(&i.value).as_ref(),
+                    i.kind.describe(lang),
+                ]);
+            }
+        }
+        let bytes = w.into_inner().unwrap_or_default();
+        String::from_utf8(bytes).unwrap_or_default()
+    }
+
     pub fn tables(&self) -> &[Table] {
         &self.tables
     }
@@ -225,6 +252,14 @@ impl Workbook {
     }
 }
 
+/// A cell a spreadsheet would run as a formula, made plain text with a leading `'`.
+pub fn safe_cell(s: &str) -> std::borrow::Cow<'_, str> {
+    match s.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{s}").into(),
+        _ => s.into(),
+    }
+}
+
 /// A short stable key for a header row: FNV-1a over the headers, with their count.
 pub fn header_signature<'a>(headers: impl Iterator<Item = &'a str>) -> String {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
@@ -276,8 +311,7 @@ fn table_report(t: &Table, lang: Lang) -> TableReport {
         issue_counts: t.issues.counts.clone(),
         issues: t
             .issues
-            .listed
-            .iter()
+            .listed()
             .map(|i| IssueReport {
                 line: i.line,
                 column: i.column.clone(),
@@ -298,4 +332,52 @@ pub fn analyze(files: &[(&str, &[u8])], opts: &Options) -> Report {
         let _ = wb.add(name, bytes);
     }
     wb.report(opts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_issue_is_in_the_download_and_formulas_are_defused() {
+        // 250 bad amounts: the report lists 200, the download all 250; one cell is a formula.
+        let mut csv = String::from("Deal Name,Deal Stage,Amount\n");
+        for i in 0..250 {
+            csv.push_str(&format!("D{i},closedwon,n/a{i}\n"));
+        }
+        csv.push_str("Evil,closedwon,=HYPERLINK(\"x\")\n");
+        let mut wb = Workbook::new();
+        wb.add("d.csv", csv.as_bytes()).unwrap();
+        let r = wb.report(&Options::default());
+        assert_eq!(r.tables[0].issue_counts[&IssueKind::BadAmount], 251);
+        assert_eq!(r.tables[0].issues.len(), dataset::ISSUES_LISTED_PER_KIND);
+        let text = wb.issues_csv(Lang::En);
+        let rows: Vec<&str> = text.lines().collect();
+        assert_eq!(rows.len(), 1 + 251);
+        assert_eq!(rows[0], "file,line,column,value,reason");
+        assert!(rows[1].starts_with("d.csv,2,Amount,n/a0,"), "{}", rows[1]);
+        assert!(
+            rows[251].starts_with("d.csv,252,Amount,\"'=HYPERLINK(\"\"x\"\")\","),
+            "{}",
+            rows[251]
+        );
+        assert!(wb
+            .issues_csv(Lang::Zh)
+            .starts_with("文件,行号,列,值,原因\n"));
+    }
+
+    #[test]
+    fn spreadsheet_formulas_are_neutralised() {
+        for (cell, want) in [
+            ("=1+1", "'=1+1"),
+            ("+1", "'+1"),
+            ("-5", "'-5"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("\tx", "'\tx"),
+            ("Acme", "Acme"),
+            ("", ""),
+        ] {
+            assert_eq!(safe_cell(cell), want);
+        }
+    }
 }

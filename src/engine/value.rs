@@ -594,9 +594,60 @@ pub fn parse_bool(text: &str) -> Option<bool> {
     }
 }
 
+/// A satisfaction answer on a 1–5 scale: words (很满意 … 很不满意, Very satisfied … Very
+/// dissatisfied) or a number from 1 to 5.
+pub fn parse_satisfaction(text: &str) -> Option<u8> {
+    let f = fold(text);
+    let word = match f.as_str() {
+        "很满意" | "非常满意" | "verysatisfied" | "extremelysatisfied" | "excellent" => {
+            Some(5)
+        }
+        "满意" | "比较满意" | "satisfied" | "good" => Some(4),
+        "一般" | "基本满意" | "neutral" | "neither" | "average" | "ok" => Some(3),
+        "不满意" | "不太满意" | "dissatisfied" | "unsatisfied" | "poor" => Some(2),
+        "很不满意" | "非常不满意" | "verydissatisfied" | "veryunsatisfied" | "terrible" => {
+            Some(1)
+        }
+        _ => None,
+    };
+    word.or_else(|| f.parse::<u8>().ok().filter(|n| (1..=5).contains(n)))
+}
+
+/// A Net Promoter Score answer: a whole number from 0 to 10.
+pub fn parse_nps(text: &str) -> Option<u8> {
+    text.trim().parse::<u8>().ok().filter(|n| *n <= 10)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn satisfaction_words_and_scores() {
+        let cases: &[(&str, Option<u8>)] = &[
+            ("很满意", Some(5)),
+            ("非常满意", Some(5)),
+            ("满意", Some(4)),
+            ("一般", Some(3)),
+            ("不满意", Some(2)),
+            ("很不满意", Some(1)),
+            ("Very satisfied", Some(5)),
+            ("very dissatisfied", Some(1)),
+            ("Neutral", Some(3)),
+            ("4", Some(4)),
+            ("6", None),
+            ("0", None),
+            ("", None),
+            ("maybe", None),
+        ];
+        for (text, want) in cases {
+            assert_eq!(parse_satisfaction(text), *want, "{text}");
+        }
+        assert_eq!(
+            ["0", "10", "7", "11", "-1", "x"].map(parse_nps),
+            [Some(0), Some(10), Some(7), None, None, None]
+        );
+    }
 
     fn ymd(m: Minutes) -> String {
         date_of_day(day_of(m)).to_string()

@@ -87,6 +87,29 @@ fn save_mapping(signature: &str, mapping: Option<&[Option<Role>]>) {
     }
 }
 
+/// Hand text to the browser as a file download (a Blob URL clicked through a link).
+fn save_text(name: &str, text: &str) {
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+    let bag = web_sys::BlobPropertyBag::new();
+    bag.set_type("text/csv;charset=utf-8");
+    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &bag) else {
+        return;
+    };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
+        return;
+    };
+    let link = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.create_element("a").ok())
+        .and_then(|e| e.dyn_into::<web_sys::HtmlAnchorElement>().ok());
+    if let Some(a) = link {
+        a.set_href(&url);
+        a.set_download(name);
+        a.click();
+    }
+    let _ = web_sys::Url::revoke_object_url(&url);
+}
+
 async fn bytes_of_promise(promise: js_sys::Promise) -> Result<Vec<u8>, String> {
     let buf = JsFuture::from(promise)
         .await
@@ -182,6 +205,7 @@ pub fn App() -> Html {
                         ms,
                     }),
                     Response::Prepare(jobs) => prepare(&formats, &main, jobs),
+                    Response::Download { name, text } => save_text(&name, &text),
                 })
                 .spawn("./worker.js");
             *bridge.borrow_mut() = Some(b);
@@ -370,6 +394,14 @@ pub fn App() -> Html {
     let on_sheet = Callback::from(move |(file, sheet): (String, String)| {
         reread(&file, &|r| r.sheet = Some(sheet.clone()))
     });
+    let on_download_issues = {
+        let bridge = bridge.clone();
+        Callback::from(move |_| {
+            if let Some(b) = bridge.borrow().as_ref() {
+                b.send(Request::IssuesCsv(lang));
+            }
+        })
+    };
     let d = store.dispatcher();
     let on_paste_change = Callback::from(move |s: String| d.dispatch(Action::SetPaste(s)));
     let d = store.dispatcher();
@@ -416,7 +448,7 @@ pub fn App() -> Html {
                         <Breakdowns {lang} report={r.clone()} />
                         <Mapping {lang} report={r.clone()} on_role={on_role.clone()}
                             on_reset={on_reset_mapping.clone()} on_encoding={on_encoding.clone()} on_sheet={on_sheet.clone()} />
-                        <Issues {lang} report={r.clone()} />
+                        <Issues {lang} report={r.clone()} on_download={on_download_issues.clone()} />
                         </>
                     },
                     None => html! { <p class="placeholder">{ t(lang, T::Working) }</p> },

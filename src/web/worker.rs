@@ -101,6 +101,8 @@ pub enum Request {
     },
     /// Recompute the loaded data for other options.
     Compute(Options),
+    /// Every unusable row and cell as CSV, for download.
+    IssuesCsv(crate::i18n::Lang),
 }
 
 /// Work for the on-demand formats worker.
@@ -142,6 +144,11 @@ pub enum Response {
     },
     /// Some files need the formats worker; the load waits for [`Request::Prepared`].
     Prepare(Vec<Job>),
+    /// A file for the user to save.
+    Download {
+        name: String,
+        text: String,
+    },
 }
 
 struct Pending {
@@ -257,6 +264,22 @@ impl Worker for KpiWorker {
                 opts
             }
             Request::Compute(opts) => opts,
+            Request::IssuesCsv(lang) => {
+                let name = match lang {
+                    crate::i18n::Lang::En => "unusable-rows.csv",
+                    crate::i18n::Lang::Zh => "无法使用的行.csv",
+                };
+                // A BOM, so that Excel opens the UTF-8 file with its Chinese intact.
+                let text = format!("\u{feff}{}", self.workbook.issues_csv(lang));
+                scope.respond(
+                    id,
+                    Response::Download {
+                        name: name.into(),
+                        text,
+                    },
+                );
+                return;
+            }
         };
         let report = self.workbook.report(&opts);
         scope.respond(

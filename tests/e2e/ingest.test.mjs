@@ -2,6 +2,7 @@
 // fetched on demand, the user's encoding override, and the mapping editor with its memory.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import path from 'node:path';
 import { fixtures, artifacts, server, newContext, openApp, cardValue, settled, waitStatus } from './harness.mjs';
 
@@ -117,4 +118,19 @@ test('several tables load together, each with its kind, linked by customer', asy
   assert.match(files[1], /^Account\.csv · customers · 22 rows/);
   assert.equal(await page.locator('.links .link').textContent(),
     'Opportunity.csv → Account.csv: AccountId = Id · 50 of 50 rows (18 of 18 customers) found');
+});
+
+test('the full list of unusable rows downloads as CSV', async (t) => {
+  const page = await openApp(t);
+  await waitStatus(page, '3,000 rows');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download-issues')]);
+  assert.equal(download.suggestedFilename(), 'unusable-rows.csv');
+  const text = fs.readFileSync(await download.path(), 'utf8');
+  const lines = text.replace(/^\uFEFF/, '').trim().split('\n');
+  assert.equal(lines[0], 'file,line,column,value,reason');
+  assert.ok(lines.some((l) => l.startsWith('sample-deals.csv,419,Amount,TBD,')), lines.slice(0, 5).join('\n'));
+  // As many rows as the page counts.
+  const counted = (await page.locator('.issue-counts li[data-kind] strong').allTextContents())
+    .reduce((a, n) => a + Number(n.replace(/,/g, '')), 0);
+  assert.equal(lines.length - 1, counted);
 });

@@ -7,6 +7,7 @@ use yew::prelude::*;
 pub struct Props {
     pub lang: Lang,
     pub report: Rc<Report>,
+    pub on_download: Callback<()>,
 }
 
 /// Every row and cell that could not be used as it stands, counted by reason and listed.
@@ -17,6 +18,10 @@ pub fn Issues(p: &Props) -> Html {
     html! {
         <section class="issues" aria-labelledby="iss-h" id="issues">
             <h2 id="iss-h">{ t(lang, T::RowIssues) }</h2>
+            if p.report.tables.iter().any(|t| t.issue_counts.values().sum::<usize>() > 0) {
+                <button type="button" id="download-issues" onclick={p.on_download.reform(|_| ())}>
+                    { t(lang, T::DownloadIssues) }</button>
+            }
             { for p.report.tables.iter().map(|table| {
                 let total: usize = table.issue_counts.values().sum();
                 if total == 0 {

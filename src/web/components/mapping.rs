@@ -175,6 +175,7 @@ pub fn Mapping(p: &Props) -> Html {
                                 ValueType::Percent => T::TypePercent,
                                 ValueType::Bool => T::TypeBool,
                                 ValueType::Date => T::TypeDate,
+                                ValueType::Rating => T::TypeRating,
                                 ValueType::Text => T::TypeText,
                             })
                             .to_string();
