@@ -192,6 +192,7 @@ const SYNONYMS: &[(Role, &[&str])] = &[
         Role::Name,
         &[
             "deal name",
+            "deal",
             "dealname",
             "opportunity name",
             "name",

@@ -1,0 +1,62 @@
+//! Read throughput of the engine's reader on one file: bytes → text columns (ingest), and
+//! → typed, mapped table (ingest + dataset). Prints MB/s; run with the optimised profile:
+//! `cargo run --profile bench --example read_speed -- FILE [RUNS]`.
+
+use crm_kpi::engine::{build_table, ingest, Workbook};
+use std::time::Instant;
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let Some(path) = args.next() else {
+        eprintln!("usage: read_speed FILE [RUNS]");
+        std::process::exit(2);
+    };
+    let runs: usize = args.next().and_then(|r| r.parse().ok()).unwrap_or(3);
+    let bytes = match std::fs::read(&path) {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("{path}: {e}");
+            std::process::exit(1);
+        }
+    };
+    let mb = bytes.len() as f64 / 1e6;
+    let median = |mut v: Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
+    let (mut read, mut typed) = (Vec::new(), Vec::new());
+    let mut rows = 0;
+    for _ in 0..runs {
+        let t0 = Instant::now();
+        let raw = match ingest::read_table(&path, &bytes) {
+            Ok(r) => r,
+            Err(e) => {
+                eprintln!("{e}");
+                std::process::exit(1);
+            }
+        };
+        let t1 = Instant::now();
+        let table = build_table(&raw, None);
+        let t2 = Instant::now();
+        rows = table.rows;
+        read.push((t1 - t0).as_secs_f64());
+        typed.push((t2 - t0).as_secs_f64());
+    }
+    let (r, t) = (median(read), median(typed));
+    println!(
+        "{path}: {mb:.1} MB, {rows} rows; read {:.0} ms ({:.0} MB/s); read+typed {:.0} ms ({:.0} MB/s)",
+        r * 1e3,
+        mb / r,
+        t * 1e3,
+        mb / t
+    );
+    // The whole engine once more, as the page runs it (report included).
+    let t0 = Instant::now();
+    let mut wb = Workbook::new();
+    let _ = wb.add(&path, &bytes);
+    let _ = wb.report(&Default::default());
+    println!(
+        "whole engine (read, type, KPIs, report): {:.0} ms",
+        t0.elapsed().as_secs_f64() * 1e3
+    );
+}
