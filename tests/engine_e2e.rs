@@ -638,3 +638,33 @@ fn maven_deals_link_to_their_accounts_by_name() {
         ("account", 7375, 7375, 85, 85)
     );
 }
+
+#[test]
+fn fxiaoke_api_names_and_epoch_dates_read() {
+    let r = report_of(
+        "fxiaoke_LeadsObj.csv",
+        &fixture("fxiaoke_LeadsObj.csv"),
+        Period::All,
+    );
+    let (kind, m) = mapped(&r, "fxiaoke_LeadsObj.csv");
+    assert_eq!(kind, TableKind::Leads);
+    assert_eq!(
+        m,
+        pairs(&[
+            ("_id", "record_id"),
+            ("name", "name"),
+            ("company", "customer"),
+            ("source", "lead_source"),
+            ("leads_status", "status"),
+            ("owner", "owner"),
+            ("owner_department", "team"),
+            ("create_time", "created_at"),
+            ("transform_time", "converted_at"),
+            ("last_follow_time", "last_activity_at"),
+            ("close_reason", "lost_reason"),
+        ])
+    );
+    // Fxiaoke's API gives epoch milliseconds: 1704067200000 is 2024-01-01 (UTC).
+    let d = crm_kpi::engine::value::parse_date("1704067200000").unwrap();
+    assert_eq!((d.year, d.a, d.b), (2024, 1, 1));
+}

@@ -320,6 +320,10 @@ const SYNONYMS: &[(Role, &[&str])] = &[
             "状态",
             "输赢",
             "stav",
+            "leads status",
+            "lead status",
+            "sales status",
+            "线索状态",
         ],
     ),
     (
@@ -442,6 +446,7 @@ const SYNONYMS: &[(Role, &[&str])] = &[
             "更新时间",
             "最后修改时间",
             "modifiedon",
+            "last modified time",
         ],
     ),
     (
@@ -452,6 +457,7 @@ const SYNONYMS: &[(Role, &[&str])] = &[
             "lastactivitydate",
             "最后跟进时间",
             "last contacted",
+            "last follow time",
         ],
     ),
     (
@@ -497,6 +503,9 @@ const SYNONYMS: &[(Role, &[&str])] = &[
             "部门",
             "销售团队",
             "owning team",
+            "owner department",
+            "department",
+            "负责人所在部门",
         ],
     ),
     (
@@ -593,6 +602,8 @@ const SYNONYMS: &[(Role, &[&str])] = &[
             "lost reason id",
             "输单原因",
             "důvod prohry",
+            "close reason",
+            "线索无效原因",
         ],
     ),
     (

@@ -216,11 +216,27 @@ fn parse_time(s: &str) -> Option<u32> {
 ///
 /// Accepted: ISO (`2024-08-19`, `2024-08-19T10:30:00Z`), `YYYY-MM-DD HH:MM[:SS]`, `YYYY/M/D`,
 /// `YYYY.M.D`, `M/D/YYYY` or `D/M/YYYY` (also with `-` or `.`, two-digit years, a time and
-/// AM/PM), `2024年8月19日` (with a time), `Aug 19, 2024`, `19 Aug 2024`, `19-Aug-2024`.
+/// AM/PM), `2024年8月19日` (with a time), `Aug 19, 2024`, `19 Aug 2024`, `19-Aug-2024`, and
+/// 13-digit epoch milliseconds between 2000 and 2100 (Fxiaoke's API exports), read as UTC.
 pub fn parse_date(text: &str) -> Option<RawDate> {
     let s = text.trim();
     if s.is_empty() {
         return None;
+    }
+    if s.len() == 13 && s.bytes().all(|b| b.is_ascii_digit()) {
+        let ms: i64 = s.parse().ok()?;
+        if !(946_684_800_000..4_102_444_800_000).contains(&ms) {
+            return None;
+        }
+        let t = chrono::DateTime::from_timestamp_millis(ms)?.naive_utc();
+        use chrono::{Datelike, Timelike};
+        return Some(RawDate {
+            year: t.year(),
+            a: t.month(),
+            b: t.day(),
+            minute_of_day: t.hour() * 60 + t.minute(),
+            shape: DateShape::Ymd,
+        });
     }
     // 2024年8月19日 [10:30]
     if let Some((y, rest)) = s.split_once('年') {
@@ -621,6 +637,17 @@ pub fn parse_nps(text: &str) -> Option<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn epoch_milliseconds_are_dates() {
+        let d = parse_date("1704067200000").unwrap(); // 2024-01-01T00:00:00Z
+        assert_eq!((d.year, d.a, d.b, d.minute_of_day), (2024, 1, 1, 0));
+        let d = parse_date("1723977000000").unwrap(); // 2024-08-18T10:30:00Z
+        assert_eq!((d.year, d.a, d.b, d.minute_of_day), (2024, 8, 18, 630));
+        // Outside 2000–2100, or not 13 digits: not a date.
+        assert!(parse_date("0000000000001").is_none());
+        assert!(parse_date("170406720000").is_none());
+    }
 
     #[test]
     fn satisfaction_words_and_scores() {
