@@ -10,12 +10,18 @@ cd "$root"
 bash scripts/setup.sh
 export PATH="$root/tests/e2e/node_modules/.bin:${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 
-# The module is built exactly as the shipped worker is: the release profile, then wasm-opt -Oz.
-cargo build --lib --release --target wasm32-unknown-unknown --features api
+# By default the module is built as the shipped worker is: the release profile (size first),
+# then wasm-opt -Oz. PROFILE=bench builds it speed first (opt-level 3, wasm-opt -O3) to
+# measure what the size-first choice costs.
+profile="${PROFILE:-release}"
+opt=-Oz; [ "$profile" = release ] || opt=-O3
+cargo build --lib --profile "$profile" --target wasm32-unknown-unknown --features api
 pkg="$root/target/bench-pkg"
 rm -rf "$pkg" && mkdir -p "$pkg"
-wasm-bindgen --target web --out-dir "$pkg" target/wasm32-unknown-unknown/release/crm_kpi.wasm
-wasm-opt -Oz --enable-bulk-memory --enable-bulk-memory-opt --enable-nontrapping-float-to-int --enable-sign-ext \
+# Cargo's built-in bench profile writes to target/…/release, like the release profile.
+dir="$profile"; [ "$profile" = bench ] && dir=release
+wasm-bindgen --target web --out-dir "$pkg" "target/wasm32-unknown-unknown/$dir/crm_kpi.wasm"
+wasm-opt "$opt" --enable-bulk-memory --enable-bulk-memory-opt --enable-nontrapping-float-to-int --enable-sign-ext \
   --enable-mutable-globals --enable-reference-types --enable-multivalue "$pkg/crm_kpi_bg.wasm" -o "$pkg/crm_kpi_bg.wasm"
 cp bench/entry.js "$pkg/entry.js"
 
