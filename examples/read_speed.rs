@@ -2,7 +2,7 @@
 //! → typed, mapped table (ingest + dataset). Prints MB/s; run with the optimised profile:
 //! `cargo run --profile bench --example read_speed -- FILE [RUNS]`.
 
-use crm_kpi::engine::{build_table, ingest, Workbook};
+use crm_kpi::engine::{build_table, ingest, Options, Period, Workbook};
 use std::time::Instant;
 
 fn main() {
@@ -59,4 +59,24 @@ fn main() {
         "whole engine (read, type, KPIs, report): {:.0} ms",
         t0.elapsed().as_secs_f64() * 1e3
     );
+    // Recomputing on loaded tables, as a change of stage, goals or period does.
+    let time = |opts: &Options| {
+        let t0 = Instant::now();
+        let r = wb.report(opts);
+        (t0.elapsed().as_secs_f64() * 1e3, r)
+    };
+    let (ms, r) = time(&Options::default());
+    println!("report, whole range, with review: {ms:.0} ms");
+    let (ms, _) = time(&Options {
+        review: false,
+        ..Options::default()
+    });
+    println!("report, whole range, no review: {ms:.0} ms");
+    if let Some(p) = r.default_period.as_deref().and_then(Period::parse) {
+        let (ms, _) = time(&Options {
+            period: p,
+            ..Options::default()
+        });
+        println!("report, {p}, with review (previous, year ago, 12-month trend): {ms:.0} ms");
+    }
 }

@@ -668,3 +668,72 @@ fn fxiaoke_api_names_and_epoch_dates_read() {
     let d = crm_kpi::engine::value::parse_date("1704067200000").unwrap();
     assert_eq!((d.year, d.a, d.b), (2024, 1, 1));
 }
+
+/// Figures from `tests/independent/telco_figures.py`.
+#[test]
+fn telco_churn_matches_the_independent_figures() {
+    let bytes = std::fs::read(shared(
+        "data/ibm-telco-customer-churn/Telco-Customer-Churn.csv",
+    ))
+    .unwrap();
+    let r = report_of("Telco-Customer-Churn.csv", &bytes, Period::All);
+    close(value(&r, "churn_rate"), 1869.0 / 7032.0, "churn");
+    close(
+        value(&r, "retention_rate"),
+        (5174.0 - 11.0) / 7032.0,
+        "retention",
+    );
+    let churn = r.kpi("churn_rate").unwrap();
+    close(
+        Some(churn.details["revenue_at_risk"]),
+        139_130.85,
+        "revenue at risk",
+    );
+    let by_contract: Vec<(String, u64, Option<f64>)> = churn.breakdowns["contract_type"]
+        .iter()
+        .map(|x| (x.key.clone(), x.count, x.numerator))
+        .collect();
+    assert_eq!(
+        by_contract,
+        [
+            ("Month-to-month".to_string(), 3875, Some(1655.0)),
+            ("One year".to_string(), 1472, Some(166.0)),
+            ("Two year".to_string(), 1685, Some(48.0)),
+        ]
+    );
+    // Subscription CLV: mean monthly charges 64.7617 ÷ monthly churn 0.26578.
+    close(value(&r, "clv"), 243.66196970729467, "clv");
+}
+
+/// Figures from `tests/independent/retail_figures.py` for June 2011.
+#[test]
+fn online_retail_matches_the_independent_figures() {
+    let bytes = std::fs::read(shared("data/uci-online-retail/online_retail_non_uk.csv")).unwrap();
+    let r = report_of("online_retail_non_uk.csv", &bytes, Period::Month(2011, 6));
+    close(value(&r, "revenue"), 142_229.23, "revenue");
+    close(value(&r, "average_order_value"), 948.1948666666669, "AOV");
+    close(value(&r, "new_customers"), 28.0, "new customers");
+    close(
+        value(&r, "customer_acquisition_rate"),
+        28.0 / 253.0,
+        "acquisition",
+    );
+    close(
+        value(&r, "repurchase_rate"),
+        0.14705882352941177,
+        "repurchase",
+    );
+    close(
+        value(&r, "retention_rate"),
+        (188.0 - 28.0) / 179.0,
+        "retention",
+    );
+    close(value(&r, "churn_rate"), 30.0 / 179.0, "churn");
+    // CLV is there, with the variant it used spelled out.
+    let clv = r.kpi("clv").unwrap();
+    assert!(clv.value.is_some_and(|v| v > 0.0) && clv.variant.contains("annual churn"));
+    // Retention by month: a trend over the months with 90 days of history before them.
+    let trend = &r.kpi("retention_rate").unwrap().series;
+    assert_eq!(trend.first().map(|p| p.period.as_str()), Some("2011-03"));
+    assert_eq!(trend.last().map(|p| p.period.as_str()), Some("2011-06"));
+}

@@ -6,18 +6,22 @@ use crate::engine::schema::{Role, TableKind};
 use crate::i18n::Lang;
 use serde::{Deserialize, Serialize};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord, Default,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Tier {
+    #[default]
     Basic,
     Process,
     Result,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum Unit {
     /// A fraction, shown as a percentage.
+    #[default]
     Ratio,
     Money,
     Days,
@@ -29,9 +33,10 @@ pub enum Unit {
     Number,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum Direction {
+    #[default]
     HigherIsBetter,
     LowerIsBetter,
 }

@@ -8,8 +8,8 @@
 use crate::engine::ingest::{RawIssueKind, RawTable, TextColumn};
 use crate::engine::schema::{adjust_for_kind, detect_kind, suggest_mapping, Role, TableKind};
 use crate::engine::value::{
-    day_of, outcome_of, parse_amount, parse_bool, parse_date, parse_percent, DateOrder,
-    DecimalMark, Minutes, OrderEvidence, Outcome, RawDate,
+    day_of, outcome_of, parse_amount, parse_bool, parse_date, parse_nps, parse_percent,
+    parse_satisfaction, DateOrder, DecimalMark, Minutes, OrderEvidence, Outcome, RawDate,
 };
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
@@ -288,6 +288,9 @@ pub struct Table {
     pub blank_rows: usize,
     pub issues: Issues,
     pub deals: Option<Deals>,
+    /// Every other kind's typed columns (leads, customers, orders, activities, tickets,
+    /// surveys, spend, users).
+    pub records: Option<Records>,
     /// The column roles were set by the user (in the editor, or remembered from last time).
     pub user_mapping: bool,
 }
@@ -535,6 +538,8 @@ pub fn build_table(raw: &RawTable, mapping: Option<&[Option<Role>]>) -> Table {
     };
     let rows = b.keep.iter().filter(|k| **k).count();
     let deals = (kind == TableKind::Deals).then(|| build_deals(&mut b, rows));
+    let records = (kind != TableKind::Deals && kind != TableKind::Unknown)
+        .then(|| build_records(&mut b, kind, rows));
     Table {
         file: raw.file.clone(),
         kind,
@@ -544,7 +549,197 @@ pub fn build_table(raw: &RawTable, mapping: Option<&[Option<Role>]>) -> Table {
         blank_rows: raw.blank_rows,
         issues: b.issues,
         deals,
+        records,
         user_mapping,
+    }
+}
+
+/// A non-deal table in typed columns: every mapped date, number and text role. Row `i` of
+/// every column is the same record.
+#[derive(Clone, Debug, Default)]
+pub struct Records {
+    pub rows: usize,
+    /// 1-based file line of each record.
+    pub lines: Vec<u64>,
+    pub dates: BTreeMap<Role, Vec<Option<Minutes>>>,
+    pub numbers: BTreeMap<Role, Vec<Option<f64>>>,
+    pub texts: BTreeMap<Role, Interned>,
+    /// Satisfaction answers on their own scale (1–5 words, or the column's numbers) and the
+    /// scale's top: 5 or 10.
+    pub satisfaction: Option<(Vec<Option<u8>>, u8)>,
+    pub nps: Option<Vec<Option<u8>>>,
+    /// Whether a date column holds times of day (bulk-entry checks need them).
+    pub timed: BTreeMap<Role, bool>,
+    /// Filled cells per role over the fields this kind of table should have.
+    pub completeness: Vec<(Role, usize, usize)>,
+}
+
+impl Records {
+    pub fn date(&self, role: Role) -> Option<&[Option<Minutes>]> {
+        self.dates.get(&role).map(Vec::as_slice)
+    }
+    pub fn number(&self, role: Role) -> Option<&[Option<f64>]> {
+        self.numbers.get(&role).map(Vec::as_slice)
+    }
+    pub fn text(&self, role: Role) -> Option<&Interned> {
+        self.texts.get(&role)
+    }
+    /// The cell of a text role in row `r`, `""` when blank or absent.
+    pub fn text_at(&self, role: Role, r: usize) -> &str {
+        self.texts.get(&role).map_or("", |t| t.name(t.get(r)))
+    }
+    /// The record's own date: when it was created, ordered, done or answered.
+    pub fn when(&self) -> Option<&[Option<Minutes>]> {
+        self.date(Role::CreatedAt)
+            .or_else(|| self.date(Role::PlannedAt))
+            .or_else(|| self.date(Role::ClosedAt))
+    }
+}
+
+const NUMBER_ROLES: [Role; 6] = [
+    Role::Amount,
+    Role::Cost,
+    Role::Quantity,
+    Role::UnitPrice,
+    Role::RecurringRevenue,
+    Role::TenureMonths,
+];
+
+/// The fields each kind of table should have filled, for data completeness.
+pub fn required_fields(kind: TableKind) -> &'static [Role] {
+    match kind {
+        TableKind::Deals => &[
+            Role::Name,
+            Role::Customer,
+            Role::Amount,
+            Role::Stage,
+            Role::Owner,
+            Role::CreatedAt,
+            Role::LeadSource,
+        ],
+        TableKind::Leads => &[
+            Role::Name,
+            Role::Phone,
+            Role::Email,
+            Role::LeadSource,
+            Role::Owner,
+            Role::Status,
+            Role::CreatedAt,
+        ],
+        TableKind::Customers => &[
+            Role::Customer,
+            Role::Phone,
+            Role::Email,
+            Role::Industry,
+            Role::Region,
+            Role::Owner,
+            Role::CreatedAt,
+        ],
+        TableKind::Orders => &[
+            Role::RecordId,
+            Role::Customer,
+            Role::Amount,
+            Role::CreatedAt,
+        ],
+        TableKind::Activities => &[
+            Role::Customer,
+            Role::Owner,
+            Role::ActivityType,
+            Role::CreatedAt,
+        ],
+        TableKind::Tickets => &[
+            Role::Customer,
+            Role::TicketType,
+            Role::Status,
+            Role::CreatedAt,
+            Role::Owner,
+        ],
+        TableKind::Surveys => &[Role::Customer, Role::CreatedAt],
+        TableKind::Spend => &[Role::Amount, Role::CreatedAt],
+        TableKind::Users => &[Role::Name, Role::Email],
+        TableKind::Unknown => &[],
+    }
+}
+
+fn build_records(b: &mut Builder<'_>, kind: TableKind, rows: usize) -> Records {
+    let lines: Vec<u64> = b
+        .raw
+        .lines
+        .iter()
+        .zip(&b.keep)
+        .filter(|(_, k)| **k)
+        .map(|(l, _)| *l)
+        .collect();
+    let mut rec = Records {
+        rows,
+        lines,
+        ..Records::default()
+    };
+    let roles: Vec<Role> = b.mapping.iter().flatten().copied().collect();
+    for role in roles {
+        if DATE_ROLES.contains(&role) {
+            if let Some(d) = b.dates(role) {
+                rec.timed
+                    .insert(role, d.iter().flatten().any(|m| m.rem_euclid(1440) != 0));
+                rec.dates.insert(role, d);
+            }
+        } else if NUMBER_ROLES.contains(&role) {
+            if let Some(v) = b.amounts(role) {
+                rec.numbers.insert(role, v);
+            }
+        } else if role == Role::Satisfaction {
+            if let Some(cells) = b.texts(role) {
+                rec.satisfaction = Some(satisfaction_scale(&cells));
+            }
+        } else if role == Role::NpsScore {
+            if let Some(cells) = b.texts(role) {
+                rec.nps = Some(cells.iter().map(|c| parse_nps(c)).collect());
+            }
+        } else if let Some(t) = b.interned(role) {
+            rec.texts.insert(role, t);
+        }
+    }
+    // An order line's amount is its quantity times its unit price when no amount is given.
+    if !rec.numbers.contains_key(&Role::Amount) {
+        if let (Some(q), Some(p)) = (
+            rec.numbers.get(&Role::Quantity),
+            rec.numbers.get(&Role::UnitPrice),
+        ) {
+            let amount = q.iter().zip(p).map(|(q, p)| Some((*q)? * (*p)?)).collect();
+            rec.numbers.insert(Role::Amount, amount);
+        }
+    }
+    rec.completeness = required_fields(kind)
+        .iter()
+        .filter_map(|role| {
+            let c = b.col(*role)?;
+            Some((
+                *role,
+                b.kept_cells(c)
+                    .filter(|(_, s)| !s.trim().is_empty())
+                    .count(),
+                rows,
+            ))
+        })
+        .collect();
+    rec
+}
+
+/// Satisfaction cells on their scale: words and 1–5 numbers on a 5-point scale; a column
+/// whose numbers reach above 5 (up to 10) is on a 10-point scale.
+fn satisfaction_scale(cells: &[&str]) -> (Vec<Option<u8>>, u8) {
+    let ten = cells
+        .iter()
+        .filter_map(|c| c.trim().parse::<u8>().ok())
+        .any(|n| (6..=10).contains(&n));
+    if ten {
+        let v = cells
+            .iter()
+            .map(|c| c.trim().parse::<u8>().ok().filter(|n| *n <= 10))
+            .collect();
+        (v, 10)
+    } else {
+        (cells.iter().map(|c| parse_satisfaction(c)).collect(), 5)
     }
 }
 

@@ -138,7 +138,7 @@ fn is_renewal(text: &str) -> bool {
     .any(|w| t.contains(w))
 }
 
-fn is_referral(text: &str) -> bool {
+pub fn is_referral(text: &str) -> bool {
     let t = text.to_lowercase();
     [
         "referral",
@@ -272,10 +272,35 @@ struct Builder<'a> {
     out: Vec<KpiResult>,
 }
 
-fn en_zh(lang: Lang, en: String, zh: String) -> String {
+pub fn en_zh(lang: Lang, en: String, zh: String) -> String {
     match lang {
         Lang::En => en,
         Lang::Zh => zh,
+    }
+}
+
+/// A KPI's result with its catalogue definition filled in; `note_if_none` says why there is
+/// no value when `value` is `None`.
+pub fn result(
+    id: &str,
+    lang: Lang,
+    value: Option<f64>,
+    variant: String,
+    note_if_none: &str,
+) -> KpiResult {
+    let def: &KpiDef =
+        catalogue::get(id).unwrap_or_else(|| unreachable!("{id} is in the catalogue"));
+    KpiResult {
+        id: def.id.into(),
+        name: def.name(lang).into(),
+        tier: def.tier,
+        unit: def.unit,
+        direction: def.direction,
+        formula: def.formula(lang).into(),
+        value,
+        variant,
+        note: value.is_none().then(|| note_if_none.to_string()),
+        ..KpiResult::default()
     }
 }
 
@@ -287,24 +312,8 @@ impl Builder<'_> {
         variant: String,
         note_if_none: &str,
     ) -> &mut KpiResult {
-        let def: &KpiDef =
-            catalogue::get(id).unwrap_or_else(|| unreachable!("{id} is in the catalogue"));
-        self.out.push(KpiResult {
-            id: def.id.into(),
-            name: def.name(self.lang).into(),
-            tier: def.tier,
-            unit: def.unit,
-            direction: def.direction,
-            formula: def.formula(self.lang).into(),
-            value,
-            variant,
-            numerator: None,
-            denominator: None,
-            note: value.is_none().then(|| note_if_none.to_string()),
-            details: BTreeMap::new(),
-            breakdowns: BTreeMap::new(),
-            series: Vec::new(),
-        });
+        self.out
+            .push(result(id, self.lang, value, variant, note_if_none));
         self.out.last_mut().unwrap_or_else(|| unreachable!())
     }
 
@@ -366,7 +375,7 @@ fn win_row(a: &Acc) -> BreakdownRow {
     )
 }
 
-fn rows_of(
+pub fn rows_of(
     accs: &[Acc],
     names: Option<&Interned>,
     f: impl Fn(&Acc) -> BreakdownRow,
@@ -398,7 +407,30 @@ fn rows_of(
     rows
 }
 
-fn row(
+/// Count rows per interned value (id 0, the blank, last), highest first; values with no
+/// count left out.
+pub fn rows_of_counts(names: &Interned, counts: &[u64]) -> Vec<BreakdownRow> {
+    let mut rows: Vec<BreakdownRow> = counts
+        .iter()
+        .enumerate()
+        .filter(|(_, n)| **n > 0)
+        .map(|(i, n)| {
+            let mut r = row(Some(*n as f64), None, None, *n);
+            r.key = names.name(i as u32).to_string();
+            r
+        })
+        .collect();
+    rows.sort_by(|a, b| {
+        a.key
+            .is_empty()
+            .cmp(&b.key.is_empty())
+            .then(b.count.cmp(&a.count))
+            .then_with(|| a.key.cmp(&b.key))
+    });
+    rows
+}
+
+pub fn row(
     value: Option<f64>,
     numerator: Option<f64>,
     denominator: Option<f64>,
@@ -414,7 +446,7 @@ fn row(
     }
 }
 
-fn month_id((y, m): (i32, u32)) -> String {
+pub fn month_id((y, m): (i32, u32)) -> String {
     format!("{y}-{m:02}")
 }
 

@@ -25,9 +25,12 @@ pub mod excel;
 pub mod ingest;
 pub mod join;
 pub mod kpi;
+pub mod kpi_tables;
 pub mod period;
 pub mod recommend;
 pub mod report;
+pub mod review;
+pub mod sanity;
 pub mod schema;
 pub mod value;
 
@@ -43,14 +46,26 @@ use crate::i18n::Lang;
 use recommend::Availability;
 use report::{FileError, IssueReport, TableReport};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
-/// What the user chose: company stage, goals, period and language.
+/// What the user chose: company stage, goals, period and language, the figures exports
+/// lack, and a target per KPI.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Options {
     pub stage: Stage,
     pub goals: Vec<Goal>,
     pub period: Period,
     pub lang: Lang,
+    pub inputs: Inputs,
+    /// KPI id → target for the chosen period, in the KPI's unit (rates as fractions).
+    pub targets: BTreeMap<String, f64>,
+    /// Compare with the previous period and the same period a year earlier, and draw each
+    /// KPI's monthly trend. Programs that only want the period's figures turn it off.
+    pub review: bool,
+    /// Today (`YYYY-MM-DD`), from the page's clock: records dated later are flagged. The
+    /// engine has no clock of its own.
+    pub today: Option<String>,
 }
 
 impl Default for Options {
@@ -60,7 +75,52 @@ impl Default for Options {
             goals: vec![Goal::GrowRevenue],
             period: Period::All,
             lang: Lang::En,
+            inputs: Inputs::default(),
+            targets: BTreeMap::new(),
+            review: true,
+            today: None,
         }
+    }
+}
+
+/// Figures the user types in because exports rarely hold them. Money is in the data's
+/// currency; every field is optional.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default)]
+pub struct Inputs {
+    /// Sales and marketing spend per month (used when no spend table is loaded).
+    pub spend_per_month: Option<f64>,
+    /// CRM licences (seats) paid for.
+    pub licences: Option<f64>,
+    /// The market's size in revenue per year.
+    pub market_size_per_year: Option<f64>,
+    /// The company's revenue target per month.
+    pub revenue_target_per_month: Option<f64>,
+    /// Rep (as written in the owner column) → revenue target per month.
+    pub rep_targets_per_month: BTreeMap<String, f64>,
+    /// Hours within which a complaint counts as handled in time (48 when not given).
+    pub sla_hours: Option<f64>,
+    /// Days without an order after which a customer counts as lost (90 when not given).
+    pub churn_window_days: Option<u32>,
+    /// Days without an update after which an open deal counts as stale (30 when not given).
+    pub stale_days: Option<u32>,
+    /// Gross margin as a fraction, when the data has no cost column.
+    pub gross_margin: Option<f64>,
+    pub crm_budget: Option<f64>,
+    pub crm_cost: Option<f64>,
+    /// Reps marked as new: their per-rep views lead with basic and process KPIs.
+    pub new_reps: Vec<String>,
+}
+
+impl Inputs {
+    pub fn sla_hours(&self) -> f64 {
+        self.sla_hours.filter(|h| *h > 0.0).unwrap_or(48.0)
+    }
+    pub fn churn_window_days(&self) -> i32 {
+        self.churn_window_days.filter(|d| *d > 0).unwrap_or(90) as i32
+    }
+    pub fn stale_days(&self) -> i32 {
+        self.stale_days.filter(|d| *d > 0).unwrap_or(30) as i32
     }
 }
 
@@ -170,13 +230,26 @@ impl Workbook {
     /// The report for these options.
     pub fn report(&self, opts: &Options) -> Report {
         let lang = opts.lang;
-        let deals_table = self.tables.iter().find(|t| t.deals.is_some());
-        let deals = deals_table.and_then(|t| t.deals.as_ref());
 
         let mut avail = Availability {
             comparison: opts.period.previous().is_some(),
             ..Default::default()
         };
+        let i = &opts.inputs;
+        use catalogue::Input;
+        for (given, input) in [
+            (i.spend_per_month.is_some(), Input::Spend),
+            (i.licences.is_some(), Input::Licences),
+            (i.market_size_per_year.is_some(), Input::MarketSize),
+            (i.revenue_target_per_month.is_some(), Input::RevenueTarget),
+            // The churn window has a default (90 days).
+            (true, Input::ChurnWindow),
+            (i.crm_budget.is_some() && i.crm_cost.is_some(), Input::CrmBudget),
+        ] {
+            if given {
+                avail.inputs.insert(input);
+            }
+        }
         for t in &self.tables {
             let mapping: Vec<Option<Role>> = t.columns.iter().map(|c| c.role).collect();
             let roles = match &t.deals {
@@ -186,18 +259,48 @@ impl Workbook {
             avail.columns.extend(roles.into_iter().map(|r| (t.kind, r)));
         }
 
-        let (summary, kpis) = match deals {
-            Some(d) => {
-                let (s, k) = kpi::deal_kpis(d, opts.period, lang);
-                (Some(s), k)
+        let data_range = self.data_range();
+        let (summary, mut kpis) = self.kpis_for(opts, opts.period, data_range);
+        let default_period = data_range.and_then(|(_, last)| last_complete_month(last));
+        let (mut previous_period, mut year_ago_period) = (None, None);
+        if opts.review {
+            let previous = opts.period.previous();
+            let year_ago = year_earlier(opts.period);
+            let prev = previous.map(|p| self.kpis_for(opts, p, data_range).1);
+            let ago = year_ago.map(|p| self.kpis_for(opts, p, data_range).1);
+            for k in &mut kpis {
+                let find = |list: &Option<Vec<KpiResult>>| {
+                    list.as_ref()
+                        .and_then(|l| l.iter().find(|x| x.id == k.id))
+                        .and_then(|x| x.value)
+                };
+                k.previous = find(&prev);
+                k.year_ago = find(&ago);
+                if let (Some(v), Some(p)) = (k.value, k.previous) {
+                    k.delta = Some(v - p);
+                    k.delta_pct = kpi::ratio(v - p, p.abs());
+                }
+                if let (Some(v), Some(y)) = (k.value, k.year_ago) {
+                    k.delta_year = Some(v - y);
+                }
             }
-            None => (None, Vec::new()),
-        };
+            previous_period = previous.map(|p| p.to_string());
+            year_ago_period = year_ago.map(|p| p.to_string());
+            self.trends(opts, data_range, &mut kpis);
+        }
+        for k in &mut kpis {
+            review::finish(k, opts, data_range);
+        }
+        let warnings = sanity::warnings(&self.tables, opts, lang);
         let mut recommendation = recommend::recommend(opts.stage, &opts.goals, &avail, lang);
         // The catalogue's requirements and the engine agree on what is computable; where a
         // period leaves a KPI without a value the card shows the KPI's own note instead.
         for r in &mut recommendation {
-            if r.computable && !kpis.iter().any(|k| k.id == r.id) {
+            if kpis.iter().any(|k| k.id == r.id) {
+                // Computed by another route than the catalogue's listed ones.
+                r.computable = true;
+                r.needs.clear();
+            } else if r.computable {
                 r.computable = false;
                 r.needs.push(match lang {
                     Lang::En => "a later version of this calculator".into(),
@@ -206,20 +309,35 @@ impl Workbook {
             }
         }
 
-        let periods = deals
-            .map(|d| {
-                let days = d
-                    .created
-                    .iter()
-                    .chain(d.closed.iter())
-                    .flat_map(|c| c.iter().flatten())
-                    .map(|m| value::day_of(*m));
-                Period::available(days)
-                    .iter()
-                    .map(|p| p.to_string())
-                    .collect()
-            })
-            .unwrap_or_default();
+        // One day per month seen is enough for the picker: months are marked, not listed.
+        let mut months: std::collections::BTreeSet<(i32, u32)> = Default::default();
+        let mut mark = |col: &[Option<value::Minutes>]| {
+            let mut last = None;
+            for m in col.iter().flatten() {
+                let ym = value::year_month(value::day_of(*m));
+                if last != Some(ym) {
+                    months.insert(ym);
+                    last = Some(ym);
+                }
+            }
+        };
+        for t in &self.tables {
+            if let Some(d) = &t.deals {
+                for col in [&d.created, &d.closed].into_iter().flatten() {
+                    mark(col);
+                }
+            }
+            if let Some(w) = t.records.as_ref().and_then(|r| r.when()) {
+                mark(w);
+            }
+        }
+        let days = months
+            .iter()
+            .filter_map(|(y, m)| value::day_number(*y, *m, 1));
+        let periods = Period::available(days)
+            .iter()
+            .map(|p| p.to_string())
+            .collect();
         let (from, to) = match opts.period.bounds() {
             Some((a, b)) => (
                 Some(value::date_of_day(a).to_string()),
@@ -248,7 +366,119 @@ impl Workbook {
             links: join::links(&self.tables, &self.raws),
             recommendation,
             kpis,
+            default_period,
+            previous_period,
+            year_ago_period,
+            warnings,
         }
+    }
+
+    /// The first and last day of any date in the loaded tables.
+    pub fn data_range(&self) -> Option<(i32, i32)> {
+        let mut lo_hi: Option<(i32, i32)> = None;
+        let mut see = |m: &value::Minutes| {
+            let d = value::day_of(*m);
+            lo_hi = Some(lo_hi.map_or((d, d), |(a, b)| (a.min(d), b.max(d))));
+        };
+        for t in &self.tables {
+            if let Some(d) = &t.deals {
+                for col in [&d.created, &d.closed].into_iter().flatten() {
+                    col.iter().flatten().for_each(&mut see);
+                }
+            }
+            if let Some(r) = &t.records {
+                if let Some(w) = r.when() {
+                    w.iter().flatten().for_each(&mut see);
+                }
+            }
+        }
+        lo_hi
+    }
+
+    /// Every KPI the tables and inputs give for one period, in catalogue order.
+    fn kpis_for(
+        &self,
+        opts: &Options,
+        period: Period,
+        data_range: Option<(i32, i32)>,
+    ) -> (Option<report::DealSummary>, Vec<KpiResult>) {
+        let deals = self.tables.iter().find_map(|t| t.deals.as_ref());
+        let (summary, mut kpis) = match deals {
+            Some(d) => {
+                let (s, k) = kpi::deal_kpis(d, period, opts.lang);
+                (Some(s), k)
+            }
+            None => (None, Vec::new()),
+        };
+        let cx = kpi_tables::Ctx {
+            tables: &self.tables,
+            period,
+            lang: opts.lang,
+            inputs: &opts.inputs,
+            data_range,
+        };
+        let more = kpi_tables::table_kpis(&cx, &kpis);
+        kpis.retain(|k| !more.iter().any(|m| m.id == k.id));
+        kpis.extend(more);
+        kpis.sort_by_key(|k| CATALOGUE.iter().position(|d| d.id == k.id));
+        (summary, kpis)
+    }
+
+    /// Each KPI month by month, over the 12 months up to the period's end (the data's end
+    /// for the whole range). KPIs that carry their own series keep it.
+    fn trends(&self, opts: &Options, data_range: Option<(i32, i32)>, kpis: &mut [KpiResult]) {
+        let Some((first, last)) = data_range else {
+            return;
+        };
+        let end = opts.period.bounds().map_or(last, |(_, e)| e.min(last));
+        let (mut y, mut m) = value::year_month(end);
+        let mut months = Vec::new();
+        for _ in 0..12 {
+            let p = Period::Month(y, m);
+            if p.bounds().is_some_and(|(_, e)| e < first) {
+                break;
+            }
+            months.push(p);
+            (y, m) = if m == 1 { (y - 1, 12) } else { (y, m - 1) };
+        }
+        months.reverse();
+        let per: Vec<(Period, Vec<KpiResult>)> = months
+            .into_iter()
+            .map(|p| (p, self.kpis_for(opts, p, data_range).1))
+            .collect();
+        // A KPI's own series (revenue by month over the whole data) is kept when it has one.
+        for k in kpis.iter_mut().filter(|k| k.series.len() < 2) {
+            k.series = per
+                .iter()
+                .filter_map(|(p, list)| {
+                    let v = list.iter().find(|x| x.id == k.id)?.value?;
+                    Some(report::SeriesPoint {
+                        period: p.to_string(),
+                        value: v,
+                    })
+                })
+                .collect();
+        }
+    }
+}
+
+/// The last calendar month that the data covers to its end: the month of `last` when `last`
+/// is that month's final day, else the month before.
+pub fn last_complete_month(last: i32) -> Option<String> {
+    let (y, m) = value::year_month(last);
+    let p = Period::Month(y, m);
+    let (_, end) = p.bounds()?;
+    Some(if end == last { p } else { p.previous()? }.to_string())
+}
+
+/// The same period a year earlier (months, quarters, years and ranges).
+pub fn year_earlier(p: Period) -> Option<Period> {
+    match p {
+        Period::All => None,
+        Period::Year(y) => Some(Period::Year(y - 1)),
+        Period::Quarter(y, q) => Some(Period::Quarter(y - 1, q)),
+        Period::Month(y, m) => Some(Period::Month(y - 1, m)),
+        Period::Range(a, b) => Some(Period::Range(a - 365, b - 365)),
     }
 }
 

@@ -32,6 +32,12 @@ pub struct Report {
     pub links: Vec<crate::engine::join::Link>,
     /// Every KPI the loaded data can compute, in catalogue order.
     pub kpis: Vec<KpiResult>,
+    /// The last complete month of the data: the period the page starts on.
+    pub default_period: Option<String>,
+    /// The previous period and the same period a year earlier, when compared.
+    pub previous_period: Option<String>,
+    pub year_ago_period: Option<String>,
+    pub warnings: Vec<Warning>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -118,7 +124,7 @@ pub struct Recommended {
     pub needs: Vec<String>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Default)]
 pub struct KpiResult {
     pub id: String,
     pub name: String,
@@ -139,6 +145,55 @@ pub struct KpiResult {
     pub breakdowns: BTreeMap<String, Vec<BreakdownRow>>,
     /// A trend, oldest first (`YYYY-MM` → value).
     pub series: Vec<SeriesPoint>,
+    /// The same KPI in the previous period and the same period a year earlier, and the
+    /// change against them (`delta` = value − previous; `delta_pct` = delta ÷ |previous|).
+    pub previous: Option<f64>,
+    pub year_ago: Option<f64>,
+    pub delta: Option<f64>,
+    pub delta_pct: Option<f64>,
+    pub delta_year: Option<f64>,
+    /// The target for the period (set by the user, or from the revenue target input) and
+    /// where the value stands against it, in the KPI's direction.
+    pub target: Option<f64>,
+    pub status: Option<TargetStatus>,
+    /// Published typical ranges, with their sources; never invented.
+    pub benchmarks: Vec<Benchmark>,
+    /// How often to review it: `month`, `quarter` or `year`.
+    pub cadence: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TargetStatus {
+    /// At or better than the target.
+    Met,
+    /// Within 10 % of the target on the wrong side.
+    Near,
+    Missed,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Benchmark {
+    /// The range as the source states it, in words.
+    pub range: String,
+    pub source: String,
+    pub url: String,
+    /// `directional` (sources disagree or are secondary) or `weak` (a calculator site).
+    pub strength: String,
+}
+
+/// A data-sanity warning: something that looks like an entry mistake or a gamed number,
+/// with the rows concerned. Nothing is corrected.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Warning {
+    /// `closed_before_created`, `future_date`, `amount_outlier`, `bulk_entry`,
+    /// `rep_outlier`, `duplicate_customer`.
+    pub kind: String,
+    pub file: String,
+    pub message: String,
+    /// Rows concerned, by file line (at most 200 listed; `count` has them all).
+    pub lines: Vec<u64>,
+    pub count: usize,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -16,7 +16,12 @@ fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
 /// The KPIs of `../shared/bench/KPI_SPEC.md` for one deals CSV.
 #[wasm_bindgen]
 pub fn bench_kpis(bytes: &[u8]) -> Result<JsValue, JsError> {
-    let report = analyze(&[("bench.csv", bytes)], &Options::default());
+    // The spec asks for the whole range's figures: no comparison periods, no trends.
+    let opts = Options {
+        review: false,
+        ..Options::default()
+    };
+    let report = analyze(&[("bench.csv", bytes)], &opts);
     if let Some(e) = report.errors.first() {
         return Err(JsError::new(&e.message));
     }
