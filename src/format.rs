@@ -31,6 +31,18 @@ fn money(v: f64) -> String {
     number(v, if whole || v.abs() >= 100_000.0 { 0 } else { 2 })
 }
 
+/// A short money figure for chart axes: `1.2M`, `35k`, `950`.
+pub fn compact(v: f64) -> String {
+    let a = v.abs();
+    if a >= 1e6 {
+        format!("{}M", number(v / 1e6, 1))
+    } else if a >= 1e3 {
+        format!("{}k", number(v / 1e3, if a >= 1e4 { 0 } else { 1 }))
+    } else {
+        number(v, 0)
+    }
+}
+
 /// A KPI value in its unit, or the "n/a" word.
 pub fn value(v: Option<f64>, unit: Unit, lang: Lang) -> String {
     let Some(v) = v else {

@@ -28,6 +28,8 @@ pub struct State {
     /// A problem that is not about one file (the worker could not start, say).
     pub failure: Option<String>,
     pub paste: String,
+    /// The user picked the period (else the page moves to the data's last complete month).
+    pub period_chosen: bool,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -37,9 +39,14 @@ pub enum Action {
     ToggleGoal(Goal),
     SetPeriod(Period),
     SetPaste(String),
+    SetInputs(crate::engine::Inputs),
+    /// A KPI's target for the period, or none to clear it.
+    SetTarget(String, Option<f64>),
     /// New data is being read; the period goes back to the whole range.
     Loading(Source),
     Recomputing,
+    /// The same files are read again (another encoding or sheet); the period stays.
+    Reloading,
     Loaded {
         report: Rc<Report>,
         ms: f64,
@@ -60,6 +67,7 @@ impl State {
             compute_ms: None,
             failure: None,
             paste: String::new(),
+            period_chosen: false,
         }
     }
 
@@ -86,20 +94,42 @@ impl State {
                     .report
                     .as_ref()
                     .is_some_and(|r| r.periods.contains(&p.to_string()));
-                if p == Period::All || known {
+                if p == Period::All || known || matches!(p, Period::Range(..)) {
                     self.opts.period = p;
+                    self.period_chosen = true;
                 }
             }
             Action::SetPaste(text) => self.paste = text,
+            Action::SetInputs(i) => self.opts.inputs = i,
+            Action::SetTarget(id, v) => match v.filter(|x| x.is_finite()) {
+                Some(x) => {
+                    self.opts.targets.insert(id, x);
+                }
+                None => {
+                    self.opts.targets.remove(&id);
+                }
+            },
             Action::Loading(source) => {
                 self.source = source;
                 self.busy = true;
                 self.failure = None;
                 self.opts.period = Period::All;
+                self.period_chosen = false;
             }
             Action::Recomputing => self.busy = true,
+            Action::Reloading => {
+                self.busy = true;
+                self.failure = None;
+            }
             Action::Loaded { report, ms } => {
                 self.compute_ms = Some(ms);
+                // A fresh load starts on the data's last complete month.
+                if !self.period_chosen && report.period == "all" {
+                    if let Some(p) = report.default_period.as_deref().and_then(Period::parse) {
+                        self.opts.period = p;
+                    }
+                    self.period_chosen = true;
+                }
                 self.report = Some(report);
                 // Options changed while the worker computed: another answer is on its way.
                 self.busy = !self.report_is_current();
@@ -116,6 +146,8 @@ impl State {
     pub fn report_is_current(&self) -> bool {
         self.report.as_ref().is_some_and(|r| {
             r.period == self.opts.period.to_string()
+                && r.inputs == self.opts.inputs
+                && r.targets == self.opts.targets
                 && r.stage == self.opts.stage.id()
                 && r.lang == self.opts.lang
                 && r.goals
@@ -159,9 +191,41 @@ mod tests {
     }
 
     #[test]
-    fn periods_outside_the_data_are_refused() {
+    fn a_fresh_load_moves_to_the_last_complete_month() {
+        // The data ends on 1 February 2024: January is the last complete month.
         let s = loaded();
+        assert_eq!(s.opts.period, Period::Month(2024, 1));
+        assert!(!s.report_is_current() && s.busy, "January is computed next");
+        // Once the user has picked the whole range, answers do not move it.
+        let s = s.apply(Action::SetPeriod(Period::All));
+        let csv = "Deal Name,Deal Stage,Amount,Create Date,Close Date\nA,Closed Won,10,2024-01-01,2024-02-01\n";
+        let again = analyze(&[("d.csv", csv.as_bytes())], &Options::default());
+        let s = s.apply(Action::Loaded {
+            report: Rc::new(again),
+            ms: 1.0,
+        });
+        assert_eq!(s.opts.period, Period::All);
         assert!(s.report_is_current());
+    }
+
+    #[test]
+    fn inputs_and_targets_call_for_a_recompute() {
+        let s = loaded().apply(Action::SetPeriod(Period::All));
+        let s = s.apply(Action::SetTarget("win_rate".into(), Some(0.3)));
+        assert_eq!(s.opts.targets.get("win_rate"), Some(&0.3));
+        assert!(!s.report_is_current());
+        let s = s.apply(Action::SetTarget("win_rate".into(), None));
+        assert!(s.opts.targets.is_empty());
+        let s = s.apply(Action::SetInputs(crate::engine::Inputs {
+            licences: Some(5.0),
+            ..Default::default()
+        }));
+        assert!(!s.report_is_current());
+    }
+
+    #[test]
+    fn periods_outside_the_data_are_refused() {
+        let s = loaded().apply(Action::SetPeriod(Period::All));
         let s = s.apply(Action::SetPeriod(Period::Month(2024, 2)));
         assert_eq!(s.opts.period, Period::Month(2024, 2));
         assert!(!s.report_is_current(), "a new period needs a recompute");

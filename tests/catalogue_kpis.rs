@@ -230,6 +230,9 @@ fn manual_inputs_fill_what_exports_lack() {
     // Ann and Bob created deals in January, of 4 licences.
     near(&r, "user_activation_rate", 0.5);
     near(&r, "crm_budget_variance", 0.2);
+    // The data starts on 1 January: December would compare with zeros that mean "no data".
+    assert_eq!(r.previous_period, None);
+    assert_eq!(r.kpi("revenue").unwrap().previous, None);
 
     // Without inputs these KPIs are absent and the recommendation says what they need.
     let bare = analyze(

@@ -40,8 +40,15 @@ async fn kpi_cards_render_values_and_needs_in_both_languages() {
         ));
         let root = document.create_element("div").unwrap();
         document.body().unwrap().append_child(&root).unwrap();
-        yew::Renderer::<KpiCards>::with_root_and_props(root.clone(), Props { lang, report })
-            .render();
+        yew::Renderer::<KpiCards>::with_root_and_props(
+            root.clone(),
+            Props {
+                lang,
+                report,
+                on_target: Default::default(),
+            },
+        )
+        .render();
         yew::scheduler::flush().await;
         let win = root
             .query_selector("[data-kpi=\"win_rate\"]")

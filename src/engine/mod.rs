@@ -244,7 +244,10 @@ impl Workbook {
             (i.revenue_target_per_month.is_some(), Input::RevenueTarget),
             // The churn window has a default (90 days).
             (true, Input::ChurnWindow),
-            (i.crm_budget.is_some() && i.crm_cost.is_some(), Input::CrmBudget),
+            (
+                i.crm_budget.is_some() && i.crm_cost.is_some(),
+                Input::CrmBudget,
+            ),
         ] {
             if given {
                 avail.inputs.insert(input);
@@ -264,8 +267,16 @@ impl Workbook {
         let default_period = data_range.and_then(|(_, last)| last_complete_month(last));
         let (mut previous_period, mut year_ago_period) = (None, None);
         if opts.review {
-            let previous = opts.period.previous();
-            let year_ago = year_earlier(opts.period);
+            // A period before the data starts would compare with zeros that mean "no data".
+            let covered = |p: Period| {
+                let within = p
+                    .bounds()
+                    .zip(data_range)
+                    .is_some_and(|((_, e), (first, _))| e >= first);
+                within.then_some(p)
+            };
+            let previous = opts.period.previous().and_then(covered);
+            let year_ago = year_earlier(opts.period).and_then(covered);
             let prev = previous.map(|p| self.kpis_for(opts, p, data_range).1);
             let ago = year_ago.map(|p| self.kpis_for(opts, p, data_range).1);
             for k in &mut kpis {
@@ -370,6 +381,8 @@ impl Workbook {
             previous_period,
             year_ago_period,
             warnings,
+            inputs: opts.inputs.clone(),
+            targets: opts.targets.clone(),
         }
     }
 

@@ -38,6 +38,9 @@ pub struct Report {
     pub previous_period: Option<String>,
     pub year_ago_period: Option<String>,
     pub warnings: Vec<Warning>,
+    /// The inputs and targets the report was computed with.
+    pub inputs: crate::engine::Inputs,
+    pub targets: BTreeMap<String, f64>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

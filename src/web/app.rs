@@ -8,7 +8,8 @@ use crate::i18n::{t, Lang, T};
 use crate::state::{Action, Source, State};
 use crate::web::components::{
     breakdowns::Breakdowns, controls::Controls, data_input::DataInput, header::Header,
-    issues::Issues, kpi_cards::KpiCards, mapping::Mapping, summary::Summary,
+    inputs::InputsPanel, issues::Issues, kpi_cards::KpiCards, mapping::Mapping, summary::Summary,
+    warnings::Warnings,
 };
 use crate::web::formats::Formats;
 use crate::web::worker::{Done, InputFile, Job, KpiWorker, Request, Response, SavedMapping};
@@ -31,6 +32,36 @@ impl Reducible for Store {
 }
 
 const LANG_KEY: &str = "crm-kpi.lang";
+/// The manual inputs and KPI targets, as JSON.
+const INPUTS_KEY: &str = "crm-kpi.inputs";
+const TARGETS_KEY: &str = "crm-kpi.targets";
+
+/// Keep a value in localStorage as JSON; a refusal (private mode, full) changes nothing else.
+fn remember<T: serde::Serialize>(key: &str, value: &T) {
+    if let (Some(s), Ok(json)) = (storage(), serde_json::to_string(value)) {
+        let _ = s.set_item(key, &json);
+    }
+}
+
+/// A value kept by [`remember`], if it is there and still reads.
+fn recall<T: serde::de::DeserializeOwned>(key: &str) -> Option<T> {
+    let json = storage()?.get_item(key).ok()??;
+    serde_json::from_str(&json).ok()
+}
+
+/// The page's first state: the language, and the inputs and targets kept from last time.
+fn initial_state() -> State {
+    let mut s = State::new(initial_lang());
+    if let Some(i) = recall::<crate::engine::Inputs>(INPUTS_KEY) {
+        s = s.apply(Action::SetInputs(i));
+    }
+    if let Some(t) = recall::<std::collections::BTreeMap<String, f64>>(TARGETS_KEY) {
+        for (id, v) in t {
+            s = s.apply(Action::SetTarget(id, Some(v)));
+        }
+    }
+    s
+}
 /// Mappings the user fixed are kept under this prefix plus the header signature.
 const MAPPING_PREFIX: &str = "crm-kpi.mapping.";
 
@@ -146,6 +177,40 @@ struct Answers {
 }
 
 /// Hand the jobs to the formats worker and its answers, all together, to the main worker.
+/// The engine's worker runs this page's own module: the same JS and wasm files, fetched once
+/// and taken from the cache by the worker, which then calls `start_worker` instead of
+/// drawing a page. One module instead of two halves the download (std, serde, the engine's
+/// types and the allocator are not shipped twice). The loader is a small script made here:
+/// it imports the module by the URLs Trunk put in the page's preload links.
+fn worker_loader() -> String {
+    let doc = web_sys::window().and_then(|w| w.document());
+    let href = |selector: &str| -> String {
+        doc.as_ref()
+            .and_then(|d| d.query_selector(selector).ok().flatten())
+            .and_then(|e| e.get_attribute("href"))
+            .unwrap_or_default()
+    };
+    let base = web_sys::window()
+        .and_then(|w| w.location().href().ok())
+        .unwrap_or_default();
+    let absolute = |path: String| {
+        web_sys::Url::new_with_base(&path, &base)
+            .map(|u| u.href())
+            .unwrap_or(path)
+    };
+    let js = absolute(href(r#"link[rel="modulepreload"]"#));
+    let wasm = absolute(href(r#"link[rel="preload"][type="application/wasm"]"#));
+    let script = format!(
+        "import({js:?}).then(async (m) => {{ await m.default({{ module_or_path: {wasm:?} }}); m.start_worker(); }});"
+    );
+    let parts = js_sys::Array::of1(&script.into());
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("text/javascript");
+    web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)
+        .and_then(|b| web_sys::Url::create_object_url_with_blob(&b))
+        .unwrap_or_default()
+}
+
 fn prepare(slot: &FormatsSlot, main: &Bridge, jobs: Vec<Job>) {
     let mut slot_ref = slot.borrow_mut();
     let (bridge, answers) = slot_ref.get_or_insert_with(|| {
@@ -177,7 +242,7 @@ fn prepare(slot: &FormatsSlot, main: &Bridge, jobs: Vec<Job>) {
 
 #[component]
 pub fn App() -> Html {
-    let store = use_reducer(|| Store(State::new(initial_lang())));
+    let store = use_reducer(|| Store(initial_state()));
     let bridge: Bridge = use_mut_ref(|| None);
     let formats: FormatsSlot = use_mut_ref(|| None);
     // The files on screen, kept so that a different encoding can be applied to one of them.
@@ -207,7 +272,7 @@ pub fn App() -> Html {
                     Response::Prepare(jobs) => prepare(&formats, &main, jobs),
                     Response::Download { name, text } => save_text(&name, &text),
                 })
-                .spawn("./worker.js");
+                .spawn_with_loader(&worker_loader());
             *bridge.borrow_mut() = Some(b);
             dispatcher.dispatch(Action::Loading(Source::Sample));
             spawn_local(async move {
@@ -258,11 +323,17 @@ pub fn App() -> Html {
         let loaded_files = loaded_files.clone();
         let dispatcher = store.dispatcher();
         let opts = state.opts.clone();
-        Rc::new(move |files: Vec<InputFile>, source: Source| {
-            dispatcher.dispatch(Action::Loading(source));
-            let opts = crate::engine::Options {
-                period: Period::All,
-                ..opts.clone()
+        // `again`: the same files read once more (another encoding or sheet): the period stays.
+        Rc::new(move |files: Vec<InputFile>, source: Source, again: bool| {
+            let opts = if again {
+                dispatcher.dispatch(Action::Reloading);
+                opts.clone()
+            } else {
+                dispatcher.dispatch(Action::Loading(source));
+                crate::engine::Options {
+                    period: Period::All,
+                    ..opts.clone()
+                }
             };
             *last_sent.borrow_mut() = Some(opts.clone());
             *loaded_files.borrow_mut() = files.clone();
@@ -292,7 +363,7 @@ pub fn App() -> Html {
                     }
                 }
                 if !inputs.is_empty() {
-                    load(inputs, Source::Files(names));
+                    load(inputs, Source::Files(names), false);
                 }
             });
         })
@@ -305,6 +376,7 @@ pub fn App() -> Html {
                 load(
                     vec![InputFile::new("pasted data", paste.clone().into_bytes())],
                     Source::Pasted,
+                    false,
                 );
             }
         })
@@ -320,6 +392,7 @@ pub fn App() -> Html {
                     Ok(bytes) => load(
                         vec![InputFile::new("sample-deals.csv", bytes)],
                         Source::Sample,
+                        false,
                     ),
                     Err(e) => dispatcher.dispatch(Action::Failed(format!("sample-deals.csv: {e}"))),
                 }
@@ -377,7 +450,7 @@ pub fn App() -> Html {
                 let mut files = loaded_files.borrow().clone();
                 if let Some(f) = files.iter_mut().find(|f| f.name == file) {
                     change(&mut f.read);
-                    load(files, source.clone());
+                    load(files, source.clone(), true);
                 }
             },
         )
@@ -424,6 +497,24 @@ pub fn App() -> Html {
     let on_goal = Callback::from(move |g: Goal| d.dispatch(Action::ToggleGoal(g)));
     let d = store.dispatcher();
     let on_period = Callback::from(move |p: Period| d.dispatch(Action::SetPeriod(p)));
+    let d = store.dispatcher();
+    let on_inputs = Callback::from(move |i: crate::engine::Inputs| {
+        remember(INPUTS_KEY, &i);
+        d.dispatch(Action::SetInputs(i))
+    });
+    let on_target = {
+        let d = store.dispatcher();
+        let targets = state.opts.targets.clone();
+        Callback::from(move |(id, v): (String, Option<f64>)| {
+            let mut next = targets.clone();
+            match v {
+                Some(x) => next.insert(id.clone(), x),
+                None => next.remove(&id),
+            };
+            remember(TARGETS_KEY, &next);
+            d.dispatch(Action::SetTarget(id, v))
+        })
+    };
 
     let report = state.report.clone();
     html! {
@@ -437,6 +528,7 @@ pub fn App() -> Html {
                 <Controls {lang} opts={state.opts.clone()}
                     periods={report.as_ref().map(|r| r.periods.clone()).unwrap_or_default()}
                     {on_stage} {on_goal} {on_period} />
+                <InputsPanel {lang} inputs={state.opts.inputs.clone()} on_change={on_inputs} />
             </div>
             <div class="results">
             {
@@ -444,7 +536,8 @@ pub fn App() -> Html {
                     Some(r) => html! {
                         <>
                         <Summary {lang} report={r.clone()} />
-                        <KpiCards {lang} report={r.clone()} />
+                        <KpiCards {lang} report={r.clone()} {on_target} />
+                        <Warnings {lang} report={r.clone()} />
                         <Breakdowns {lang} report={r.clone()} />
                         <Mapping {lang} report={r.clone()} on_role={on_role.clone()}
                             on_reset={on_reset_mapping.clone()} on_encoding={on_encoding.clone()} on_sheet={on_sheet.clone()} />

@@ -50,8 +50,12 @@ export async function newContext(t, { locale = 'en-US' } = {}) {
   return context;
 }
 
-/** A page of `context` (or of a fresh one) with the sample loaded; page errors fail the test. */
-export async function openApp(t, { locale = 'en-US', context } = {}) {
+/**
+ * A page of `context` (or of a fresh one) with the sample loaded; page errors fail the test.
+ * After a load the page shows the data's last complete month; most tests compare whole-range
+ * figures, so they are switched to the whole range unless `period: 'default'` is asked for.
+ */
+export async function openApp(t, { locale = 'en-US', context, period = 'all' } = {}) {
   const ctx = context ?? (await newContext(t, { locale }));
   const page = await ctx.newPage();
   const errors = [];
@@ -59,12 +63,27 @@ export async function openApp(t, { locale = 'en-US', context } = {}) {
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
   t.after(() => assert.deepEqual(errors, [], 'no page errors'));
   await page.goto(server.url);
-  await page.waitForSelector('#load-status');
+  await page.waitForSelector('#kpi-cards');
+  if (period === 'all') await wholeRange(page);
   return page;
+}
+
+/** Switch the period to the whole range and wait for its report. */
+export async function wholeRange(page) {
+  await settled(page);
+  if ((await page.locator('#period').inputValue()) !== 'all') {
+    await page.selectOption('#period', 'all');
+    await page.waitForFunction(() => document.querySelector('#period')?.value === 'all'
+      && document.querySelector('main')?.getAttribute('aria-busy') === 'false');
+  }
 }
 
 export const cardValue = (page, id) => page.locator(`[data-kpi="${id}"] .value`).textContent();
 export const cardIds = (page) => page.locator('#kpi-cards [data-kpi]').evaluateAll((els) => els.map((e) => e.dataset.kpi));
 // The page is settled when no request is outstanding and the report answers the options shown.
 export const settled = (page) => page.waitForFunction(() => document.querySelector('main')?.getAttribute('aria-busy') === 'false');
-export const waitStatus = (page, text) => page.waitForFunction((t) => document.querySelector('#load-status')?.textContent.includes(t), text);
+/** Wait until the load status names `text`, then (unless told otherwise) take the whole range. */
+export async function waitStatus(page, text, { period = 'all' } = {}) {
+  await page.waitForFunction((t) => document.querySelector('#load-status')?.textContent.includes(t), text);
+  if (period === 'all') await wholeRange(page);
+}

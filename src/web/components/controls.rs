@@ -1,7 +1,7 @@
 use crate::engine::catalogue::{Goal, Stage};
 use crate::engine::{Options, Period};
 use crate::i18n::{t, Lang, T};
-use web_sys::HtmlSelectElement;
+use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -37,6 +37,35 @@ pub fn Controls(p: &Props) -> Html {
         })
     };
     let current = p.opts.period.to_string();
+    // The custom range's two ends, held until "apply".
+    let bounds = p.opts.period.bounds().map(|(a, b)| {
+        let d = crate::engine::value::date_of_day;
+        (d(a).to_string(), d(b).to_string())
+    });
+    let from = use_state(|| bounds.clone().map(|b| b.0).unwrap_or_default());
+    let to = use_state(|| bounds.map(|b| b.1).unwrap_or_default());
+    let on_from = {
+        let from = from.clone();
+        Callback::from(move |e: Event| {
+            from.set(e.target_unchecked_into::<HtmlInputElement>().value())
+        })
+    };
+    let on_to = {
+        let to = to.clone();
+        Callback::from(move |e: Event| {
+            to.set(e.target_unchecked_into::<HtmlInputElement>().value())
+        })
+    };
+    let on_apply = {
+        let (from, to) = (from.clone(), to.clone());
+        let cb = p.on_period.clone();
+        Callback::from(move |_| {
+            if let Some(per) = Period::parse(&format!("{}..{}", *from, *to)) {
+                cb.emit(per);
+            }
+        })
+    };
+    let (from, to) = ((*from).clone(), (*to).clone());
     let group = |label: T, pred: fn(&str) -> bool| {
         let items: Vec<&String> = p.periods.iter().filter(|s| pred(s)).collect();
         if items.is_empty() {
@@ -77,7 +106,20 @@ pub fn Controls(p: &Props) -> Html {
                 { group(T::Years, |s| s.len() == 4) }
                 { group(T::Quarters, |s| s.contains('Q')) }
                 { group(T::Months, |s| s.len() == 7 && !s.contains('Q')) }
+                {
+                    if current.contains("..") {
+                        html! { <option value={current.clone()} selected=true>{ current.replace("..", " – ") }</option> }
+                    } else { html! {} }
+                }
             </select>
+            <details class="range" id="custom-range">
+                <summary>{ t(lang, T::CustomRange) }</summary>
+                <label for="range-from">{ t(lang, T::From) }</label>
+                <input type="date" id="range-from" value={from.clone()} onchange={on_from} />
+                <label for="range-to">{ t(lang, T::To) }</label>
+                <input type="date" id="range-to" value={to.clone()} onchange={on_to} />
+                <button type="button" id="range-apply" onclick={on_apply}>{ t(lang, T::Apply) }</button>
+            </details>
         </section>
     }
 }

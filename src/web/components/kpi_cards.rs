@@ -1,13 +1,16 @@
-use crate::engine::catalogue::{self, Tier};
-use crate::engine::report::{Recommended, Report};
+use crate::engine::catalogue::{self, Direction, Tier, Unit};
+use crate::engine::report::{KpiResult, Recommended, Report, TargetStatus};
 use crate::i18n::{t, Lang, T};
+use crate::web::chart;
 use std::rc::Rc;
+use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
     pub lang: Lang,
     pub report: Rc<Report>,
+    pub on_target: Callback<(String, Option<f64>)>,
 }
 
 pub fn tier_label(lang: Lang, tier: Tier) -> &'static str {
@@ -21,7 +24,161 @@ pub fn tier_label(lang: Lang, tier: Tier) -> &'static str {
     )
 }
 
-fn card(lang: Lang, report: &Report, rec: &Recommended) -> Html {
+/// A value in its unit for axis labels and changes.
+fn show(v: f64, unit: Unit, lang: Lang) -> String {
+    crate::format::value(Some(v), unit, lang)
+}
+
+/// The change against the previous period and a year earlier, coloured by the KPI's
+/// direction (a falling churn is good news).
+fn deltas(lang: Lang, report: &Report, k: &KpiResult) -> Html {
+    let line = |label: String,
+                delta: Option<f64>,
+                pct: Option<f64>,
+                before: Option<f64>,
+                class: &'static str| {
+        let (Some(d), Some(before)) = (delta, before) else {
+            return html! {};
+        };
+        let good = match k.direction {
+            Direction::HigherIsBetter => d > 0.0,
+            Direction::LowerIsBetter => d < 0.0,
+        };
+        let arrow = if d > 0.0 {
+            "▲"
+        } else if d < 0.0 {
+            "▼"
+        } else {
+            "="
+        };
+        let change = match (k.unit, pct) {
+            // A rate changes by points; other figures by their own percentage.
+            (Unit::Ratio, _) => format!("{arrow} {:+.1} pp", d * 100.0),
+            (_, Some(p)) => format!("{arrow} {:+.1} %", p * 100.0),
+            _ => format!("{arrow} {}", show(d, k.unit, lang)),
+        };
+        html! {
+            <p class={classes!("delta", class, if d == 0.0 { "flat" } else if good { "good" } else { "bad" })}
+               data-delta={d.to_string()}>
+                <span class="change">{ change }</span>
+                { format!(" {} {label} ({})", t(lang, T::VsPrevious), show(before, k.unit, lang)) }
+            </p>
+        }
+    };
+    html! {
+        <>
+        { line(report.previous_period.clone().unwrap_or_default(), k.delta, k.delta_pct, k.previous, "previous") }
+        { line(t(lang, T::YearAgo).to_string(), k.delta_year, k.year_ago.and_then(|y| k.delta_year.map(|d| d / y.abs())), k.year_ago, "year-ago") }
+        </>
+    }
+}
+
+fn target_box(lang: Lang, k: &KpiResult, on_target: &Callback<(String, Option<f64>)>) -> Html {
+    let ratio = k.unit == Unit::Ratio;
+    let shown = k
+        .target
+        .map(|v| if ratio { v * 100.0 } else { v })
+        .map(|v| format!("{}", (v * 1000.0).round() / 1000.0))
+        .unwrap_or_default();
+    let id = k.id.clone();
+    let cb = on_target.clone();
+    let onchange = Callback::from(move |e: Event| {
+        let input: HtmlInputElement = e.target_unchecked_into();
+        let v = input.value().trim().parse::<f64>().ok();
+        cb.emit((id.clone(), v.map(|v| if ratio { v / 100.0 } else { v })));
+    });
+    let status = k.status.map(|s| match s {
+        TargetStatus::Met => ("met", T::StatusMet),
+        TargetStatus::Near => ("near", T::StatusNear),
+        TargetStatus::Missed => ("missed", T::StatusMissed),
+    });
+    html! {
+        <div class="target">
+            <label title={t(lang, T::TargetHint)}>
+                { t(lang, T::Target) }
+                <input type="number" step="any" class="target-input" value={shown} {onchange}
+                    aria-label={format!("{} — {}", t(lang, T::Target), k.name)} />
+                { if ratio { " %" } else { "" } }
+            </label>
+            { for status.map(|(class, key)| html! { <span class={classes!("target-status", class)}>{ t(lang, key) }</span> }) }
+        </div>
+    }
+}
+
+fn benchmarks(lang: Lang, k: &KpiResult) -> Html {
+    if k.benchmarks.is_empty() {
+        return html! {};
+    }
+    html! {
+        <div class="benchmarks">
+            { for k.benchmarks.iter().map(|b| html! {
+                <p>
+                    <strong>{ t(lang, T::Typical) }{ ": " }</strong>{ &b.range }{ " — " }
+                    {
+                        if b.url.is_empty() { html! { <span>{ &b.source }</span> } }
+                        else { html! { <a href={b.url.clone()} rel="noopener noreferrer" target="_blank">{ &b.source }</a> } }
+                    }
+                    <span class="strength">{ format!(" ({})", b.strength) }</span>
+                </p>
+            }) }
+        </div>
+    }
+}
+
+fn trend(lang: Lang, k: &KpiResult) -> Html {
+    let points: Vec<(String, f64)> = k
+        .series
+        .iter()
+        .map(|p| (p.period.clone(), p.value))
+        .collect();
+    let unit = k.unit;
+    let fmt = move |v: f64| match unit {
+        Unit::Ratio => format!("{:.0} %", v * 100.0),
+        Unit::Money | Unit::MoneyPerDay => crate::format::compact(v),
+        _ => crate::format::number(
+            v,
+            if v.abs() >= 10.0 || v.fract() == 0.0 {
+                0
+            } else {
+                1
+            },
+        ),
+    };
+    let alt: Vec<(String, String)> = points
+        .iter()
+        .map(|(p, v)| (p.clone(), show(*v, unit, lang)))
+        .collect();
+    let title = format!("{} — {}", k.name, t(lang, T::Trend));
+    chart::figure("trend", &title, chart::trend_svg(&points, &fmt), &alt)
+}
+
+/// The stage funnel as bars, when the KPI has one.
+pub fn funnel(lang: Lang, k: &KpiResult) -> Html {
+    let Some(rows) = k.breakdowns.get("stage") else {
+        return html! {};
+    };
+    let bars: Vec<(String, f64)> = rows
+        .iter()
+        .map(|r| (r.key.clone(), r.count as f64))
+        .collect();
+    let alt: Vec<(String, String)> = bars
+        .iter()
+        .map(|(s, n)| (s.clone(), crate::format::number(*n, 0)))
+        .collect();
+    chart::figure(
+        "funnel",
+        t(lang, T::Funnel),
+        chart::bars_svg(&bars, &|v| crate::format::number(v, 0)),
+        &alt,
+    )
+}
+
+fn card(
+    lang: Lang,
+    report: &Report,
+    rec: &Recommended,
+    on_target: &Callback<(String, Option<f64>)>,
+) -> Html {
     let kpi = report.kpi(&rec.id);
     let def = catalogue::get(&rec.id);
     let formula = def.map(|d| d.formula(lang)).unwrap_or_default();
@@ -30,12 +187,17 @@ fn card(lang: Lang, report: &Report, rec: &Recommended) -> Html {
         Some(k) => html! {
             <>
             <p class="value" data-value={k.value.map(|v| v.to_string()).unwrap_or_default()}>{ crate::format::value(k.value, k.unit, lang) }</p>
+            { deltas(lang, report, k) }
             {
                 match &k.note {
                     Some(note) if k.value.is_none() => html! { <p class="note">{ note }</p> },
                     _ => html! { <p class="variant"><span>{ t(lang, T::Variant) }{ ": " }</span>{ &k.variant }</p> },
                 }
             }
+            { target_box(lang, k, on_target) }
+            { if k.id == "stage_funnel" { funnel(lang, k) } else { trend(lang, k) } }
+            { benchmarks(lang, k) }
+            <p class="cadence">{ format!("{} {}", t(lang, T::Cadence), t(lang, match k.cadence.as_str() { "year" => T::CadenceYear, "quarter" => T::CadenceQuarter, _ => T::CadenceMonth })) }</p>
             </>
         },
         None => html! {
@@ -76,7 +238,7 @@ pub fn KpiCards(p: &Props) -> Html {
             <h2 id="rec-h">{ t(lang, T::Recommended) }</h2>
             <p class="hint">{ t(lang, T::RecommendedHint) }</p>
             <div class="cards" id="kpi-cards">
-                { for p.report.recommendation.iter().map(|r| card(lang, &p.report, r)) }
+                { for p.report.recommendation.iter().map(|r| card(lang, &p.report, r, &p.on_target)) }
             </div>
             {
                 if others.is_empty() { html! {} } else { html! {
