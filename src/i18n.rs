@@ -114,6 +114,19 @@ texts! {
     Breakdowns => "Breakdowns", "细分";
     ByOwner => "By owner", "按负责人";
     BySource => "By lead source", "按来源渠道";
+    ByProduct => "By product", "按产品";
+    ByRegion => "By region", "按地区";
+    ByTeam => "By team", "按团队";
+    Product => "Product", "产品";
+    Region => "Region", "地区";
+    Team => "Team", "团队";
+    BreakdownOf => "Broken down", "细分";
+    PerRep => "Per rep, by experience", "按销售经验分层";
+    PerRepHint => "New reps are measured first on activity and process; experienced reps on results. Tick the new ones (kept in this browser).",
+                  "新销售先看跟进和过程指标，资深销售看结果指标。勾选新销售（保存在本浏览器）。";
+    NewReps => "New reps: activity and process", "新销售：跟进与过程";
+    SeniorReps => "Experienced reps: results", "资深销售：业绩结果";
+    MarkNew => "new", "新人";
     RevenueByMonth => "Won revenue by month", "每月赢单金额";
     Month => "Month", "月份";
     Owner => "Owner", "负责人";

@@ -146,7 +146,9 @@ impl State {
     pub fn report_is_current(&self) -> bool {
         self.report.as_ref().is_some_and(|r| {
             r.period == self.opts.period.to_string()
-                && r.inputs == self.opts.inputs
+                // Marking reps as new changes the page's view only, not the engine's figures.
+                && crate::engine::Inputs { new_reps: Vec::new(), ..r.inputs.clone() }
+                    == crate::engine::Inputs { new_reps: Vec::new(), ..self.opts.inputs.clone() }
                 && r.targets == self.opts.targets
                 && r.stage == self.opts.stage.id()
                 && r.lang == self.opts.lang

@@ -8,8 +8,8 @@ use crate::i18n::{t, Lang, T};
 use crate::state::{Action, Source, State};
 use crate::web::components::{
     breakdowns::Breakdowns, controls::Controls, data_input::DataInput, header::Header,
-    inputs::InputsPanel, issues::Issues, kpi_cards::KpiCards, mapping::Mapping, summary::Summary,
-    warnings::Warnings,
+    inputs::InputsPanel, issues::Issues, kpi_cards::KpiCards, mapping::Mapping, reps::Reps,
+    summary::Summary, warnings::Warnings,
 };
 use crate::web::formats::Formats;
 use crate::web::worker::{Done, InputFile, Job, KpiWorker, Request, Response, SavedMapping};
@@ -502,6 +502,21 @@ pub fn App() -> Html {
         remember(INPUTS_KEY, &i);
         d.dispatch(Action::SetInputs(i))
     });
+    let on_new_rep = {
+        let d = store.dispatcher();
+        let inputs = state.opts.inputs.clone();
+        Callback::from(move |rep: String| {
+            let mut next = inputs.clone();
+            match next.new_reps.iter().position(|r| *r == rep) {
+                Some(i) => {
+                    next.new_reps.remove(i);
+                }
+                None => next.new_reps.push(rep),
+            }
+            remember(INPUTS_KEY, &next);
+            d.dispatch(Action::SetInputs(next))
+        })
+    };
     let on_target = {
         let d = store.dispatcher();
         let targets = state.opts.targets.clone();
@@ -539,6 +554,7 @@ pub fn App() -> Html {
                         <KpiCards {lang} report={r.clone()} {on_target} />
                         <Warnings {lang} report={r.clone()} />
                         <Breakdowns {lang} report={r.clone()} />
+                        <Reps {lang} report={r.clone()} new_reps={state.opts.inputs.new_reps.clone()} on_toggle={on_new_rep} />
                         <Mapping {lang} report={r.clone()} on_role={on_role.clone()}
                             on_reset={on_reset_mapping.clone()} on_encoding={on_encoding.clone()} on_sheet={on_sheet.clone()} />
                         <Issues {lang} report={r.clone()} on_download={on_download_issues.clone()} />

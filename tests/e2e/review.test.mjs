@@ -97,3 +97,22 @@ test('an input the export lacks makes its KPI computable', async (t) => {
   assert.equal(await cardValue(page, 'pipeline_coverage'), '0.38');
   assert.equal(await cardValue(page, 'quota_attainment'), '73.3 %');
 });
+
+test('reps marked as new are measured on activity, the others on results', async (t) => {
+  const page = await loadThree(t);
+  // February: Ann and Bob own deals and activities; both start as experienced.
+  const senior = await page.locator('#reps-senior tbody th').allTextContents();
+  assert.deepEqual(senior.sort(), ['Ann', 'Bob']);
+  await page.locator('#reps-senior tr[data-rep="Ann"] .new-rep').click();
+  await page.waitForSelector('#reps-new tr[data-rep="Ann"]');
+  // Ann's February activities: 2 (both done).
+  const cells = await page.locator('#reps-new tr[data-rep="Ann"] td.num').allTextContents();
+  assert.deepEqual(cells.slice(0, 2), ['2', '100.0 %']);
+  assert.deepEqual(await page.locator('#reps-senior tbody th').allTextContents(), ['Bob']);
+  // Bob's results: E and H won (400 + 500), none lost → revenue 900, win rate 2 of 2.
+  const bob = await page.locator('#reps-senior tr[data-rep="Bob"] td.num').allTextContents();
+  assert.deepEqual(bob.slice(0, 2), ['900', '100.0 %']);
+  // A KPI's own breakdown opens as bars.
+  await page.locator('[data-kpi="win_rate"] .kpi-breakdowns summary').click();
+  assert.match(await page.locator('[data-kpi="win_rate"] .kpi-breakdowns [data-dim="owner"] [role="img"]').getAttribute('aria-label'), /Bob: 100\.0 %; Ann: 33\.3 %/);
+});

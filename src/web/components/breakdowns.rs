@@ -82,7 +82,11 @@ pub fn Breakdowns(p: &Props) -> Html {
             <div class="grid2">
                 { table(lang, &p.report, "owner", T::ByOwner, T::Owner) }
                 { table(lang, &p.report, "lead_source", T::BySource, T::Source) }
+                { table(lang, &p.report, "product", T::ByProduct, T::Product) }
+                { table(lang, &p.report, "region", T::ByRegion, T::Region) }
+                { table(lang, &p.report, "team", T::ByTeam, T::Team) }
             </div>
+            { p.report.kpi("stage_funnel").map(|k| crate::web::components::kpi_cards::funnel(lang, k)).unwrap_or_default() }
             {
                 if months.is_empty() { html! {} } else { html! {
                     <div class="breakdown" id="by-month">

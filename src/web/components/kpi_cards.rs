@@ -173,6 +173,64 @@ pub fn funnel(lang: Lang, k: &KpiResult) -> Html {
     )
 }
 
+/// A dimension's name for people.
+pub fn dim_label(lang: Lang, dim: &str) -> String {
+    let en_zh = |en: &str, zh: &str| {
+        if lang == Lang::Zh {
+            zh.to_string()
+        } else {
+            en.to_string()
+        }
+    };
+    match dim {
+        "owner" => en_zh("owner", "负责人"),
+        "lead_source" => en_zh("lead source", "来源渠道"),
+        "product" => en_zh("product", "产品"),
+        "region" => en_zh("region", "地区"),
+        "team" => en_zh("team", "团队"),
+        "segment" => en_zh("segment", "客户级别"),
+        "contract_type" => en_zh("contract type", "合同类型"),
+        "stage" => en_zh("stage", "阶段"),
+        "field" => en_zh("field", "字段"),
+        "activity_type" => en_zh("activity type", "跟进方式"),
+        "priority" => en_zh("priority", "优先级"),
+        other => other.replace('_', " "),
+    }
+}
+
+/// The KPI's own breakdowns (churn by contract type, completion by rep …) as bars, folded.
+fn breakdowns(lang: Lang, k: &KpiResult) -> Html {
+    let dims: Vec<(&String, &Vec<crate::engine::report::BreakdownRow>)> = k
+        .breakdowns
+        .iter()
+        .filter(|(d, rows)| d.as_str() != "stage" && !rows.is_empty())
+        .collect();
+    if dims.is_empty() {
+        return html! {};
+    }
+    let unit = k.unit;
+    html! {
+        <details class="kpi-breakdowns">
+            <summary>{ format!("{}: {}", t(lang, T::BreakdownOf), dims.iter().map(|(d, _)| dim_label(lang, d)).collect::<Vec<_>>().join(", ")) }</summary>
+            { for dims.iter().map(|(dim, rows)| {
+                let bars: Vec<(String, f64)> = rows.iter().take(12).filter_map(|r| Some((if r.key.is_empty() { "—".to_string() } else { r.key.clone() }, r.value?))).collect();
+                let alt: Vec<(String, String)> = bars.iter().map(|(key, v)| (key.clone(), show(*v, unit, lang))).collect();
+                let fmt = move |v: f64| match unit {
+                    Unit::Ratio => format!("{:.0} %", v * 100.0),
+                    Unit::Money | Unit::MoneyPerDay => crate::format::compact(v),
+                    _ => crate::format::number(v, if v.fract() == 0.0 { 0 } else { 1 }),
+                };
+                let title = format!("{} — {}", k.name, dim_label(lang, dim));
+                html! {
+                    <div class="dim" data-dim={dim.to_string()}>
+                        { chart::figure("bars", &title, chart::bars_svg(&bars, &fmt), &alt) }
+                    </div>
+                }
+            }) }
+        </details>
+    }
+}
+
 fn card(
     lang: Lang,
     report: &Report,
@@ -196,6 +254,7 @@ fn card(
             }
             { target_box(lang, k, on_target) }
             { if k.id == "stage_funnel" { funnel(lang, k) } else { trend(lang, k) } }
+            { breakdowns(lang, k) }
             { benchmarks(lang, k) }
             <p class="cadence">{ format!("{} {}", t(lang, T::Cadence), t(lang, match k.cadence.as_str() { "year" => T::CadenceYear, "quarter" => T::CadenceQuarter, _ => T::CadenceMonth })) }</p>
             </>

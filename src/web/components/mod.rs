@@ -8,5 +8,6 @@ pub mod inputs;
 pub mod issues;
 pub mod kpi_cards;
 pub mod mapping;
+pub mod reps;
 pub mod summary;
 pub mod warnings;
