@@ -98,6 +98,7 @@ texts! {
     InMargin => "Gross margin % (when there is no cost column)", "毛利率 %（无成本列时）";
     InBudget => "CRM budget", "CRM 预算";
     InCost => "CRM actual cost", "CRM 实际成本";
+    InRepTargets => "Revenue target per rep per month, one per line (name: amount)", "每位销售每月目标，每行一个（姓名：金额）";
     SanityTitle => "Data sanity checks", "数据合理性检查";
     WarningsHint => "Possible entry mistakes or gamed numbers. Nothing was changed: the KPIs use the rows as they are.",
                     "可能的录入错误或刻意美化的数据。未做任何修改：指标按原始数据计算。";
@@ -107,6 +108,9 @@ texts! {
     From => "From", "开始";
     To => "To", "结束";
     Apply => "Apply", "应用";
+    Reading => "Reading", "正在读取";
+    Computing => "Computing the KPIs…", "正在计算指标…";
+    Cancel => "Cancel", "取消";
     Variant => "Computed as", "计算口径";
     TierBasic => "basic", "基础指标";
     TierProcess => "process", "过程指标";

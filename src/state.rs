@@ -28,6 +28,10 @@ pub struct State {
     /// A problem that is not about one file (the worker could not start, say).
     pub failure: Option<String>,
     pub paste: String,
+    /// What the worker is reading, while it reads: the file and how far it is.
+    pub progress: Option<(String, crate::engine::Progress)>,
+    /// Files are being read (a load can be cancelled; a recompute is not shown as one).
+    pub loading: bool,
     /// The user picked the period (else the page moves to the data's last complete month).
     pub period_chosen: bool,
 }
@@ -47,6 +51,10 @@ pub enum Action {
     Recomputing,
     /// The same files are read again (another encoding or sheet); the period stays.
     Reloading,
+    /// The worker says how far it is (a file name, or empty for the same file).
+    Progress(String, crate::engine::Progress),
+    /// The user stopped a load; the data shown before (if any) is being loaded again.
+    Cancelled(Option<Source>),
     Loaded {
         report: Rc<Report>,
         ms: f64,
@@ -68,6 +76,8 @@ impl State {
             failure: None,
             paste: String::new(),
             period_chosen: false,
+            progress: None,
+            loading: false,
         }
     }
 
@@ -112,6 +122,7 @@ impl State {
             Action::Loading(source) => {
                 self.source = source;
                 self.busy = true;
+                self.loading = true;
                 self.failure = None;
                 self.opts.period = Period::All;
                 self.period_chosen = false;
@@ -119,10 +130,30 @@ impl State {
             Action::Recomputing => self.busy = true,
             Action::Reloading => {
                 self.busy = true;
+                self.loading = true;
                 self.failure = None;
+            }
+            Action::Progress(_, _) if !self.loading => {}
+            Action::Progress(file, p) => {
+                let name = match (&self.progress, file.is_empty()) {
+                    (Some((old, _)), true) => old.clone(),
+                    _ => file,
+                };
+                self.progress = Some((name, p));
+            }
+            Action::Cancelled(previous) => {
+                self.progress = None;
+                self.loading = previous.is_some();
+                self.busy = previous.is_some();
+                self.source = previous.unwrap_or(Source::Nothing);
+                if self.source == Source::Nothing {
+                    self.report = None;
+                }
             }
             Action::Loaded { report, ms } => {
                 self.compute_ms = Some(ms);
+                self.progress = None;
+                self.loading = false;
                 // A fresh load starts on the data's last complete month.
                 if !self.period_chosen && report.period == "all" {
                     if let Some(p) = report.default_period.as_deref().and_then(Period::parse) {
@@ -136,6 +167,8 @@ impl State {
             }
             Action::Failed(message) => {
                 self.busy = false;
+                self.progress = None;
+                self.loading = false;
                 self.failure = Some(message);
             }
         }
@@ -163,6 +196,19 @@ impl State {
     }
 }
 
+/// Rep targets as typed: one `name: amount` per line (a tab or comma works too, as pasted
+/// from a spreadsheet). Lines that do not end in a number are skipped.
+pub fn parse_rep_targets(text: &str) -> std::collections::BTreeMap<String, f64> {
+    text.lines()
+        .filter_map(|line| {
+            let (name, amount) = line.rsplit_once([':', '\t', ',', '：'])?;
+            let v: f64 = amount.trim().replace([' ', '\u{a0}'], "").parse().ok()?;
+            let name = name.trim();
+            (!name.is_empty() && v.is_finite() && v >= 0.0).then(|| (name.to_string(), v))
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -177,6 +223,23 @@ mod tests {
                 report: Rc::new(report),
                 ms: 3.0,
             })
+    }
+
+    #[test]
+    fn rep_targets_read_as_typed_or_pasted() {
+        let t = parse_rep_targets(
+            "Ann Lee: 20000\nBob\t15 000\n王五：8000\nno number: x\n\nCy, 5000.5\n",
+        );
+        let got: Vec<(&str, f64)> = t.iter().map(|(k, v)| (k.as_str(), *v)).collect();
+        assert_eq!(
+            got,
+            [
+                ("Ann Lee", 20000.0),
+                ("Bob", 15000.0),
+                ("Cy", 5000.5),
+                ("王五", 8000.0)
+            ]
+        );
     }
 
     #[test]

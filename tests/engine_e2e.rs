@@ -729,11 +729,71 @@ fn online_retail_matches_the_independent_figures() {
         "retention",
     );
     close(value(&r, "churn_rate"), 30.0 / 179.0, "churn");
-    // CLV is there, with the variant it used spelled out.
+    // CLV: AOV 870.66 × 5.23 orders a year × 1 ÷ annual churn from 16.06 % a month.
+    close(value(&r, "clv"), 5191.337047329258, "CLV");
     let clv = r.kpi("clv").unwrap();
-    assert!(clv.value.is_some_and(|v| v > 0.0) && clv.variant.contains("annual churn"));
-    // Retention by month: a trend over the months with 90 days of history before them.
-    let trend = &r.kpi("retention_rate").unwrap().series;
-    assert_eq!(trend.first().map(|p| p.period.as_str()), Some("2011-03"));
-    assert_eq!(trend.last().map(|p| p.period.as_str()), Some("2011-06"));
+    assert!(clv.variant.contains("annual churn"));
+    close(
+        Some(clv.details["monthly_churn"]),
+        0.1605512575811543,
+        "monthly churn",
+    );
+    // Retention by month: the months with 90 days of history before them.
+    let trend: Vec<(String, f64)> = r
+        .kpi("retention_rate")
+        .unwrap()
+        .series
+        .iter()
+        .map(|p| (p.period.clone(), p.value))
+        .collect();
+    let want = [
+        ("2011-03", 0.8757396449704142),
+        ("2011-04", 0.8232044198895028),
+        ("2011-05", 0.877906976744186),
+        ("2011-06", 0.8938547486033519),
+    ];
+    assert_eq!(trend.len(), want.len(), "{trend:?}");
+    for ((p, v), (wp, wv)) in trend.iter().zip(want) {
+        assert_eq!(p, wp);
+        close(Some(*v), wv, p);
+    }
+}
+
+/// Figures from `tests/independent/salesforce_figures.py`.
+#[test]
+fn salesforce_export_matches_the_independent_figures() {
+    let bytes = std::fs::read(shared(
+        "data/salesforce-data-cloud-workshop/Opportunity.csv",
+    ))
+    .unwrap();
+    let r = report_of("Opportunity.csv", &bytes, Period::All);
+    let d = r.deals.clone().unwrap();
+    assert_eq!((d.created, d.won, d.lost, d.open), (50, 12, 3, 35));
+    close(value(&r, "win_rate"), 0.8, "win rate");
+    close(value(&r, "revenue"), 10_542_562.98, "revenue");
+    close(value(&r, "average_deal_size"), 878_546.915, "deal size");
+    close(value(&r, "pipeline_value"), 30_002_070.5, "pipeline");
+    // The workshop's records were created on import day, after most close dates: the median
+    // cycle is negative, and the sanity check lists the 15 deals closed before created.
+    close(value(&r, "sales_cycle_days"), -125.0, "cycle");
+    let w = r
+        .warnings
+        .iter()
+        .find(|w| w.kind == "closed_before_created")
+        .unwrap();
+    assert_eq!(w.count, 15);
+    // All 50 were created in one minute: a bulk import.
+    assert_eq!(
+        r.warnings
+            .iter()
+            .find(|w| w.kind == "bulk_entry")
+            .map(|w| w.count),
+        Some(50)
+    );
+    let products: Vec<(String, f64)> = r.kpi("revenue").unwrap().breakdowns["product"]
+        .iter()
+        .map(|x| (x.key.clone(), x.value.unwrap()))
+        .collect();
+    assert_eq!(products[0].0, "Business Checking Account");
+    close(Some(products[0].1), 3_427_285.49, "top product");
 }

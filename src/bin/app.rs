@@ -2,7 +2,6 @@
 //! in a worker there is no window, so `main` draws nothing and the worker's loader calls
 //! [`start_worker`].
 
-use gloo_worker::Registrable;
 use wasm_bindgen::prelude::*;
 
 fn main() {
@@ -14,5 +13,5 @@ fn main() {
 /// Called by the worker's loader once the module is initialised inside the worker.
 #[wasm_bindgen]
 pub fn start_worker() {
-    crm_kpi::web::worker::KpiWorker::registrar().register();
+    crm_kpi::web::worker::start();
 }

@@ -215,7 +215,13 @@ pub trait Codecs {
         encoding: &'static encoding_rs::Encoding,
         bytes: &'a [u8],
     ) -> (Cow<'a, str>, bool);
+    /// Told every [`PROGRESS_ROWS`] records of a delimited file: records and bytes read so
+    /// far, of `total` bytes. The browser's worker posts it to the page's progress bar.
+    fn progress(&self, _rows: u64, _bytes: u64, _total: u64) {}
 }
+
+/// How many records pass between two [`Codecs::progress`] calls.
+pub const PROGRESS_ROWS: u64 = 50_000;
 
 /// chardetng and encoding_rs.
 pub struct NativeCodecs;
@@ -587,13 +593,19 @@ pub fn read_table_decoding(
         .from_reader(text.as_bytes());
 
     let mut lines_at = LineCounter::default();
+    let total = text.len() as u64;
+    let mut count = 0u64;
     let mut next = |record: &mut csv::StringRecord| -> Result<Option<u64>, Error> {
         match reader.read_record(record) {
             Ok(false) => Ok(None),
-            Ok(true) => Ok(Some(lines_at.line_of(
-                text.as_bytes(),
-                record.position().map_or(0, |p| p.byte() as usize),
-            ))),
+            Ok(true) => {
+                let at = record.position().map_or(0, |p| p.byte());
+                count += 1;
+                if count % PROGRESS_ROWS == 0 {
+                    codecs.progress(count, at, total);
+                }
+                Ok(Some(lines_at.line_of(text.as_bytes(), at as usize)))
+            }
             Err(e) => Err(Error::Csv {
                 file: file.into(),
                 line: e.position().map(|p| p.line()).unwrap_or(0),

@@ -83,6 +83,15 @@ impl Default for Options {
     }
 }
 
+/// How far a load is, as the worker tells the page.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Progress {
+    /// Reading a file's records: so many rows and bytes of the text's total.
+    Reading { rows: u64, bytes: u64, total: u64 },
+    /// Typing the columns and computing the KPIs.
+    Computing,
+}
+
 /// Figures the user types in because exports rarely hold them. Money is in the data's
 /// currency; every field is optional.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Default)]

@@ -6,13 +6,14 @@ use crate::engine::Period;
 use crate::engine::Role;
 use crate::i18n::{t, Lang, T};
 use crate::state::{Action, Source, State};
+use crate::web::channel::EngineWorker;
 use crate::web::components::{
     breakdowns::Breakdowns, controls::Controls, data_input::DataInput, header::Header,
     inputs::InputsPanel, issues::Issues, kpi_cards::KpiCards, mapping::Mapping, reps::Reps,
     summary::Summary, warnings::Warnings,
 };
 use crate::web::formats::Formats;
-use crate::web::worker::{Done, InputFile, Job, KpiWorker, Request, Response, SavedMapping};
+use crate::web::worker::{Done, InputFile, Job, Request, Response, SavedMapping};
 use gloo_worker::{Spawnable, WorkerBridge};
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -166,7 +167,9 @@ async fn fetch_sample() -> Result<Vec<u8>, String> {
     bytes_of_promise(resp.array_buffer().map_err(|e| format!("{e:?}"))?).await
 }
 
-type Bridge = Rc<RefCell<Option<WorkerBridge<KpiWorker>>>>;
+type Bridge = Rc<RefCell<Option<EngineWorker>>>;
+/// The files being loaded (with where they came from) until their report arrives.
+type Pending = Rc<RefCell<Option<(Vec<InputFile>, Source)>>>;
 /// The formats worker, started on first need, and the answers gathered for one load.
 type FormatsSlot = Rc<RefCell<Option<(WorkerBridge<Formats>, Rc<RefCell<Answers>>)>>>;
 
@@ -240,13 +243,48 @@ fn prepare(slot: &FormatsSlot, main: &Bridge, jobs: Vec<Job>) {
     }
 }
 
+/// Start the engine's worker; its answers go to the page's state. The files of a load move
+/// from `pending` to `shown` when their report arrives.
+fn spawn_engine(
+    dispatcher: UseReducerDispatcher<Store>,
+    bridge: &Bridge,
+    formats: &FormatsSlot,
+    pending: &Pending,
+    shown: &Rc<RefCell<(Vec<InputFile>, Source)>>,
+) -> Option<EngineWorker> {
+    let (main, formats, pending, shown) = (
+        bridge.clone(),
+        formats.clone(),
+        pending.clone(),
+        shown.clone(),
+    );
+    let spawned = EngineWorker::spawn(&worker_loader(), move |resp| match resp {
+        Response::Report { report, ms } => {
+            if let Some(loaded) = pending.borrow_mut().take() {
+                *shown.borrow_mut() = loaded;
+            }
+            dispatcher.dispatch(Action::Loaded {
+                report: Rc::new(*report),
+                ms,
+            })
+        }
+        Response::Progress { file, stage } => dispatcher.dispatch(Action::Progress(file, stage)),
+        Response::Prepare(jobs) => prepare(&formats, &main, jobs),
+        Response::Download { name, text } => save_text(&name, &text),
+        Response::Ready => {}
+    });
+    spawned.ok()
+}
+
 #[component]
 pub fn App() -> Html {
     let store = use_reducer(|| Store(initial_state()));
     let bridge: Bridge = use_mut_ref(|| None);
     let formats: FormatsSlot = use_mut_ref(|| None);
-    // The files on screen, kept so that a different encoding can be applied to one of them.
-    let loaded_files = use_mut_ref(Vec::<InputFile>::new);
+    // The files on screen, kept so that a different encoding can be applied to one of them,
+    // and the files of a load under way (a cancel goes back to the ones on screen).
+    let loaded_files = use_mut_ref(|| (Vec::<InputFile>::new(), Source::Nothing));
+    let pending: Pending = use_mut_ref(|| None);
     let last_sent = use_mut_ref(|| None::<crate::engine::Options>);
     let state = &store.0;
     let lang = state.lang();
@@ -259,21 +297,15 @@ pub fn App() -> Html {
         let last_sent = last_sent.clone();
         let loaded_files = loaded_files.clone();
         let opts = state.opts.clone();
+        let pending = pending.clone();
         use_effect_with((), move |_| {
-            let on_response = dispatcher.clone();
-            let main = bridge.clone();
-            let formats = formats.clone();
-            let b = KpiWorker::spawner()
-                .callback(move |resp| match resp {
-                    Response::Report { report, ms } => on_response.dispatch(Action::Loaded {
-                        report: Rc::new(*report),
-                        ms,
-                    }),
-                    Response::Prepare(jobs) => prepare(&formats, &main, jobs),
-                    Response::Download { name, text } => save_text(&name, &text),
-                })
-                .spawn_with_loader(&worker_loader());
-            *bridge.borrow_mut() = Some(b);
+            *bridge.borrow_mut() = spawn_engine(
+                dispatcher.clone(),
+                &bridge,
+                &formats,
+                &pending,
+                &loaded_files,
+            );
             dispatcher.dispatch(Action::Loading(Source::Sample));
             spawn_local(async move {
                 match fetch_sample().await {
@@ -284,7 +316,7 @@ pub fn App() -> Html {
                         };
                         *last_sent.borrow_mut() = Some(opts.clone());
                         let files = vec![InputFile::new("sample-deals.csv", bytes)];
-                        *loaded_files.borrow_mut() = files.clone();
+                        *pending.borrow_mut() = Some((files.clone(), Source::Sample));
                         if let Some(b) = bridge.borrow().as_ref() {
                             b.send(Request::Load {
                                 files,
@@ -320,11 +352,12 @@ pub fn App() -> Html {
     let load = {
         let bridge = bridge.clone();
         let last_sent = last_sent.clone();
-        let loaded_files = loaded_files.clone();
+        let pending = pending.clone();
         let dispatcher = store.dispatcher();
         let opts = state.opts.clone();
         // `again`: the same files read once more (another encoding or sheet): the period stays.
         Rc::new(move |files: Vec<InputFile>, source: Source, again: bool| {
+            *pending.borrow_mut() = Some((files.clone(), source.clone()));
             let opts = if again {
                 dispatcher.dispatch(Action::Reloading);
                 opts.clone()
@@ -336,11 +369,46 @@ pub fn App() -> Html {
                 }
             };
             *last_sent.borrow_mut() = Some(opts.clone());
-            *loaded_files.borrow_mut() = files.clone();
             if let Some(b) = bridge.borrow().as_ref() {
                 b.send(Request::Load {
                     files,
                     opts,
+                    saved: saved_mappings(),
+                });
+            }
+        })
+    };
+
+    // Stop a load: the worker is terminated mid-read and a fresh one loads what was shown.
+    let on_cancel = {
+        let bridge = bridge.clone();
+        let formats = formats.clone();
+        let pending = pending.clone();
+        let shown = loaded_files.clone();
+        let last_sent = last_sent.clone();
+        let dispatcher = store.dispatcher();
+        let opts = state.opts.clone();
+        Callback::from(move |_| {
+            if pending.borrow_mut().take().is_none() {
+                return;
+            }
+            // Dropping the old worker terminates it; the formats worker may be mid-job too.
+            *bridge.borrow_mut() = None;
+            *formats.borrow_mut() = None;
+            *bridge.borrow_mut() =
+                spawn_engine(dispatcher.clone(), &bridge, &formats, &pending, &shown);
+            let (files, source) = shown.borrow().clone();
+            if files.is_empty() {
+                dispatcher.dispatch(Action::Cancelled(None));
+                return;
+            }
+            dispatcher.dispatch(Action::Cancelled(Some(source.clone())));
+            *pending.borrow_mut() = Some((files.clone(), source));
+            *last_sent.borrow_mut() = Some(opts.clone());
+            if let Some(b) = bridge.borrow().as_ref() {
+                b.send(Request::Load {
+                    files,
+                    opts: opts.clone(),
                     saved: saved_mappings(),
                 });
             }
@@ -447,7 +515,7 @@ pub fn App() -> Html {
         let source = state.source.clone();
         Rc::new(
             move |file: &str, change: &dyn Fn(&mut crate::engine::ReadOptions)| {
-                let mut files = loaded_files.borrow().clone();
+                let mut files = loaded_files.borrow().0.clone();
                 if let Some(f) = files.iter_mut().find(|f| f.name == file) {
                     change(&mut f.read);
                     load(files, source.clone(), true);
@@ -539,7 +607,8 @@ pub fn App() -> Html {
             <div class="side">
                 <DataInput {lang} source={state.source.clone()} report={report.clone()} busy={state.busy}
                     compute_ms={state.compute_ms} failure={state.failure.clone()} paste={state.paste.clone()}
-                    {on_files} {on_paste_change} {on_analyze_paste} {on_sample} />
+                    {on_files} {on_paste_change} {on_analyze_paste} {on_sample}
+                    progress={state.progress.clone()} {on_cancel} />
                 <Controls {lang} opts={state.opts.clone()}
                     periods={report.as_ref().map(|r| r.periods.clone()).unwrap_or_default()}
                     {on_stage} {on_goal} {on_period} />

@@ -4,6 +4,7 @@
 #[cfg(feature = "api")]
 pub mod api;
 pub mod app;
+pub mod channel;
 pub mod chart;
 pub mod components;
 pub mod formats;

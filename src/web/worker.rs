@@ -1,13 +1,16 @@
 //! The Web Worker: keeps the loaded workbook and answers each message with one engine call,
-//! so the page never freezes and changing an option does not read the files again.
+//! so the page never freezes and changing an option does not read the files again. It talks
+//! to the page over [`crate::web::channel`]: bincode bytes, and progress while it reads.
 
 use crate::engine::ingest::{self, Codecs};
 use crate::engine::report::Report;
 use crate::engine::Role;
 use crate::engine::{Options, ReadOptions, Workbook};
-use gloo_worker::{HandlerId, Worker, WorkerScope};
+use crate::web::channel;
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct InputFile {
@@ -42,6 +45,13 @@ impl BrowserCodecs {
 }
 
 impl Codecs for BrowserCodecs {
+    fn progress(&self, rows: u64, bytes: u64, total: u64) {
+        post(&Response::Progress {
+            file: String::new(),
+            stage: Stage::Reading { rows, bytes, total },
+        });
+    }
+
     /// Workbooks are read by the on-demand formats worker before they reach this one.
     fn spreadsheet(
         &self,
@@ -136,8 +146,16 @@ pub enum Done {
     },
 }
 
+pub use crate::engine::Progress as Stage;
+
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub enum Response {
+    /// The worker has started and takes requests.
+    Ready,
+    Progress {
+        file: String,
+        stage: Stage,
+    },
     Report {
         report: Box<Report>,
         ms: f64,
@@ -168,6 +186,14 @@ impl KpiWorker {
     fn load(&mut self, p: Pending) -> Options {
         self.workbook = Workbook::new();
         for (f, sheet) in p.files.iter().zip(p.sheets) {
+            post(&Response::Progress {
+                file: f.name.clone(),
+                stage: Stage::Reading {
+                    rows: 0,
+                    bytes: 0,
+                    total: f.bytes.len() as u64,
+                },
+            });
             // A file that cannot be read is kept as an error in the report.
             let _ = match sheet {
                 Some(table) => self.workbook.add_read(&f.name, table),
@@ -181,21 +207,36 @@ impl KpiWorker {
     }
 }
 
-impl Worker for KpiWorker {
-    type Message = ();
-    type Input = Request;
-    type Output = Response;
-
-    fn create(_scope: &WorkerScope<Self>) -> Self {
-        KpiWorker {
-            workbook: Workbook::new(),
-            pending: None,
-        }
+/// Post one answer to the page.
+fn post(resp: &Response) {
+    let scope: web_sys::DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+    if let Some(a) = channel::encode(resp) {
+        // If the page has gone, nobody is listening: nothing to do.
+        let _ = scope.post_message_with_transfer(&a, &channel::transfer(&a));
     }
+}
 
-    fn update(&mut self, _scope: &WorkerScope<Self>, _msg: ()) {}
+/// Start answering the page's requests (called in the worker once the module is loaded).
+pub fn start() {
+    let scope: web_sys::DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+    let mut worker = KpiWorker {
+        workbook: Workbook::new(),
+        pending: None,
+    };
+    let on_message =
+        Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
+            if let Some(req) = channel::decode::<Request>(&e.data()) {
+                worker.received(req);
+            }
+        });
+    scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    // The handler lives as long as the worker.
+    on_message.forget();
+    post(&Response::Ready);
+}
 
-    fn received(&mut self, scope: &WorkerScope<Self>, msg: Request, id: HandlerId) {
+impl KpiWorker {
+    fn received(&mut self, msg: Request) {
         let start = js_sys::Date::now();
         let opts = match msg {
             Request::Load {
@@ -229,7 +270,7 @@ impl Worker for KpiWorker {
                 };
                 if !jobs.is_empty() {
                     self.pending = Some(p);
-                    scope.respond(id, Response::Prepare(jobs));
+                    post(&Response::Prepare(jobs));
                     return;
                 }
                 self.load(p)
@@ -271,23 +312,21 @@ impl Worker for KpiWorker {
                 };
                 // A BOM, so that Excel opens the UTF-8 file with its Chinese intact.
                 let text = format!("\u{feff}{}", self.workbook.issues_csv(lang));
-                scope.respond(
-                    id,
-                    Response::Download {
-                        name: name.into(),
-                        text,
-                    },
-                );
+                post(&Response::Download {
+                    name: name.into(),
+                    text,
+                });
                 return;
             }
         };
+        post(&Response::Progress {
+            file: String::new(),
+            stage: Stage::Computing,
+        });
         let report = self.workbook.report(&opts);
-        scope.respond(
-            id,
-            Response::Report {
-                report: Box::new(report),
-                ms: js_sys::Date::now() - start,
-            },
-        );
+        post(&Response::Report {
+            report: Box::new(report),
+            ms: js_sys::Date::now() - start,
+        });
     }
 }

@@ -45,3 +45,33 @@ E = [c for c in days if active(c, end - timedelta(W - 1), end)]
 lost = [c for c in S if c not in set(E)]
 print("S", len(S), "E", len(E), "N", len(new), "lost", len(lost))
 print("retention_rate", (len(E) - len(new)) / len(S), "churn_rate", len(lost) / len(S))
+
+# Retention and churn month by month (the trend), for every month with 90 days of history.
+first_day = min(o[0] for o in orders.values())
+def month_bounds(y, m):
+    s = date(y, m, 1)
+    e = (date(y + (m == 12), m % 12 + 1, 1) - timedelta(1))
+    return s, e
+def churn_figures(s, e):
+    S = [c for c in days if active(c, s - timedelta(W), s - timedelta(1))]
+    E = [c for c in days if active(c, e - timedelta(W - 1), e)]
+    N = [c for c, f in first.items() if s <= f <= e]
+    lost = [c for c in S if c not in set(E)]
+    return len(S), len(E), len(N), len(lost)
+monthly = []
+for (y, m) in [(2011, 3), (2011, 4), (2011, 5), (2011, 6)]:
+    s, e = month_bounds(y, m)
+    S, E, N, L = churn_figures(s, e)
+    print("month", f"{y}-{m:02}", "retention", (E - N) / S, "churn", L / S)
+    monthly.append(L / S)
+# CLV for June 2011: AOV and orders per customer per year over the trailing year (here from
+# the data's first day), lifetime 1 / annual churn from the mean monthly churn.
+t0 = max(end - timedelta(364), first_day)
+span = (end - t0).days + 1
+trail = [o for o in orders.values() if t0 <= o[0] <= end and o[2] > 0]
+aov = sum(o[2] for o in trail) / len(trail)
+with_c = [o for o in trail if o[1]]
+per_year = len(with_c) / len({o[1] for o in with_c}) * 365 / span
+m = sum(monthly) / len(monthly)
+annual = 1 - (1 - m) ** 12
+print("clv", aov * per_year / annual, "aov", aov, "per_year", per_year, "monthly_churn", m)

@@ -19,6 +19,9 @@ pub struct Props {
     pub on_paste_change: Callback<String>,
     pub on_analyze_paste: Callback<()>,
     pub on_sample: Callback<()>,
+    /// How far the worker is with a load.
+    pub progress: Option<(String, crate::engine::Progress)>,
+    pub on_cancel: Callback<()>,
 }
 
 fn files_of(list: Option<web_sys::FileList>) -> Vec<web_sys::File> {
@@ -89,7 +92,32 @@ pub fn DataInput(p: &Props) -> Html {
         .report
         .as_ref()
         .map_or(0, |r| r.tables.iter().map(|t| t.rows).sum());
-    let status = if p.busy {
+    let status = if let (true, Some((file, stage))) = (p.busy, &p.progress) {
+        let mb = |b: u64| crate::format::number(b as f64 / 1e6, 1);
+        let (value, max, text) = match stage {
+            crate::engine::Progress::Reading { rows, bytes, total } => (
+                *bytes as f64,
+                (*total).max(1) as f64,
+                format!(
+                    "{} {file}: {} {} · {} / {} MB",
+                    t(lang, T::Reading),
+                    crate::format::number(*rows as f64, 0),
+                    t(lang, T::Rows),
+                    mb(*bytes),
+                    mb(*total)
+                ),
+            ),
+            crate::engine::Progress::Computing => (1.0, 1.0, t(lang, T::Computing).to_string()),
+        };
+        let cancel = p.on_cancel.clone();
+        html! {
+            <div class="progress" role="status" id="load-progress">
+                <progress value={value.to_string()} max={max.to_string()}></progress>
+                <p class="status busy">{ text }</p>
+                <button type="button" class="button" id="cancel-load" onclick={Callback::from(move |_| cancel.emit(()))}>{ t(lang, T::Cancel) }</button>
+            </div>
+        }
+    } else if p.busy {
         html! { <p class="status busy" role="status">{ t(lang, T::Working) }</p> }
     } else if p.report.is_some() {
         html! {

@@ -79,7 +79,24 @@ const FIELDS: &[Field] = &[
 #[component]
 pub fn InputsPanel(p: &Props) -> Html {
     let lang = p.lang;
-    let any = FIELDS.iter().any(|f| (f.get)(&p.inputs).is_some());
+    let any = FIELDS.iter().any(|f| (f.get)(&p.inputs).is_some())
+        || !p.inputs.rep_targets_per_month.is_empty();
+    let rep_text: String = p
+        .inputs
+        .rep_targets_per_month
+        .iter()
+        .map(|(k, v)| format!("{k}: {v}\n"))
+        .collect();
+    let on_reps = {
+        let current = p.inputs.clone();
+        let cb = p.on_change.clone();
+        Callback::from(move |e: Event| {
+            let area: web_sys::HtmlTextAreaElement = e.target_unchecked_into();
+            let mut next = current.clone();
+            next.rep_targets_per_month = crate::state::parse_rep_targets(&area.value());
+            cb.emit(next);
+        })
+    };
     html! {
         <details class="panel inputs" id="inputs" open={any}>
             <summary><h2>{ t(lang, T::InputsTitle) }</h2></summary>
@@ -104,6 +121,10 @@ pub fn InputsPanel(p: &Props) -> Html {
                     </div>
                 }
             }) }
+            <div class="field">
+                <label for="in-rep-targets">{ t(lang, T::InRepTargets) }</label>
+                <textarea id="in-rep-targets" rows="3" placeholder="Ann Lee: 20000" value={rep_text} onchange={on_reps} />
+            </div>
         </details>
     }
 }
