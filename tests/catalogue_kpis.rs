@@ -352,3 +352,39 @@ fn sanity_warnings_list_the_rows() {
     near(&r, "win_rate", 1.0);
     assert_eq!(r.deals.as_ref().unwrap().won, 32);
 }
+
+#[test]
+fn leads_and_activities_join_by_id_or_by_name() {
+    // No first-contact column: the follow-up comes from the activities. L1's activity names
+    // it by id, L2's by its company ("Beta Ltd" = "Beta"), L3's by name but 30 h late; L4 has none.
+    let leads = "Lead ID,Lead Name,Company,Created Time,Lead Status\n\
+        Q1,Ann Smith,Acme,2024-02-01 09:00,Open\n\
+        Q2,Bo Li,Beta,2024-02-02 09:00,Open\n\
+        Q3,Cy Wu,Cato,2024-02-03 09:00,Open\n\
+        Q4,Di Ma,Dino,2024-02-04 09:00,Open\n";
+    let acts = "Subject,Activity Type,Assigned To,Activity Date,Customer\n\
+        Call,Call,Ann,2024-02-01 15:00,Q1\n\
+        Call,Call,Ann,2024-02-02 10:00,Beta Ltd\n\
+        Call,Call,Bob,2024-02-04 15:00,Cy Wu\n\
+        Call,Call,Bob,2024-01-20 15:00,Dino\n";
+    let r = analyze(
+        &[
+            ("leads.csv", leads.as_bytes()),
+            ("activities.csv", acts.as_bytes()),
+        ],
+        &Options {
+            period: Period::Month(2024, 2),
+            ..Options::default()
+        },
+    );
+    near(&r, "follow_up_24h_rate", 2.0 / 4.0);
+    let k = r.kpi("follow_up_24h_rate").unwrap();
+    // Dino's only activity came before the lead existed: matched, but no follow-up.
+    assert!(
+        k.variant.contains("matched to 4 leads by id or name"),
+        "{}",
+        k.variant
+    );
+    // 6 h, 1 h and 30 h: median 6.
+    assert_eq!(k.details["median_hours"], 6.0);
+}

@@ -1137,26 +1137,35 @@ fn follow_up_from_activities(
     for v in by_key.values_mut() {
         v.sort_unstable();
     }
-    let lead_key = |i: usize| {
-        let c = leads.text_at(Role::Customer, i);
-        customer_key(if c.is_empty() {
-            leads.text_at(Role::Name, i)
-        } else {
-            c
-        })
+    // An activity names its lead by the lead's id, its company or its own name: any matches.
+    let lead_keys = |i: usize| -> Vec<String> {
+        [Role::RecordId, Role::Customer, Role::Name]
+            .iter()
+            .map(|r| customer_key(leads.text_at(*r, i)))
+            .filter(|k| !k.is_empty())
+            .collect()
     };
     let (mut quick, mut matched) = (0usize, 0usize);
     let mut hours = Vec::new();
     for i in cohort {
         let Some(c) = created[*i] else { continue };
-        if let Some(v) = by_key.get(&lead_key(*i)) {
-            matched += 1;
-            let j = v.partition_point(|m| *m < c);
-            if let Some(f) = v.get(j) {
-                let h = f64::from(f - c) / 60.0;
-                hours.push(h);
-                quick += usize::from(h <= 24.0);
+        // The first activity at or after the lead's creation, over every key that matches.
+        let mut first: Option<Minutes> = None;
+        let mut found = false;
+        for key in lead_keys(*i) {
+            if let Some(v) = by_key.get(&key) {
+                found = true;
+                let j = v.partition_point(|m| *m < c);
+                if let Some(f) = v.get(j) {
+                    first = Some(first.map_or(*f, |x: Minutes| x.min(*f)));
+                }
             }
+        }
+        matched += usize::from(found);
+        if let Some(f) = first {
+            let h = f64::from(f - c) / 60.0;
+            hours.push(h);
+            quick += usize::from(h <= 24.0);
         }
     }
     let mut k = result(
@@ -1164,8 +1173,8 @@ fn follow_up_from_activities(
         cx.lang,
         ratio(quick as f64, cohort.len() as f64),
         cx.tr(
-            format!("leads created in the period with a logged activity within 24 h ÷ leads created in the period (activities matched to {matched} leads by name)"),
-            format!("本周期新建线索中 24 小时内有跟进记录的占比（按名称匹配到 {matched} 条线索的跟进记录）"),
+            format!("leads created in the period with a logged activity within 24 h ÷ leads created in the period (activities matched to {matched} leads by id or name)"),
+            format!("本周期新建线索中 24 小时内有跟进记录的占比（按编号或名称匹配到 {matched} 条线索的跟进记录）"),
         ),
         &cx.tr("no lead was created in this period", "本周期没有新建线索"),
     );

@@ -5,7 +5,7 @@
 //! a decimal — are made per column from all of its values (see [`DateOrder::decide`] and
 //! [`DecimalMark::decide`]), so that a whole column is read one consistent way.
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 /// Minutes since 1970-01-01 00:00 (naive local time, as the export wrote it).
@@ -16,9 +16,34 @@ pub fn day_of(m: Minutes) -> i32 {
     m.div_euclid(24 * 60)
 }
 
-/// Day number of a calendar date, or `None` when the date does not exist.
+fn is_leap(y: i32) -> bool {
+    (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
+}
+
+fn days_in_month(y: i32, m: u32) -> u32 {
+    match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if is_leap(y) => 29,
+        2 => 28,
+        _ => 0,
+    }
+}
+
+/// Day number of a calendar date, or `None` when the date does not exist. Integer arithmetic
+/// over 400-year eras (it runs per cell and per row, so no calendar library here); the same
+/// answers as chrono within its years, which the tests check.
 pub fn day_number(y: i32, m: u32, d: u32) -> Option<i32> {
-    NaiveDate::from_ymd_opt(y, m, d).map(|date| date.num_days_from_ce() - EPOCH_CE_DAYS)
+    if !(-262_000..=262_000).contains(&y) || d == 0 || d > days_in_month(y, m) {
+        return None;
+    }
+    let y = i64::from(if m <= 2 { y - 1 } else { y });
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = i64::from((m + 9) % 12);
+    let doy = (153 * mp + 2) / 5 + i64::from(d) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    i32::try_from(era * 146_097 + doe - 719_468).ok()
 }
 
 /// `num_days_from_ce` of 1970-01-01.
@@ -29,10 +54,17 @@ pub fn date_of_day(day: i32) -> NaiveDate {
     NaiveDate::from_num_days_from_ce_opt(day + EPOCH_CE_DAYS).unwrap_or(NaiveDate::MIN)
 }
 
-/// `(year, month)` of a day number.
+/// `(year, month)` of a day number (the inverse of [`day_number`], by the same arithmetic).
 pub fn year_month(day: i32) -> (i32, u32) {
-    let d = date_of_day(day);
-    (d.year(), d.month())
+    let z = i64::from(day) + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y as i32, m as u32)
 }
 
 /// Which number of an all-numeric date like `3/4/2024` is the month.
@@ -637,6 +669,30 @@ pub fn parse_nps(text: &str) -> Option<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn day_arithmetic_equals_the_calendar() {
+        use chrono::Datelike;
+        // Every day from 1600 to 2400, against chrono.
+        let from = NaiveDate::from_ymd_opt(1600, 1, 1).unwrap();
+        for i in 0..(800 * 366) {
+            let date = from + chrono::Days::new(i);
+            let day = date.num_days_from_ce() - EPOCH_CE_DAYS;
+            assert_eq!(
+                day_number(date.year(), date.month(), date.day()),
+                Some(day),
+                "{date}"
+            );
+            assert_eq!(year_month(day), (date.year(), date.month()), "{date}");
+        }
+        assert_eq!(day_number(2023, 2, 29), None);
+        assert_eq!(
+            day_number(2024, 2, 29),
+            day_number(2024, 3, 1).map(|d| d - 1)
+        );
+        assert_eq!(day_number(2024, 13, 1), None);
+        assert_eq!(day_number(1970, 1, 1), Some(0));
+    }
 
     #[test]
     fn epoch_milliseconds_are_dates() {
