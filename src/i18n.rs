@@ -121,6 +121,8 @@ texts! {
     ByProduct => "By product", "按产品";
     ByRegion => "By region", "按地区";
     ByTeam => "By team", "按团队";
+    BySegment => "By segment", "按客户级别";
+    Segment => "Segment", "客户级别";
     Product => "Product", "产品";
     Region => "Region", "地区";
     Team => "Team", "团队";

@@ -388,3 +388,34 @@ fn leads_and_activities_join_by_id_or_by_name() {
     // 6 h, 1 h and 30 h: median 6.
     assert_eq!(k.details["median_hours"], 6.0);
 }
+
+#[test]
+fn deals_break_down_by_every_dimension_they_have() {
+    let csv = "Deal Name,Amount,Stage,Create Date,Close Date,Owner,Lead Source,Product,Region,Team,Segment\n\
+        A,100,Closed Won,2024-01-01,2024-01-11,Ann,Web,Loans,North,East team,SMB\n\
+        B,300,Closed Won,2024-01-05,2024-01-25,Bob,Web,Cards,South,West team,Enterprise\n\
+        C,50,Closed Lost,2024-01-06,2024-01-16,Bob,Ads,Cards,South,West team,SMB\n";
+    let r = analyze(&[("deals.csv", csv.as_bytes())], &Options::default());
+    let revenue = r.kpi("revenue").unwrap();
+    let dims: Vec<&str> = revenue.breakdowns.keys().map(String::as_str).collect();
+    assert_eq!(
+        dims,
+        [
+            "lead_source",
+            "owner",
+            "product",
+            "region",
+            "segment",
+            "team"
+        ]
+    );
+    // Win rate by segment: SMB 1 of 2, Enterprise 1 of 1.
+    let seg: Vec<(String, Option<f64>)> = r.kpi("win_rate").unwrap().breakdowns["segment"]
+        .iter()
+        .map(|x| (x.key.clone(), x.value))
+        .collect();
+    assert_eq!(
+        seg,
+        [("Enterprise".into(), Some(1.0)), ("SMB".into(), Some(0.5))]
+    );
+}

@@ -267,6 +267,8 @@ pub struct Deals {
     pub product: Option<Interned>,
     pub region: Option<Interned>,
     pub team: Option<Interned>,
+    /// The customer's segment or tier (`Segment`, `客户级别`), when the deals export has it.
+    pub segment: Option<Interned>,
     /// Which column the close dates came from (the expected close date is a fallback).
     pub close_from: Option<Role>,
     /// Where each outcome came from: a status column, won/closed flags, or the stage.
@@ -952,6 +954,7 @@ fn build_deals(b: &mut Builder<'_>, rows: usize) -> Deals {
         product: b.interned(Role::Product),
         region: b.interned(Role::Region),
         team: b.interned(Role::Team),
+        segment: b.interned(Role::Segment),
         close_from,
         outcome_from,
         last_day,
@@ -966,6 +969,7 @@ impl Deals {
             ("product", &self.product),
             ("region", &self.region),
             ("team", &self.team),
+            ("segment", &self.segment),
         ]
         .into_iter()
         .filter_map(|(name, dim)| dim.as_ref().map(|d| (name, d)))

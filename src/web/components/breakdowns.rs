@@ -85,6 +85,7 @@ pub fn Breakdowns(p: &Props) -> Html {
                 { table(lang, &p.report, "product", T::ByProduct, T::Product) }
                 { table(lang, &p.report, "region", T::ByRegion, T::Region) }
                 { table(lang, &p.report, "team", T::ByTeam, T::Team) }
+                { table(lang, &p.report, "segment", T::BySegment, T::Segment) }
             </div>
             { p.report.kpi("stage_funnel").map(|k| crate::web::components::kpi_cards::funnel(lang, k)).unwrap_or_default() }
             {
