@@ -355,25 +355,38 @@ fn correct_by_values(mapping: &mut [Option<Role>], infos: &mut [ColumnInfo]) {
     }
 }
 
-/// The day/month order the file's date columns prove by their values (majority), if any.
-fn proven_date_order(raw: &RawTable, mapping: &[Option<Role>]) -> Option<DateOrder> {
+/// Every date column's cells parsed once (by column index), kept rows only, and the
+/// day/month order those columns prove by their values (majority), if any.
+fn parse_date_columns(
+    raw: &RawTable,
+    mapping: &[Option<Role>],
+    keep: &[bool],
+) -> (HashMap<usize, Vec<Option<RawDate>>>, Option<DateOrder>) {
     let (mut mdy, mut dmy) = (0, 0);
+    let mut parsed_by_column = HashMap::new();
     for (c, role) in mapping.iter().enumerate() {
         if !role.is_some_and(|r| DATE_ROLES.contains(&r)) {
             continue;
         }
-        let parsed: Vec<RawDate> = raw.columns[c].iter().filter_map(parse_date).collect();
-        match DateOrder::decide(&parsed) {
+        let col = &raw.columns[c];
+        let parsed: Vec<Option<RawDate>> = (0..col.len())
+            .filter(|i| keep[*i])
+            .map(|i| parse_date(col.get(i)))
+            .collect();
+        let present: Vec<RawDate> = parsed.iter().flatten().copied().collect();
+        match DateOrder::decide(&present) {
             (DateOrder::Mdy, OrderEvidence::Values) => mdy += 1,
             (DateOrder::Dmy, OrderEvidence::Values) => dmy += 1,
             _ => {}
         }
+        parsed_by_column.insert(c, parsed);
     }
-    match (mdy, dmy) {
+    let order = match (mdy, dmy) {
         (0, 0) => None,
         (m, d) if m >= d => Some(DateOrder::Mdy),
         _ => Some(DateOrder::Dmy),
-    }
+    };
+    (parsed_by_column, order)
 }
 
 struct Builder<'a> {
@@ -381,6 +394,8 @@ struct Builder<'a> {
     keep: Vec<bool>,
     /// The order other date columns of this file prove, for columns whose values do not.
     table_order: Option<DateOrder>,
+    /// Date columns parsed once, taken by [`Builder::dates`].
+    parsed_dates: HashMap<usize, Vec<Option<RawDate>>>,
     mapping: &'a [Option<Role>],
     issues: Issues,
     infos: Vec<ColumnInfo>,
@@ -422,7 +437,10 @@ impl<'a> Builder<'a> {
     fn dates(&mut self, role: Role) -> Option<Vec<Option<Minutes>>> {
         let c = self.col(role)?;
         let cells: Vec<(usize, &str)> = self.kept_cells(c).collect();
-        let parsed: Vec<Option<RawDate>> = cells.iter().map(|(_, s)| parse_date(s)).collect();
+        let parsed: Vec<Option<RawDate>> = match self.parsed_dates.remove(&c) {
+            Some(p) if p.len() == cells.len() => p,
+            _ => cells.iter().map(|(_, s)| parse_date(s)).collect(),
+        };
         let present: Vec<RawDate> = parsed.iter().flatten().copied().collect();
         let (mut order, mut evidence) = DateOrder::decide(&present);
         if let (OrderEvidence::Assumed, Some(proven)) = (evidence, self.table_order) {
@@ -529,11 +547,12 @@ pub fn build_table(raw: &RawTable, mapping: Option<&[Option<Role>]>) -> Table {
     if !user_mapping {
         correct_by_values(&mut mapping, &mut infos);
     }
-    let table_order = proven_date_order(raw, &mapping);
+    let (parsed_dates, table_order) = parse_date_columns(raw, &mapping, &keep);
     let mut b = Builder {
         raw,
         keep,
         table_order,
+        parsed_dates,
         mapping: &mapping,
         issues,
         infos,
