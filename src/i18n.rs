@@ -111,6 +111,10 @@ texts! {
     Reading => "Reading", "正在读取";
     Computing => "Computing the KPIs…", "正在计算指标…";
     Cancel => "Cancel", "取消";
+    ExportCsv => "Download KPIs (CSV)", "下载指标（CSV）";
+    CopyTsv => "Copy the KPI table", "复制指标表格";
+    Copied => "Copied: paste it into a spreadsheet.", "已复制，可粘贴到电子表格。";
+    CopyFailed => "The browser did not allow copying.", "浏览器不允许复制。";
     Variant => "Computed as", "计算口径";
     TierBasic => "basic", "基础指标";
     TierProcess => "process", "过程指标";

@@ -32,6 +32,8 @@ pub struct State {
     pub progress: Option<(String, crate::engine::Progress)>,
     /// Files are being read (a load can be cancelled; a recompute is not shown as one).
     pub loading: bool,
+    /// The KPI table was put on the clipboard (`Some(false)`: the browser refused).
+    pub copied: Option<bool>,
     /// The user picked the period (else the page moves to the data's last complete month).
     pub period_chosen: bool,
 }
@@ -53,6 +55,8 @@ pub enum Action {
     Reloading,
     /// The worker says how far it is (a file name, or empty for the same file).
     Progress(String, crate::engine::Progress),
+    /// The KPI table went to the clipboard (or the browser refused).
+    Copied(bool),
     /// The user stopped a load; the data shown before (if any) is being loaded again.
     Cancelled(Option<Source>),
     Loaded {
@@ -78,6 +82,7 @@ impl State {
             period_chosen: false,
             progress: None,
             loading: false,
+            copied: None,
         }
     }
 
@@ -133,6 +138,7 @@ impl State {
                 self.loading = true;
                 self.failure = None;
             }
+            Action::Copied(ok) => self.copied = Some(ok),
             Action::Progress(_, _) if !self.loading => {}
             Action::Progress(file, p) => {
                 let name = match (&self.progress, file.is_empty()) {
@@ -152,6 +158,7 @@ impl State {
             }
             Action::Loaded { report, ms } => {
                 self.compute_ms = Some(ms);
+                self.copied = None;
                 self.progress = None;
                 self.loading = false;
                 // A fresh load starts on the data's last complete month.

@@ -46,6 +46,8 @@ async fn kpi_cards_render_values_and_needs_in_both_languages() {
                 lang,
                 report,
                 on_target: Default::default(),
+                on_export: Default::default(),
+                copied: None,
             },
         )
         .render();

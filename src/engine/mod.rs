@@ -22,6 +22,7 @@ pub mod catalogue;
 pub mod dataset;
 pub mod error;
 pub mod excel;
+pub mod export;
 pub mod ingest;
 pub mod join;
 pub mod kpi;

@@ -1,7 +1,6 @@
 //! Reporting periods: the whole range, a year, a quarter, a month, or a custom day range.
 
-use crate::engine::value::{date_of_day, day_number, year_month};
-use chrono::Datelike;
+use crate::engine::value::{date_of_day, day_number, parse_ymd, year_month};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -30,11 +29,7 @@ impl Period {
             return Some(Period::All);
         }
         if let Some((a, b)) = s.split_once("..") {
-            let day = |t: &str| -> Option<i32> {
-                let d = chrono::NaiveDate::parse_from_str(t.trim(), "%Y-%m-%d").ok()?;
-                day_number(d.year(), d.month(), d.day())
-            };
-            let (from, to) = (day(a)?, day(b)?);
+            let (from, to) = (parse_ymd(a)?, parse_ymd(b)?);
             return (from <= to).then_some(Period::Range(from, to));
         }
         let (y, rest) = match s.split_once('-') {
@@ -132,10 +127,7 @@ mod tests {
 
     #[test]
     fn parse_bounds_and_previous() {
-        let day = |s: &str| {
-            let d = chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
-            day_number(d.year(), d.month(), d.day()).unwrap()
-        };
+        let day = |s: &str| parse_ymd(s).unwrap();
         /// (text, inclusive bounds, previous period)
         type Case<'a> = (&'a str, Option<(&'a str, &'a str)>, Option<&'a str>);
         let cases: &[Case] = &[
@@ -192,10 +184,7 @@ mod tests {
 
     #[test]
     fn available_periods_are_listed_newest_first() {
-        let days = ["2023-12-31", "2024-01-15", "2024-02-01"].map(|s| {
-            let d = chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
-            day_number(d.year(), d.month(), d.day()).unwrap()
-        });
+        let days = ["2023-12-31", "2024-01-15", "2024-02-01"].map(|s| parse_ymd(s).unwrap());
         let ids: Vec<String> = Period::available(days.into_iter())
             .iter()
             .map(|p| p.to_string())

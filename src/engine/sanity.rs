@@ -6,7 +6,7 @@ use crate::engine::kpi::{en_zh, median};
 use crate::engine::kpi_tables::duplicate_lines;
 use crate::engine::report::Warning;
 use crate::engine::schema::{Role, TableKind};
-use crate::engine::value::{date_of_day, day_number, day_of, Minutes, Outcome};
+use crate::engine::value::{date_of_day, day_of, Minutes, Outcome};
 use crate::engine::Options;
 use crate::i18n::Lang;
 
@@ -83,11 +83,10 @@ fn quartiles(v: &mut [f64]) -> (f64, f64) {
 pub fn warnings(tables: &[Table], opts: &Options, lang: Lang) -> Vec<Warning> {
     let tr = |en: String, zh: String| en_zh(lang, en, zh);
     let mut out = Vec::new();
-    let today = opts.today.as_deref().and_then(|s| {
-        let d = chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()?;
-        use chrono::Datelike;
-        day_number(d.year(), d.month(), d.day())
-    });
+    let today = opts
+        .today
+        .as_deref()
+        .and_then(crate::engine::value::parse_ymd);
     for t in tables {
         // Closed before created: found while reading, listed here with the other warnings.
         let lines: Vec<u64> = t

@@ -5,7 +5,6 @@
 //! a decimal — are made per column from all of its values (see [`DateOrder::decide`] and
 //! [`DecimalMark::decide`]), so that a whole column is read one consistent way.
 
-use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 /// Minutes since 1970-01-01 00:00 (naive local time, as the export wrote it).
@@ -46,25 +45,57 @@ pub fn day_number(y: i32, m: u32, d: u32) -> Option<i32> {
     i32::try_from(era * 146_097 + doe - 719_468).ok()
 }
 
-/// `num_days_from_ce` of 1970-01-01.
-const EPOCH_CE_DAYS: i32 = 719_163;
+/// A calendar date; shows as `YYYY-MM-DD`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Ymd {
+    pub year: i32,
+    pub month: u32,
+    pub day: u32,
+}
+
+impl std::fmt::Display for Ymd {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
 
 /// The calendar date of a day number.
-pub fn date_of_day(day: i32) -> NaiveDate {
-    NaiveDate::from_num_days_from_ce_opt(day + EPOCH_CE_DAYS).unwrap_or(NaiveDate::MIN)
+pub fn date_of_day(day: i32) -> Ymd {
+    let (year, month, d) = civil(day);
+    Ymd {
+        year,
+        month,
+        day: d,
+    }
+}
+
+/// A `YYYY-MM-DD` date as a day number.
+pub fn parse_ymd(s: &str) -> Option<i32> {
+    let mut it = s.trim().splitn(3, '-');
+    let y: i32 = it.next()?.parse().ok()?;
+    let m: u32 = it.next()?.parse().ok()?;
+    let d: u32 = it.next()?.parse().ok()?;
+    day_number(y, m, d)
 }
 
 /// `(year, month)` of a day number (the inverse of [`day_number`], by the same arithmetic).
 pub fn year_month(day: i32) -> (i32, u32) {
+    let (y, m, _) = civil(day);
+    (y, m)
+}
+
+/// `(year, month, day)` of a day number.
+fn civil(day: i32) -> (i32, u32, u32) {
     let z = i64::from(day) + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z - era * 146_097;
     let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
     let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
     let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
     let m = if mp < 10 { mp + 3 } else { mp - 9 };
     let y = yoe + era * 400 + i64::from(m <= 2);
-    (y as i32, m as u32)
+    (y as i32, m as u32, d as u32)
 }
 
 /// Which number of an all-numeric date like `3/4/2024` is the month.
@@ -260,13 +291,15 @@ pub fn parse_date(text: &str) -> Option<RawDate> {
         if !(946_684_800_000..4_102_444_800_000).contains(&ms) {
             return None;
         }
-        let t = chrono::DateTime::from_timestamp_millis(ms)?.naive_utc();
-        use chrono::{Datelike, Timelike};
+        // UTC, like the CRMs' APIs that write them.
+        let day = i32::try_from(ms.div_euclid(86_400_000)).ok()?;
+        let minute_of_day = (ms.rem_euclid(86_400_000) / 60_000) as u32;
+        let (year, a, b) = civil(day);
         return Some(RawDate {
-            year: t.year(),
-            a: t.month(),
-            b: t.day(),
-            minute_of_day: t.hour() * 60 + t.minute(),
+            year,
+            a,
+            b,
+            minute_of_day,
             shape: DateShape::Ymd,
         });
     }
@@ -672,18 +705,21 @@ mod tests {
 
     #[test]
     fn day_arithmetic_equals_the_calendar() {
-        use chrono::Datelike;
-        // Every day from 1600 to 2400, against chrono.
+        use chrono::{Datelike, NaiveDate};
+        // Every day from 1600 to 2400, against chrono (`num_days_from_ce` of 1970-01-01 is
+        // 719,163).
         let from = NaiveDate::from_ymd_opt(1600, 1, 1).unwrap();
         for i in 0..(800 * 366) {
             let date = from + chrono::Days::new(i);
-            let day = date.num_days_from_ce() - EPOCH_CE_DAYS;
+            let day = date.num_days_from_ce() - 719_163;
             assert_eq!(
                 day_number(date.year(), date.month(), date.day()),
                 Some(day),
                 "{date}"
             );
             assert_eq!(year_month(day), (date.year(), date.month()), "{date}");
+            assert_eq!(date_of_day(day).to_string(), date.to_string());
+            assert_eq!(parse_ymd(&date.to_string()), Some(day));
         }
         assert_eq!(day_number(2023, 2, 29), None);
         assert_eq!(

@@ -585,6 +585,30 @@ pub fn App() -> Html {
             d.dispatch(Action::SetInputs(next))
         })
     };
+    // Take the results away: the KPI table as CSV, or as TSV on the clipboard for pasting into
+    // a spreadsheet.
+    let on_export = {
+        let report = state.report.clone();
+        let d = store.dispatcher();
+        Callback::from(move |what: &'static str| {
+            let Some(r) = report.as_ref() else { return };
+            let stem = format!("crm-kpi-{}", r.period.replace("..", "_"));
+            match what {
+                "csv" => save_text(&format!("{stem}.csv"), &crate::engine::export::kpis_csv(r)),
+                _ => {
+                    let text = crate::engine::export::kpis_tsv(r);
+                    if let Some(w) = web_sys::window() {
+                        let done = d.clone();
+                        let promise = w.navigator().clipboard().write_text(&text);
+                        spawn_local(async move {
+                            let ok = JsFuture::from(promise).await.is_ok();
+                            done.dispatch(Action::Copied(ok));
+                        });
+                    }
+                }
+            }
+        })
+    };
     let on_target = {
         let d = store.dispatcher();
         let targets = state.opts.targets.clone();
@@ -620,7 +644,7 @@ pub fn App() -> Html {
                     Some(r) => html! {
                         <>
                         <Summary {lang} report={r.clone()} />
-                        <KpiCards {lang} report={r.clone()} {on_target} />
+                        <KpiCards {lang} report={r.clone()} {on_target} {on_export} copied={state.copied} />
                         <Warnings {lang} report={r.clone()} />
                         <Breakdowns {lang} report={r.clone()} />
                         <Reps {lang} report={r.clone()} new_reps={state.opts.inputs.new_reps.clone()} on_toggle={on_new_rep} />

@@ -5,6 +5,7 @@
 // tests/fixtures/catalogue/ (see tests/catalogue_kpis.rs for the tables' own KPIs).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import path from 'node:path';
 import { fixtures, artifacts, openApp, cardValue, settled, waitStatus } from './harness.mjs';
 
@@ -115,4 +116,22 @@ test('reps marked as new are measured on activity, the others on results', async
   // A KPI's own breakdown opens as bars.
   await page.locator('[data-kpi="win_rate"] .kpi-breakdowns summary').click();
   assert.match(await page.locator('[data-kpi="win_rate"] .kpi-breakdowns [data-dim="owner"] [role="img"]').getAttribute('aria-label'), /Bob: 100\.0 %; Ann: 33\.3 %/);
+});
+
+test('the KPIs go away as CSV and as a table on the clipboard', async (t) => {
+  const page = await loadThree(t);
+  const [csv] = await Promise.all([page.waitForEvent('download'), page.click('#export-csv')]);
+  assert.equal(csv.suggestedFilename(), 'crm-kpi-2024-02.csv');
+  const lines = fs.readFileSync(await csv.path(), 'utf8').replace(/^\uFEFF/, '').trim().split('\n');
+  assert.match(lines[0], /^KPI,id,period,value,unit,previous,change,year earlier,target,status,/);
+  // February's win rate, 0.6, against January's 2 of 3.
+  const win = lines.find((l) => l.startsWith('Opportunity win rate,win_rate,'));
+  assert.match(win, /^Opportunity win rate,win_rate,2024-02,0\.6,ratio,0\.666667,-0\.066667,/);
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+  await page.click('#export-tsv');
+  await page.waitForSelector('.export .copied');
+  const tsv = await page.evaluate(() => navigator.clipboard.readText());
+  const rows = tsv.replace(/\n$/, '').split('\n').map((r) => r.split('\t'));
+  assert.ok(rows.every((r) => r.length === 13), 'every row has 13 cells');
+  assert.deepEqual(rows.find((r) => r[1] === 'revenue').slice(0, 4), ['Revenue', 'revenue', '2024-02', '1100']);
 });

@@ -11,6 +11,10 @@ pub struct Props {
     pub lang: Lang,
     pub report: Rc<Report>,
     pub on_target: Callback<(String, Option<f64>)>,
+    #[prop_or_default]
+    pub on_export: Callback<&'static str>,
+    #[prop_or_default]
+    pub copied: Option<bool>,
 }
 
 pub fn tier_label(lang: Lang, tier: Tier) -> &'static str {
@@ -295,6 +299,19 @@ pub fn KpiCards(p: &Props) -> Html {
     html! {
         <section class="recommended" aria-labelledby="rec-h">
             <h2 id="rec-h">{ t(lang, T::Recommended) }</h2>
+            <div class="row export">
+                { for [("csv", T::ExportCsv), ("tsv", T::CopyTsv)].into_iter().map(|(what, label)| {
+                    let cb = p.on_export.clone();
+                    html! { <button type="button" class="button" id={format!("export-{what}")} onclick={Callback::from(move |_| cb.emit(what))}>{ t(lang, label) }</button> }
+                }) }
+                {
+                    match p.copied {
+                        Some(true) => html! { <span class="copied" role="status">{ t(lang, T::Copied) }</span> },
+                        Some(false) => html! { <span class="copied failed" role="status">{ t(lang, T::CopyFailed) }</span> },
+                        None => html! {},
+                    }
+                }
+            </div>
             <p class="hint">{ t(lang, T::RecommendedHint) }</p>
             <div class="cards" id="kpi-cards">
                 { for p.report.recommendation.iter().map(|r| card(lang, &p.report, r, &p.on_target)) }
