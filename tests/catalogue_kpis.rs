@@ -419,3 +419,36 @@ fn deals_break_down_by_every_dimension_they_have() {
         [("Enterprise".into(), Some(1.0)), ("SMB".into(), Some(0.5))]
     );
 }
+
+#[test]
+fn deal_kpis_compare_only_with_months_the_deals_cover() {
+    // The customers reach back to 2022; the deals start in January 2024.
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/catalogue");
+    let deals = std::fs::read(dir.join("deals.csv")).unwrap();
+    let customers = std::fs::read(dir.join("customers.csv")).unwrap();
+    let r = analyze(
+        &[("deals.csv", &deals), ("customers.csv", &customers)],
+        &Options {
+            period: Period::Month(2024, 1),
+            ..Options::default()
+        },
+    );
+    let revenue = r.kpi("revenue").unwrap();
+    assert_eq!(
+        revenue.previous, None,
+        "December 2023 has no deals data, not zero revenue"
+    );
+    assert_eq!(revenue.year_ago, None);
+    assert!(
+        revenue
+            .series
+            .iter()
+            .all(|p| p.period.as_str() >= "2024-01"),
+        "{:?}",
+        revenue.series
+    );
+    // The customers' own churn does compare with December 2023: on 30 November Acme, Beta,
+    // Dino, Fox and Gus were on the books (Eve came on 31 December); none left in December.
+    let churn = r.kpi("churn_rate").unwrap();
+    assert_eq!(churn.previous, Some(0.0));
+}

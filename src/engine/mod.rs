@@ -273,7 +273,7 @@ impl Workbook {
         }
 
         let data_range = self.data_range();
-        let (summary, mut kpis) = self.kpis_for(opts, opts.period, data_range);
+        let (summary, mut kpis, deal_ids) = self.kpis_for(opts, opts.period, data_range);
         let default_period = data_range.and_then(|(_, last)| last_complete_month(last));
         let (mut previous_period, mut year_ago_period) = (None, None);
         if opts.review {
@@ -289,14 +289,23 @@ impl Workbook {
             let year_ago = year_earlier(opts.period).and_then(covered);
             let prev = previous.map(|p| self.kpis_for(opts, p, data_range).1);
             let ago = year_ago.map(|p| self.kpis_for(opts, p, data_range).1);
+            // A KPI from the deals table compares only with periods the deals cover (other
+            // tables may reach further back).
+            let deals_first = self.deals_first_day();
+            let before_deals = |p: Option<Period>| {
+                p.and_then(|p| p.bounds())
+                    .zip(deals_first)
+                    .is_some_and(|((_, e), first)| e < first)
+            };
             for k in &mut kpis {
                 let find = |list: &Option<Vec<KpiResult>>| {
                     list.as_ref()
                         .and_then(|l| l.iter().find(|x| x.id == k.id))
                         .and_then(|x| x.value)
                 };
-                k.previous = find(&prev);
-                k.year_ago = find(&ago);
+                let from_deals = deal_ids.contains(&k.id);
+                k.previous = find(&prev).filter(|_| !(from_deals && before_deals(previous)));
+                k.year_ago = find(&ago).filter(|_| !(from_deals && before_deals(year_ago)));
                 if let (Some(v), Some(p)) = (k.value, k.previous) {
                     k.delta = Some(v - p);
                     k.delta_pct = kpi::ratio(v - p, p.abs());
@@ -308,6 +317,15 @@ impl Workbook {
             previous_period = previous.map(|p| p.to_string());
             year_ago_period = year_ago.map(|p| p.to_string());
             self.trends(opts, data_range, &mut kpis);
+            if let Some(first) = deals_first {
+                for k in kpis.iter_mut().filter(|k| deal_ids.contains(&k.id)) {
+                    k.series.retain(|p| {
+                        Period::parse(&p.period)
+                            .and_then(|p| p.bounds())
+                            .is_none_or(|(_, e)| e >= first)
+                    });
+                }
+            }
         }
         for k in &mut kpis {
             review::finish(k, opts, data_range);
@@ -418,13 +436,24 @@ impl Workbook {
         lo_hi
     }
 
+    /// The first day a deal was created or closed.
+    fn deals_first_day(&self) -> Option<i32> {
+        let d = self.tables.iter().find_map(|t| t.deals.as_ref())?;
+        [&d.created, &d.closed]
+            .into_iter()
+            .flatten()
+            .flat_map(|c| c.iter().flatten())
+            .map(|m| value::day_of(*m))
+            .min()
+    }
+
     /// Every KPI the tables and inputs give for one period, in catalogue order.
     fn kpis_for(
         &self,
         opts: &Options,
         period: Period,
         data_range: Option<(i32, i32)>,
-    ) -> (Option<report::DealSummary>, Vec<KpiResult>) {
+    ) -> (Option<report::DealSummary>, Vec<KpiResult>, Vec<String>) {
         let deals = self.tables.iter().find_map(|t| t.deals.as_ref());
         let (summary, mut kpis) = match deals {
             Some(d) => {
@@ -442,9 +471,11 @@ impl Workbook {
         };
         let more = kpi_tables::table_kpis(&cx, &kpis);
         kpis.retain(|k| !more.iter().any(|m| m.id == k.id));
+        // What is left of the deals' KPIs (some are replaced by ones over every table).
+        let from_deals = kpis.iter().map(|k| k.id.clone()).collect();
         kpis.extend(more);
         kpis.sort_by_key(|k| CATALOGUE.iter().position(|d| d.id == k.id));
-        (summary, kpis)
+        (summary, kpis, from_deals)
     }
 
     /// Each KPI month by month, over the 12 months up to the period's end (the data's end
