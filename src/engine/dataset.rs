@@ -269,6 +269,10 @@ pub struct Deals {
     pub team: Option<Interned>,
     /// The customer's segment or tier (`Segment`, `客户级别`), when the deals export has it.
     pub segment: Option<Interned>,
+    /// Won amount by close month, filled on first use (growth and trends ask for it often).
+    pub won_by_month: std::cell::OnceCell<BTreeMap<(i32, u32), f64>>,
+    /// Per customer id: the day and row of its first won deal, filled on first use.
+    pub first_won: std::cell::OnceCell<Vec<Option<(i32, usize)>>>,
     /// Which column the close dates came from (the expected close date is a fallback).
     pub close_from: Option<Role>,
     /// Where each outcome came from: a status column, won/closed flags, or the stage.
@@ -974,6 +978,8 @@ fn build_deals(b: &mut Builder<'_>, rows: usize) -> Deals {
         region: b.interned(Role::Region),
         team: b.interned(Role::Team),
         segment: b.interned(Role::Segment),
+        won_by_month: Default::default(),
+        first_won: Default::default(),
         close_from,
         outcome_from,
         last_day,

@@ -253,10 +253,27 @@ impl Pass {
     }
 }
 
-/// Won revenue of the deals closed in a period (for growth against an earlier period).
+/// Won revenue of the deals closed in a period (for growth against an earlier period). For
+/// calendar periods it sums the won amount by month, computed once per table.
 fn won_revenue(d: &Deals, period: Period) -> Option<f64> {
     let (a, b) = period.bounds()?;
     let (closed, amount) = (d.closed.as_ref()?, d.amount.as_ref()?);
+    if let Period::Month(..) | Period::Quarter(..) | Period::Year(_) = period {
+        let months = d.won_by_month.get_or_init(|| {
+            let mut by = BTreeMap::new();
+            for r in 0..d.rows {
+                if d.outcome[r] != Outcome::Won {
+                    continue;
+                }
+                if let (Some(c), Some(v)) = (closed[r], amount[r]) {
+                    *by.entry(year_month(day_of(c))).or_insert(0.0) += v;
+                }
+            }
+            by
+        });
+        let (from, to) = (year_month(a), year_month(b));
+        return Some(months.range(from..=to).map(|(_, v)| *v).sum());
+    }
     Some(
         (0..d.rows)
             .filter(|r| d.outcome[*r] == Outcome::Won)
@@ -515,8 +532,9 @@ pub fn deal_kpis(d: &Deals, period: Period, lang: Lang) -> (DealSummary, Vec<Kpi
     let outcome_src = b.outcome_source();
 
     // New customers: the first won deal of each customer over the whole table.
-    let first_won: Option<Vec<Option<(i32, usize)>>> = match (&d.customer, &d.closed) {
-        (Some(c), Some(closed)) if has_status => {
+    // The same for every period: worked out once per table.
+    let first_won: Option<&Vec<Option<(i32, usize)>>> = match (&d.customer, &d.closed) {
+        (Some(c), Some(closed)) if has_status => Some(d.first_won.get_or_init(|| {
             let mut first = vec![None; c.names.len()];
             for (r, close) in closed.iter().enumerate() {
                 let id = c.get(r) as usize;
@@ -530,12 +548,12 @@ pub fn deal_kpis(d: &Deals, period: Period, lang: Lang) -> (DealSummary, Vec<Kpi
                     }
                 }
             }
-            Some(first)
-        }
+            first
+        })),
         _ => None,
     };
     let new_rows: Vec<usize> = first_won
-        .iter()
+        .into_iter()
         .flatten()
         .flatten()
         .filter(|(day, _)| period.contains(*day))
