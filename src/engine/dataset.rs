@@ -406,6 +406,17 @@ struct Builder<'a> {
 }
 
 impl<'a> Builder<'a> {
+    /// The file line of every kept row.
+    fn kept_lines(&self) -> Vec<u64> {
+        self.raw
+            .lines
+            .iter()
+            .zip(&self.keep)
+            .filter(|(_, k)| **k)
+            .map(|(l, _)| *l)
+            .collect()
+    }
+
     fn col(&self, role: Role) -> Option<usize> {
         self.mapping.iter().position(|r| *r == Some(role))
     }
@@ -687,14 +698,7 @@ pub fn required_fields(kind: TableKind) -> &'static [Role] {
 }
 
 fn build_records(b: &mut Builder<'_>, kind: TableKind, rows: usize) -> Records {
-    let lines: Vec<u64> = b
-        .raw
-        .lines
-        .iter()
-        .zip(&b.keep)
-        .filter(|(_, k)| **k)
-        .map(|(l, _)| *l)
-        .collect();
+    let lines = b.kept_lines();
     let mut rec = Records {
         rows,
         lines,
@@ -769,14 +773,7 @@ fn satisfaction_scale(cells: &[&str]) -> (Vec<Option<u8>>, u8) {
 }
 
 fn build_deals(b: &mut Builder<'_>, rows: usize) -> Deals {
-    let lines: Vec<u64> = b
-        .raw
-        .lines
-        .iter()
-        .zip(&b.keep)
-        .filter(|(_, k)| **k)
-        .map(|(l, _)| *l)
-        .collect();
+    let lines = b.kept_lines();
     let amount = b.amounts(Role::Amount);
     let cost = b.amounts(Role::Cost);
     let probability = b.col(Role::Probability).map(|c| {

@@ -85,17 +85,20 @@ fn in_period(period: Period, m: Option<Minutes>) -> bool {
 
 /// Words that mark a cancelled order or a refund.
 fn is_cancelled(text: &str) -> bool {
-    let t = text.to_lowercase();
-    [
+    const WORDS: &[&str] = &[
         "cancel", "refund", "void", "return", "取消", "作废", "退款", "退货", "关闭",
-    ]
-    .iter()
-    .any(|w| t.contains(w))
+    ];
+    mentions(text, WORDS)
+}
+
+/// The text (in any case) contains one of `words`.
+fn mentions(text: &str, words: &[&str]) -> bool {
+    let t = text.to_lowercase();
+    words.iter().any(|w| t.contains(w))
 }
 
 fn is_converted(text: &str) -> bool {
-    let t = text.to_lowercase();
-    [
+    const YES: &[&str] = &[
         "convert",
         "qualified",
         "won",
@@ -105,27 +108,20 @@ fn is_converted(text: &str) -> bool {
         "转客户",
         "已成交",
         "成交",
-    ]
-    .iter()
-    .any(|w| t.contains(w))
-        && !["unqualified", "disqualified", "not converted", "未转化"]
-            .iter()
-            .any(|w| t.contains(w))
+    ];
+    const NO: &[&str] = &["unqualified", "disqualified", "not converted", "未转化"];
+    mentions(text, YES) && !mentions(text, NO)
 }
 
 fn is_complaint(text: &str) -> bool {
-    let t = text.to_lowercase();
-    ["complaint", "complain", "投诉", "客诉"]
-        .iter()
-        .any(|w| t.contains(w))
+    mentions(text, &["complaint", "complain", "投诉", "客诉"])
 }
 
 fn is_done(text: &str) -> bool {
     if let Some(b) = parse_bool(text) {
         return b;
     }
-    let t = text.to_lowercase();
-    [
+    const YES: &[&str] = &[
         "done",
         "complete",
         "finished",
@@ -134,22 +130,18 @@ fn is_done(text: &str) -> bool {
         "完成",
         "已拜访",
         "已执行",
-    ]
-    .iter()
-    .any(|w| t.contains(w))
-        && !["not ", "未完成", "incomplete", "未"]
-            .iter()
-            .any(|w| t.contains(w))
+    ];
+    mentions(text, YES) && !mentions(text, &["not ", "未完成", "incomplete", "未"])
 }
 
 fn is_churned(text: &str) -> bool {
     if let Some(b) = parse_bool(text) {
         return b;
     }
-    let t = text.to_lowercase();
-    ["churn", "lost", "cancel", "流失", "已流失", "inactive"]
-        .iter()
-        .any(|w| t.contains(w))
+    mentions(
+        text,
+        &["churn", "lost", "cancel", "流失", "已流失", "inactive"],
+    )
 }
 
 /// Orders (one per order id, or per line when there is no id) with their day, customer
