@@ -930,32 +930,25 @@ fn build_deals(b: &mut Builder<'_>, rows: usize) -> Deals {
         .flat_map(|c| c.iter().flatten())
         .map(|m| day_of(*m))
         .max();
-    let completeness = [
-        Role::Name,
-        Role::Customer,
-        Role::Amount,
-        Role::Stage,
-        Role::Owner,
-        Role::CreatedAt,
-        Role::LeadSource,
-    ]
-    .into_iter()
-    .filter_map(|role| {
-        let c = b.col(role)?;
-        Some((
-            role,
-            b.kept_cells(c).filter(|(_, s)| !s.is_empty()).count(),
-            rows,
-        ))
-    })
-    .chain(closed.as_ref().map(|cl| {
-        let closed_rows = outcome
-            .iter()
-            .filter(|o| matches!(o, Outcome::Won | Outcome::Lost))
-            .count();
-        (Role::ClosedAt, cl.iter().flatten().count(), closed_rows)
-    }))
-    .collect();
+    let completeness = required_fields(TableKind::Deals)
+        .iter()
+        .copied()
+        .filter_map(|role| {
+            let c = b.col(role)?;
+            Some((
+                role,
+                b.kept_cells(c).filter(|(_, s)| !s.is_empty()).count(),
+                rows,
+            ))
+        })
+        .chain(closed.as_ref().map(|cl| {
+            let closed_rows = outcome
+                .iter()
+                .filter(|o| matches!(o, Outcome::Won | Outcome::Lost))
+                .count();
+            (Role::ClosedAt, cl.iter().flatten().count(), closed_rows)
+        }))
+        .collect();
     Deals {
         rows,
         lines,
