@@ -12,7 +12,7 @@ use crate::engine::dataset::{Deals, Interned};
 use crate::engine::period::Period;
 use crate::engine::report::{BreakdownRow, DealSummary, KpiResult, SeriesPoint};
 use crate::engine::schema::Role;
-use crate::engine::value::{date_of_day, day_of, year_month, Outcome};
+use crate::engine::value::{date_of_day, day_of, mentions, year_month, Outcome};
 use crate::i18n::Lang;
 use std::collections::BTreeMap;
 
@@ -125,22 +125,19 @@ pub struct Pass {
 }
 
 fn is_renewal(text: &str) -> bool {
-    let t = text.to_lowercase();
-    [
+    const WORDS: &[&str] = &[
         "renewal",
         "renew",
         "续约",
         "续费",
         "续签",
         "existing business",
-    ]
-    .iter()
-    .any(|w| t.contains(w))
+    ];
+    mentions(text, WORDS)
 }
 
 pub fn is_referral(text: &str) -> bool {
-    let t = text.to_lowercase();
-    [
+    const WORDS: &[&str] = &[
         "referral",
         "referred",
         "refer",
@@ -148,9 +145,8 @@ pub fn is_referral(text: &str) -> bool {
         "转介绍",
         "推荐",
         "介绍",
-    ]
-    .iter()
-    .any(|w| t.contains(w))
+    ];
+    mentions(text, WORDS)
 }
 
 impl Pass {

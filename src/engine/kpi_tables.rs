@@ -13,7 +13,7 @@ use crate::engine::kpi::{en_zh, is_referral, ratio, result, row, rows_of_counts}
 use crate::engine::period::Period;
 use crate::engine::report::{BreakdownRow, KpiResult};
 use crate::engine::schema::{Role, TableKind};
-use crate::engine::value::{date_of_day, day_of, parse_bool, Minutes};
+use crate::engine::value::{date_of_day, day_of, mentions, parse_bool, Minutes};
 use crate::engine::Inputs;
 use crate::i18n::Lang;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -53,6 +53,21 @@ impl Ctx<'_> {
         period_months(self.period, self.data_range)
     }
 
+    /// How a margin enters a value's variant: ` × gross margin 35.0 %`, or that revenue
+    /// stands in for profit.
+    fn margin_words(&self, margin: Option<f64>) -> String {
+        match margin {
+            Some(m) => self.tr(
+                format!(" × gross margin {:.1} %", m * 100.0),
+                format!(" × 毛利率 {:.1}%", m * 100.0),
+            ),
+            None => self.tr(
+                " (no cost or margin known: revenue, not profit)",
+                "（无成本或毛利率：按收入而非利润）",
+            ),
+        }
+    }
+
     fn need_period(&self) -> String {
         self.tr(
             "needs a month, quarter or year as the period",
@@ -89,12 +104,6 @@ fn is_cancelled(text: &str) -> bool {
         "cancel", "refund", "void", "return", "取消", "作废", "退款", "退货", "关闭",
     ];
     mentions(text, WORDS)
-}
-
-/// The text (in any case) contains one of `words`.
-fn mentions(text: &str, words: &[&str]) -> bool {
-    let t = text.to_lowercase();
-    words.iter().any(|w| t.contains(w))
 }
 
 fn is_converted(text: &str) -> bool {
@@ -601,16 +610,7 @@ fn order_kpis(
         (Some(a), Some(f), Some(l)) => Some(a * f * l * margin.unwrap_or(1.0)),
         _ => None,
     };
-    let margin_words = match margin {
-        Some(m) => cx.tr(
-            format!(" × gross margin {:.1} %", m * 100.0),
-            format!(" × 毛利率 {:.1}%", m * 100.0),
-        ),
-        None => cx.tr(
-            " (no cost or margin known: revenue, not profit)",
-            "（无成本或毛利率：按收入而非利润）",
-        ),
-    };
+    let margin_words = cx.margin_words(margin);
     let mut k = result(
         "clv",
         lang,
@@ -895,15 +895,11 @@ fn customer_kpis(cx: &Ctx<'_>, t: &Table, r: &Records, skip: &[String], out: &mu
                 cx.tr(
                     format!(
                         "subscription variant: average monthly recurring revenue ÷ monthly churn{}",
-                        margin
-                            .map(|m| format!(" × gross margin {:.1} %", m * 100.0))
-                            .unwrap_or_else(|| " (revenue, not profit: no margin given)".into())
+                        cx.margin_words(margin)
                     ),
                     format!(
                         "订阅口径：平均月经常性收入 ÷ 月流失率{}",
-                        margin
-                            .map(|m| format!(" × 毛利率 {:.1}%", m * 100.0))
-                            .unwrap_or_else(|| "（未提供毛利率：按收入计）".into())
+                        cx.margin_words(margin)
                     ),
                 ),
                 &cx.tr(
@@ -1528,16 +1524,12 @@ fn combined_kpis(cx: &Ctx<'_>, all: &[KpiResult], out: &mut Vec<KpiResult>) {
             v,
             cx.tr(
                 format!(
-                    "CAC ÷ (revenue per paying customer per month{}) ",
-                    margin
-                        .map(|m| format!(" × gross margin {:.1} %", m * 100.0))
-                        .unwrap_or_else(|| ", no margin known".into())
+                    "CAC ÷ (revenue per paying customer per month{})",
+                    cx.margin_words(margin)
                 ),
                 format!(
                     "获客成本 ÷（每位付费客户月均收入{}）",
-                    margin
-                        .map(|m| format!(" × 毛利率 {:.1}%", m * 100.0))
-                        .unwrap_or_else(|| "，未知毛利率".into())
+                    cx.margin_words(margin)
                 ),
             ),
             &cx.tr("no paying customer in this period", "本周期没有付费客户"),

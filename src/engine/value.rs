@@ -666,6 +666,12 @@ pub fn outcome_of(text: &str) -> Option<Outcome> {
     }
 }
 
+/// The text (in any case) contains one of `words`.
+pub fn mentions(text: &str, words: &[&str]) -> bool {
+    let t = text.to_lowercase();
+    words.iter().any(|w| t.contains(w))
+}
+
 /// Parse a yes/no cell: `true`/`false`, `1`/`0`, `yes`/`no`, `是`/`否`, `Done`/`Not done`.
 pub fn parse_bool(text: &str) -> Option<bool> {
     match fold(text).as_str() {
