@@ -608,6 +608,8 @@ pub struct Records {
     pub timed: BTreeMap<Role, bool>,
     /// Filled cells per role over the fields this kind of table should have.
     pub completeness: Vec<(Role, usize, usize)>,
+    /// An orders table's lines gathered into orders, on first use.
+    pub orders: std::cell::OnceCell<Option<crate::engine::kpi_tables::Orders>>,
 }
 
 impl Records {

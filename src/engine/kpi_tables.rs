@@ -154,8 +154,10 @@ fn is_churned(text: &str) -> bool {
 }
 
 /// Orders (one per order id, or per line when there is no id) with their day, customer
-/// and amount; lines of cancelled orders and returns are kept apart.
-struct Orders {
+/// and amount; lines of cancelled orders and returns are kept apart. The same for every
+/// period: built once per table (see [`orders`]).
+#[derive(Clone, Debug, Default)]
+pub struct Orders {
     /// (day, customer id or 0, amount)
     orders: Vec<(i32, u32, f64)>,
     /// Per order: sum of its cost, where every line has one.
@@ -166,6 +168,11 @@ struct Orders {
     /// Per customer id: sorted, distinct order days.
     days: Vec<Vec<i32>>,
     has_id: bool,
+}
+
+/// The table's orders, built on first use and kept with the table.
+fn orders(r: &Records) -> Option<&Orders> {
+    r.orders.get_or_init(|| orders_of(r)).as_ref()
 }
 
 fn orders_of(r: &Records) -> Option<Orders> {
@@ -313,8 +320,8 @@ pub fn table_kpis(cx: &Ctx<'_>, have: &[KpiResult]) -> Vec<KpiResult> {
         have.iter().any(|k| k.id == id) || out.iter().any(|k| k.id == id)
     };
     if let Some((_, r)) = cx.records(TableKind::Orders) {
-        if let Some(o) = orders_of(r) {
-            order_kpis(cx, r, &o, &mut out, &|id| !have.iter().any(|k| k.id == id));
+        if let Some(o) = orders(r) {
+            order_kpis(cx, r, o, &mut out, &|id| !have.iter().any(|k| k.id == id));
         }
     }
     if let Some((t, r)) = cx.records(TableKind::Customers) {
@@ -1351,7 +1358,7 @@ fn active_customers(cx: &Ctx<'_>) -> Option<(f64, String)> {
         ));
     }
     let (_, r) = cx.records(TableKind::Orders)?;
-    let o = orders_of(r)?;
+    let o = orders(r)?;
     let set: HashSet<u32> = o
         .orders
         .iter()
@@ -1655,7 +1662,7 @@ fn combined_kpis(cx: &Ctx<'_>, all: &[KpiResult], out: &mut Vec<KpiResult>) {
 /// Distinct customers with revenue in the period: order customers, else deal customers.
 fn paying_customers(cx: &Ctx<'_>) -> Option<f64> {
     if let Some((_, r)) = cx.records(TableKind::Orders) {
-        let o = orders_of(r)?;
+        let o = orders(r)?;
         let set: HashSet<u32> = o
             .orders
             .iter()
