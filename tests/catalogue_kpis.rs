@@ -135,6 +135,12 @@ fn the_period_is_reviewed_against_the_one_before() {
     assert_eq!(nps.previous, Some(-100.0));
     assert_eq!(nps.delta, Some(125.0));
     assert_eq!(nps.delta_pct, Some(1.25));
+    // February 2023: on 31 January Acme, Fox and Gus were on the books; none left. Against a
+    // year-ago churn of 0 the change is 0.2, with no percentage against zero.
+    let churn = r.kpi("churn_rate").unwrap();
+    assert_eq!(churn.year_ago, Some(0.0));
+    assert_eq!(churn.delta_year, Some(0.2));
+    assert_eq!(churn.delta_year_pct, None);
     assert_eq!(nps.year_ago, None, "no answers in February 2023");
     // Churn: on 31 December, Acme, Beta, Dino, Eve, Fox, Gus; Dino left in January.
     assert_eq!(r.kpi("churn_rate").unwrap().previous, Some(1.0 / 6.0));

@@ -312,6 +312,7 @@ impl Workbook {
                 }
                 if let (Some(v), Some(y)) = (k.value, k.year_ago) {
                     k.delta_year = Some(v - y);
+                    k.delta_year_pct = kpi::ratio(v - y, y.abs());
                 }
             }
             previous_period = previous.map(|p| p.to_string());

@@ -149,12 +149,14 @@ pub struct KpiResult {
     /// A trend, oldest first (`YYYY-MM` → value).
     pub series: Vec<SeriesPoint>,
     /// The same KPI in the previous period and the same period a year earlier, and the
-    /// change against them (`delta` = value − previous; `delta_pct` = delta ÷ |previous|).
+    /// change against them (`delta` = value − previous; `delta_pct` = delta ÷ |previous|;
+    /// the same for the year earlier; no percentage against zero).
     pub previous: Option<f64>,
     pub year_ago: Option<f64>,
     pub delta: Option<f64>,
     pub delta_pct: Option<f64>,
     pub delta_year: Option<f64>,
+    pub delta_year_pct: Option<f64>,
     /// The target for the period (set by the user, or from the revenue target input) and
     /// where the value stands against it, in the KPI's direction.
     pub target: Option<f64>,

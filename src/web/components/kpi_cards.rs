@@ -72,7 +72,7 @@ fn deltas(lang: Lang, report: &Report, k: &KpiResult) -> Html {
     html! {
         <>
         { line(report.previous_period.clone().unwrap_or_default(), k.delta, k.delta_pct, k.previous, "previous") }
-        { line(t(lang, T::YearAgo).to_string(), k.delta_year, k.year_ago.filter(|y| *y != 0.0).and_then(|y| k.delta_year.map(|d| d / y.abs())), k.year_ago, "year-ago") }
+        { line(t(lang, T::YearAgo).to_string(), k.delta_year, k.delta_year_pct, k.year_ago, "year-ago") }
         </>
     }
 }
