@@ -83,6 +83,20 @@ pub fn median(values: &mut [i32]) -> Option<f64> {
     })
 }
 
+/// The median of figures, the mean of the middle two when the count is even.
+pub fn median_f64(values: &mut [f64]) -> Option<f64> {
+    if values.is_empty() {
+        return None;
+    }
+    values.sort_by(f64::total_cmp);
+    let n = values.len();
+    Some(if n % 2 == 1 {
+        values[n / 2]
+    } else {
+        (values[n / 2 - 1] + values[n / 2]) / 2.0
+    })
+}
+
 /// Where one deal stands relative to the period.
 struct Place {
     created_in: bool,

@@ -9,7 +9,7 @@
 
 use crate::engine::dataset::{Interned, Records, Table};
 use crate::engine::join::customer_key;
-use crate::engine::kpi::{en_zh, is_referral, ratio, result, row, rows_of_counts};
+use crate::engine::kpi::{en_zh, is_referral, median_f64, ratio, result, row, rows_of_counts};
 use crate::engine::period::Period;
 use crate::engine::report::{BreakdownRow, KpiResult};
 use crate::engine::schema::{Role, TableKind};
@@ -1077,7 +1077,7 @@ fn lead_kpis(cx: &Ctx<'_>, r: &Records, out: &mut Vec<KpiResult>, have_referral:
         );
         k.numerator = Some(quick as f64);
         k.denominator = Some(cohort.len() as f64);
-        if let Some(m) = median_f(&mut hours) {
+        if let Some(m) = median_f64(&mut hours) {
             k.details.insert("median_hours".into(), m);
         }
         out.push(k);
@@ -1089,19 +1089,6 @@ fn lead_kpis(cx: &Ctx<'_>, r: &Records, out: &mut Vec<KpiResult>, have_referral:
             duplicates_kpi(cx, t, r, out);
         }
     }
-}
-
-fn median_f(v: &mut [f64]) -> Option<f64> {
-    if v.is_empty() {
-        return None;
-    }
-    v.sort_by(f64::total_cmp);
-    let n = v.len();
-    Some(if n % 2 == 1 {
-        v[n / 2]
-    } else {
-        (v[n / 2 - 1] + v[n / 2]) / 2.0
-    })
 }
 
 /// Follow-up within 24 h from an activities table: a lead's first activity is the first
@@ -1175,7 +1162,7 @@ fn follow_up_from_activities(
     );
     k.numerator = Some(quick as f64);
     k.denominator = Some(cohort.len() as f64);
-    if let Some(m) = median_f(&mut hours) {
+    if let Some(m) = median_f64(&mut hours) {
         k.details.insert("median_hours".into(), m);
     }
     out.push(k);

@@ -2,7 +2,7 @@
 //! rows concerned; nothing is corrected or left out because of it.
 
 use crate::engine::dataset::{IssueKind, Table};
-use crate::engine::kpi::{en_zh, median};
+use crate::engine::kpi::{en_zh, median, median_f64};
 use crate::engine::kpi_tables::duplicate_lines;
 use crate::engine::report::Warning;
 use crate::engine::schema::{Role, TableKind};
@@ -301,18 +301,11 @@ fn rep_outliers(
                  out: &mut Vec<Warning>,
                  fmt: &dyn Fn(f64) -> String| {
         let mut v: Vec<f64> = values.iter().map(|(_, x)| *x).collect();
-        v.sort_by(f64::total_cmp);
-        let mid = |v: &[f64]| {
-            if v.len() % 2 == 1 {
-                v[v.len() / 2]
-            } else {
-                (v[v.len() / 2 - 1] + v[v.len() / 2]) / 2.0
-            }
+        let Some(med) = median_f64(&mut v) else {
+            return;
         };
-        let med = mid(&v);
         let mut dev: Vec<f64> = v.iter().map(|x| (x - med).abs()).collect();
-        dev.sort_by(f64::total_cmp);
-        let mad = mid(&dev) * 1.4826;
+        let mad = median_f64(&mut dev).unwrap_or(0.0) * 1.4826;
         if mad <= 0.0 {
             return;
         }
@@ -356,11 +349,8 @@ fn rep_outliers(
         .filter_map(|i| Some((*i, median(&mut cycles[*i].clone())?)))
         .collect();
     if with_cycles.len() >= 4 {
-        let floor = {
-            let mut v: Vec<f64> = with_cycles.iter().map(|(_, x)| *x).collect();
-            v.sort_by(f64::total_cmp);
-            v[v.len() / 2] * 0.5
-        };
+        let mut v: Vec<f64> = with_cycles.iter().map(|(_, x)| *x).collect();
+        let floor = median_f64(&mut v).unwrap_or(0.0) * 0.5;
         check(
             with_cycles,
             floor,
