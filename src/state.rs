@@ -32,6 +32,9 @@ pub struct State {
     pub progress: Option<(String, crate::engine::Progress)>,
     /// Files are being read (a load can be cancelled; a recompute is not shown as one).
     pub loading: bool,
+    /// Reps marked as new: the per-rep view measures them on activity and process. A view
+    /// choice, not an engine option, so marking one does not recompute.
+    pub new_reps: Vec<String>,
     /// The KPI table was put on the clipboard (`Some(false)`: the browser refused).
     pub copied: Option<bool>,
     /// The user picked the period (else the page moves to the data's last complete month).
@@ -55,6 +58,8 @@ pub enum Action {
     Reloading,
     /// The worker says how far it is (a file name, or empty for the same file).
     Progress(String, crate::engine::Progress),
+    /// Mark a rep as new, or as experienced again.
+    ToggleNewRep(String),
     /// The KPI table went to the clipboard (or the browser refused).
     Copied(bool),
     /// The user stopped a load; the data shown before (if any) is being loaded again.
@@ -83,6 +88,7 @@ impl State {
             progress: None,
             loading: false,
             copied: None,
+            new_reps: Vec::new(),
         }
     }
 
@@ -139,6 +145,12 @@ impl State {
                 self.failure = None;
             }
             Action::Copied(ok) => self.copied = Some(ok),
+            Action::ToggleNewRep(rep) => match self.new_reps.iter().position(|r| *r == rep) {
+                Some(i) => {
+                    self.new_reps.remove(i);
+                }
+                None => self.new_reps.push(rep),
+            },
             Action::Progress(_, _) if !self.loading => {}
             Action::Progress(file, p) => {
                 let name = match (&self.progress, file.is_empty()) {
@@ -186,9 +198,7 @@ impl State {
     pub fn report_is_current(&self) -> bool {
         self.report.as_ref().is_some_and(|r| {
             r.period == self.opts.period.to_string()
-                // Marking reps as new changes the page's view only, not the engine's figures.
-                && crate::engine::Inputs { new_reps: Vec::new(), ..r.inputs.clone() }
-                    == crate::engine::Inputs { new_reps: Vec::new(), ..self.opts.inputs.clone() }
+                && r.inputs == self.opts.inputs
                 && r.targets == self.opts.targets
                 && r.stage == self.opts.stage.id()
                 && r.lang == self.opts.lang
@@ -230,6 +240,17 @@ mod tests {
                 report: Rc::new(report),
                 ms: 3.0,
             })
+    }
+
+    #[test]
+    fn marking_a_rep_as_new_needs_no_recompute() {
+        let s = loaded().apply(Action::SetPeriod(Period::All));
+        assert!(s.report_is_current());
+        let s = s.apply(Action::ToggleNewRep("Ann".into()));
+        assert_eq!(s.new_reps, ["Ann"]);
+        assert!(s.report_is_current(), "a view choice, not an engine option");
+        let s = s.apply(Action::ToggleNewRep("Ann".into()));
+        assert!(s.new_reps.is_empty());
     }
 
     #[test]

@@ -118,8 +118,6 @@ pub struct Inputs {
     pub gross_margin: Option<f64>,
     pub crm_budget: Option<f64>,
     pub crm_cost: Option<f64>,
-    /// Reps marked as new: their per-rep views lead with basic and process KPIs.
-    pub new_reps: Vec<String>,
 }
 
 impl Inputs {

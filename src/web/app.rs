@@ -36,6 +36,8 @@ const LANG_KEY: &str = "crm-kpi.lang";
 /// The manual inputs and KPI targets, as JSON.
 const INPUTS_KEY: &str = "crm-kpi.inputs";
 const TARGETS_KEY: &str = "crm-kpi.targets";
+/// The reps marked as new, as JSON.
+const NEW_REPS_KEY: &str = "crm-kpi.new-reps";
 
 /// Keep a value in localStorage as JSON; a refusal (private mode, full) changes nothing else.
 fn remember<T: serde::Serialize>(key: &str, value: &T) {
@@ -55,6 +57,9 @@ fn initial_state() -> State {
     let mut s = State::new(initial_lang());
     if let Some(i) = recall::<crate::engine::Inputs>(INPUTS_KEY) {
         s = s.apply(Action::SetInputs(i));
+    }
+    for rep in recall::<Vec<String>>(NEW_REPS_KEY).unwrap_or_default() {
+        s = s.apply(Action::ToggleNewRep(rep));
     }
     if let Some(t) = recall::<std::collections::BTreeMap<String, f64>>(TARGETS_KEY) {
         for (id, v) in t {
@@ -572,17 +577,17 @@ pub fn App() -> Html {
     });
     let on_new_rep = {
         let d = store.dispatcher();
-        let inputs = state.opts.inputs.clone();
+        let marked = state.new_reps.clone();
         Callback::from(move |rep: String| {
-            let mut next = inputs.clone();
-            match next.new_reps.iter().position(|r| *r == rep) {
+            let mut next = marked.clone();
+            match next.iter().position(|r| *r == rep) {
                 Some(i) => {
-                    next.new_reps.remove(i);
+                    next.remove(i);
                 }
-                None => next.new_reps.push(rep),
+                None => next.push(rep.clone()),
             }
-            remember(INPUTS_KEY, &next);
-            d.dispatch(Action::SetInputs(next))
+            remember(NEW_REPS_KEY, &next);
+            d.dispatch(Action::ToggleNewRep(rep))
         })
     };
     // Take the results away: the KPI table as CSV, or as TSV on the clipboard for pasting into
@@ -647,7 +652,7 @@ pub fn App() -> Html {
                         <KpiCards {lang} report={r.clone()} {on_target} {on_export} copied={state.copied} />
                         <Warnings {lang} report={r.clone()} />
                         <Breakdowns {lang} report={r.clone()} />
-                        <Reps {lang} report={r.clone()} new_reps={state.opts.inputs.new_reps.clone()} on_toggle={on_new_rep} />
+                        <Reps {lang} report={r.clone()} new_reps={state.new_reps.clone()} on_toggle={on_new_rep} />
                         <Mapping {lang} report={r.clone()} on_role={on_role.clone()}
                             on_reset={on_reset_mapping.clone()} on_encoding={on_encoding.clone()} on_sheet={on_sheet.clone()} />
                         <Issues {lang} report={r.clone()} on_download={on_download_issues.clone()} />
