@@ -1718,7 +1718,6 @@ fn usage_kpis(cx: &Ctx<'_>, have: &[KpiResult], out: &mut Vec<KpiResult>) {
         k.numerator = Some(filled as f64);
         k.denominator = Some(cells as f64);
         k.breakdowns.insert("field".into(), rows);
-        out.retain(|x| x.id != "data_completeness");
         out.push(k);
     }
 
@@ -1802,26 +1801,29 @@ fn usage_kpis(cx: &Ctx<'_>, have: &[KpiResult], out: &mut Vec<KpiResult>) {
     let has_other_owned = others.iter().any(|(t, r)| {
         t.kind != TableKind::Users && r.text(Role::Owner).is_some() && r.when().is_some()
     });
-    if has_other_owned || !have.iter().any(|k| k.id == "user_engagement") {
-        if let Some((a, b)) = cx.span() {
-            let weeks = f64::from(b - a + 1) / 7.0;
-            let users_n = active.len();
-            if users_n > 0 || has_other_owned {
-                let mut k = result(
-                    "user_engagement",
-                    lang,
-                    ratio(records as f64, users_n as f64 * weeks),
-                    cx.tr(
-                        format!("records and activities created ÷ {users_n} active users ÷ {weeks:.1} weeks"),
-                        format!("新建记录和跟进 ÷ {users_n} 位活跃用户 ÷ {weeks:.1} 周"),
-                    ),
-                    &cx.tr("no record with an owner in this period", "本周期没有带负责人的记录"),
-                );
-                k.numerator = Some(records as f64);
-                k.denominator = Some(users_n as f64);
-                out.retain(|x| x.id != "user_engagement");
-                out.push(k);
-            }
-        }
-    }
+    // Deals alone keep their own engagement (deals created per owner); with other tables
+    // owning records, this one counts them all.
+    let users_n = active.len();
+    let wanted =
+        has_other_owned || (users_n > 0 && !have.iter().any(|k| k.id == "user_engagement"));
+    let Some((a, b)) = cx.span().filter(|_| wanted) else {
+        return;
+    };
+    let weeks = f64::from(b - a + 1) / 7.0;
+    let mut k = result(
+        "user_engagement",
+        lang,
+        ratio(records as f64, users_n as f64 * weeks),
+        cx.tr(
+            format!("records and activities created ÷ {users_n} active users ÷ {weeks:.1} weeks"),
+            format!("新建记录和跟进 ÷ {users_n} 位活跃用户 ÷ {weeks:.1} 周"),
+        ),
+        &cx.tr(
+            "no record with an owner in this period",
+            "本周期没有带负责人的记录",
+        ),
+    );
+    k.numerator = Some(records as f64);
+    k.denominator = Some(users_n as f64);
+    out.push(k);
 }
