@@ -20,9 +20,10 @@ export function serve(root, { port = 0, host = '127.0.0.1' } = {}) {
     if (url.pathname.endsWith('/')) file = path.join(file, 'index.html');
     fs.readFile(file, (err, data) => {
       if (err) { res.writeHead(404, { 'content-type': 'text/plain' }).end('not found'); return; }
-      // Trunk's hashed files never change: cached, so the worker takes the page's module from
-      // the cache. Everything else is fetched fresh.
-      const hashed = /-[0-9a-f]{16}(_bg)?\.(js|wasm|css)$/.test(file);
+      // Trunk's hashed files never change (the hash is hex; leading zeros are dropped, so not
+      // always 16 digits): cached, so the worker takes the page's module from the cache.
+      // Everything else is fetched fresh.
+      const hashed = /-[0-9a-f]{8,}(_bg)?\.(js|wasm|css)$/.test(file);
       res.writeHead(200, {
         'content-type': TYPES[path.extname(file)] || 'application/octet-stream',
         'cache-control': hashed ? 'public, max-age=31536000, immutable' : 'no-store',
