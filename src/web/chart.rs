@@ -1,22 +1,39 @@
-//! Charts drawn with plotters' SVG backend into a string the page inserts inline: a KPI's
-//! trend line and horizontal bars for breakdowns and the stage funnel. Each chart is wrapped
+//! Charts as SVG text the page inserts inline: a KPI's trend line and horizontal bars for
+//! breakdowns and the stage funnel. Written here rather than with plotters' SVG backend: for
+//! these two charts plotters added 19 KB gzipped to the page (measured: 396.4 KB with it,
+//! 377.4 KB without), about a twentieth of the whole download budget. Each chart is wrapped
 //! in a figure with a title and a text alternative (the figures as a list), so it reads
 //! without sight and in either language.
 
-use plotters::prelude::*;
+use std::fmt::Write;
 use yew::prelude::*;
 
-const INK: RGBColor = RGBColor(0x1f, 0x5f, 0xa8);
-const GRID: RGBColor = RGBColor(0xdd, 0xe3, 0xea);
-const TEXT: RGBColor = RGBColor(0x44, 0x4c, 0x56);
+const INK: &str = "#1f5fa8";
+const GRID: &str = "#dde3ea";
+const TEXT: &str = "#444c56";
 
-fn font(size: u32) -> TextStyle<'static> {
-    ("sans-serif", size).into_font().color(&TEXT)
+/// Text safe inside SVG markup.
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+fn open(svg: &mut String, w: u32, h: u32) {
+    let _ = write!(
+        svg,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" viewBox="0 0 {w} {h}" font-family="sans-serif" font-size="11" fill="{TEXT}"><rect width="{w}" height="{h}" fill="white"/>"#
+    );
+}
+
+/// `count` evenly spaced values from `lo` to `hi`.
+fn ticks(lo: f64, hi: f64, count: usize) -> impl Iterator<Item = f64> {
+    (0..count).map(move |i| lo + (hi - lo) * i as f64 / (count - 1).max(1) as f64)
 }
 
 /// The trend of one KPI: `points` are (period label, value), oldest first.
 pub fn trend_svg(points: &[(String, f64)], fmt: &dyn Fn(f64) -> String) -> Option<String> {
-    if points.len() < 2 {
+    if points.len() < 2 || points.iter().any(|p| !p.1.is_finite()) {
         return None;
     }
     let (lo, hi) = points.iter().fold((f64::MAX, f64::MIN), |(a, b), (_, v)| {
@@ -31,91 +48,92 @@ pub fn trend_svg(points: &[(String, f64)], fmt: &dyn Fn(f64) -> String) -> Optio
         },
         hi + pad,
     );
+    let (w, h, left, top, bottom, right) = (320.0, 150.0, 62.0, 8.0, 22.0, 10.0);
     let n = points.len();
+    let x = |i: usize| left + (w - left - right) * i as f64 / (n - 1) as f64;
+    let y = |v: f64| top + (h - top - bottom) * (hi - v) / (hi - lo);
     let mut svg = String::new();
-    {
-        let root = SVGBackend::with_string(&mut svg, (320, 150)).into_drawing_area();
-        root.fill(&WHITE).ok()?;
-        let mut chart = ChartBuilder::on(&root)
-            .margin(6)
-            .x_label_area_size(20)
-            .y_label_area_size(56)
-            .build_cartesian_2d(0..n - 1, lo..hi)
-            .ok()?;
-        chart
-            .configure_mesh()
-            .x_labels(n.min(4))
-            .y_labels(4)
-            .x_label_formatter(&|i| points.get(*i).map(|p| p.0.clone()).unwrap_or_default())
-            .y_label_formatter(&|v| fmt(*v))
-            .label_style(font(11))
-            .bold_line_style(GRID)
-            .light_line_style(WHITE)
-            .axis_style(GRID)
-            .draw()
-            .ok()?;
-        chart
-            .draw_series(LineSeries::new(
-                points.iter().enumerate().map(|(i, p)| (i, p.1)),
-                INK.stroke_width(2),
-            ))
-            .ok()?;
-        chart
-            .draw_series(
-                points
-                    .iter()
-                    .enumerate()
-                    .map(|(i, p)| Circle::new((i, p.1), 3, INK.filled())),
-            )
-            .ok()?;
-        root.present().ok()?;
+    open(&mut svg, w as u32, h as u32);
+    for v in ticks(lo, hi, 4) {
+        let _ = write!(
+            svg,
+            r#"<line x1="{left}" x2="{:.1}" y1="{yv:.1}" y2="{yv:.1}" stroke="{GRID}"/><text x="{:.1}" y="{:.1}" text-anchor="end">{}</text>"#,
+            w - right,
+            left - 4.0,
+            y(v) + 4.0,
+            esc(&fmt(v)),
+            yv = y(v)
+        );
     }
+    // At most four period labels, spread over the axis, the last one always shown.
+    let step = n.div_ceil(4).max(1);
+    for i in (0..n).filter(|i| (n - 1 - i) % step == 0) {
+        let anchor = if i == n - 1 { "end" } else { "middle" };
+        let _ = write!(
+            svg,
+            r#"<text x="{:.1}" y="{:.1}" text-anchor="{anchor}">{}</text>"#,
+            x(i),
+            h - 6.0,
+            esc(&points[i].0)
+        );
+    }
+    let line: Vec<String> = points
+        .iter()
+        .enumerate()
+        .map(|(i, p)| format!("{:.1},{:.1}", x(i), y(p.1)))
+        .collect();
+    let _ = write!(
+        svg,
+        r#"<polyline points="{}" fill="none" stroke="{INK}" stroke-width="2"/>"#,
+        line.join(" ")
+    );
+    for (i, p) in points.iter().enumerate() {
+        let _ = write!(
+            svg,
+            r#"<circle cx="{:.1}" cy="{:.1}" r="3" fill="{INK}"/>"#,
+            x(i),
+            y(p.1)
+        );
+    }
+    svg.push_str("</svg>");
     Some(svg)
 }
 
 /// Horizontal bars, one per row (label, value), in the given order.
 pub fn bars_svg(rows: &[(String, f64)], fmt: &dyn Fn(f64) -> String) -> Option<String> {
-    if rows.is_empty() {
+    if rows.is_empty() || rows.iter().any(|r| !r.1.is_finite()) {
         return None;
     }
-    let max = rows.iter().map(|r| r.1).fold(0.0, f64::max).max(1e-9);
-    let n = rows.len();
-    let height = 24 * n as u32 + 30;
+    let max = rows.iter().map(|r| r.1).fold(0.0, f64::max).max(1e-9) * 1.15;
+    let (w, left, right, row) = (420.0, 136.0, 12.0, 24.0);
+    let h = row * rows.len() as f64 + 30.0;
+    let x = |v: f64| left + (w - left - right) * v.max(0.0) / max;
     let mut svg = String::new();
-    {
-        let root = SVGBackend::with_string(&mut svg, (420, height)).into_drawing_area();
-        root.fill(&WHITE).ok()?;
-        let mut chart = ChartBuilder::on(&root)
-            .margin(6)
-            .x_label_area_size(20)
-            .y_label_area_size(130)
-            .build_cartesian_2d(0.0..max * 1.15, 0..n)
-            .ok()?;
-        chart
-            .configure_mesh()
-            .disable_y_mesh()
-            .x_labels(4)
-            .y_labels(n + 1)
-            .x_label_formatter(&|v| fmt(*v))
-            .y_label_formatter(&|i| {
-                rows.get(n.saturating_sub(1 + *i))
-                    .map(|r| shorten(&r.0))
-                    .unwrap_or_default()
-            })
-            .label_style(font(11))
-            .bold_line_style(GRID)
-            .light_line_style(WHITE)
-            .axis_style(GRID)
-            .draw()
-            .ok()?;
-        chart
-            .draw_series(rows.iter().enumerate().map(|(i, r)| {
-                let y = n - 1 - i;
-                Rectangle::new([(0.0, y), (r.1.max(0.0), y + 1)], INK.mix(0.8).filled())
-            }))
-            .ok()?;
-        root.present().ok()?;
+    open(&mut svg, w as u32, h as u32);
+    let axis = h - 24.0;
+    for v in ticks(0.0, max, 4) {
+        let _ = write!(
+            svg,
+            r#"<line x1="{xv:.1}" x2="{xv:.1}" y1="4" y2="{axis:.1}" stroke="{GRID}"/><text x="{xv:.1}" y="{:.1}" text-anchor="middle">{}</text>"#,
+            h - 8.0,
+            esc(&fmt(v)),
+            xv = x(v)
+        );
     }
+    for (i, (label, v)) in rows.iter().enumerate() {
+        let top = 6.0 + row * i as f64;
+        let _ = write!(
+            svg,
+            r#"<text x="{:.1}" y="{:.1}" text-anchor="end">{}</text><rect x="{left}" y="{:.1}" width="{:.1}" height="{:.1}" fill="{INK}" fill-opacity="0.8"/>"#,
+            left - 6.0,
+            top + row / 2.0 + 2.0,
+            esc(&shorten(label)),
+            top + 3.0,
+            x(*v) - left,
+            row - 6.0
+        );
+    }
+    svg.push_str("</svg>");
     Some(svg)
 }
 
