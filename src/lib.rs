@@ -5,6 +5,7 @@
 //! app, the Web Worker and the JS API, and contains no business logic.
 
 pub mod bench_spec;
+pub mod config;
 pub mod engine;
 pub mod format;
 pub mod i18n;

@@ -1,7 +1,9 @@
 //! The page's state as a plain struct, an [`Action`] enum and a pure [`State::apply`]: the Yew
 //! reducer is a thin adapter over this, and it is tested natively.
 
+use crate::config::PageConfig;
 use crate::engine::catalogue::{Goal, Stage};
+use crate::engine::history::Snapshot;
 use crate::engine::report::Report;
 use crate::engine::{Options, Period};
 use crate::i18n::Lang;
@@ -39,6 +41,20 @@ pub struct State {
     pub copied: Option<bool>,
     /// The user picked the period (else the page moves to the data's last complete month).
     pub period_chosen: bool,
+    /// A period a link or the host asked for, taken once data covering it is loaded.
+    pub wanted_period: Option<Period>,
+    /// Snapshots kept in the browser, newest first, and the one the KPIs are compared with.
+    pub history: Rc<Vec<Snapshot>>,
+    pub compare: Option<Rc<Snapshot>>,
+    /// Settings of the address or the host that could not be used, as `name=value: why`.
+    pub config_problems: Vec<String>,
+    /// The last share link made, and whether it went to the clipboard.
+    pub share_link: Option<String>,
+    pub link_copied: Option<bool>,
+    /// This period's snapshot was saved in the browser.
+    pub snapshot_saved: bool,
+    /// The page is kept by its service worker and opens without a network.
+    pub offline_ready: bool,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -64,6 +80,17 @@ pub enum Action {
     Copied(bool),
     /// The user stopped a load; the data shown before (if any) is being loaded again.
     Cancelled(Option<Source>),
+    /// Settings from the address, the host element or a host's message.
+    ApplyConfig(Box<PageConfig>),
+    /// The KPIs to show instead of the recommendation (empty: the recommendation).
+    SetKpis(Vec<String>),
+    SetHistory(Rc<Vec<Snapshot>>),
+    /// Compare the KPIs with a snapshot, or with none.
+    Compare(Option<Rc<Snapshot>>),
+    LinkMade(String),
+    LinkCopied(bool),
+    SnapshotSaved,
+    OfflineReady,
     Loaded {
         report: Rc<Report>,
         ms: f64,
@@ -89,6 +116,14 @@ impl State {
             loading: false,
             copied: None,
             new_reps: Vec::new(),
+            wanted_period: None,
+            history: Rc::new(Vec::new()),
+            compare: None,
+            config_problems: Vec::new(),
+            share_link: None,
+            link_copied: None,
+            snapshot_saved: false,
+            offline_ready: false,
         }
     }
 
@@ -111,6 +146,7 @@ impl State {
                 }
             }
             Action::SetPeriod(p) => {
+                self.wanted_period = None;
                 let known = self
                     .report
                     .as_ref()
@@ -145,6 +181,49 @@ impl State {
                 self.failure = None;
             }
             Action::Copied(ok) => self.copied = Some(ok),
+            Action::ApplyConfig(c) => {
+                if let Some(l) = c.lang {
+                    self.opts.lang = l;
+                }
+                if let Some(st) = c.stage {
+                    self.opts.stage = st;
+                }
+                if let Some(g) = &c.goals {
+                    self.opts.goals = g.clone();
+                }
+                if !c.kpis.is_empty() {
+                    self.opts.kpis = c.kpis.clone();
+                }
+                self.opts.targets.extend(c.targets.clone());
+                if let Some(p) = c.period {
+                    let known = self
+                        .report
+                        .as_ref()
+                        .is_some_and(|r| r.periods.contains(&p.to_string()));
+                    if self.report.is_some()
+                        && (known || matches!(p, Period::All | Period::Range(..)))
+                    {
+                        self.opts.period = p;
+                        self.period_chosen = true;
+                    } else {
+                        self.wanted_period = Some(p);
+                    }
+                }
+                self.config_problems.extend(c.problems.iter().cloned());
+            }
+            Action::SetKpis(ids) => self.opts.kpis = ids,
+            Action::SetHistory(h) => {
+                self.history = h;
+                self.snapshot_saved = false;
+            }
+            Action::Compare(snap) => self.compare = snap,
+            Action::LinkMade(link) => {
+                self.share_link = Some(link);
+                self.link_copied = None;
+            }
+            Action::LinkCopied(ok) => self.link_copied = Some(ok),
+            Action::SnapshotSaved => self.snapshot_saved = true,
+            Action::OfflineReady => self.offline_ready = true,
             Action::ToggleNewRep(rep) => match self.new_reps.iter().position(|r| *r == rep) {
                 Some(i) => {
                     self.new_reps.remove(i);
@@ -171,11 +250,22 @@ impl State {
             Action::Loaded { report, ms } => {
                 self.compute_ms = Some(ms);
                 self.copied = None;
+                self.link_copied = None;
+                self.snapshot_saved = false;
                 self.progress = None;
                 self.loading = false;
                 // A fresh load starts on the data's last complete month.
                 if !self.period_chosen && report.period == "all" {
-                    if let Some(p) = report.default_period.as_deref().and_then(Period::parse) {
+                    // A period the link asked for, when the data covers it, for every load until
+                    // the user picks one; otherwise the last complete month.
+                    let wanted = self.wanted_period.filter(|p| {
+                        matches!(p, Period::All | Period::Range(..))
+                            || report.periods.contains(&p.to_string())
+                    });
+
+                    if let Some(p) =
+                        wanted.or_else(|| report.default_period.as_deref().and_then(Period::parse))
+                    {
                         self.opts.period = p;
                     }
                     self.period_chosen = true;
@@ -202,6 +292,7 @@ impl State {
                 && r.targets == self.opts.targets
                 && r.stage == self.opts.stage.id()
                 && r.lang == self.opts.lang
+                && r.chosen == self.opts.kpis
                 && r.goals
                     == self
                         .opts
@@ -364,5 +455,44 @@ mod tests {
     fn language_change_makes_the_report_stale() {
         let s = loaded().apply(Action::SetLang(Lang::Zh));
         assert!(!s.report_is_current());
+    }
+
+    #[test]
+    fn a_linked_period_is_taken_once_the_data_covers_it() {
+        let csv = "Deal Name,Deal Stage,Amount,Create Date,Close Date\n\
+            A,Closed Won,10,2024-01-01,2024-02-01\nB,Closed Won,20,2024-03-01,2024-04-10\n";
+        let report = Rc::new(analyze(&[("d.csv", csv.as_bytes())], &Options::default()));
+        let load = |s: State| {
+            s.apply(Action::Loading(Source::Sample))
+                .apply(Action::Loaded {
+                    report: report.clone(),
+                    ms: 1.0,
+                })
+        };
+        let config = PageConfig::parse("period=2024-02&stage=mature&kpis=revenue,win_rate");
+        let s = load(State::new(Lang::En).apply(Action::ApplyConfig(Box::new(config))));
+        assert_eq!(s.opts.period, Period::Month(2024, 2));
+        // Another load that covers it opens on it too, until the user picks a period.
+        let s = load(s);
+        assert_eq!(s.opts.period, Period::Month(2024, 2));
+        assert_eq!(
+            s.clone()
+                .apply(Action::SetPeriod(Period::All))
+                .wanted_period,
+            None
+        );
+        assert_eq!(s.opts.stage, Stage::Mature);
+        assert_eq!(s.opts.kpis, ["revenue", "win_rate"]);
+        assert!(
+            !s.report_is_current(),
+            "the chosen KPIs and period are not computed yet"
+        );
+
+        // A period the data does not cover: the last complete month instead, and the wish is
+        // kept for the data the user loads next.
+        let config = PageConfig::parse("period=2019-05");
+        let s = load(State::new(Lang::En).apply(Action::ApplyConfig(Box::new(config))));
+        assert_eq!(s.opts.period, Period::Month(2024, 3));
+        assert_eq!(s.wanted_period, Some(Period::Month(2019, 5)));
     }
 }

@@ -50,6 +50,20 @@ fn cell(c: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// The unit's name as in the report's JSON.
+fn unit_id(u: crate::engine::catalogue::Unit) -> &'static str {
+    use crate::engine::catalogue::Unit::*;
+    match u {
+        Ratio => "ratio",
+        Money => "money",
+        Days => "days",
+        Months => "months",
+        Count => "count",
+        MoneyPerDay => "money_per_day",
+        Number => "number",
+    }
+}
+
 fn num(v: Option<f64>) -> String {
     v.map(|x| format!("{}", (x * 1e6).round() / 1e6))
         .unwrap_or_default()
@@ -78,10 +92,7 @@ pub fn rows(report: &Report) -> Vec<Vec<String>> {
             k.id.clone(),
             report.period.clone(),
             num(k.value),
-            serde_json::to_value(k.unit)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_string))
-                .unwrap_or_default(),
+            unit_id(k.unit).to_string(),
             num(k.previous),
             num(k.delta),
             num(k.year_ago),
@@ -126,8 +137,58 @@ pub fn kpis_tsv(report: &Report) -> String {
         + "\n"
 }
 
+/// The `format` the JSON export carries.
+pub const KPIS_JSON_FORMAT: &str = "crm-kpi-kpis/1";
+
+/// What the JSON export holds: the period's KPI results with their comparisons, targets,
+/// benchmarks and trends, the shown set, and the data-sanity warnings. Rows of the data are
+/// not in it beyond the line numbers the warnings name.
+#[derive(serde::Serialize)]
+struct KpisJson<'a> {
+    format: &'static str,
+    lang: &'static str,
+    period: &'a str,
+    period_from: Option<&'a str>,
+    period_to: Option<&'a str>,
+    previous_period: Option<&'a str>,
+    year_ago_period: Option<&'a str>,
+    stage: &'a str,
+    goals: &'a [String],
+    /// The KPI ids shown as the recommended (or chosen) set, in order.
+    shown: Vec<&'a str>,
+    kpis: &'a [crate::engine::report::KpiResult],
+    warnings: &'a [crate::engine::report::Warning],
+    files: Vec<&'a str>,
+}
+
+/// The KPI results as JSON (the same object the embed page posts to its host).
+pub fn kpis_json(report: &Report) -> String {
+    let doc = KpisJson {
+        format: KPIS_JSON_FORMAT,
+        lang: report.lang.id(),
+        period: &report.period,
+        period_from: report.period_from.as_deref(),
+        period_to: report.period_to.as_deref(),
+        previous_period: report.previous_period.as_deref(),
+        year_ago_period: report.year_ago_period.as_deref(),
+        stage: &report.stage,
+        goals: &report.goals,
+        shown: report
+            .recommendation
+            .iter()
+            .map(|r| r.id.as_str())
+            .collect(),
+        kpis: &report.kpis,
+        warnings: &report.warnings,
+        files: report.tables.iter().map(|t| t.file.as_str()).collect(),
+    };
+    // Serialising plain structs of strings and finite or null numbers cannot fail.
+    serde_json::to_string_pretty(&doc).unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
+    use super::{kpis_json, KPIS_JSON_FORMAT};
     use crate::engine::{analyze, Options, Period};
 
     #[test]
@@ -163,5 +224,27 @@ mod tests {
         // A negative number stays a number.
         evil.kpis[0].delta = Some(-0.25);
         assert!(super::kpis_csv(&evil).contains(",-0.25,"));
+    }
+
+    #[test]
+    fn the_json_export_holds_the_shown_kpis_with_their_figures() {
+        let csv = "Deal Name,Amount,Deal Stage,Create Date,Close Date\nA,100,Closed Won,2024-01-02,2024-01-20\nB,50,Closed Lost,2024-01-03,2024-01-21\n";
+        let report = crate::engine::analyze(
+            &[("d.csv", csv.as_bytes())],
+            &crate::engine::Options::default(),
+        );
+        let v: serde_json::Value = serde_json::from_str(&kpis_json(&report)).expect("valid JSON");
+        assert_eq!(v["format"], KPIS_JSON_FORMAT);
+        assert_eq!(v["period"], "all");
+        assert_eq!(v["files"][0], "d.csv");
+        assert_eq!(
+            v["shown"].as_array().map(Vec::len),
+            Some(report.recommendation.len())
+        );
+        let win = v["kpis"]
+            .as_array()
+            .and_then(|k| k.iter().find(|k| k["id"] == "win_rate"))
+            .expect("win rate");
+        assert_eq!(win["value"], 0.5);
     }
 }

@@ -23,6 +23,7 @@ pub mod dataset;
 pub mod error;
 pub mod excel;
 pub mod export;
+pub mod history;
 pub mod ingest;
 pub mod join;
 pub mod kpi;
@@ -61,6 +62,9 @@ pub struct Options {
     pub inputs: Inputs,
     /// KPI id → target for the chosen period, in the KPI's unit (rates as fractions).
     pub targets: BTreeMap<String, f64>,
+    /// The KPIs to show, in this order, instead of the recommended set (a page's host or a
+    /// shared link chose them). Empty: the recommendation for the stage and goals.
+    pub kpis: Vec<String>,
     /// Compare with the previous period and the same period a year earlier, and draw each
     /// KPI's monthly trend. Programs that only want the period's figures turn it off.
     pub review: bool,
@@ -78,6 +82,7 @@ impl Default for Options {
             lang: Lang::En,
             inputs: Inputs::default(),
             targets: BTreeMap::new(),
+            kpis: Vec::new(),
             review: true,
             today: None,
         }
@@ -330,7 +335,11 @@ impl Workbook {
             review::finish(k, opts, data_range);
         }
         let warnings = sanity::warnings(&self.tables, opts, lang);
-        let mut recommendation = recommend::recommend(opts.stage, &opts.goals, &avail, lang);
+        let mut recommendation = if opts.kpis.is_empty() {
+            recommend::recommend(opts.stage, &opts.goals, &avail, lang)
+        } else {
+            recommend::chosen(&opts.kpis, opts.stage, &opts.goals, &avail, lang)
+        };
         // The catalogue's requirements and the engine agree on what is computable; where a
         // period leaves a KPI without a value the card shows the KPI's own note instead.
         for r in &mut recommendation {
@@ -410,6 +419,7 @@ impl Workbook {
             warnings,
             inputs: opts.inputs.clone(),
             targets: opts.targets.clone(),
+            chosen: opts.kpis.clone(),
         }
     }
 

@@ -103,28 +103,8 @@ pub fn recommend(
 ) -> Vec<Recommended> {
     let mut cands: Vec<Candidate> = CATALOGUE
         .iter()
-        .filter_map(|def| {
-            let mut score = 0.0;
-            let mut served: Vec<(f64, Goal)> = Vec::new();
-            for g in goals {
-                if let Some(pos) = g.kpis().iter().position(|id| *id == def.id) {
-                    score += goal_weight(pos);
-                    served.push((goal_weight(pos), *g));
-                }
-            }
-            served.sort_by(|a, b| b.0.total_cmp(&a.0));
-            let stage_pos = stage.kpis().iter().position(|id| *id == def.id);
-            if let Some(pos) = stage_pos {
-                score += stage_weight(pos);
-            }
-            (score > 0.0).then(|| Candidate {
-                def,
-                score,
-                goals: served.into_iter().map(|(_, g)| g).collect(),
-                stage_focus: stage_pos.is_some(),
-                core_fill: false,
-            })
-        })
+        .map(|def| candidate(def, stage, goals))
+        .filter(|c| c.score > 0.0)
         .collect();
     // Stable sort: equal scores keep catalogue order.
     cands.sort_by(|a, b| b.score.total_cmp(&a.score));
@@ -192,21 +172,90 @@ pub fn recommend(
     }
     picked
         .iter()
-        .map(|c| {
-            let (computable, missing) = avail.check(c.def);
-            Recommended {
-                id: c.def.id.into(),
-                name: c.def.name(lang).into(),
-                tier: c.def.tier,
-                score: c.score,
-                reason: reason(c, stage, lang),
-                goals: c.goals.iter().map(|g| g.id().to_string()).collect(),
-                stage_focus: c.stage_focus && !c.core_fill,
-                computable,
-                needs: missing.iter().map(|n| n.label(lang)).collect(),
-            }
-        })
+        .map(|c| recommended(c, stage, avail, lang, None))
         .collect()
+}
+
+/// How a KPI serves the goals and the stage (its score is 0 when it serves neither).
+fn candidate(def: &'static KpiDef, stage: Stage, goals: &[Goal]) -> Candidate {
+    let mut score = 0.0;
+    let mut served: Vec<(f64, Goal)> = Vec::new();
+    for g in goals {
+        if let Some(pos) = g.kpis().iter().position(|id| *id == def.id) {
+            score += goal_weight(pos);
+            served.push((goal_weight(pos), *g));
+        }
+    }
+    served.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let stage_pos = stage.kpis().iter().position(|id| *id == def.id);
+    if let Some(pos) = stage_pos {
+        score += stage_weight(pos);
+    }
+    Candidate {
+        def,
+        score,
+        goals: served.into_iter().map(|(_, g)| g).collect(),
+        stage_focus: stage_pos.is_some(),
+        core_fill: false,
+    }
+}
+
+fn recommended(
+    c: &Candidate,
+    stage: Stage,
+    avail: &Availability,
+    lang: Lang,
+    why: Option<String>,
+) -> Recommended {
+    let (computable, missing) = avail.check(c.def);
+    Recommended {
+        id: c.def.id.into(),
+        name: c.def.name(lang).into(),
+        tier: c.def.tier,
+        score: c.score,
+        reason: why.unwrap_or_else(|| reason(c, stage, lang)),
+        goals: c.goals.iter().map(|g| g.id().to_string()).collect(),
+        stage_focus: c.stage_focus && !c.core_fill,
+        computable,
+        needs: missing.iter().map(|n| n.label(lang)).collect(),
+    }
+}
+
+/// The KPIs a page's host or a shared link named, in that order, instead of the ranked set.
+/// Unknown ids and repeats are left out; the reason still says which goal or stage focus a
+/// pick serves, when it serves one.
+///
+/// ```
+/// use crm_kpi::engine::catalogue::{Goal, Stage};
+/// use crm_kpi::engine::recommend::{chosen, Availability};
+/// let ids = ["revenue", "nps", "no_such_kpi", "revenue"].map(String::from);
+/// let set = chosen(&ids, Stage::Startup, &[Goal::GrowRevenue], &Availability::default(), crm_kpi::i18n::Lang::En);
+/// assert_eq!(set.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(), ["revenue", "nps"]);
+/// ```
+pub fn chosen(
+    ids: &[String],
+    stage: Stage,
+    goals: &[Goal],
+    avail: &Availability,
+    lang: Lang,
+) -> Vec<Recommended> {
+    let mut out: Vec<Recommended> = Vec::new();
+    for id in ids {
+        let Some(def) = catalogue::get(id.trim()) else {
+            continue;
+        };
+        if out.iter().any(|r| r.id == def.id) {
+            continue;
+        }
+        let c = candidate(def, stage, goals);
+        let why = (c.score == 0.0).then(|| match lang {
+            Lang::En => "Chosen for this page; none of your goals or your stage's focus names it."
+                .to_string(),
+            Lang::Zh => "由本页面指定；你选的目标和所处阶段的重点都没有直接涉及。".to_string(),
+        });
+        out.push(recommended(&c, stage, avail, lang, why));
+    }
+    out
 }
 
 #[cfg(test)]

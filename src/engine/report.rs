@@ -41,6 +41,9 @@ pub struct Report {
     /// The inputs and targets the report was computed with.
     pub inputs: crate::engine::Inputs,
     pub targets: BTreeMap<String, f64>,
+    /// The KPIs asked for instead of the recommendation (`Options::kpis`), if any.
+    #[serde(default)]
+    pub chosen: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
