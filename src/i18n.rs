@@ -115,6 +115,24 @@ texts! {
     CopyTsv => "Copy the KPI table", "复制指标表格";
     Copied => "Copied: paste it into a spreadsheet.", "已复制，可粘贴到电子表格。";
     CopyFailed => "The browser did not allow copying.", "浏览器不允许复制。";
+    ExportJson => "Download KPIs (JSON)", "下载指标（JSON）";
+    ShareTitle => "Share and keep", "分享与保存";
+    CopyLink => "Copy a link to these settings", "复制当前设置的链接";
+    LinkHint => "The link holds your choices (stage, goals, KPIs, targets, period, column meanings), never your data.",
+                "链接只包含你的选择（阶段、目标、指标、目标值、统计周期、列含义），不含任何数据。";
+    LinkCopied => "Link copied.", "链接已复制。";
+    PrintPack => "Print the review pack", "打印复盘报告";
+    SaveSnapshot => "Save this period in the browser", "在浏览器中保存本期结果";
+    LoadSnapshot => "Open a KPI table (CSV) downloaded before", "打开以前下载的指标表（CSV）";
+    CompareWith => "Compare with", "对比";
+    CompareNone => "no snapshot", "不对比";
+    Saved => "saved", "已保存";
+    SnapshotSaved => "Saved in this browser: next time, pick it under “Compare with”. To keep it elsewhere, download the KPI table (CSV) and open it here later.", "已保存在本浏览器：下次可在“对比”中选择它。如需另存，请下载指标表（CSV），以后在此打开即可对比。";
+    Snapshot => "snapshot", "快照";
+    ChosenKpis => "Showing the KPIs this page was set up with.", "当前显示的是本页面设定的指标。";
+    ShowRecommended => "Show the recommended set instead", "改为显示推荐指标";
+    ConfigProblems => "Some settings in the address were not used", "地址中的部分设置未被采用";
+    OfflineReady => "Works offline: this page is kept in your browser for your next visit.", "可离线使用：本页面已保存在浏览器中，下次无需联网。";
     Variant => "Computed as", "计算口径";
     TierBasic => "basic", "基础指标";
     TierProcess => "process", "过程指标";

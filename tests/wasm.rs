@@ -48,6 +48,8 @@ async fn kpi_cards_render_values_and_needs_in_both_languages() {
                 on_target: Default::default(),
                 on_export: Default::default(),
                 copied: None,
+                compare: None,
+                on_recommended: Default::default(),
             },
         )
         .render();

@@ -1,8 +1,14 @@
-//! The JavaScript API of the module (wasm-bindgen). The shared benchmark's plug calls
-//! [`bench_kpis`]; [`analyze_csv`] returns the full report for programs.
+//! The JavaScript API (an ES module built with wasm-bindgen, shipped as `api/crm_kpi.js`):
+//! [`analyze`], [`recommend`], [`catalogue`] for programs, and [`bench_kpis`] for the shared
+//! benchmark's plug. Every result is plain JSON data (objects, arrays, numbers, strings).
 
-use crate::engine::{analyze, Options};
-use serde::Serialize;
+use crate::engine::catalogue::{self, Goal, Input, Stage, CATALOGUE};
+use crate::engine::recommend::Availability;
+use crate::engine::{analyze as run, Inputs, Options, Period, Role, TableKind};
+use crate::i18n::Lang;
+use crate::web::host::file_bytes;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use wasm_bindgen::prelude::*;
 
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
@@ -13,6 +19,245 @@ fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
         .map_err(|e| JsError::new(&e.to_string()))
 }
 
+/// The options a program passes to [`analyze`]; every field may be left out.
+#[derive(Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
+struct ApiOptions {
+    stage: Option<String>,
+    goals: Option<Vec<String>>,
+    period: Option<String>,
+    lang: Option<String>,
+    kpis: Vec<String>,
+    targets: BTreeMap<String, f64>,
+    inputs: Inputs,
+    review: Option<bool>,
+    today: Option<String>,
+}
+
+fn lang_of(tag: Option<&str>) -> Result<Lang, JsError> {
+    match tag {
+        None | Some("en") => Ok(Lang::En),
+        Some("zh") => Ok(Lang::Zh),
+        Some(other) => Err(JsError::new(&format!(
+            "lang {other:?}: use \"en\" or \"zh\""
+        ))),
+    }
+}
+
+fn stage_of(id: &str) -> Result<Stage, JsError> {
+    Stage::from_id(id).ok_or_else(|| {
+        JsError::new(&format!(
+            "stage {id:?}: use one of startup, expansion, mature, small"
+        ))
+    })
+}
+
+fn goals_of(ids: &[String]) -> Result<Vec<Goal>, JsError> {
+    let mut goals = ids
+        .iter()
+        .map(|id| {
+            Goal::from_id(id).ok_or_else(|| {
+                let all: Vec<&str> = Goal::ALL.iter().map(|g| g.id()).collect();
+                JsError::new(&format!("goal {id:?}: use one of {}", all.join(", ")))
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    goals.sort();
+    goals.dedup();
+    Ok(goals)
+}
+
+fn options_of(value: JsValue) -> Result<Options, JsError> {
+    let o: ApiOptions = if value.is_undefined() || value.is_null() {
+        ApiOptions::default()
+    } else {
+        serde_wasm_bindgen::from_value(value).map_err(|e| JsError::new(&format!("options: {e}")))?
+    };
+    let mut opts = Options {
+        lang: lang_of(o.lang.as_deref())?,
+        kpis: o.kpis,
+        targets: o.targets,
+        inputs: o.inputs,
+        review: o.review.unwrap_or(true),
+        today: o.today,
+        ..Options::default()
+    };
+    if let Some(s) = &o.stage {
+        opts.stage = stage_of(s)?;
+    }
+    if let Some(g) = &o.goals {
+        opts.goals = goals_of(g)?;
+    }
+    if let Some(p) = &o.period {
+        opts.period = Period::parse(p).ok_or_else(|| {
+            JsError::new(&format!(
+                "period {p:?}: use all, 2024, 2024-Q3, 2024-07 or 2024-01-01..2024-03-31"
+            ))
+        })?;
+    }
+    Ok(opts)
+}
+
+/// The files in `input`: CSV/TSV text, the bytes of one file (`Uint8Array` or `ArrayBuffer`,
+/// any encoding or an Excel workbook), or an array of `{ name, data }` with either.
+fn files_of(input: &JsValue) -> Result<Vec<(String, Vec<u8>)>, JsError> {
+    if let Some(bytes) = file_bytes(input) {
+        return Ok(vec![("data.csv".into(), bytes)]);
+    }
+    if !js_sys::Array::is_array(input) {
+        return Err(JsError::new(
+            "input: pass text, a Uint8Array, an ArrayBuffer or an array of { name, data }",
+        ));
+    }
+    js_sys::Array::from(input)
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let name = js_sys::Reflect::get(&f, &"name".into())
+                .ok()
+                .and_then(|n| n.as_string())
+                .unwrap_or_else(|| format!("file{}.csv", i + 1));
+            let data = js_sys::Reflect::get(&f, &"data".into()).unwrap_or_default();
+            let bytes = file_bytes(&data).ok_or_else(|| {
+                JsError::new(&format!(
+                    "input[{i}] ({name}): data must be text, a Uint8Array or an ArrayBuffer"
+                ))
+            })?;
+            Ok((name, bytes))
+        })
+        .collect()
+}
+
+/// The full report for the files in `input` with `options` (`stage`, `goals`, `period`,
+/// `lang`, `kpis`, `targets`, `inputs`, `review`, `today`), as plain JSON data. Files that
+/// cannot be read are in the report's `errors`, rows that cannot be used in each table's
+/// `issues`; only bad options throw.
+#[wasm_bindgen]
+pub fn analyze(input: JsValue, options: JsValue) -> Result<JsValue, JsError> {
+    let opts = options_of(options)?;
+    let files = files_of(&input)?;
+    let refs: Vec<(&str, &[u8])> = files
+        .iter()
+        .map(|(n, b)| (n.as_str(), b.as_slice()))
+        .collect();
+    to_js(&run(&refs, &opts))
+}
+
+/// The recommended KPI set for a stage and goals, each pick saying whether data with the
+/// given column roles could compute it. `roles` lists `kind.role` (`deals.amount`,
+/// `orders.closed_at`) or a bare role for the deals table (`amount`); the ids are those of the
+/// report's column mapping.
+#[wasm_bindgen]
+pub fn recommend(
+    stage: &str,
+    goals: Vec<String>,
+    roles: Vec<String>,
+    lang: Option<String>,
+) -> Result<JsValue, JsError> {
+    let lang = lang_of(lang.as_deref())?;
+    let mut avail = Availability {
+        comparison: true,
+        ..Availability::default()
+    };
+    for r in &roles {
+        let (kind, role) = match r.split_once('.') {
+            Some((k, r)) => (k, r),
+            None => ("deals", r.as_str()),
+        };
+        let kind = [
+            TableKind::Deals,
+            TableKind::Leads,
+            TableKind::Customers,
+            TableKind::Orders,
+            TableKind::Activities,
+            TableKind::Tickets,
+            TableKind::Surveys,
+            TableKind::Spend,
+            TableKind::Users,
+        ]
+        .into_iter()
+        .find(|k| k.id() == kind)
+        .ok_or_else(|| JsError::new(&format!("role {r:?}: unknown table kind {kind:?}")))?;
+        let role = Role::from_id(role)
+            .ok_or_else(|| JsError::new(&format!("role {r:?}: unknown role")))?;
+        avail.columns.insert((kind, role));
+        // As for loaded data: a deal's outcome is read from its stage or its won/closed flags.
+        if kind == TableKind::Deals
+            && matches!(role, Role::Stage | Role::WonFlag | Role::ClosedFlag)
+        {
+            avail.columns.insert((kind, Role::Status));
+        }
+    }
+    // Figures a user types in are assumed given: the answer is about the data.
+    avail.inputs.extend([
+        Input::Spend,
+        Input::Licences,
+        Input::MarketSize,
+        Input::RevenueTarget,
+        Input::ChurnWindow,
+        Input::CrmBudget,
+    ]);
+    let set =
+        crate::engine::recommend::recommend(stage_of(stage)?, &goals_of(&goals)?, &avail, lang);
+    to_js(&set)
+}
+
+#[derive(Serialize)]
+struct CatalogueEntry {
+    id: &'static str,
+    name: &'static str,
+    category: catalogue::Category,
+    tier: catalogue::Tier,
+    unit: catalogue::Unit,
+    direction: catalogue::Direction,
+    formula: &'static str,
+    /// Any one of these lists of needs makes the KPI computable.
+    requires: Vec<Vec<String>>,
+    /// Goals and stages that name the KPI.
+    goals: Vec<&'static str>,
+    stages: Vec<&'static str>,
+}
+
+/// Every KPI of the catalogue with its formula and what it needs, in `lang` (`en`, `zh`).
+#[wasm_bindgen]
+pub fn catalogue(lang: Option<String>) -> Result<JsValue, JsError> {
+    let lang = lang_of(lang.as_deref())?;
+    let entries: Vec<CatalogueEntry> = CATALOGUE
+        .iter()
+        .map(|d| CatalogueEntry {
+            id: d.id,
+            name: d.name(lang),
+            category: d.category,
+            tier: d.tier,
+            unit: d.unit,
+            direction: d.direction,
+            formula: d.formula(lang),
+            requires: d
+                .requires
+                .iter()
+                .map(|alt| alt.iter().map(|n| n.label(lang)).collect())
+                .collect(),
+            goals: Goal::ALL
+                .iter()
+                .filter(|g| g.kpis().contains(&d.id))
+                .map(|g| g.id())
+                .collect(),
+            stages: Stage::ALL
+                .iter()
+                .filter(|s| s.kpis().contains(&d.id))
+                .map(|s| s.id())
+                .collect(),
+        })
+        .collect();
+    to_js(&entries)
+}
+
+/// The version of the calculator.
+#[wasm_bindgen]
+pub fn version() -> String {
+    env!("CARGO_PKG_VERSION").into()
+}
+
 /// The KPIs of `../shared/bench/KPI_SPEC.md` for one deals CSV.
 #[wasm_bindgen]
 pub fn bench_kpis(bytes: &[u8]) -> Result<JsValue, JsError> {
@@ -21,15 +266,9 @@ pub fn bench_kpis(bytes: &[u8]) -> Result<JsValue, JsError> {
         review: false,
         ..Options::default()
     };
-    let report = analyze(&[("bench.csv", bytes)], &opts);
+    let report = run(&[("bench.csv", bytes)], &opts);
     if let Some(e) = report.errors.first() {
         return Err(JsError::new(&e.message));
     }
     to_js(&crate::bench_spec::spec_result(&report))
-}
-
-/// The full report for one file, with the default options (startup, grow revenue, whole range).
-#[wasm_bindgen]
-pub fn analyze_csv(name: &str, bytes: &[u8]) -> Result<JsValue, JsError> {
-    to_js(&analyze(&[(name, bytes)], &Options::default()))
 }

@@ -1,7 +1,9 @@
 //! The page: a thin Yew adapter over [`crate::state`], the worker bridge, and the components.
 //! Data flows down as props; events come up through `on…` callbacks and become actions.
 
+use crate::config::PageConfig;
 use crate::engine::catalogue::{Goal, Stage};
+use crate::engine::history::{self, Snapshot};
 use crate::engine::Period;
 use crate::engine::Role;
 use crate::i18n::{t, Lang, T};
@@ -10,13 +12,15 @@ use crate::web::channel::EngineWorker;
 use crate::web::components::{
     breakdowns::Breakdowns, controls::Controls, data_input::DataInput, header::Header,
     inputs::InputsPanel, issues::Issues, kpi_cards::KpiCards, mapping::Mapping, reps::Reps,
-    summary::Summary, warnings::Warnings,
+    share::Share, share::ShareAction, summary::Summary, warnings::Warnings,
 };
 use crate::web::formats::Formats;
+use crate::web::host::{self, Mode};
 use crate::web::worker::{Done, InputFile, Job, Request, Response, SavedMapping};
 use gloo_worker::{Spawnable, WorkerBridge};
 use std::cell::RefCell;
 use std::rc::Rc;
+use wasm_bindgen::prelude::Closure;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{spawn_local, JsFuture};
 use yew::prelude::*;
@@ -34,27 +38,40 @@ impl Reducible for Store {
 
 const LANG_KEY: &str = "crm-kpi.lang";
 /// The manual inputs and KPI targets, as JSON.
-const INPUTS_KEY: &str = "crm-kpi.inputs";
-const TARGETS_KEY: &str = "crm-kpi.targets";
+const INPUTS_KEY: &str = "crm-kpi.inputs2";
+const TARGETS_KEY: &str = "crm-kpi.targets2";
 /// The reps marked as new, as JSON.
-const NEW_REPS_KEY: &str = "crm-kpi.new-reps";
+const NEW_REPS_KEY: &str = "crm-kpi.new-reps2";
+/// Saved KPI snapshots, newest first, as JSON.
+const HISTORY_KEY: &str = "crm-kpi.history";
+/// How many snapshots the browser keeps.
+const HISTORY_MAX: usize = 24;
 
-/// Keep a value in localStorage as JSON; a refusal (private mode, full) changes nothing else.
+/// Keep a value in localStorage, in the bincode the worker's messages use already (one byte
+/// per character), so the page carries no JSON reader; a refusal (private mode, full)
+/// changes nothing else.
 fn remember<T: serde::Serialize>(key: &str, value: &T) {
-    if let (Some(s), Ok(json)) = (storage(), serde_json::to_string(value)) {
-        let _ = s.set_item(key, &json);
+    if let (Some(s), Ok(bytes)) = (storage(), bincode::serialize(value)) {
+        let text: String = bytes.iter().map(|&b| char::from(b)).collect();
+        let _ = s.set_item(key, &text);
     }
 }
 
 /// A value kept by [`remember`], if it is there and still reads.
 fn recall<T: serde::de::DeserializeOwned>(key: &str) -> Option<T> {
-    let json = storage()?.get_item(key).ok()??;
-    serde_json::from_str(&json).ok()
+    let text = storage()?.get_item(key).ok()??;
+    let bytes: Vec<u8> = text
+        .chars()
+        .map(|c| u8::try_from(u32::from(c)).ok())
+        .collect::<Option<_>>()?;
+    bincode::deserialize(&bytes).ok()
 }
 
-/// The page's first state: the language, and the inputs and targets kept from last time.
-fn initial_state() -> State {
+/// The page's first state: the language, the inputs, targets and snapshots kept from last
+/// time, then what the address or the host asked for.
+fn initial_state(config: &PageConfig) -> State {
     let mut s = State::new(initial_lang());
+    s.opts.today = Some(host::today());
     if let Some(i) = recall::<crate::engine::Inputs>(INPUTS_KEY) {
         s = s.apply(Action::SetInputs(i));
     }
@@ -66,10 +83,17 @@ fn initial_state() -> State {
             s = s.apply(Action::SetTarget(id, Some(v)));
         }
     }
-    s
+    if let Some(h) = recall::<Vec<Snapshot>>(HISTORY_KEY) {
+        s = s.apply(Action::SetHistory(Rc::new(h)));
+    }
+    // A shared link's column meanings are kept like the user's own, for the files they fit.
+    for (sig, roles) in &config.mappings {
+        save_mapping(sig, Some(roles));
+    }
+    s.apply(Action::ApplyConfig(Box::new(config.clone())))
 }
 /// Mappings the user fixed are kept under this prefix plus the header signature.
-const MAPPING_PREFIX: &str = "crm-kpi.mapping.";
+const MAPPING_PREFIX: &str = "crm-kpi.mapping2.";
 
 fn storage() -> Option<web_sys::Storage> {
     web_sys::window().and_then(|w| w.local_storage().ok().flatten())
@@ -96,8 +120,7 @@ fn saved_mappings() -> Vec<SavedMapping> {
         .filter_map(|i| store.key(i).ok().flatten())
         .filter_map(|key| {
             let sig = key.strip_prefix(MAPPING_PREFIX)?.to_string();
-            let json = store.get_item(&key).ok().flatten()?;
-            let ids: Vec<Option<String>> = serde_json::from_str(&json).ok()?;
+            let ids: Vec<Option<String>> = recall(&key)?;
             let roles = ids
                 .iter()
                 .map(|id| id.as_deref().and_then(Role::from_id))
@@ -114,9 +137,7 @@ fn save_mapping(signature: &str, mapping: Option<&[Option<Role>]>) {
     match mapping {
         Some(m) => {
             let ids: Vec<Option<&str>> = m.iter().map(|r| r.map(Role::id)).collect();
-            if let Ok(json) = serde_json::to_string(&ids) {
-                let _ = store.set_item(&key, &json);
-            }
+            remember(&key, &ids);
         }
         None => {
             let _ = store.remove_item(&key);
@@ -124,11 +145,16 @@ fn save_mapping(signature: &str, mapping: Option<&[Option<Role>]>) {
     }
 }
 
-/// Hand text to the browser as a file download (a Blob URL clicked through a link).
+/// Hand text to the browser as a file download (a Blob URL clicked through a link); the type
+/// follows the name's extension.
 fn save_text(name: &str, text: &str) {
     let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
     let bag = web_sys::BlobPropertyBag::new();
-    bag.set_type("text/csv;charset=utf-8");
+    bag.set_type(if name.ends_with(".json") {
+        "application/json;charset=utf-8"
+    } else {
+        "text/csv;charset=utf-8"
+    });
     let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &bag) else {
         return;
     };
@@ -160,9 +186,23 @@ async fn read_file(file: web_sys::File) -> Result<InputFile, String> {
     Ok(InputFile::new(name, bytes))
 }
 
-async fn fetch_sample() -> Result<Vec<u8>, String> {
+/// The built-in sample next to the app's files, or the sample file the host named.
+fn sample_url(config: &PageConfig) -> (String, String) {
+    match &config.sample {
+        Some(path) => (
+            path.rsplit('/').next().unwrap_or(path).to_string(),
+            path.clone(),
+        ),
+        None => (
+            "sample-deals.csv".to_string(),
+            host::asset_url("sample-deals.csv"),
+        ),
+    }
+}
+
+async fn fetch_sample(url: &str) -> Result<Vec<u8>, String> {
     let window = web_sys::window().ok_or("no window")?;
-    let resp = JsFuture::from(window.fetch_with_str("sample-deals.csv"))
+    let resp = JsFuture::from(window.fetch_with_str(url))
         .await
         .map_err(|e| format!("{e:?}"))?;
     let resp: web_sys::Response = resp.dyn_into().map_err(|_| "not a response".to_string())?;
@@ -206,8 +246,12 @@ fn worker_loader() -> String {
             .map(|u| u.href())
             .unwrap_or(path)
     };
-    let js = absolute(href(r#"link[rel="modulepreload"]"#));
-    let wasm = absolute(href(r#"link[rel="preload"][type="application/wasm"]"#));
+    let (js, wasm) = host::module_urls().unwrap_or_else(|| {
+        (
+            absolute(href(r#"link[rel="modulepreload"]"#)),
+            absolute(href(r#"link[rel="preload"][type="application/wasm"]"#)),
+        )
+    });
     let script = format!(
         "import({js:?}).then(async (m) => {{ await m.default({{ module_or_path: {wasm:?} }}); m.start_worker(); }});"
     );
@@ -217,6 +261,25 @@ fn worker_loader() -> String {
     web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)
         .and_then(|b| web_sys::Url::create_object_url_with_blob(&b))
         .unwrap_or_default()
+}
+
+/// The KPI results as JSON, written by the on-demand formats worker (a worker of its own, so
+/// a load's jobs are not mixed up with it); `then` gets the text.
+fn kpis_json(report: &crate::engine::report::Report, then: impl FnOnce(String) + 'static) {
+    let slot: Rc<RefCell<Option<WorkerBridge<Formats>>>> = Rc::new(RefCell::new(None));
+    let then = RefCell::new(Some(then));
+    let keep = slot.clone();
+    let bridge = Formats::spawner()
+        .callback(move |done: Done| {
+            if let (Done::Json(text), Some(f)) = (done, then.borrow_mut().take()) {
+                f(text);
+            }
+            // Done: dropping the bridge ends the worker.
+            keep.borrow_mut().take();
+        })
+        .spawn(&host::asset_url("formats.js"));
+    bridge.send(Job::Json(Box::new(report.clone())));
+    *slot.borrow_mut() = Some(bridge);
 }
 
 fn prepare(slot: &FormatsSlot, main: &Bridge, jobs: Vec<Job>) {
@@ -236,7 +299,7 @@ fn prepare(slot: &FormatsSlot, main: &Bridge, jobs: Vec<Job>) {
                     b.send(Request::Prepared(all));
                 }
             })
-            .spawn("./formats.js");
+            .spawn(&host::asset_url("formats.js"));
         (bridge, answers)
     });
     *answers.borrow_mut() = Answers {
@@ -281,9 +344,68 @@ fn spawn_engine(
     spawned.ok()
 }
 
+#[derive(Properties, PartialEq)]
+pub struct AppProps {
+    pub config: Rc<PageConfig>,
+    pub mode: Mode,
+}
+
+/// The source's name for a snapshot: the files, or the sample or pasted text.
+fn source_label(source: &Source) -> String {
+    match source {
+        Source::Files(names) => names.join(", "),
+        Source::Sample => "sample-deals.csv".into(),
+        Source::Pasted => "pasted data".into(),
+        Source::Nothing => String::new(),
+    }
+}
+
+/// Files a host posted: `[{ name, data }]` with text or bytes.
+fn posted_files(files: &wasm_bindgen::JsValue) -> Result<Vec<InputFile>, String> {
+    if !js_sys::Array::is_array(files) {
+        return Err("files must be an array of { name, data }".into());
+    }
+    let mut out = Vec::new();
+    for (i, f) in js_sys::Array::from(files).iter().enumerate() {
+        let name = js_sys::Reflect::get(&f, &"name".into())
+            .ok()
+            .and_then(|n| n.as_string())
+            .unwrap_or_else(|| format!("file {}", i + 1));
+        let data = js_sys::Reflect::get(&f, &"data".into()).unwrap_or_default();
+        let bytes = host::file_bytes(&data).ok_or_else(|| {
+            format!("files[{i}] ({name}): data must be text, an ArrayBuffer or a Uint8Array")
+        })?;
+        out.push(InputFile::new(name, bytes));
+    }
+    if out.is_empty() {
+        return Err("files is empty".into());
+    }
+    Ok(out)
+}
+
+type LoadFn = Rc<dyn Fn(Vec<InputFile>, Source, bool)>;
+
+/// Add a snapshot to the history kept in the browser and on the page.
+fn keep_snapshot(history: &Rc<Vec<Snapshot>>, snap: Snapshot, d: &UseReducerDispatcher<Store>) {
+    let mut h = (**history).clone();
+    history::remember(&mut h, snap, HISTORY_MAX);
+    remember(HISTORY_KEY, &h);
+    d.dispatch(Action::SetHistory(Rc::new(h)));
+}
+
+fn lang_tag(l: Lang) -> &'static str {
+    if l == Lang::Zh {
+        "zh-CN"
+    } else {
+        "en"
+    }
+}
+
 #[component]
-pub fn App() -> Html {
-    let store = use_reducer(|| Store(initial_state()));
+pub fn App(props: &AppProps) -> Html {
+    let config = props.config.clone();
+    let mode = props.mode;
+    let store = use_reducer(|| Store(initial_state(&config)));
     let bridge: Bridge = use_mut_ref(|| None);
     let formats: FormatsSlot = use_mut_ref(|| None);
     // The files on screen, kept so that a different encoding can be applied to one of them,
@@ -303,6 +425,7 @@ pub fn App() -> Html {
         let loaded_files = loaded_files.clone();
         let opts = state.opts.clone();
         let pending = pending.clone();
+        let config = config.clone();
         use_effect_with((), move |_| {
             *bridge.borrow_mut() = spawn_engine(
                 dispatcher.clone(),
@@ -312,15 +435,16 @@ pub fn App() -> Html {
                 &loaded_files,
             );
             dispatcher.dispatch(Action::Loading(Source::Sample));
+            let (sample_name, sample_at) = sample_url(&config);
             spawn_local(async move {
-                match fetch_sample().await {
+                match fetch_sample(&sample_at).await {
                     Ok(bytes) => {
                         let opts = crate::engine::Options {
                             period: Period::All,
                             ..opts
                         };
                         *last_sent.borrow_mut() = Some(opts.clone());
-                        let files = vec![InputFile::new("sample-deals.csv", bytes)];
+                        let files = vec![InputFile::new(sample_name, bytes)];
                         *pending.borrow_mut() = Some((files.clone(), Source::Sample));
                         if let Some(b) = bridge.borrow().as_ref() {
                             b.send(Request::Load {
@@ -330,9 +454,10 @@ pub fn App() -> Html {
                             });
                         }
                     }
-                    Err(e) => dispatcher.dispatch(Action::Failed(format!("sample-deals.csv: {e}"))),
+                    Err(e) => dispatcher.dispatch(Action::Failed(format!("{sample_at}: {e}"))),
                 }
             });
+            || ()
         });
     }
 
@@ -361,7 +486,7 @@ pub fn App() -> Html {
         let dispatcher = store.dispatcher();
         let opts = state.opts.clone();
         // `again`: the same files read once more (another encoding or sheet): the period stays.
-        Rc::new(move |files: Vec<InputFile>, source: Source, again: bool| {
+        let f: LoadFn = Rc::new(move |files: Vec<InputFile>, source: Source, again: bool| {
             *pending.borrow_mut() = Some((files.clone(), source.clone()));
             let opts = if again {
                 dispatcher.dispatch(Action::Reloading);
@@ -381,7 +506,8 @@ pub fn App() -> Html {
                     saved: saved_mappings(),
                 });
             }
-        })
+        });
+        f
     };
 
     // Stop a load: the worker is terminated mid-read and a fresh one loads what was shown.
@@ -457,17 +583,15 @@ pub fn App() -> Html {
     let on_sample = {
         let load = load.clone();
         let dispatcher = store.dispatcher();
+        let config = config.clone();
         Callback::from(move |_| {
             let load = load.clone();
             let dispatcher = dispatcher.clone();
+            let (name, at) = sample_url(&config);
             spawn_local(async move {
-                match fetch_sample().await {
-                    Ok(bytes) => load(
-                        vec![InputFile::new("sample-deals.csv", bytes)],
-                        Source::Sample,
-                        false,
-                    ),
-                    Err(e) => dispatcher.dispatch(Action::Failed(format!("sample-deals.csv: {e}"))),
+                match fetch_sample(&at).await {
+                    Ok(bytes) => load(vec![InputFile::new(name, bytes)], Source::Sample, false),
+                    Err(e) => dispatcher.dispatch(Action::Failed(format!("{at}: {e}"))),
                 }
             });
         })
@@ -556,13 +680,19 @@ pub fn App() -> Html {
             // Remembering the language is a convenience; a refusal changes nothing else.
             let _ = s.set_item(LANG_KEY, l.id());
         }
+        d.dispatch(Action::SetLang(l))
+    });
+    // The document's language follows the page's (a host's page keeps its own).
+    use_effect_with(lang, move |l| {
+        if mode == Mode::Mounted {
+            return;
+        }
         if let Some(doc) = web_sys::window()
             .and_then(|w| w.document())
             .and_then(|d| d.document_element())
         {
-            let _ = doc.set_attribute("lang", if l == Lang::Zh { "zh-CN" } else { "en" });
+            let _ = doc.set_attribute("lang", lang_tag(*l));
         }
-        d.dispatch(Action::SetLang(l))
     });
     let d = store.dispatcher();
     let on_stage = Callback::from(move |s: Stage| d.dispatch(Action::SetStage(s)));
@@ -628,10 +758,214 @@ pub fn App() -> Html {
         })
     };
 
+    // The host's side of the embed page: messages from allowed origins set options or load
+    // data; the result goes back after every computation. `load` changes with the options,
+    // so the listener calls the newest one.
+    let latest_load: Rc<RefCell<Option<LoadFn>>> = use_mut_ref(|| None);
+    *latest_load.borrow_mut() = Some(load.clone());
+    let talks = mode == Mode::Frame && !config.origins.is_empty() && host::parent().is_some();
+    {
+        let config = config.clone();
+        let dispatcher = store.dispatcher();
+        let latest_load = latest_load.clone();
+        use_effect_with((), move |_| {
+            let listener = talks.then(|| {
+                let on_message = {
+                    let config = config.clone();
+                    Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
+                        // Anything from an origin the host did not allow is ignored unread.
+                        if !config.allows(&e.origin()) {
+                            return;
+                        }
+                        let data = e.data();
+                        let kind = js_sys::Reflect::get(&data, &"type".into())
+                            .ok()
+                            .and_then(|k| k.as_string())
+                            .unwrap_or_default();
+                        let reply_error = |message: String| {
+                            host::post_to_host(&config, &host::message("crm-kpi:error", &[("message", message.into())]));
+                        };
+                        match kind.as_str() {
+                            "crm-kpi:set-options" => {
+                                let options = js_sys::Reflect::get(&data, &"options".into()).unwrap_or_default();
+                                let mut c = PageConfig::parse(&host::options_query(&options));
+                                // The host's embedding settings stay as the page was opened with.
+                                c.origins.clear();
+                                c.theme.clear();
+                                c.sample = None;
+                                if !c.problems.is_empty() {
+                                    reply_error(c.problems.join("; "));
+                                }
+                                dispatcher.dispatch(Action::ApplyConfig(Box::new(c)));
+                            }
+                            "crm-kpi:load-data" => {
+                                let files = js_sys::Reflect::get(&data, &"files".into()).unwrap_or_default();
+                                match posted_files(&files) {
+                                    Ok(files) => {
+                                        let names = files.iter().map(|f| f.name.clone()).collect();
+                                        if let Some(load) = latest_load.borrow().as_ref() {
+                                            load(files, Source::Files(names), false);
+                                        }
+                                    }
+                                    Err(e) => reply_error(format!("crm-kpi:load-data: {e}")),
+                                }
+                            }
+                            other => reply_error(format!(
+                                "unknown message type {other:?}: expected crm-kpi:set-options or crm-kpi:load-data"
+                            )),
+                        }
+                    })
+                };
+                if let Some(w) = web_sys::window() {
+                    let _ = w.add_event_listener_with_callback("message", on_message.as_ref().unchecked_ref());
+                }
+                host::post_to_host(&config, &host::message("crm-kpi:ready", &[("version", env!("CARGO_PKG_VERSION").into())]));
+                on_message
+            });
+            move || {
+                if let (Some(l), Some(w)) = (listener, web_sys::window()) {
+                    let _ = w
+                        .remove_event_listener_with_callback("message", l.as_ref().unchecked_ref());
+                }
+            }
+        });
+    }
+    {
+        let config = config.clone();
+        let report = state.report.clone().filter(|_| state.report_is_current());
+        let key = report.as_ref().map(|r| Rc::as_ptr(r) as usize);
+        use_effect_with(key, move |_| {
+            if let (true, Some(r)) = (talks, report) {
+                kpis_json(&r, move |json| {
+                    if let Ok(result) = js_sys::JSON::parse(&json) {
+                        host::post_to_host(
+                            &config,
+                            &host::message("crm-kpi:result", &[("result", result)]),
+                        );
+                    }
+                });
+            }
+        });
+    }
+    // Keep the page for offline use (not in a host's page: its origin is the host's).
+    {
+        let dispatcher = store.dispatcher();
+        use_effect_with((), move |_| {
+            if mode != Mode::Mounted {
+                host::register_offline(move || dispatcher.dispatch(Action::OfflineReady));
+            }
+        });
+    }
+
+    let on_share = {
+        let report = state.report.clone();
+        let d = store.dispatcher();
+        let opts = state.opts.clone();
+        let history_now = state.history.clone();
+        let source = state.source.clone();
+        Callback::from(move |action: ShareAction| {
+            let snapshot = || {
+                report
+                    .as_ref()
+                    .map(|r| Snapshot::of(r, &host::today(), &source_label(&source)))
+            };
+            match action {
+                ShareAction::Json => {
+                    if let Some(r) = report.as_ref() {
+                        let name = format!("crm-kpi-{}.json", r.period.replace("..", "_"));
+                        kpis_json(r, move |json| save_text(&name, &json));
+                    }
+                }
+                ShareAction::CopyLink => {
+                    let mappings = report
+                        .as_ref()
+                        .map(|r| {
+                            let saved = saved_mappings();
+                            r.tables
+                                .iter()
+                                .filter_map(|t| {
+                                    saved.iter().find(|(sig, _)| *sig == t.signature).cloned()
+                                })
+                                .collect()
+                        })
+                        .unwrap_or_default();
+                    let c = PageConfig {
+                        lang: Some(opts.lang),
+                        stage: Some(opts.stage),
+                        goals: Some(opts.goals.clone()),
+                        kpis: opts.kpis.clone(),
+                        period: Some(opts.period),
+                        targets: opts.targets.clone(),
+                        mappings,
+                        ..PageConfig::default()
+                    };
+                    let link = host::share_link(&c);
+                    d.dispatch(Action::LinkMade(link.clone()));
+                    if let Some(w) = web_sys::window() {
+                        let done = d.clone();
+                        let promise = w.navigator().clipboard().write_text(&link);
+                        spawn_local(async move {
+                            let ok = JsFuture::from(promise).await.is_ok();
+                            done.dispatch(Action::LinkCopied(ok));
+                        });
+                    }
+                }
+                ShareAction::Print => {
+                    if let Some(w) = web_sys::window() {
+                        let _ = w.print();
+                    }
+                }
+                ShareAction::SaveSnapshot => {
+                    if let Some(snap) = snapshot() {
+                        keep_snapshot(&history_now, snap, &d);
+                        d.dispatch(Action::SnapshotSaved);
+                    }
+                }
+                ShareAction::Compare(i) => d.dispatch(Action::Compare(
+                    i.and_then(|i| history_now.get(i).cloned()).map(Rc::new),
+                )),
+                ShareAction::OpenSnapshot(file) => {
+                    let d = d.clone();
+                    let history_now = history_now.clone();
+                    spawn_local(async move {
+                        let name = file.name();
+                        let text = match JsFuture::from(file.text()).await {
+                            Ok(t) => t.as_string().unwrap_or_default(),
+                            Err(e) => {
+                                d.dispatch(Action::Failed(format!("{name}: {e:?}")));
+                                return;
+                            }
+                        };
+                        match Snapshot::from_csv(&text, &name) {
+                            Ok(snap) => {
+                                keep_snapshot(&history_now, snap.clone(), &d);
+                                d.dispatch(Action::Compare(Some(Rc::new(snap))));
+                            }
+                            Err(e) => d.dispatch(Action::Failed(format!("{name}: {e}"))),
+                        }
+                    });
+                }
+            }
+        })
+    };
+    let on_recommended = {
+        let d = store.dispatcher();
+        Callback::from(move |_| d.dispatch(Action::SetKpis(Vec::new())))
+    };
+
     let report = state.report.clone();
+    let compact = config.compact || mode == Mode::Mounted;
     html! {
-        <>
-        <Header {lang} {on_lang} />
+        <div class={classes!("crm-kpi", compact.then_some("compact"))} style={config.theme_style()} lang={lang_tag(lang)}>
+        <Header {lang} {on_lang} {compact} />
+        {
+            if state.config_problems.is_empty() { html! {} } else { html! {
+                <div class="config-problems" role="status">
+                    <strong>{ t(lang, T::ConfigProblems) }{ ": " }</strong>
+                    <ul>{ for state.config_problems.iter().map(|p| html! { <li>{ p }</li> }) }</ul>
+                </div>
+            } }
+        }
         <main class="layout" aria-busy={state.busy.to_string()}>
             <div class="side">
                 <DataInput {lang} source={state.source.clone()} report={report.clone()} busy={state.busy}
@@ -641,6 +975,9 @@ pub fn App() -> Html {
                 <Controls {lang} opts={state.opts.clone()}
                     periods={report.as_ref().map(|r| r.periods.clone()).unwrap_or_default()}
                     {on_stage} {on_goal} {on_period} />
+                <Share {lang} history={state.history.clone()} compare={state.compare.clone()}
+                    share_link={state.share_link.clone()} link_copied={state.link_copied}
+                    snapshot_saved={state.snapshot_saved} on_action={on_share} />
                 <InputsPanel {lang} inputs={state.opts.inputs.clone()} on_change={on_inputs} />
             </div>
             <div class="results">
@@ -648,8 +985,13 @@ pub fn App() -> Html {
                 match &report {
                     Some(r) => html! {
                         <>
+                        // The printed review pack's first line: what, from which data, when.
+                        <p class="print-only pack-head">
+                            { format!("{} — {} · {}", t(lang, T::AppTitle), source_label(&state.source), state.opts.today.clone().unwrap_or_default()) }
+                        </p>
                         <Summary {lang} report={r.clone()} />
-                        <KpiCards {lang} report={r.clone()} {on_target} {on_export} copied={state.copied} />
+                        <KpiCards {lang} report={r.clone()} {on_target} {on_export} copied={state.copied}
+                            compare={state.compare.clone()} {on_recommended} />
                         <Warnings {lang} report={r.clone()} />
                         <Breakdowns {lang} report={r.clone()} />
                         <Reps {lang} report={r.clone()} new_reps={state.new_reps.clone()} on_toggle={on_new_rep} />
@@ -663,7 +1005,10 @@ pub fn App() -> Html {
             }
             </div>
         </main>
-        <footer class="footer">{ t(lang, T::Privacy) }</footer>
-        </>
+        <footer class="footer">
+            { t(lang, T::Privacy) }
+            { if state.offline_ready { html! { <span id="offline-ready">{ " " }{ t(lang, T::OfflineReady) }</span> } } else { html! {} } }
+        </footer>
+        </div>
     }
 }

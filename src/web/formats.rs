@@ -1,7 +1,8 @@
 //! The on-demand worker for what the main worker does not carry: Firefox's encoding detector
 //! (chardetng, with the encoding_rs tables it checks against) and calamine for workbooks,
 //! about 270 KB gzipped together. The page fetches it only when a loaded file is not UTF-8
-//! text, so a visitor with a CSV export never downloads it.
+//! text, so a visitor with a CSV export never downloads it. It also writes the JSON export
+//! (and the embed page's results for its host), so the page carries no JSON writer.
 
 use crate::engine::excel::read_workbook;
 use crate::engine::ingest::guess_encoding;
@@ -40,6 +41,7 @@ impl Worker for Formats {
                 file,
                 table: Box::new(read_workbook(&name, &bytes, &read)),
             },
+            Job::Json(report) => Done::Json(crate::engine::export::kpis_json(&report)),
         };
         scope.respond(id, done);
     }

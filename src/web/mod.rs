@@ -8,4 +8,5 @@ pub mod channel;
 pub mod chart;
 pub mod components;
 pub mod formats;
+pub mod host;
 pub mod worker;

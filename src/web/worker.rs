@@ -131,6 +131,9 @@ pub enum Job {
         bytes: Vec<u8>,
         read: ReadOptions,
     },
+    /// The KPI results as JSON (`export::kpis_json`): the JSON writer lives in this on-demand
+    /// module, not in the page's.
+    Json(Box<crate::engine::report::Report>),
 }
 
 /// The formats worker's answer to one [`Job`].
@@ -144,6 +147,7 @@ pub enum Done {
         file: usize,
         table: Box<Result<ingest::RawTable, crate::engine::Error>>,
     },
+    Json(String),
 }
 
 pub use crate::engine::Progress as Stage;
@@ -292,6 +296,7 @@ impl KpiWorker {
                                 *slot = Some(*table);
                             }
                         }
+                        Done::Json(_) => {}
                     }
                 }
                 self.load(p)

@@ -82,7 +82,7 @@ test('fixing a mapping recomputes, and is remembered for the next file with thos
   await again.click('.reset-mapping');
   await again.waitForFunction(() => document.querySelector('[data-kpi="revenue"] .value')?.textContent === '5,000.50');
   assert.equal(await again.locator('.user-mapping').count(), 0);
-  const keys = await again.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('crm-kpi.mapping.')));
+  const keys = await again.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('crm-kpi.mapping2.')));
   assert.deepEqual(keys, []);
   await again.screenshot({ path: path.join(artifacts, 'mapping-editor.png'), fullPage: true });
 });

@@ -1,5 +1,6 @@
 // Nothing leaves the page: a whole session (the sample, an upload of three files, a GBK file
-// that brings in the formats worker, a period change, an export) asks this origin only, and
+// that brings in the formats worker, a period change, the CSV and JSON exports, a snapshot, a
+// share link, and the offline cache's own fetches) asks this origin only, and
 // the Content-Security-Policy in index.html refuses nothing the page needs.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -31,6 +32,10 @@ test('a whole session asks this origin only, and the CSP holds', async (t) => {
   await page.selectOption('#period', { index: 2 });
   await settled(page);
   await Promise.all([page.waitForEvent('download'), page.click('#export-csv')]);
+  await Promise.all([page.waitForEvent('download'), page.click('#export-json')]);
+  await page.click('#save-snapshot');
+  await page.click('#copy-link');
+  await page.waitForSelector('#share-link');
   const origin = new URL(server.url).origin;
   const foreign = asked.filter((u) => !u.startsWith(origin) && !u.startsWith(`worker ${origin}`)
     && !u.startsWith('blob:') && !u.startsWith('worker blob:') && !u.startsWith('data:'));

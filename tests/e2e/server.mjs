@@ -27,6 +27,9 @@ export function serve(root, { port = 0, host = '127.0.0.1' } = {}) {
       res.writeHead(200, {
         'content-type': TYPES[path.extname(file)] || 'application/octet-stream',
         'cache-control': hashed ? 'public, max-age=31536000, immutable' : 'no-store',
+        // The app's files are public: a vendor's docs on another origin may load embed.js,
+        // the API module and the workers' files (module scripts and wasm need CORS).
+        'access-control-allow-origin': '*',
       });
       res.end(data);
     });

@@ -5,6 +5,9 @@ use yew::prelude::*;
 pub struct Props {
     pub lang: Lang,
     pub on_lang: Callback<Lang>,
+    /// Embedded: no title or tagline, only the language switch.
+    #[prop_or_default]
+    pub compact: bool,
 }
 
 /// Title, one line on what the page does, and the language switch.
@@ -18,11 +21,13 @@ pub fn Header(p: &Props) -> Html {
         }
     };
     html! {
-        <header class="top">
-            <div>
-                <h1>{ t(p.lang, T::AppTitle) }</h1>
-                <p class="tagline">{ t(p.lang, T::Tagline) }</p>
-            </div>
+        <header class={classes!("top", p.compact.then_some("compact"))}>
+            { if p.compact { html! {} } else { html! {
+                <div>
+                    <h1>{ t(p.lang, T::AppTitle) }</h1>
+                    <p class="tagline">{ t(p.lang, T::Tagline) }</p>
+                </div>
+            } } }
             <nav class="langs" aria-label={t(p.lang, T::Language)}>
                 { button(Lang::En, "English") }
                 { button(Lang::Zh, "中文") }

@@ -1,4 +1,5 @@
 use crate::engine::catalogue::{self, Direction, Tier, Unit};
+use crate::engine::history::{Comparison, Snapshot};
 use crate::engine::report::{KpiResult, Recommended, Report, TargetStatus};
 use crate::i18n::{t, Lang, T};
 use crate::web::chart;
@@ -15,6 +16,12 @@ pub struct Props {
     pub on_export: Callback<&'static str>,
     #[prop_or_default]
     pub copied: Option<bool>,
+    /// A saved snapshot the KPIs are compared with.
+    #[prop_or_default]
+    pub compare: Option<Rc<Snapshot>>,
+    /// Go back from the KPIs a host or link chose to the recommended set.
+    #[prop_or_default]
+    pub on_recommended: Callback<()>,
 }
 
 pub fn tier_label(lang: Lang, tier: Tier) -> &'static str {
@@ -35,7 +42,12 @@ fn show(v: f64, unit: Unit, lang: Lang) -> String {
 
 /// The change against the previous period and a year earlier, coloured by the KPI's
 /// direction (a falling churn is good news).
-fn deltas(lang: Lang, report: &Report, k: &KpiResult) -> Html {
+fn deltas(
+    lang: Lang,
+    report: &Report,
+    k: &KpiResult,
+    snap: Option<(&Snapshot, &Comparison)>,
+) -> Html {
     let line = |label: String,
                 delta: Option<f64>,
                 pct: Option<f64>,
@@ -73,6 +85,7 @@ fn deltas(lang: Lang, report: &Report, k: &KpiResult) -> Html {
         <>
         { line(report.previous_period.clone().unwrap_or_default(), k.delta, k.delta_pct, k.previous, "previous") }
         { line(t(lang, T::YearAgo).to_string(), k.delta_year, k.delta_year_pct, k.year_ago, "year-ago") }
+        { for snap.map(|(s, c)| line(format!("{} {}", t(lang, T::Snapshot), s.label()), Some(c.delta), c.delta_pct, Some(c.before), "snapshot")) }
         </>
     }
 }
@@ -240,8 +253,10 @@ fn card(
     report: &Report,
     rec: &Recommended,
     on_target: &Callback<(String, Option<f64>)>,
+    snap: Option<(&Snapshot, &[Comparison])>,
 ) -> Html {
     let kpi = report.kpi(&rec.id);
+    let compared = snap.and_then(|(s, all)| Some((s, all.iter().find(|c| c.id == rec.id)?)));
     let def = catalogue::get(&rec.id);
     let formula = def.map(|d| d.formula(lang)).unwrap_or_default();
     let tier = format!("{:?}", rec.tier).to_lowercase();
@@ -249,7 +264,7 @@ fn card(
         Some(k) => html! {
             <>
             <p class="value" data-value={k.value.map(|v| v.to_string()).unwrap_or_default()}>{ crate::format::value(k.value, k.unit, lang) }</p>
-            { deltas(lang, report, k) }
+            { deltas(lang, report, k, compared) }
             {
                 match &k.note {
                     Some(note) if k.value.is_none() => html! { <p class="note">{ note }</p> },
@@ -296,6 +311,8 @@ pub fn KpiCards(p: &Props) -> Html {
         .iter()
         .filter(|k| !p.report.recommendation.iter().any(|r| r.id == k.id))
         .collect();
+    let comparisons = p.compare.as_ref().map(|s| s.compare(&p.report));
+    let snap = p.compare.as_deref().zip(comparisons.as_deref());
     html! {
         <section class="recommended" aria-labelledby="rec-h">
             <h2 id="rec-h">{ t(lang, T::Recommended) }</h2>
@@ -312,9 +329,20 @@ pub fn KpiCards(p: &Props) -> Html {
                     }
                 }
             </div>
-            <p class="hint">{ t(lang, T::RecommendedHint) }</p>
+            {
+                if p.report.chosen.is_empty() {
+                    html! { <p class="hint">{ t(lang, T::RecommendedHint) }</p> }
+                } else {
+                    let cb = p.on_recommended.clone();
+                    html! {
+                        <p class="hint chosen">{ t(lang, T::ChosenKpis) }{ " " }
+                            <button type="button" class="link" id="show-recommended" onclick={Callback::from(move |_| cb.emit(()))}>{ t(lang, T::ShowRecommended) }</button>
+                        </p>
+                    }
+                }
+            }
             <div class="cards" id="kpi-cards">
-                { for p.report.recommendation.iter().map(|r| card(lang, &p.report, r, &p.on_target)) }
+                { for p.report.recommendation.iter().map(|r| card(lang, &p.report, r, &p.on_target, snap)) }
             </div>
             {
                 if others.is_empty() { html! {} } else { html! {

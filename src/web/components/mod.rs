@@ -9,5 +9,6 @@ pub mod issues;
 pub mod kpi_cards;
 pub mod mapping;
 pub mod reps;
+pub mod share;
 pub mod summary;
 pub mod warnings;
