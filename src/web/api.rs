@@ -6,7 +6,7 @@ use crate::engine::catalogue::{self, Goal, Input, Stage, CATALOGUE};
 use crate::engine::recommend::Availability;
 use crate::engine::{analyze as run, Inputs, Options, Period, Role, TableKind};
 use crate::i18n::Lang;
-use crate::web::host::file_bytes;
+use crate::web::host::{file_bytes, named_files};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use wasm_bindgen::prelude::*;
@@ -104,28 +104,11 @@ fn files_of(input: &JsValue) -> Result<Vec<(String, Vec<u8>)>, JsError> {
     if let Some(bytes) = file_bytes(input) {
         return Ok(vec![("data.csv".into(), bytes)]);
     }
-    if !js_sys::Array::is_array(input) {
-        return Err(JsError::new(
-            "input: pass text, a Uint8Array, an ArrayBuffer or an array of { name, data }",
-        ));
-    }
-    js_sys::Array::from(input)
-        .iter()
-        .enumerate()
-        .map(|(i, f)| {
-            let name = js_sys::Reflect::get(&f, &"name".into())
-                .ok()
-                .and_then(|n| n.as_string())
-                .unwrap_or_else(|| format!("file{}.csv", i + 1));
-            let data = js_sys::Reflect::get(&f, &"data".into()).unwrap_or_default();
-            let bytes = file_bytes(&data).ok_or_else(|| {
-                JsError::new(&format!(
-                    "input[{i}] ({name}): data must be text, a Uint8Array or an ArrayBuffer"
-                ))
-            })?;
-            Ok((name, bytes))
-        })
-        .collect()
+    named_files(input, "input").map_err(|e| {
+        JsError::new(&format!(
+            "{e} (or pass text, a Uint8Array or an ArrayBuffer for one file)"
+        ))
+    })
 }
 
 /// The full report for the files in `input` with `options` (`stage`, `goals`, `period`,

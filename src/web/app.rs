@@ -360,29 +360,6 @@ fn source_label(source: &Source) -> String {
     }
 }
 
-/// Files a host posted: `[{ name, data }]` with text or bytes.
-fn posted_files(files: &wasm_bindgen::JsValue) -> Result<Vec<InputFile>, String> {
-    if !js_sys::Array::is_array(files) {
-        return Err("files must be an array of { name, data }".into());
-    }
-    let mut out = Vec::new();
-    for (i, f) in js_sys::Array::from(files).iter().enumerate() {
-        let name = js_sys::Reflect::get(&f, &"name".into())
-            .ok()
-            .and_then(|n| n.as_string())
-            .unwrap_or_else(|| format!("file {}", i + 1));
-        let data = js_sys::Reflect::get(&f, &"data".into()).unwrap_or_default();
-        let bytes = host::file_bytes(&data).ok_or_else(|| {
-            format!("files[{i}] ({name}): data must be text, an ArrayBuffer or a Uint8Array")
-        })?;
-        out.push(InputFile::new(name, bytes));
-    }
-    if out.is_empty() {
-        return Err("files is empty".into());
-    }
-    Ok(out)
-}
-
 type LoadFn = Rc<dyn Fn(Vec<InputFile>, Source, bool)>;
 
 /// Add a snapshot to the history kept in the browser and on the page.
@@ -800,8 +777,12 @@ pub fn App(props: &AppProps) -> Html {
                             }
                             "crm-kpi:load-data" => {
                                 let files = js_sys::Reflect::get(&data, &"files".into()).unwrap_or_default();
-                                match posted_files(&files) {
+                                match host::named_files(&files, "files") {
                                     Ok(files) => {
+                                        let files: Vec<InputFile> = files
+                                            .into_iter()
+                                            .map(|(name, bytes)| InputFile::new(name, bytes))
+                                            .collect();
                                         let names = files.iter().map(|f| f.name.clone()).collect();
                                         if let Some(load) = latest_load.borrow().as_ref() {
                                             load(files, Source::Files(names), false);

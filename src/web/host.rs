@@ -187,6 +187,34 @@ pub fn file_bytes(data: &JsValue) -> Option<Vec<u8>> {
     None
 }
 
+/// An array of `{ name, data }` (data as [`file_bytes`] takes it), as the host's
+/// `load-data` message and the JS API's `analyze` receive files; unnamed files are
+/// `file1.csv` …. The error names the entry and what it needed.
+pub fn named_files(files: &JsValue, what: &str) -> Result<Vec<(String, Vec<u8>)>, String> {
+    if !js_sys::Array::is_array(files) {
+        return Err(format!("{what} must be an array of {{ name, data }}"));
+    }
+    let out = js_sys::Array::from(files)
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let name = js_sys::Reflect::get(&f, &"name".into())
+                .ok()
+                .and_then(|n| n.as_string())
+                .unwrap_or_else(|| format!("file{}.csv", i + 1));
+            let data = js_sys::Reflect::get(&f, &"data".into()).unwrap_or_default();
+            let bytes = file_bytes(&data).ok_or_else(|| {
+                format!("{what}[{i}] ({name}): data must be text, an ArrayBuffer or a Uint8Array")
+            })?;
+            Ok((name, bytes))
+        })
+        .collect::<Result<Vec<_>, String>>()?;
+    if out.is_empty() {
+        return Err(format!("{what} is empty"));
+    }
+    Ok(out)
+}
+
 /// Keep the page for offline use: `sw.js` caches the app's files (never any data). Calls
 /// `ready` once the page is kept.
 pub fn register_offline(ready: impl FnOnce() + 'static) {
