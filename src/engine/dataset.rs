@@ -24,7 +24,7 @@ pub struct Interned {
 impl Interned {
     fn from_column(col: &TextColumn, keep: &[bool]) -> Interned {
         let mut names = vec![String::new()];
-        let mut index: HashMap<&str, u32> = HashMap::new();
+        let mut index: rustc_hash::FxHashMap<&str, u32> = Default::default();
         index.insert("", 0);
         let mut ids = Vec::with_capacity(col.len());
         for (i, cell) in col.iter().enumerate() {
@@ -188,9 +188,14 @@ pub fn infer_type<'a>(cells: impl IntoIterator<Item = &'a str>) -> ValueType {
         if c.is_empty() {
             continue;
         }
-        let this = if c.bytes().all(|b| b.is_ascii_digit()) && c.len() < 16 {
+        // The common date shape first: it is none of the number types below.
+        let this = if crate::engine::value::iso_date(c.as_bytes()).is_some() {
+            ValueType::Date
+        } else if c.bytes().all(|b| b.is_ascii_digit()) && c.len() < 16 {
             ValueType::Integer
-        } else if c.parse::<f64>().is_ok_and(f64::is_finite) {
+        } else if crate::engine::value::plain_number(c, DecimalMark::Dot).is_some()
+            || c.parse::<f64>().is_ok_and(f64::is_finite)
+        {
             ValueType::Number
         } else if c.ends_with(['%', '％']) && parse_percent(c, DecimalMark::Dot).is_some() {
             ValueType::Percent
@@ -303,6 +308,10 @@ pub struct Table {
 
 fn is_footer(raw: &RawTable, i: usize) -> bool {
     let first = raw.columns.first().map(|c| c.get(i)).unwrap_or("");
+    // Every footer below starts with one of these; most rows start with something else.
+    if !(first.starts_with(['g', 'G', 't', 'T', 's', 'S', 'c', 'C', '合', '总'])) {
+        return false;
+    }
     let lower = first.to_lowercase();
     let footer_start = [
         "grand total",
@@ -553,7 +562,7 @@ pub fn build_table(raw: &RawTable, mapping: Option<&[Option<Role>]>) -> Table {
             header: h.clone(),
             role: *role,
             value_type: infer_type(col.iter()),
-            filled: col.iter().filter(|c| !c.is_empty()).count(),
+            filled: col.filled(),
             date_order: None,
             decimal_mark: None,
         })
@@ -819,6 +828,18 @@ fn build_deals(b: &mut Builder<'_>, rows: usize) -> Deals {
         None
     };
     let status_col = b.col(Role::Status);
+    // A stage or status column holds a handful of distinct values: read each once.
+    let mut seen: Vec<(String, Option<Outcome>)> = Vec::new();
+    let mut outcome_of = |cell: &str| -> Option<Outcome> {
+        if let Some((_, o)) = seen.iter().find(|(c, _)| *c == cell) {
+            return *o;
+        }
+        let o = outcome_of(cell);
+        if seen.len() < 64 {
+            seen.push((cell.to_string(), o));
+        }
+        o
+    };
     let mut outcome = Vec::with_capacity(rows);
     for r in 0..rows {
         let mut o = None;

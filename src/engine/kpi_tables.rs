@@ -25,13 +25,42 @@ const MONTH_DAYS: f64 = 365.25 / 12.0;
 pub struct Ctx<'a> {
     pub tables: &'a [Table],
     pub period: Period,
+    /// The period's first and last day, worked out once.
+    bounds: Option<(i32, i32)>,
     pub lang: Lang,
     pub inputs: &'a Inputs,
     /// The first and last day of any date in the loaded tables.
     pub data_range: Option<(i32, i32)>,
 }
 
-impl Ctx<'_> {
+impl<'a> Ctx<'a> {
+    pub fn new(
+        tables: &'a [Table],
+        period: Period,
+        lang: Lang,
+        inputs: &'a Inputs,
+        data_range: Option<(i32, i32)>,
+    ) -> Self {
+        Ctx {
+            tables,
+            period,
+            bounds: period.bounds(),
+            lang,
+            inputs,
+            data_range,
+        }
+    }
+
+    /// Whether a timestamp falls in the period (every one does for the whole range; a
+    /// missing one never does in a bounded period).
+    fn within(&self, m: Option<Minutes>) -> bool {
+        match (self.bounds, m) {
+            (None, _) => true,
+            (Some((a, b)), Some(m)) => (a..=b).contains(&day_of(m)),
+            (Some(_), None) => false,
+        }
+    }
+
     fn tr(&self, en: impl Into<String>, zh: impl Into<String>) -> String {
         en_zh(self.lang, en.into(), zh.into())
     }
@@ -85,16 +114,6 @@ pub fn period_months(p: Period, data_range: Option<(i32, i32)>) -> Option<f64> {
         Period::Year(_) => Some(12.0),
         Period::Range(a, b) => Some(f64::from(b - a + 1) / MONTH_DAYS),
         Period::All => data_range.map(|(a, b)| f64::from(b - a + 1) / MONTH_DAYS),
-    }
-}
-
-fn in_period(period: Period, m: Option<Minutes>) -> bool {
-    match period {
-        Period::All => true,
-        _ => match (period.bounds(), m) {
-            (Some((a, b)), Some(m)) => (a..=b).contains(&day_of(m)),
-            _ => false,
-        },
     }
 }
 
@@ -725,10 +744,7 @@ fn customer_kpis(cx: &Ctx<'_>, t: &Table, r: &Records, skip: &[String], out: &mu
     let p = cx.period;
     if let Some(cr) = created {
         if want("new_customers") {
-            let n = cr
-                .iter()
-                .filter(|m| m.is_some() && in_period(p, **m))
-                .count() as f64;
+            let n = cr.iter().filter(|m| m.is_some() && cx.within(**m)).count() as f64;
             let mut k = result(
                 "new_customers",
                 lang,
@@ -996,7 +1012,7 @@ fn lead_kpis(cx: &Ctx<'_>, r: &Records, out: &mut Vec<KpiResult>, have_referral:
     let conv_at = r.date(Role::ConvertedAt);
     let status = r.text(Role::Status);
     let cohort: Vec<usize> = (0..r.rows)
-        .filter(|i| created[*i].is_some() && in_period(cx.period, created[*i]))
+        .filter(|i| created[*i].is_some() && cx.within(created[*i]))
         .collect();
     let none = cx.tr("no lead was created in this period", "本周期没有新建线索");
     if conv_at.is_some() || status.is_some() {
@@ -1172,7 +1188,7 @@ fn activity_kpis(cx: &Ctx<'_>, r: &Records, out: &mut Vec<KpiResult>) {
     let lang = cx.lang;
     let Some(when) = r.when() else { return };
     let rows: Vec<usize> = (0..r.rows)
-        .filter(|i| when[*i].is_some() && in_period(cx.period, when[*i]))
+        .filter(|i| when[*i].is_some() && cx.within(when[*i]))
         .collect();
     let none = cx.tr("no activity in this period", "本周期没有跟进记录");
     if let Some(owner) = r.text(Role::Owner) {
@@ -1243,7 +1259,7 @@ fn ticket_kpis(cx: &Ctx<'_>, r: &Records, out: &mut Vec<KpiResult>, have_csat: b
         let ty = r.text(Role::TicketType);
         let complaint = |i: usize| ty.is_none_or(|t| is_complaint(t.name(t.get(i))));
         let rows: Vec<usize> = (0..r.rows)
-            .filter(|i| created[*i].is_some() && in_period(cx.period, created[*i]))
+            .filter(|i| created[*i].is_some() && cx.within(created[*i]))
             .filter(|i| complaint(*i))
             .collect();
         let what = if ty.is_some() {
@@ -1365,7 +1381,7 @@ fn active_customers(cx: &Ctx<'_>) -> Option<(f64, String)> {
 fn survey_kpis(cx: &Ctx<'_>, r: &Records, out: &mut Vec<KpiResult>) {
     let lang = cx.lang;
     let when = r.when();
-    let keep = |i: usize| when.is_none_or(|w| in_period(cx.period, w[i]));
+    let keep = |i: usize| when.is_none_or(|w| cx.within(w[i]));
     let none = cx.tr("no answer in this period", "本周期没有评价");
     if let Some((scores, top)) = &r.satisfaction {
         let answers: Vec<(usize, u8)> = scores
@@ -1463,7 +1479,7 @@ fn combined_kpis(cx: &Ctx<'_>, all: &[KpiResult], out: &mut Vec<KpiResult>) {
         Some((t, r)) => r.number(Role::Amount).map(|a| {
             let when = r.when();
             let sum: f64 = (0..r.rows)
-                .filter(|i| when.is_none_or(|w| in_period(cx.period, w[*i])))
+                .filter(|i| when.is_none_or(|w| cx.within(w[*i])))
                 .filter_map(|i| a[i])
                 .sum();
             (
@@ -1662,7 +1678,7 @@ fn paying_customers(cx: &Ctx<'_>) -> Option<f64> {
     let (c, closed) = (d.customer.as_ref()?, d.closed.as_ref()?);
     let set: HashSet<u32> = (0..d.rows)
         .filter(|r| d.outcome[*r] == crate::engine::value::Outcome::Won)
-        .filter(|r| in_period(cx.period, closed[*r]))
+        .filter(|r| cx.within(closed[*r]))
         .map(|r| c.get(r))
         .filter(|id| *id != 0)
         .collect();
@@ -1728,7 +1744,7 @@ fn usage_kpis(cx: &Ctx<'_>, have: &[KpiResult], out: &mut Vec<KpiResult>) {
     let mut count_owned = |o: &Interned, dates: &[Option<Minutes>]| {
         let mut seen = vec![false; o.names.len()];
         for (r, when) in dates.iter().enumerate() {
-            if when.is_some() && in_period(cx.period, *when) {
+            if when.is_some() && cx.within(*when) {
                 let id = o.get(r) as usize;
                 if id != 0 {
                     seen[id] = true;
@@ -1763,7 +1779,7 @@ fn usage_kpis(cx: &Ctx<'_>, have: &[KpiResult], out: &mut Vec<KpiResult>) {
     if let Some((_, u)) = users {
         if let Some(ll) = u.date(Role::LastLogin) {
             for (i, login) in ll.iter().enumerate() {
-                if login.is_some() && in_period(cx.period, *login) {
+                if login.is_some() && cx.within(*login) {
                     let name = u.text_at(Role::Name, i).trim().to_lowercase();
                     if name.is_empty() {
                         unnamed += 1;

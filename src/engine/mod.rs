@@ -471,13 +471,7 @@ impl Workbook {
             }
             None => (None, Vec::new()),
         };
-        let cx = kpi_tables::Ctx {
-            tables: &self.tables,
-            period,
-            lang: opts.lang,
-            inputs: &opts.inputs,
-            data_range,
-        };
+        let cx = kpi_tables::Ctx::new(&self.tables, period, opts.lang, &opts.inputs, data_range);
         let more = kpi_tables::table_kpis(&cx, &kpis);
         kpis.retain(|k| !more.iter().any(|m| m.id == k.id));
         // What is left of the deals' KPIs (some are replaced by ones over every table).

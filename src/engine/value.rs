@@ -260,6 +260,9 @@ fn parse_time(s: &str) -> Option<u32> {
         }
     }
     let rest = rest.trim_start_matches('秒').trim();
+    if rest.is_empty() {
+        return (h < 24 && mi < 60).then_some(h * 60 + mi);
+    }
     let upper = rest.to_ascii_uppercase();
     let h = match upper.as_str() {
         "" | "Z" | "UTC" | "GMT" => h,
@@ -275,6 +278,51 @@ fn parse_time(s: &str) -> Option<u32> {
     (h < 24 && mi < 60).then_some(h * 60 + mi)
 }
 
+/// The shape nearly every CRM export writes, read byte by byte: `YYYY-MM-DD` (or with `/`),
+/// then optionally ` HH:MM` or `THH:MM`, `:SS`, a fraction and `Z`. `None` for anything else
+/// (including impossible days), which [`parse_date`] then reads the general way; whatever
+/// this accepts, the general way reads the same.
+pub fn iso_date(b: &[u8]) -> Option<RawDate> {
+    let digit = |c: u8| c.is_ascii_digit().then(|| u32::from(c - b'0'));
+    let two = |x: u8, y: u8| Some(digit(x)? * 10 + digit(y)?);
+    let [y0, y1, y2, y3, sep, m0, m1, sep2, d0, d1, time @ ..] = b else {
+        return None;
+    };
+    if !matches!(*sep, b'-' | b'/') || sep2 != sep {
+        return None;
+    }
+    let year = two(*y0, *y1)? * 100 + two(*y2, *y3)?;
+    let (month, day) = (two(*m0, *m1)?, two(*d0, *d1)?);
+    let minute_of_day = match time {
+        [] => 0,
+        [b' ' | b'T', h0, h1, b':', n0, n1, tail @ ..] => {
+            let (h, mi) = (two(*h0, *h1)?, two(*n0, *n1)?);
+            let mut tail = tail;
+            if let [b':', s0, s1, more @ ..] = tail {
+                two(*s0, *s1)?;
+                tail = more;
+                if let [b'.' | b',', frac @ ..] = tail {
+                    let n = frac.iter().take_while(|c| c.is_ascii_digit()).count();
+                    tail = &frac[n..];
+                }
+            }
+            if !(tail.is_empty() || tail == b"Z") || h >= 24 || mi >= 60 {
+                return None;
+            }
+            h * 60 + mi
+        }
+        _ => return None,
+    };
+    let raw = RawDate {
+        year: year as i32,
+        a: month,
+        b: day,
+        minute_of_day,
+        shape: DateShape::Ymd,
+    };
+    raw.resolve(DateOrder::Ymd).map(|_| raw)
+}
+
 /// Parse one date or date-time cell as written; the column decides the day/month order later.
 ///
 /// Accepted: ISO (`2024-08-19`, `2024-08-19T10:30:00Z`), `YYYY-MM-DD HH:MM[:SS]`, `YYYY/M/D`,
@@ -286,6 +334,11 @@ pub fn parse_date(text: &str) -> Option<RawDate> {
     if s.is_empty() {
         return None;
     }
+    iso_date(s.as_bytes()).or_else(|| parse_date_general(s))
+}
+
+/// [`parse_date`] of a trimmed, non-empty cell, without the fast path.
+fn parse_date_general(s: &str) -> Option<RawDate> {
     if s.len() == 13 && s.bytes().all(|b| b.is_ascii_digit()) {
         let ms: i64 = s.parse().ok()?;
         if !(946_684_800_000..4_102_444_800_000).contains(&ms) {
@@ -478,10 +531,15 @@ const CURRENCY_WORDS: [&str; 14] = [
 /// assert_eq!(parse_amount("soon", DecimalMark::Dot), None);
 /// ```
 pub fn parse_amount(text: &str, mark: DecimalMark) -> Option<f64> {
-    let mut s = text.trim();
+    let s = text.trim();
     if s.is_empty() {
         return None;
     }
+    plain_number(s, mark).or_else(|| parse_amount_general(s, mark))
+}
+
+/// [`parse_amount`] of a trimmed, non-empty cell, without the fast path.
+fn parse_amount_general(mut s: &str, mark: DecimalMark) -> Option<f64> {
     let mut negative = false;
     if let Some(inner) = s.strip_prefix('(').and_then(|r| r.strip_suffix(')')) {
         negative = true;
@@ -549,6 +607,47 @@ pub fn parse_amount(text: &str, mark: DecimalMark) -> Option<f64> {
     let v = v * scale;
     v.is_finite().then_some(if negative { -v } else { v })
 }
+
+/// `1234`, `-8112.5`: digits with at most one decimal point (a dot, when the column's mark
+/// is the dot) read directly, as the general path of [`parse_amount`] would read them.
+pub(crate) fn plain_number(s: &str, mark: DecimalMark) -> Option<f64> {
+    let (negative, body) = match s.as_bytes() {
+        [b'-', rest @ ..] => (true, rest),
+        b => (false, b),
+    };
+    let (mut mantissa, mut digits, mut decimals) = (0u64, 0u32, None::<u32>);
+    for &c in body {
+        match c {
+            b'0'..=b'9' => {
+                if digits < 19 {
+                    mantissa = mantissa * 10 + u64::from(c - b'0');
+                }
+                digits += 1;
+                if let Some(d) = decimals.as_mut() {
+                    *d += 1;
+                }
+            }
+            b'.' if decimals.is_none() && mark == DecimalMark::Dot => decimals = Some(0),
+            _ => return None,
+        }
+    }
+    if digits == 0 {
+        return None;
+    }
+    let scale = decimals.unwrap_or(0) as usize;
+    // Up to 15 digits are exact in an f64, as are the powers of ten up to 10^22, and one
+    // division of exact numbers rounds correctly: the same number the full parser gives.
+    if digits <= 15 && scale < POWERS_OF_TEN.len() {
+        let v = mantissa as f64 / POWERS_OF_TEN[scale];
+        return Some(if negative { -v } else { v });
+    }
+    s.parse::<f64>().ok().filter(|v| v.is_finite())
+}
+
+const POWERS_OF_TEN: [f64; 23] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+    1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+];
 
 /// Parse a percentage or probability: `45%`, `45`, `0.45` → fraction 0.45 is decided by the
 /// caller from the column's range; this returns the number as written and whether `%` was there.
@@ -944,5 +1043,41 @@ mod tests {
         for (text, want) in cases {
             assert_eq!(outcome_of(text), *want, "case {text:?}");
         }
+    }
+}
+
+/// The fast paths agree with the general readers wherever they answer.
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod fast_paths {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn iso_dates_read_as_the_general_reader_reads_them(s in "[0-9]{4}[-/][0-9]{2}[-/][0-9]{2}([ T][0-9]{2}:[0-9]{2}(:[0-9]{2}([.,][0-9]{0,3})?)?Z?)?") {
+            if let Some(fast) = iso_date(s.as_bytes()) {
+                prop_assert_eq!(Some(fast), parse_date_general(&s));
+            }
+        }
+
+        #[test]
+        fn plain_numbers_read_as_the_general_reader_reads_them(s in "-?[0-9]{0,18}(\\.[0-9]{0,24})?", comma: bool) {
+            let mark = if comma { DecimalMark::Comma } else { DecimalMark::Dot };
+            if let Some(fast) = plain_number(&s, mark) {
+                prop_assert_eq!(Some(fast.to_bits()), parse_amount_general(&s, mark).map(f64::to_bits), "{}", s);
+            }
+        }
+    }
+
+    #[test]
+    fn the_fast_paths_take_the_common_shapes() {
+        assert!(iso_date(b"2024-03-09 14:05").is_some());
+        assert!(iso_date(b"2024-03-09T14:05:59.123Z").is_some());
+        assert!(iso_date(b"2024/03/09").is_some());
+        assert!(iso_date(b"2024-02-30").is_none());
+        assert!(iso_date(b"2024-3-9").is_none());
+        assert_eq!(plain_number("-8112.50", DecimalMark::Dot), Some(-8112.5));
+        assert_eq!(plain_number("8112.50", DecimalMark::Comma), None);
+        assert_eq!(plain_number("12500", DecimalMark::Comma), Some(12500.0));
     }
 }
