@@ -26,7 +26,7 @@ pub enum Error {
     Compressed { file: String, format: String },
     #[error("“{file}” is not a text file.")]
     Binary { file: String },
-    #[error("“{file}” is {size_mb} MB; files up to 4,000 MB can be read. Split it by date and load the parts.")]
+    #[error("“{file}” is {size_mb} MB; this calculator reads files of up to 500 MB (about 3 million rows) in the browser. Export a shorter date range or only the columns you need, and load that file.")]
     TooLarge { file: String, size_mb: u64 },
     #[error("“{file}”, line {line}: {message}")]
     Csv {
@@ -60,7 +60,7 @@ impl Error {
                 Error::Binary { file } => format!("“{file}”不是文本文件。"),
                 Error::TooLarge { file, size_mb } => {
                     format!(
-                        "“{file}”有 {size_mb} MB，最多可读取 4,000 MB。请按日期拆分后分别加载。"
+                        "“{file}”有 {size_mb} MB，本计算器在浏览器中最多读取 500 MB（约 300 万行）的文件。请导出较短的日期范围或只导出需要的列，再加载该文件。"
                     )
                 }
                 Error::Csv {

@@ -772,6 +772,19 @@ pub fn read_table(file: &str, bytes: &[u8]) -> Result<RawTable, Error> {
     read_table_with(file, bytes, &ReadOptions::default())
 }
 
+/// The largest file read: its text, its columns and its typed table stay well inside a
+/// browser tab's memory (and column arenas index with u32).
+pub const MAX_FILE_BYTES: u64 = 500_000_000;
+
+/// The refusal of a file of `size` bytes, if it is over [`MAX_FILE_BYTES`]. The page asks
+/// before it reads a file, so that a 1 GB export is never copied into memory at all.
+pub fn too_large(file: &str, size: u64) -> Option<Error> {
+    (size > MAX_FILE_BYTES).then(|| Error::TooLarge {
+        file: file.into(),
+        size_mb: size / 1_000_000,
+    })
+}
+
 /// Accumulates data rows into the text columns.
 pub(crate) struct Collector {
     /// Without a header row, a longer record adds numbered columns (empty in earlier rows).
@@ -834,12 +847,8 @@ pub fn read_table_decoding(
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(Error::Empty { file: file.into() });
     }
-    // Column arenas index with u32; a larger file could not be sliced safely.
-    if bytes.len() >= u32::MAX as usize {
-        return Err(Error::TooLarge {
-            file: file.into(),
-            size_mb: (bytes.len() / 1_000_000) as u64,
-        });
+    if let Some(e) = too_large(file, bytes.len() as u64) {
+        return Err(e);
     }
     if is_spreadsheet(bytes) {
         return codecs.spreadsheet(file, bytes, opts);
@@ -1117,6 +1126,16 @@ mod common_dialect {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn files_over_the_limit_are_refused_before_reading() {
+        assert!(too_large("a.csv", MAX_FILE_BYTES).is_none());
+        let e = too_large("export.csv", 1_073_741_824).map(|e| e.to_string());
+        assert_eq!(
+            e.as_deref(),
+            Some("“export.csv” is 1073 MB; this calculator reads files of up to 500 MB (about 3 million rows) in the browser. Export a shorter date range or only the columns you need, and load that file.")
+        );
+    }
 
     #[test]
     fn delimiters_are_sniffed() {

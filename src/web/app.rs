@@ -180,8 +180,12 @@ async fn bytes_of_promise(promise: js_sys::Promise) -> Result<Vec<u8>, String> {
     Ok(js_sys::Uint8Array::new(&buf).to_vec())
 }
 
-async fn read_file(file: web_sys::File) -> Result<InputFile, String> {
+async fn read_file(file: web_sys::File, lang: Lang) -> Result<InputFile, String> {
     let name = file.name();
+    // Refused before a byte is read: a 1 GB file never reaches memory.
+    if let Some(e) = crate::engine::ingest::too_large(&name, file.size() as u64) {
+        return Err(e.message(lang));
+    }
     let bytes = bytes_of_promise(file.array_buffer()).await?;
     Ok(InputFile::new(name, bytes))
 }
@@ -533,7 +537,7 @@ pub fn App(props: &AppProps) -> Html {
                 let names: Vec<String> = files.iter().map(|f| f.name()).collect();
                 let mut inputs = Vec::new();
                 for f in files {
-                    match read_file(f).await {
+                    match read_file(f, lang).await {
                         Ok(i) => inputs.push(i),
                         Err(e) => dispatcher.dispatch(Action::Failed(e)),
                     }

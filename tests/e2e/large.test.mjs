@@ -70,3 +70,24 @@ test('cancelling a load stops it and keeps the data shown before', async (t) => 
   assert.ok((await cardValue(page, 'revenue')).length > 0);
   assert.doesNotMatch(await page.locator('#load-status').textContent(), /600k/);
 });
+
+test('a file over 500 MB is refused with its size and what to do, before it is read', async (t) => {
+  const page = await openApp(t);
+  await waitStatus(page, 'sample');
+  // 600 MB made of one 60 MB buffer ten times over: a File as big as a real export.
+  await page.evaluate(() => {
+    const part = new Uint8Array(60_000_000).fill(44);
+    const dt = new DataTransfer();
+    dt.items.add(new File(Array(10).fill(part), 'everything.csv', { type: 'text/csv' }));
+    document.querySelector('#dropzone').dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+  });
+  await page.waitForSelector('.error');
+  await page.screenshot({ path: path.join(artifacts, 'too-large.png') });
+  assert.match(await page.locator('.error p').textContent(), /“everything\.csv” is 600 MB; this calculator reads files of up to 500 MB .*shorter date range/);
+  // The sample stays loaded and usable.
+  assert.match(await page.locator('#load-status').textContent(), /3,000 rows/);
+  assert.equal(await page.locator('#load-progress').count(), 0);
+  await page.selectOption('#period', '2025');
+  await settled(page);
+  assert.ok((await cardValue(page, 'revenue')).length > 0);
+});
