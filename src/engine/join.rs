@@ -79,6 +79,9 @@ pub fn links(tables: &[Table], raws: &[RawTable]) -> Vec<Link> {
     let targets: Vec<usize> = (0..tables.len())
         .filter(|i| tables[*i].kind == TableKind::Customers)
         .collect();
+    if targets.is_empty() {
+        return out;
+    }
     for (fi, from) in tables.iter().enumerate() {
         if from.kind == TableKind::Customers || from.kind == TableKind::Unknown {
             continue;

@@ -58,6 +58,12 @@ impl Acc {
         self.seen |= o.seen;
     }
 
+    /// Add one row's counts and its sales cycle, if it has one.
+    fn merge_row(&mut self, row: &Acc, cycle: Option<i32>) {
+        self.merge(row);
+        self.cycles.extend(cycle);
+    }
+
     pub fn win_rate(&self) -> Option<f64> {
         ratio(self.won as f64, (self.won + self.lost) as f64)
     }
@@ -187,6 +193,7 @@ impl Pass {
             .as_ref()
             .map(|t| t.names.iter().map(|n| is_renewal(n)).collect())
             .unwrap_or_default();
+        let extras = d.extra_dimensions();
         for r in 0..d.rows {
             let pl = place(d, r, bounds);
             if !(pl.created_in || pl.closed_in || pl.open_at_end) {
@@ -198,6 +205,8 @@ impl Pass {
                 ..Acc::default()
             };
             let o = d.outcome[r];
+            // Kept beside the row's accumulator: a Vec per row would cost an allocation.
+            let mut cycle = None;
             if pl.created_in {
                 acc.created = 1;
                 if o == Outcome::Invalid {
@@ -227,7 +236,7 @@ impl Pass {
                     }
                     if let (Some(z), Some(c)) = (closed_day, d.created.as_ref().and_then(|c| c[r]))
                     {
-                        acc.cycles.push(z - day_of(c));
+                        cycle = Some(z - day_of(c));
                     }
                     if let Some(z) = closed_day {
                         *p.by_month.entry(year_month(z)).or_insert(0.0) += amount.unwrap_or(0.0);
@@ -252,12 +261,12 @@ impl Pass {
             }
             let owner = d.owner.as_ref().map_or(0, |i| i.get(r) as usize);
             let source = d.source.as_ref().map_or(0, |i| i.get(r) as usize);
-            p.by_owner[owner].merge(&acc);
-            p.by_source[source].merge(&acc);
-            for (accs, (_, dim)) in p.by_extra.iter_mut().zip(d.extra_dimensions()) {
-                accs[dim.get(r) as usize].merge(&acc);
+            p.by_owner[owner].merge_row(&acc, cycle);
+            p.by_source[source].merge_row(&acc, cycle);
+            for (accs, (_, dim)) in p.by_extra.iter_mut().zip(&extras) {
+                accs[dim.get(r) as usize].merge_row(&acc, cycle);
             }
-            p.all.merge(&acc);
+            p.all.merge_row(&acc, cycle);
         }
         p
     }

@@ -144,6 +144,18 @@ pub struct Workbook {
     raws: Vec<RawTable>,
     tables: Vec<Table>,
     errors: Vec<(String, Error)>,
+    derived: Derived,
+}
+
+/// What a report takes from the tables alone (not from the options), worked out on first use
+/// and kept until the tables change: a change of stage, goals or period does not redo it.
+#[derive(Clone, Debug, Default)]
+struct Derived {
+    data_range: std::cell::OnceCell<Option<(i32, i32)>>,
+    periods: std::cell::OnceCell<Vec<String>>,
+    links: std::cell::OnceCell<Vec<join::Link>>,
+    /// The sanity warnings for one `today` and language.
+    warnings: std::cell::RefCell<Option<(Option<String>, Lang, Vec<report::Warning>)>>,
 }
 
 impl Workbook {
@@ -175,6 +187,7 @@ impl Workbook {
 
     /// Add a file read elsewhere (a workbook's sheet from the formats worker), or its error.
     pub fn add_read(&mut self, name: &str, read: Result<RawTable, Error>) -> Result<(), Error> {
+        self.derived = Derived::default();
         match read {
             Ok(raw) => {
                 self.tables.push(build_table(&raw, None));
@@ -191,6 +204,7 @@ impl Workbook {
     /// Replace a table's column mapping (one role or none per column) and rebuild its typed
     /// data; `None` goes back to the detected mapping. A mapping of another width is ignored.
     pub fn remap(&mut self, table: usize, mapping: Option<&[Option<Role>]>) {
+        self.derived = Derived::default();
         if let Some(raw) = self.raws.get(table) {
             self.tables[table] = build_table(raw, mapping);
         }
@@ -198,6 +212,7 @@ impl Workbook {
 
     /// Apply remembered mappings (header signature → roles) to the tables they fit.
     pub fn apply_saved(&mut self, saved: &[(String, Vec<Option<Role>>)]) {
+        self.derived = Derived::default();
         for i in 0..self.tables.len() {
             let sig = header_signature(self.raws[i].headers.iter().map(String::as_str));
             if let Some((_, m)) = saved
@@ -334,7 +349,17 @@ impl Workbook {
         for k in &mut kpis {
             review::finish(k, opts, data_range);
         }
-        let warnings = sanity::warnings(&self.tables, opts, lang);
+        let warnings = {
+            let mut cached = self.derived.warnings.borrow_mut();
+            match cached.as_ref() {
+                Some((today, l, w)) if *today == opts.today && *l == lang => w.clone(),
+                _ => {
+                    let w = sanity::warnings(&self.tables, opts, lang);
+                    *cached = Some((opts.today.clone(), lang, w.clone()));
+                    w
+                }
+            }
+        };
         let mut recommendation = if opts.kpis.is_empty() {
             recommend::recommend(opts.stage, &opts.goals, &avail, lang)
         } else {
@@ -356,35 +381,42 @@ impl Workbook {
             }
         }
 
-        // One day per month seen is enough for the picker: months are marked, not listed.
-        let mut months: std::collections::BTreeSet<(i32, u32)> = Default::default();
-        let mut mark = |col: &[Option<value::Minutes>]| {
-            let mut last = None;
-            for m in col.iter().flatten() {
-                let ym = value::year_month(value::day_of(*m));
-                if last != Some(ym) {
-                    months.insert(ym);
-                    last = Some(ym);
+        let periods = self.derived.periods.get_or_init(|| {
+            // One mark per day of the data's range, then one month per marked day: no
+            // calendar arithmetic per row.
+            let Some((first, last)) = data_range else {
+                return Vec::new();
+            };
+            let mut seen = vec![false; (last - first + 1) as usize];
+            let mut mark = |col: &[Option<value::Minutes>]| {
+                for m in col.iter().flatten() {
+                    if let Some(s) = seen.get_mut((value::day_of(*m) - first) as usize) {
+                        *s = true;
+                    }
+                }
+            };
+            for t in &self.tables {
+                if let Some(d) = &t.deals {
+                    for col in [&d.created, &d.closed].into_iter().flatten() {
+                        mark(col);
+                    }
+                }
+                if let Some(w) = t.records.as_ref().and_then(|r| r.when()) {
+                    mark(w);
                 }
             }
-        };
-        for t in &self.tables {
-            if let Some(d) = &t.deals {
-                for col in [&d.created, &d.closed].into_iter().flatten() {
-                    mark(col);
-                }
-            }
-            if let Some(w) = t.records.as_ref().and_then(|r| r.when()) {
-                mark(w);
-            }
-        }
-        let days = months
-            .iter()
-            .filter_map(|(y, m)| value::day_number(*y, *m, 1));
-        let periods = Period::available(days)
-            .iter()
-            .map(|p| p.to_string())
-            .collect();
+            let months: std::collections::BTreeSet<(i32, u32)> = (first..=last)
+                .filter(|d| seen[(d - first) as usize])
+                .map(value::year_month)
+                .collect();
+            let days = months
+                .iter()
+                .filter_map(|(y, m)| value::day_number(*y, *m, 1));
+            Period::available(days)
+                .iter()
+                .map(|p| p.to_string())
+                .collect()
+        });
         let (from, to) = match opts.period.bounds() {
             Some((a, b)) => (
                 Some(value::date_of_day(a).to_string()),
@@ -397,7 +429,7 @@ impl Workbook {
             period: opts.period.to_string(),
             period_from: from,
             period_to: to,
-            periods,
+            periods: periods.clone(),
             stage: opts.stage.id().into(),
             goals: opts.goals.iter().map(|g| g.id().to_string()).collect(),
             tables: self.tables.iter().map(|t| table_report(t, lang)).collect(),
@@ -410,7 +442,11 @@ impl Workbook {
                 })
                 .collect(),
             deals: summary,
-            links: join::links(&self.tables, &self.raws),
+            links: self
+                .derived
+                .links
+                .get_or_init(|| join::links(&self.tables, &self.raws))
+                .clone(),
             recommendation,
             kpis,
             default_period,
@@ -425,6 +461,13 @@ impl Workbook {
 
     /// The first and last day of any date in the loaded tables.
     pub fn data_range(&self) -> Option<(i32, i32)> {
+        *self
+            .derived
+            .data_range
+            .get_or_init(|| self.find_data_range())
+    }
+
+    fn find_data_range(&self) -> Option<(i32, i32)> {
         let mut lo_hi: Option<(i32, i32)> = None;
         let mut see = |m: &value::Minutes| {
             let d = value::day_of(*m);
@@ -626,6 +669,42 @@ mod tests {
     use super::*;
 
     #[test]
+    fn what_is_kept_between_reports_follows_the_tables_and_the_day() {
+        let csv = "Deal Name,Amount,Deal Stage,Create Date,Close Date\n\
+                   A,100,closedwon,2024-01-10,2024-02-03\n\
+                   B,200,closedlost,2024-03-05,2024-04-20\n";
+        let mut wb = Workbook::new();
+        assert!(wb.add("deals.csv", csv.as_bytes()).is_ok());
+        let opts = Options::default();
+        let months = |r: &Report| {
+            r.periods
+                .iter()
+                .filter(|p| p.len() == 7 && !p.contains('Q'))
+                .cloned()
+                .collect::<Vec<_>>()
+        };
+        let first = wb.report(&opts);
+        assert_eq!(months(&first), ["2024-04", "2024-03", "2024-02", "2024-01"]);
+        assert!(first.warnings.iter().all(|w| w.kind != "future_date"));
+        // Another day: the warnings are worked out again.
+        let early = Options {
+            today: Some("2024-03-01".into()),
+            ..Options::default()
+        };
+        assert!(wb
+            .report(&early)
+            .warnings
+            .iter()
+            .any(|w| w.kind == "future_date"));
+        // Close dates unmapped: the months come from the create dates only.
+        let mut mapping: Vec<Option<Role>> =
+            wb.tables()[0].columns.iter().map(|c| c.role).collect();
+        mapping[4] = None;
+        wb.remap(0, Some(&mapping));
+        assert_eq!(months(&wb.report(&opts)), ["2024-03", "2024-01"]);
+    }
+
+    #[test]
     fn every_issue_is_in_the_download_and_formulas_are_defused() {
         // 250 bad amounts: the report lists 200, the download all 250; one cell is a formula.
         let mut csv = String::from("Deal Name,Deal Stage,Amount\n");
@@ -668,3 +747,4 @@ mod tests {
         }
     }
 }
+

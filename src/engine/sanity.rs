@@ -145,12 +145,12 @@ pub fn warnings(tables: &[Table], opts: &Options, lang: Lang) -> Vec<Warning> {
                 let (q1, q3) = quartiles(&mut logs);
                 let iqr = (q3 - q1).max(0.5);
                 let (lo, hi) = (q1 - 3.0 * iqr, q3 + 3.0 * iqr);
+                // The bounds as amounts: no logarithm per row.
+                let (low, high) = (10f64.powf(lo), 10f64.powf(hi));
                 let odd: Vec<u64> = amount
                     .iter()
                     .zip(lines)
-                    .filter(|(a, _)| {
-                        a.is_some_and(|a| a > 0.0 && (a.log10() > hi || a.log10() < lo))
-                    })
+                    .filter(|(a, _)| a.is_some_and(|a| a > 0.0 && (a > high || a < low)))
                     .map(|(_, l)| *l)
                     .collect();
                 if !odd.is_empty() {
@@ -159,8 +159,8 @@ pub fn warnings(tables: &[Table], opts: &Options, lang: Lang) -> Vec<Warning> {
                         "amount_outlier",
                         &t.file,
                         tr(
-                            format!("{n} amounts lie far outside the usual range ({:.0} to {:.0}); check for a typo or a wrong currency", 10f64.powf(lo), 10f64.powf(hi)),
-                            format!("{n} 个金额远超常见范围（{:.0} 至 {:.0}）；请检查是否录入错误或币种错误", 10f64.powf(lo), 10f64.powf(hi)),
+                            format!("{n} amounts lie far outside the usual range ({low:.0} to {high:.0}); check for a typo or a wrong currency"),
+                            format!("{n} 个金额远超常见范围（{low:.0} 至 {high:.0}）；请检查是否录入错误或币种错误"),
                         ),
                         odd,
                     ));
