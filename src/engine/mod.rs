@@ -154,9 +154,11 @@ struct Derived {
     data_range: std::cell::OnceCell<Option<(i32, i32)>>,
     periods: std::cell::OnceCell<Vec<String>>,
     links: std::cell::OnceCell<Vec<join::Link>>,
-    /// The sanity warnings for one `today` and language.
-    warnings: std::cell::RefCell<Option<(Option<String>, Lang, Vec<report::Warning>)>>,
+    warnings: std::cell::RefCell<Option<KeptWarnings>>,
 }
+
+/// The sanity warnings for one `today` and language.
+type KeptWarnings = (Option<String>, Lang, Vec<report::Warning>);
 
 impl Workbook {
     pub fn new() -> Self {
