@@ -572,7 +572,7 @@ impl<'t> Records<'t> {
         match cell {
             Cell::Text(a, b) => Cow::Borrowed(self.text.get(a..b).unwrap_or("")),
             // Cut at ASCII bytes of valid text: still valid text.
-            Cell::Unquoted => String::from_utf8_lossy(&self.field),
+            Cell::Quoted => String::from_utf8_lossy(&self.field),
         }
     }
 
@@ -608,7 +608,7 @@ impl<'t> Records<'t> {
                 let k = t[p..].iter().position(stop).unwrap_or(t.len() - p);
                 self.field.extend_from_slice(&t[p..p + k]);
                 p += k;
-                Cell::Unquoted
+                Cell::Quoted
             }
             _ => {
                 let k = t[p..].iter().position(stop).unwrap_or(t.len() - p);
@@ -642,7 +642,7 @@ impl<'t> Records<'t> {
 #[derive(Clone, Copy)]
 enum Cell {
     Text(usize, usize),
-    Unquoted,
+    Quoted,
 }
 
 /// Where [`collect_records`] takes records from.
