@@ -180,6 +180,17 @@ async fn bytes_of_promise(promise: js_sys::Promise) -> Result<Vec<u8>, String> {
     Ok(js_sys::Uint8Array::new(&buf).to_vec())
 }
 
+/// Put `text` on the clipboard, then tell the store whether that worked.
+fn copy_text(text: &str, store: &UseReducerDispatcher<Store>, done: fn(bool) -> Action) {
+    let Some(w) = web_sys::window() else { return };
+    let promise = w.navigator().clipboard().write_text(text);
+    let store = store.clone();
+    spawn_local(async move {
+        let ok = JsFuture::from(promise).await.is_ok();
+        store.dispatch(done(ok));
+    });
+}
+
 async fn read_file(file: web_sys::File, lang: Lang) -> Result<InputFile, String> {
     let name = file.name();
     // Refused before a byte is read: a 1 GB file never reaches memory.
@@ -713,14 +724,7 @@ pub fn App(props: &AppProps) -> Html {
                 "csv" => save_text(&format!("{stem}.csv"), &crate::engine::export::kpis_csv(r)),
                 _ => {
                     let text = crate::engine::export::kpis_tsv(r);
-                    if let Some(w) = web_sys::window() {
-                        let done = d.clone();
-                        let promise = w.navigator().clipboard().write_text(&text);
-                        spawn_local(async move {
-                            let ok = JsFuture::from(promise).await.is_ok();
-                            done.dispatch(Action::Copied(ok));
-                        });
-                    }
+                    copy_text(&text, &d, Action::Copied);
                 }
             }
         })
@@ -886,14 +890,7 @@ pub fn App(props: &AppProps) -> Html {
                     };
                     let link = host::share_link(&c);
                     d.dispatch(Action::LinkMade(link.clone()));
-                    if let Some(w) = web_sys::window() {
-                        let done = d.clone();
-                        let promise = w.navigator().clipboard().write_text(&link);
-                        spawn_local(async move {
-                            let ok = JsFuture::from(promise).await.is_ok();
-                            done.dispatch(Action::LinkCopied(ok));
-                        });
-                    }
+                    copy_text(&link, &d, Action::LinkCopied);
                 }
                 ShareAction::Print => {
                     if let Some(w) = web_sys::window() {
