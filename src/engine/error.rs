@@ -28,6 +28,8 @@ pub enum Error {
     Binary { file: String },
     #[error("“{file}” is {size_mb} MB; this calculator reads files of up to 500 MB (about 3 million rows) in the browser. Export a shorter date range or only the columns you need, and load that file.")]
     TooLarge { file: String, size_mb: u64 },
+    #[error("“{file}” could not be read ({message}). If it was moved or changed after it was chosen, choose it again.")]
+    Unreadable { file: String, message: String },
     #[error("“{file}”, line {line}: {message}")]
     Csv {
         file: String,
@@ -61,6 +63,11 @@ impl Error {
                 Error::TooLarge { file, size_mb } => {
                     format!(
                         "“{file}”有 {size_mb} MB，本计算器在浏览器中最多读取 500 MB（约 300 万行）的文件。请导出较短的日期范围或只导出需要的列，再加载该文件。"
+                    )
+                }
+                Error::Unreadable { file, message } => {
+                    format!(
+                        "无法读取“{file}”（{message}）。如果选择后文件被移动或修改过，请重新选择。"
                     )
                 }
                 Error::Csv {
