@@ -155,10 +155,20 @@ struct Derived {
     periods: std::cell::OnceCell<Vec<String>>,
     links: std::cell::OnceCell<Vec<join::Link>>,
     warnings: std::cell::RefCell<Option<KeptWarnings>>,
+    /// Every KPI of a period, by period, language and inputs: what a report for other
+    /// stages, goals or targets reuses, and the review's months that two periods share.
+    kpis: std::cell::RefCell<std::collections::HashMap<KpisKey, KpisFor>>,
 }
 
 /// The sanity warnings for one `today` and language.
 type KeptWarnings = (Option<String>, Lang, Vec<report::Warning>);
+/// A period, a language and the inputs (by their `Debug` text, which keeps every digit).
+type KpisKey = (Period, Lang, String);
+/// The deals' summary, the KPIs and the ids of those from the deals table.
+type KpisFor = (Option<report::DealSummary>, Vec<KpiResult>, Vec<String>);
+
+/// How many periods' KPIs are kept: a year of months reviewed for a few periods.
+const KEPT_PERIODS: usize = 64;
 
 impl Workbook {
     pub fn new() -> Self {
@@ -516,13 +526,28 @@ impl Workbook {
             .min()
     }
 
-    /// Every KPI the tables and inputs give for one period, in catalogue order.
-    fn kpis_for(
+    /// Every KPI the tables and inputs give for one period, in catalogue order, computed
+    /// once per period, language and inputs while the tables stay as they are.
+    fn kpis_for(&self, opts: &Options, period: Period, data_range: Option<(i32, i32)>) -> KpisFor {
+        let key = (period, opts.lang, format!("{:?}", opts.inputs));
+        if let Some(kept) = self.derived.kpis.borrow().get(&key) {
+            return kept.clone();
+        }
+        let computed = self.compute_kpis_for(opts, period, data_range);
+        let mut kept = self.derived.kpis.borrow_mut();
+        if kept.len() >= KEPT_PERIODS {
+            kept.clear();
+        }
+        kept.insert(key, computed.clone());
+        computed
+    }
+
+    fn compute_kpis_for(
         &self,
         opts: &Options,
         period: Period,
         data_range: Option<(i32, i32)>,
-    ) -> (Option<report::DealSummary>, Vec<KpiResult>, Vec<String>) {
+    ) -> KpisFor {
         let deals = self.tables.iter().find_map(|t| t.deals.as_ref());
         let (summary, mut kpis) = match deals {
             Some(d) => {
@@ -719,6 +744,75 @@ mod tests {
         mapping[4] = None;
         wb.remap(0, Some(&mapping));
         assert_eq!(months(&wb.report(&opts)), ["2024-03", "2024-01"]);
+    }
+
+    /// Reports on one workbook, for one set of options after another, equal reports of a
+    /// freshly loaded one: what is kept between them never answers for other options.
+    #[test]
+    fn kept_kpis_answer_only_for_their_own_options() {
+        use crate::engine::catalogue::{Goal, Stage};
+        let csv = crate::sample::generate(600, 7);
+        let mut wb = Workbook::new();
+        assert!(wb.add("deals.csv", csv.as_bytes()).is_ok());
+        let month = Period::parse(&wb.report(&Options::default()).periods[1]).unwrap();
+        let base = Options {
+            today: Some("2026-12-02".into()),
+            ..Options::default()
+        };
+        let runs = [
+            base.clone(),
+            Options {
+                stage: Stage::Mature,
+                goals: vec![Goal::KeepCustomers, Goal::SalesEfficiency],
+                ..base.clone()
+            },
+            Options {
+                period: month,
+                ..base.clone()
+            },
+            Options {
+                period: month.previous().unwrap(),
+                ..base.clone()
+            },
+            Options {
+                period: month,
+                lang: Lang::Zh,
+                ..base.clone()
+            },
+            Options {
+                period: month,
+                inputs: Inputs {
+                    spend_per_month: Some(1234.5),
+                    revenue_target_per_month: Some(50_000.0),
+                    ..Inputs::default()
+                },
+                ..base.clone()
+            },
+            Options {
+                period: month,
+                targets: [("win_rate".to_string(), 0.4)].into(),
+                ..base.clone()
+            },
+            base.clone(),
+        ];
+        for opts in &runs {
+            let mut fresh = Workbook::new();
+            assert!(fresh.add("deals.csv", csv.as_bytes()).is_ok());
+            assert_eq!(wb.report(opts), fresh.report(opts), "{opts:?}");
+        }
+        // A mapping change is seen: without amounts there is no revenue.
+        let mut mapping: Vec<Option<Role>> =
+            wb.tables()[0].columns.iter().map(|c| c.role).collect();
+        let amount = mapping
+            .iter()
+            .position(|r| *r == Some(Role::Amount))
+            .unwrap();
+        mapping[amount] = None;
+        let before = wb.report(&base);
+        wb.remap(0, Some(&mapping));
+        let after = wb.report(&base);
+        assert!(before.kpi("revenue").and_then(|k| k.value).is_some());
+        assert!(after.kpi("revenue").and_then(|k| k.value).is_none());
     }
 
     #[test]
