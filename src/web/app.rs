@@ -173,11 +173,41 @@ fn save_text(name: &str, text: &str) {
     let _ = web_sys::Url::revoke_object_url(&url);
 }
 
-async fn bytes_of_promise(promise: js_sys::Promise) -> Result<Vec<u8>, String> {
-    let buf = JsFuture::from(promise)
-        .await
-        .map_err(|e| format!("{e:?}"))?;
-    Ok(js_sys::Uint8Array::new(&buf).to_vec())
+/// A file handed to the engine's worker: its name and reading choices, and its bytes as a
+/// `Blob` (the chosen `File` itself, the fetched sample, pasted text). The page never copies
+/// a file's bytes: the worker reads the `Blob` in slices.
+#[derive(Clone)]
+struct PageFile {
+    file: InputFile,
+    blob: web_sys::Blob,
+}
+
+impl PageFile {
+    fn new(name: impl Into<String>, blob: web_sys::Blob) -> PageFile {
+        PageFile {
+            file: InputFile::new(name),
+            blob,
+        }
+    }
+
+    /// Text or bytes the page holds (pasted, or sent by a host page) as a file.
+    fn of_parts(name: impl Into<String>, part: &wasm_bindgen::JsValue) -> Option<PageFile> {
+        let blob =
+            web_sys::Blob::new_with_buffer_source_sequence(&js_sys::Array::of1(part)).ok()?;
+        Some(PageFile::new(name, blob))
+    }
+}
+
+/// Load `files` in the engine's worker.
+fn send_load(worker: &EngineWorker, files: &[PageFile], opts: crate::engine::Options) {
+    worker.send_with(
+        Request::Load {
+            files: files.iter().map(|f| f.file.clone()).collect(),
+            opts,
+            saved: saved_mappings(),
+        },
+        files.iter().map(|f| f.blob.clone()).collect(),
+    );
 }
 
 /// Put `text` on the clipboard, then tell the store whether that worked.
@@ -191,14 +221,13 @@ fn copy_text(text: &str, store: &UseReducerDispatcher<Store>, done: fn(bool) -> 
     });
 }
 
-async fn read_file(file: web_sys::File, lang: Lang) -> Result<InputFile, String> {
+fn read_file(file: web_sys::File, lang: Lang) -> Result<PageFile, String> {
     let name = file.name();
-    // Refused before a byte is read: a 1 GB file never reaches memory.
+    // Refused at once, before the worker is asked: a 1 GB file never reaches memory.
     if let Some(e) = crate::engine::ingest::too_large(&name, file.size() as u64) {
         return Err(e.message(lang));
     }
-    let bytes = bytes_of_promise(file.array_buffer()).await?;
-    Ok(InputFile::new(name, bytes))
+    Ok(PageFile::new(name, file.into()))
 }
 
 /// The built-in sample next to the app's files, or the sample file the host named.
@@ -215,7 +244,7 @@ fn sample_url(config: &PageConfig) -> (String, String) {
     }
 }
 
-async fn fetch_sample(url: &str) -> Result<Vec<u8>, String> {
+async fn fetch_sample(url: &str) -> Result<web_sys::Blob, String> {
     let window = web_sys::window().ok_or("no window")?;
     let resp = JsFuture::from(window.fetch_with_str(url))
         .await
@@ -224,12 +253,15 @@ async fn fetch_sample(url: &str) -> Result<Vec<u8>, String> {
     if !resp.ok() {
         return Err(format!("HTTP {}", resp.status()));
     }
-    bytes_of_promise(resp.array_buffer().map_err(|e| format!("{e:?}"))?).await
+    let blob = JsFuture::from(resp.blob().map_err(|e| format!("{e:?}"))?)
+        .await
+        .map_err(|e| format!("{e:?}"))?;
+    blob.dyn_into().map_err(|_| "not a blob".to_string())
 }
 
 type Bridge = Rc<RefCell<Option<EngineWorker>>>;
 /// The files being loaded (with where they came from) until their report arrives.
-type Pending = Rc<RefCell<Option<(Vec<InputFile>, Source)>>>;
+type Pending = Rc<RefCell<Option<(Vec<PageFile>, Source)>>>;
 /// The formats worker, started on first need, and the answers gathered for one load.
 type FormatsSlot = Rc<RefCell<Option<(WorkerBridge<Formats>, Rc<RefCell<Answers>>)>>>;
 
@@ -333,7 +365,7 @@ fn spawn_engine(
     bridge: &Bridge,
     formats: &FormatsSlot,
     pending: &Pending,
-    shown: &Rc<RefCell<(Vec<InputFile>, Source)>>,
+    shown: &Rc<RefCell<(Vec<PageFile>, Source)>>,
 ) -> Option<EngineWorker> {
     let (main, formats, pending, shown) = (
         bridge.clone(),
@@ -375,7 +407,7 @@ fn source_label(source: &Source) -> String {
     }
 }
 
-type LoadFn = Rc<dyn Fn(Vec<InputFile>, Source, bool)>;
+type LoadFn = Rc<dyn Fn(Vec<PageFile>, Source, bool)>;
 
 /// Add a snapshot to the history kept in the browser and on the page.
 fn keep_snapshot(history: &Rc<Vec<Snapshot>>, snap: Snapshot, d: &UseReducerDispatcher<Store>) {
@@ -402,7 +434,7 @@ pub fn App(props: &AppProps) -> Html {
     let formats: FormatsSlot = use_mut_ref(|| None);
     // The files on screen, kept so that a different encoding can be applied to one of them,
     // and the files of a load under way (a cancel goes back to the ones on screen).
-    let loaded_files = use_mut_ref(|| (Vec::<InputFile>::new(), Source::Nothing));
+    let loaded_files = use_mut_ref(|| (Vec::<PageFile>::new(), Source::Nothing));
     let pending: Pending = use_mut_ref(|| None);
     let last_sent = use_mut_ref(|| None::<crate::engine::Options>);
     let state = &store.0;
@@ -430,21 +462,17 @@ pub fn App(props: &AppProps) -> Html {
             let (sample_name, sample_at) = sample_url(&config);
             spawn_local(async move {
                 match fetch_sample(&sample_at).await {
-                    Ok(bytes) => {
+                    Ok(blob) => {
                         let opts = crate::engine::Options {
                             period: Period::All,
                             ..opts
                         };
                         *last_sent.borrow_mut() = Some(opts.clone());
-                        let files = vec![InputFile::new(sample_name, bytes)];
-                        *pending.borrow_mut() = Some((files.clone(), Source::Sample));
+                        let files = vec![PageFile::new(sample_name, blob)];
                         if let Some(b) = bridge.borrow().as_ref() {
-                            b.send(Request::Load {
-                                files,
-                                opts,
-                                saved: saved_mappings(),
-                            });
+                            send_load(b, &files, opts);
                         }
+                        *pending.borrow_mut() = Some((files, Source::Sample));
                     }
                     Err(e) => dispatcher.dispatch(Action::Failed(format!("{sample_at}: {e}"))),
                 }
@@ -478,7 +506,7 @@ pub fn App(props: &AppProps) -> Html {
         let dispatcher = store.dispatcher();
         let opts = state.opts.clone();
         // `again`: the same files read once more (another encoding or sheet): the period stays.
-        let f: LoadFn = Rc::new(move |files: Vec<InputFile>, source: Source, again: bool| {
+        let f: LoadFn = Rc::new(move |files: Vec<PageFile>, source: Source, again: bool| {
             *pending.borrow_mut() = Some((files.clone(), source.clone()));
             let opts = if again {
                 dispatcher.dispatch(Action::Reloading);
@@ -492,11 +520,7 @@ pub fn App(props: &AppProps) -> Html {
             };
             *last_sent.borrow_mut() = Some(opts.clone());
             if let Some(b) = bridge.borrow().as_ref() {
-                b.send(Request::Load {
-                    files,
-                    opts,
-                    saved: saved_mappings(),
-                });
+                send_load(b, &files, opts);
             }
         });
         f
@@ -526,15 +550,11 @@ pub fn App(props: &AppProps) -> Html {
                 return;
             }
             dispatcher.dispatch(Action::Cancelled(Some(source.clone())));
-            *pending.borrow_mut() = Some((files.clone(), source));
             *last_sent.borrow_mut() = Some(opts.clone());
             if let Some(b) = bridge.borrow().as_ref() {
-                b.send(Request::Load {
-                    files,
-                    opts: opts.clone(),
-                    saved: saved_mappings(),
-                });
+                send_load(b, &files, opts.clone());
             }
+            *pending.borrow_mut() = Some((files, source));
         })
     };
 
@@ -544,31 +564,28 @@ pub fn App(props: &AppProps) -> Html {
         Callback::from(move |files: Vec<web_sys::File>| {
             let load = load.clone();
             let dispatcher = dispatcher.clone();
-            spawn_local(async move {
-                let names: Vec<String> = files.iter().map(|f| f.name()).collect();
-                let mut inputs = Vec::new();
-                for f in files {
-                    match read_file(f, lang).await {
-                        Ok(i) => inputs.push(i),
-                        Err(e) => dispatcher.dispatch(Action::Failed(e)),
-                    }
+            let names: Vec<String> = files.iter().map(|f| f.name()).collect();
+            let mut inputs = Vec::new();
+            for f in files {
+                match read_file(f, lang) {
+                    Ok(i) => inputs.push(i),
+                    Err(e) => dispatcher.dispatch(Action::Failed(e)),
                 }
-                if !inputs.is_empty() {
-                    load(inputs, Source::Files(names), false);
-                }
-            });
+            }
+            if !inputs.is_empty() {
+                load(inputs, Source::Files(names), false);
+            }
         })
     };
     let on_analyze_paste = {
         let load = load.clone();
         let paste = state.paste.clone();
         Callback::from(move |_| {
-            if !paste.trim().is_empty() {
-                load(
-                    vec![InputFile::new("pasted data", paste.clone().into_bytes())],
-                    Source::Pasted,
-                    false,
-                );
+            if paste.trim().is_empty() {
+                return;
+            }
+            if let Some(f) = PageFile::of_parts("pasted data", &paste.as_str().into()) {
+                load(vec![f], Source::Pasted, false);
             }
         })
     };
@@ -582,7 +599,7 @@ pub fn App(props: &AppProps) -> Html {
             let (name, at) = sample_url(&config);
             spawn_local(async move {
                 match fetch_sample(&at).await {
-                    Ok(bytes) => load(vec![InputFile::new(name, bytes)], Source::Sample, false),
+                    Ok(blob) => load(vec![PageFile::new(name, blob)], Source::Sample, false),
                     Err(e) => dispatcher.dispatch(Action::Failed(format!("{at}: {e}"))),
                 }
             });
@@ -637,8 +654,8 @@ pub fn App(props: &AppProps) -> Html {
         Rc::new(
             move |file: &str, change: &dyn Fn(&mut crate::engine::ReadOptions)| {
                 let mut files = loaded_files.borrow().0.clone();
-                if let Some(f) = files.iter_mut().find(|f| f.name == file) {
-                    change(&mut f.read);
+                if let Some(f) = files.iter_mut().find(|f| f.file.name == file) {
+                    change(&mut f.file.read);
                     load(files, source.clone(), true);
                 }
             },
@@ -787,11 +804,11 @@ pub fn App(props: &AppProps) -> Html {
                                 let files = js_sys::Reflect::get(&data, &"files".into()).unwrap_or_default();
                                 match host::named_files(&files, "files") {
                                     Ok(files) => {
-                                        let files: Vec<InputFile> = files
+                                        let files: Vec<PageFile> = files
                                             .into_iter()
-                                            .map(|(name, bytes)| InputFile::new(name, bytes))
+                                            .filter_map(|(name, bytes)| PageFile::of_parts(name, &js_sys::Uint8Array::from(bytes.as_slice())))
                                             .collect();
-                                        let names = files.iter().map(|f| f.name.clone()).collect();
+                                        let names = files.iter().map(|f| f.file.name.clone()).collect();
                                         if let Some(load) = latest_load.borrow().as_ref() {
                                             load(files, Source::Files(names), false);
                                         }

@@ -1,7 +1,8 @@
 //! The page's own channel to the engine's worker, instead of a worker library's bridge: the
 //! page must be able to stop the worker (cancel terminates it), and the worker must be able to
 //! post progress from inside a long read. Messages are bincode bytes in a transferred
-//! `ArrayBuffer`, so a file's bytes are moved to the worker, not copied.
+//! `ArrayBuffer`. Files go beside a request as `Blob`s: the browser passes a `Blob` by
+//! reference, so a file's bytes are not copied on the way, and the worker reads them.
 
 use crate::web::worker::{Request, Response};
 use serde::de::DeserializeOwned;
@@ -23,6 +24,21 @@ pub fn decode<T: DeserializeOwned>(data: &JsValue) -> Option<T> {
     bincode::deserialize(&array.to_vec()).ok()
 }
 
+/// A value and the `Blob`s sent with it (a message of `[bytes, blob, …]`, see
+/// [`EngineWorker::send_with`]), or a value alone.
+pub fn decode_with_blobs<T: DeserializeOwned>(data: &JsValue) -> Option<(T, Vec<web_sys::Blob>)> {
+    let Some(parts) = data.dyn_ref::<js_sys::Array>() else {
+        return Some((decode(data)?, Vec::new()));
+    };
+    let value = decode(&parts.get(0))?;
+    let blobs = parts
+        .iter()
+        .skip(1)
+        .filter_map(|b| b.dyn_into::<web_sys::Blob>().ok())
+        .collect();
+    Some((value, blobs))
+}
+
 /// The transfer list that moves `array`'s buffer to the other side.
 pub fn transfer(array: &js_sys::Uint8Array) -> js_sys::Array {
     js_sys::Array::of1(&array.buffer())
@@ -34,14 +50,24 @@ pub fn transfer(array: &js_sys::Uint8Array) -> js_sys::Array {
 pub struct EngineWorker {
     worker: web_sys::Worker,
     ready: Rc<Cell<bool>>,
-    queue: Rc<RefCell<Vec<Request>>>,
+    queue: Queue,
     _on_message: Closure<dyn FnMut(web_sys::MessageEvent)>,
 }
 
-fn post(worker: &web_sys::Worker, req: &Request) {
-    if let Some(a) = encode(req) {
-        // A refused message (the worker is gone) is dropped; the page shows no answer.
+/// Requests (with their files) waiting for the worker to start.
+type Queue = Rc<RefCell<Vec<(Request, Vec<web_sys::Blob>)>>>;
+
+fn post(worker: &web_sys::Worker, req: &Request, blobs: &[web_sys::Blob]) {
+    let Some(a) = encode(req) else { return };
+    // A refused message (the worker is gone) is dropped; the page shows no answer.
+    if blobs.is_empty() {
         let _ = worker.post_message_with_transfer(&a, &transfer(&a));
+    } else {
+        let parts = js_sys::Array::of1(&a);
+        for b in blobs {
+            parts.push(b);
+        }
+        let _ = worker.post_message_with_transfer(&parts, &transfer(&a));
     }
 }
 
@@ -52,15 +78,15 @@ impl EngineWorker {
     ) -> Result<EngineWorker, JsValue> {
         let worker = web_sys::Worker::new(url)?;
         let ready = Rc::new(Cell::new(false));
-        let queue: Rc<RefCell<Vec<Request>>> = Rc::new(RefCell::new(Vec::new()));
+        let queue: Queue = Rc::new(RefCell::new(Vec::new()));
         let on_message = {
             let (ready, queue, worker) = (ready.clone(), queue.clone(), worker.clone());
             Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
                 match decode::<Response>(&e.data()) {
                     Some(Response::Ready) => {
                         ready.set(true);
-                        for req in queue.borrow_mut().drain(..) {
-                            post(&worker, &req);
+                        for (req, blobs) in queue.borrow_mut().drain(..) {
+                            post(&worker, &req, &blobs);
                         }
                     }
                     Some(resp) => on_response(resp),
@@ -78,10 +104,15 @@ impl EngineWorker {
     }
 
     pub fn send(&self, req: Request) {
+        self.send_with(req, Vec::new());
+    }
+
+    /// Send a request with the files it names, in its order.
+    pub fn send_with(&self, req: Request, blobs: Vec<web_sys::Blob>) {
         if self.ready.get() {
-            post(&self.worker, &req);
+            post(&self.worker, &req, &blobs);
         } else {
-            self.queue.borrow_mut().push(req);
+            self.queue.borrow_mut().push((req, blobs));
         }
     }
 }

@@ -1,6 +1,7 @@
 //! The Web Worker: keeps the loaded workbook and answers each message with one engine call,
 //! so the page never freezes and changing an option does not read the files again. It talks
-//! to the page over [`crate::web::channel`]: bincode bytes, and progress while it reads.
+//! to the page over [`crate::web::channel`]: bincode bytes, and progress while it reads. Files
+//! come as `Blob`s and are read a slice at a time, so no whole copy of one is ever made.
 
 use crate::engine::ingest::{self, Codecs};
 use crate::engine::report::Report;
@@ -12,22 +13,88 @@ use std::borrow::Cow;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
+/// A file to read: its bytes travel beside the request as a `Blob` (a `File` the user chose,
+/// the fetched sample, pasted text), which the worker reads in slices.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct InputFile {
     pub name: String,
-    pub bytes: Vec<u8>,
     /// The user's reading choices for this file (an encoding instead of the detected one).
     #[serde(default)]
     pub read: ReadOptions,
 }
 
 impl InputFile {
-    pub fn new(name: impl Into<String>, bytes: Vec<u8>) -> InputFile {
+    pub fn new(name: impl Into<String>) -> InputFile {
         InputFile {
             name: name.into(),
-            bytes,
             read: ReadOptions::default(),
         }
+    }
+}
+
+/// How much of a file is read at a time: large enough that the slices cost nothing, small
+/// enough that the worker never holds much of the file at once.
+const SLICE_BYTES: f64 = 8.0 * 1024.0 * 1024.0;
+
+/// A `Blob` read a slice at a time with the worker's synchronous `FileReaderSync`.
+struct BlobChunks<'a> {
+    name: &'a str,
+    blob: &'a web_sys::Blob,
+    at: f64,
+}
+
+impl<'a> BlobChunks<'a> {
+    fn new(name: &'a str, blob: &'a web_sys::Blob) -> Self {
+        BlobChunks {
+            name,
+            blob,
+            at: 0.0,
+        }
+    }
+
+    /// The next `len` bytes, appended to `buf`.
+    fn read(&mut self, buf: &mut Vec<u8>, len: f64) -> Result<bool, crate::engine::Error> {
+        let size = self.blob.size();
+        if self.at >= size {
+            return Ok(false);
+        }
+        let end = (self.at + len).min(size);
+        let fail = |e: JsValue| crate::engine::Error::Unreadable {
+            file: self.name.to_string(),
+            message: js_sys::Error::from(e)
+                .message()
+                .as_string()
+                .unwrap_or_default(),
+        };
+        let slice = self
+            .blob
+            .slice_with_f64_and_f64(self.at, end)
+            .map_err(fail)?;
+        let reader = web_sys::FileReaderSync::new().map_err(fail)?;
+        let buffer = reader.read_as_array_buffer(&slice).map_err(fail)?;
+        let array = js_sys::Uint8Array::new(&buffer);
+        let old = buf.len();
+        buf.resize(old + array.length() as usize, 0);
+        array.copy_to(&mut buf[old..]);
+        self.at = end;
+        Ok(true)
+    }
+
+    /// The whole file (a workbook is read whole).
+    fn all(mut self) -> Result<Vec<u8>, crate::engine::Error> {
+        let mut bytes = Vec::with_capacity(self.blob.size() as usize);
+        while self.read(&mut bytes, SLICE_BYTES)? {}
+        Ok(bytes)
+    }
+}
+
+impl ingest::Chunks for BlobChunks<'_> {
+    fn size(&self) -> u64 {
+        self.blob.size() as u64
+    }
+
+    fn read_into(&mut self, buf: &mut Vec<u8>) -> Result<bool, crate::engine::Error> {
+        self.read(buf, SLICE_BYTES)
     }
 }
 
@@ -175,9 +242,11 @@ pub enum Response {
 
 struct Pending {
     files: Vec<InputFile>,
+    /// Each file's bytes.
+    blobs: Vec<web_sys::Blob>,
     opts: Options,
     saved: Vec<SavedMapping>,
-    /// Workbooks read by the formats worker, by file index.
+    /// Workbooks read by the formats worker (or a file that could not be read), by file index.
     sheets: Vec<Option<Result<ingest::RawTable, crate::engine::Error>>>,
 }
 
@@ -189,25 +258,60 @@ pub struct KpiWorker {
 impl KpiWorker {
     fn load(&mut self, p: Pending) -> Options {
         self.workbook = Workbook::new();
-        for (f, sheet) in p.files.iter().zip(p.sheets) {
+        for (i, (f, sheet)) in p.files.iter().zip(p.sheets).enumerate() {
+            let Some(blob) = p.blobs.get(i) else { continue };
             post(&Response::Progress {
                 file: f.name.clone(),
                 stage: Stage::Reading {
                     rows: 0,
                     bytes: 0,
-                    total: f.bytes.len() as u64,
+                    total: blob.size() as u64,
                 },
             });
             // A file that cannot be read is kept as an error in the report.
             let _ = match sheet {
                 Some(table) => self.workbook.add_read(&f.name, table),
-                None => self
-                    .workbook
-                    .add_decoding(&f.name, &f.bytes, &f.read, &BrowserCodecs),
+                None => self.workbook.add_streamed(
+                    &f.name,
+                    &mut BlobChunks::new(&f.name, blob),
+                    &f.read,
+                    &BrowserCodecs,
+                ),
             };
         }
         self.workbook.apply_saved(&p.saved);
         p.opts
+    }
+
+    /// What a file needs before it is read: the formats worker for a workbook (read whole,
+    /// here) or for the encoding of text that is not UTF-8 (from its first MB), or nothing.
+    fn prepare(
+        i: usize,
+        f: &InputFile,
+        blob: &web_sys::Blob,
+    ) -> Result<Option<Job>, crate::engine::Error> {
+        let mut head = Vec::new();
+        BlobChunks::new(&f.name, blob).read(&mut head, ingest::GUESS_SAMPLE as f64)?;
+        if ingest::is_spreadsheet(&head) {
+            if let Some(e) = ingest::too_large(&f.name, blob.size() as u64) {
+                return Err(e);
+            }
+            return Ok(Some(Job::Workbook {
+                file: i,
+                name: f.name.clone(),
+                bytes: BlobChunks::new(&f.name, blob).all()?,
+                read: f.read.clone(),
+            }));
+        }
+        if f.read.encoding.is_none() && ingest::needs_guess(&head) {
+            let whole_file = head.len() as f64 >= blob.size();
+            return Ok(Some(Job::Detect {
+                file: i,
+                sample: head,
+                whole_file,
+            }));
+        }
+        Ok(None)
     }
 }
 
@@ -229,8 +333,8 @@ pub fn start() {
     };
     let on_message =
         Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
-            if let Some(req) = channel::decode::<Request>(&e.data()) {
-                worker.received(req);
+            if let Some((req, blobs)) = channel::decode_with_blobs::<Request>(&e.data()) {
+                worker.received(req, blobs);
             }
         });
     scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
@@ -240,38 +344,26 @@ pub fn start() {
 }
 
 impl KpiWorker {
-    fn received(&mut self, msg: Request) {
+    fn received(&mut self, msg: Request, blobs: Vec<web_sys::Blob>) {
         let start = js_sys::Date::now();
         let opts = match msg {
-            Request::Load {
-                mut files,
-                opts,
-                saved,
-            } => {
-                let mut jobs = Vec::new();
-                for (i, f) in files.iter_mut().enumerate() {
-                    if ingest::is_spreadsheet(&f.bytes) {
-                        jobs.push(Job::Workbook {
-                            file: i,
-                            name: f.name.clone(),
-                            bytes: std::mem::take(&mut f.bytes),
-                            read: f.read.clone(),
-                        });
-                    } else if f.read.encoding.is_none() && ingest::needs_guess(&f.bytes) {
-                        let n = f.bytes.len().min(ingest::GUESS_SAMPLE);
-                        jobs.push(Job::Detect {
-                            file: i,
-                            sample: f.bytes[..n].to_vec(),
-                            whole_file: n == f.bytes.len(),
-                        });
-                    }
-                }
-                let p = Pending {
+            Request::Load { files, opts, saved } => {
+                let mut p = Pending {
                     sheets: vec![None; files.len()],
                     files,
+                    blobs,
                     opts,
                     saved,
                 };
+                let mut jobs = Vec::new();
+                for (i, f) in p.files.iter().enumerate() {
+                    let Some(blob) = p.blobs.get(i) else { continue };
+                    match Self::prepare(i, f, blob) {
+                        Ok(Some(job)) => jobs.push(job),
+                        Ok(None) => {}
+                        Err(e) => p.sheets[i] = Some(Err(e)),
+                    }
+                }
                 if !jobs.is_empty() {
                     self.pending = Some(p);
                     post(&Response::Prepare(jobs));

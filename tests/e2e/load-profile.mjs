@@ -1,0 +1,72 @@
+// Not a test: a measurement. Loads one file through the built page (dist/) in headless
+// Chromium and prints how long the load took, every main-thread task over 50 ms (the Long
+// Tasks API), the renderer's memory before and at its peak (VmRSS of Chromium's renderer
+// processes, sampled every 20 ms), and how long a stage and a period change take on the
+// loaded data.   node tests/e2e/load-profile.mjs FILE   (after trunk build --release)
+import { chromium } from 'playwright-core';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { serve } from './server.mjs';
+
+const file = process.argv[2];
+if (!file) {
+  console.error('usage: node tests/e2e/load-profile.mjs FILE');
+  process.exit(2);
+}
+const dist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist');
+const server = await serve(dist);
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  headless: true,
+  args: ['--no-sandbox', '--disable-gpu'],
+});
+const page = await (await browser.newContext({ viewport: { width: 1300, height: 900 } })).newPage();
+const idle = () => page.waitForFunction(() => document.querySelector('main')?.getAttribute('aria-busy') === 'false',
+  null, { timeout: 300_000 });
+await page.goto(server.url);
+await page.waitForSelector('#kpi-cards');
+await idle();
+
+const renderers = () => fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p)).filter((p) => {
+  try { return fs.readFileSync(`/proc/${p}/cmdline`, 'utf8').includes('--type=renderer'); } catch { return false; }
+});
+const rssKb = () => renderers().reduce((sum, p) => {
+  try { return sum + Number(fs.readFileSync(`/proc/${p}/status`, 'utf8').match(/VmRSS:\s+(\d+)/)[1]); } catch { return sum; }
+}, 0);
+const before = rssKb();
+let peak = before;
+const sampler = setInterval(() => { peak = Math.max(peak, rssKb()); }, 20);
+const watchLongTasks = () => page.evaluate(() => {
+  window.longTasks = [];
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) window.longTasks.push(Math.round(e.duration));
+  }).observe({ type: 'longtask' });
+});
+
+await watchLongTasks();
+const t0 = Date.now();
+await page.setInputFiles('#file-input', file);
+await page.waitForFunction((name) => (document.querySelector('#load-status')?.textContent || '').includes(name),
+  path.basename(file), { timeout: 300_000 });
+await idle();
+const loadMs = Date.now() - t0;
+await page.waitForTimeout(300);
+clearInterval(sampler);
+const mb = (kb) => Math.round(kb / 1024);
+console.log(`${path.basename(file)}: ${(fs.statSync(file).size / 1e6).toFixed(1)} MB`);
+console.log(`  loaded in ${loadMs} ms: ${await page.locator('#load-status').textContent()}`);
+console.log(`  main-thread tasks over 50 ms: ${JSON.stringify(await page.evaluate(() => window.longTasks))}`);
+console.log(`  renderer memory: ${mb(before)} MB before, ${mb(peak)} MB at the peak (+${mb(peak - before)} MB)`);
+
+const months = await page.$$eval('#period option', (os) => os.map((o) => o.value).filter((v) => /^\d{4}-\d{2}$/.test(v)));
+for (const [select, value] of [['#stage', 'mature'], ['#period', months[0]], ['#period', months[1]], ['#stage', 'startup']]) {
+  if (!value) continue;
+  await watchLongTasks();
+  const t = Date.now();
+  await page.selectOption(select, value);
+  await idle();
+  console.log(`  ${select} → ${value}: on screen in ${Date.now() - t} ms; tasks over 50 ms: ${JSON.stringify(await page.evaluate(() => window.longTasks))}`);
+}
+await browser.close();
+await server.close();
