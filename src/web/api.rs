@@ -3,6 +3,7 @@
 //! benchmark's plug. Every result is plain JSON data (objects, arrays, numbers, strings).
 
 use crate::engine::catalogue::{self, Goal, Input, Stage, CATALOGUE};
+use crate::engine::ingest::NativeCodecs;
 use crate::engine::recommend::Availability;
 use crate::engine::{analyze as run, Inputs, Options, Period, Role, TableKind};
 use crate::i18n::Lang;
@@ -241,17 +242,50 @@ pub fn version() -> String {
     env!("CARGO_PKG_VERSION").into()
 }
 
-/// The KPIs of `../shared/bench/KPI_SPEC.md` for one deals CSV.
+/// A JS `Uint8Array` copied into wasm a slice at a time, as the page's worker reads a file:
+/// the engine never holds a second whole copy of it.
+struct ArrayChunks {
+    array: js_sys::Uint8Array,
+    at: u32,
+}
+
+impl crate::engine::ingest::Chunks for ArrayChunks {
+    fn size(&self) -> u64 {
+        u64::from(self.array.length())
+    }
+
+    fn read_into(&mut self, buf: &mut Vec<u8>) -> Result<bool, crate::engine::Error> {
+        const SLICE: u32 = 8 << 20;
+        let len = self.array.length();
+        if self.at >= len {
+            return Ok(false);
+        }
+        let end = self.at.saturating_add(SLICE).min(len);
+        let old = buf.len();
+        buf.resize(old + (end - self.at) as usize, 0);
+        self.array.subarray(self.at, end).copy_to(&mut buf[old..]);
+        self.at = end;
+        Ok(true)
+    }
+}
+
+/// The KPIs of `../shared/bench/KPI_SPEC.md` for one deals CSV, read the way the page reads
+/// a file (in slices, [`crate::engine::ingest::read_table_streamed`]).
 #[wasm_bindgen]
-pub fn bench_kpis(bytes: &[u8]) -> Result<JsValue, JsError> {
+pub fn bench_kpis(bytes: js_sys::Uint8Array) -> Result<JsValue, JsError> {
     // The spec asks for the whole range's figures: no comparison periods, no trends.
     let opts = Options {
         review: false,
         ..Options::default()
     };
-    let report = run(&[("bench.csv", bytes)], &opts);
-    if let Some(e) = report.errors.first() {
-        return Err(JsError::new(&e.message));
+    let mut wb = crate::engine::Workbook::new();
+    let mut chunks = ArrayChunks {
+        array: bytes,
+        at: 0,
+    };
+    let read = Default::default();
+    if let Err(e) = wb.add_streamed("bench.csv", &mut chunks, &read, &NativeCodecs) {
+        return Err(JsError::new(&e.message(Lang::En)));
     }
-    to_js(&crate::bench_spec::spec_result(&report))
+    to_js(&crate::bench_spec::spec_result(&wb.report(&opts)))
 }
