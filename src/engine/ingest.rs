@@ -439,11 +439,14 @@ fn decode<'a>(
 
 const DELIMITERS: [u8; 4] = [b',', b'\t', b';', b'|'];
 
+/// How much of the start of a file's text the delimiter is sniffed from.
+const SNIFF_BYTES: usize = 64 * 1024;
+
 /// Count each candidate delimiter per line (outside quotes) over the first lines, and pick
 /// the one whose count is the same on most lines and above zero; ties go to the most fields.
 fn sniff_delimiter(text: &str) -> u8 {
     let sample: &str = {
-        let mut end = text.len().min(64 * 1024);
+        let mut end = text.len().min(SNIFF_BYTES);
         while !text.is_char_boundary(end) {
             end -= 1;
         }
@@ -1210,10 +1213,11 @@ fn read_streamed(
         done: false,
         malformed: false,
     };
-    // The delimiter is sniffed from the head's text, as the whole-file reader sniffs it from
-    // the start of the file's.
+    // The delimiter is sniffed from the start of the text, as the whole-file reader sniffs
+    // it: a character cut by the end of these bytes falls after the part looked at.
     let mut head_text = String::new();
-    feed.decode(&head[skip..], codecs, &mut head_text);
+    let sniffed = (skip + SNIFF_BYTES + 4).min(head.len());
+    feed.decode(&head[skip..sniffed], codecs, &mut head_text);
     let d = opts.dialect;
     let delimiter = d
         .delimiter
