@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { artifacts, nativeReport, openApp, cardValue, settled, waitStatus } from './harness.mjs';
+import { artifacts, fixtures, nativeReport, openApp, cardValue, settled, waitStatus, wholeRange } from './harness.mjs';
 
 /** A deterministic HubSpot-style deals export of `n` rows. */
 function dealsCsv(n) {
@@ -51,6 +51,55 @@ test('a 200k-row file loads with a progress bar and the right numbers', async (t
     const shown = await page.locator(`[data-kpi="${id}"] .value`).getAttribute('data-value');
     assert.equal(Number(shown), want.kpis.find((k) => k.id === id).value, id);
   }
+});
+
+test('a 20 MB GBK export with a line break in every deal name reads as the native engine reads it', async (t) => {
+  // The worker reads a file in 8 MB slices and decodes GBK a run of lines at a time: here a
+  // slice ends inside a quoted name or a two-byte character, and the page must still read
+  // every row as the native engine reads the whole file.
+  const bytes = fs.readFileSync(path.join(fixtures, 'wukong_商机_gbk_note_row.csv'));
+  const lines = [];
+  let start = 0;
+  for (let i = 0; i < bytes.length; i++) {
+    if (bytes[i] === 0x0a) { lines.push(bytes.subarray(start, i + 1)); start = i + 1; }
+  }
+  const [note, header, ...data] = lines;
+  // The line break goes inside the name's quotes: after the opening one of a quoted name,
+  // into new quotes around a plain one.
+  const quoted = data.map((row) => (row[0] === 0x22
+    ? Buffer.concat([Buffer.from('"(continued)\n'), row.subarray(1)])
+    : Buffer.concat([Buffer.from('"'), row.subarray(0, row.indexOf(0x2c)), Buffer.from('\n(continued)"'), row.subarray(row.indexOf(0x2c))])));
+  const parts = [note, header];
+  let size = note.length + header.length;
+  for (let k = 0; size < 20_000_000; k++) {
+    const row = quoted[k % quoted.length];
+    parts.push(row);
+    size += row.length;
+  }
+  const file = path.join(artifacts, 'wukong_gbk_20mb.csv');
+  fs.writeFileSync(file, Buffer.concat(parts));
+  const want = nativeReport(file);
+  assert.equal(want.tables[0].encoding, 'GBK');
+  assert.deepEqual(want.tables[0].issue_counts, {}, 'a well-formed file');
+  const page = await openApp(t);
+  await page.setInputFiles('#file-input', file);
+  await page.waitForFunction(() => document.querySelector('#load-status')?.textContent.includes('wukong_gbk_20mb.csv'));
+  await settled(page);
+  // A new file opens on its last complete month, and the period list says so (the user had
+  // picked "whole range" for the sample before).
+  const month = want.default_period;
+  assert.match(month, /^2024-0\d$/);
+  assert.equal(await page.locator('#period').inputValue(), month);
+  assert.match(await page.locator('main').innerText(), new RegExp(`Deals in this period\\s*${month}`));
+  await wholeRange(page);
+  const rows = want.tables[0].rows.toLocaleString('en-US');
+  assert.match(await page.locator('#load-status').textContent(), new RegExp(`${rows} rows`));
+  assert.equal(await page.locator('.table-map .encoding-choice').inputValue(), 'GBK');
+  for (const id of ['win_rate', 'revenue', 'average_deal_size', 'sales_cycle_days']) {
+    const shown = await page.locator(`[data-kpi="${id}"] .value`).getAttribute('data-value');
+    assert.equal(Number(shown), want.kpis.find((k) => k.id === id).value, id);
+  }
+  assert.deepEqual(await page.locator('#by-owner tbody th').allTextContents(), ['李四', '王五', '张三']);
 });
 
 test('cancelling a load stops it and keeps the data shown before', async (t) => {

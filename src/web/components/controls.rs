@@ -37,6 +37,23 @@ pub fn Controls(p: &Props) -> Html {
         })
     };
     let current = p.opts.period.to_string();
+    // Once the user has picked an option, browsers ignore later changes of the options'
+    // `selected` attributes: the shown choice is set on the element after every render in
+    // which the choice or the options changed (a new file's last month, a host's settings).
+    let stage_ref = use_node_ref();
+    let period_ref = use_node_ref();
+    {
+        let (stage_ref, period_ref) = (stage_ref.clone(), period_ref.clone());
+        let shown = (p.opts.stage.id(), current.clone(), p.periods.clone(), lang);
+        use_effect_with(shown, move |(stage, period, _, _)| {
+            if let Some(sel) = stage_ref.cast::<HtmlSelectElement>() {
+                sel.set_value(stage);
+            }
+            if let Some(sel) = period_ref.cast::<HtmlSelectElement>() {
+                sel.set_value(period);
+            }
+        });
+    }
     // The custom range's two ends, held until "apply".
     let bounds = p.opts.period.bounds().map(|(a, b)| {
         let d = crate::engine::value::date_of_day;
@@ -81,7 +98,7 @@ pub fn Controls(p: &Props) -> Html {
         <section class="panel controls" aria-labelledby="company-h">
             <h2 id="company-h">{ t(lang, T::Company) }</h2>
             <label for="stage">{ t(lang, T::Stage) }</label>
-            <select id="stage" onchange={on_stage}>
+            <select id="stage" ref={stage_ref} onchange={on_stage}>
                 { for Stage::ALL.iter().map(|s| html! {
                     <option value={s.id()} selected={*s == p.opts.stage}>{ s.label(lang) }</option>
                 }) }
@@ -101,13 +118,15 @@ pub fn Controls(p: &Props) -> Html {
                 }) }
             </fieldset>
             <label for="period">{ t(lang, T::Period) }</label>
-            <select id="period" onchange={on_period}>
+            <select id="period" ref={period_ref} onchange={on_period}>
                 <option value="all" selected={current == "all"}>{ t(lang, T::WholeRange) }</option>
                 { group(T::Years, |s| s.len() == 4) }
                 { group(T::Quarters, |s| s.contains('Q')) }
                 { group(T::Months, |s| s.len() == 7 && !s.contains('Q')) }
                 {
-                    if current.contains("..") {
+                    // A custom range, or a period the list does not hold (a month with dates
+                    // of other kinds only, one from a shared link): shown as it is.
+                    if current != "all" && !p.periods.contains(&current) {
                         html! { <option value={current.clone()} selected=true>{ current.replace("..", " – ") }</option> }
                     } else { html! {} }
                 }
