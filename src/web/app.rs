@@ -562,8 +562,6 @@ pub fn App(props: &AppProps) -> Html {
         let load = load.clone();
         let dispatcher = store.dispatcher();
         Callback::from(move |files: Vec<web_sys::File>| {
-            let load = load.clone();
-            let dispatcher = dispatcher.clone();
             let names: Vec<String> = files.iter().map(|f| f.name()).collect();
             let mut inputs = Vec::new();
             for f in files {
