@@ -23,11 +23,19 @@ pub struct Interned {
 
 impl Interned {
     fn from_column(col: &TextColumn, keep: &[bool]) -> Interned {
+        match col.codes() {
+            Some(codes) => Self::from_codes(col, codes, keep),
+            None => Self::from_cells(col.iter(), keep),
+        }
+    }
+
+    /// Each kept cell numbered in the order of first use (the empty cell is 0).
+    fn from_cells<'a>(cells: impl Iterator<Item = &'a str>, keep: &[bool]) -> Interned {
         let mut names = vec![String::new()];
         let mut index: rustc_hash::FxHashMap<&str, u32> = Default::default();
         index.insert("", 0);
-        let mut ids = Vec::with_capacity(col.len());
-        for (i, cell) in col.iter().enumerate() {
+        let mut ids = Vec::with_capacity(keep.len());
+        for (i, cell) in cells.enumerate() {
             if !keep[i] {
                 continue;
             }
@@ -37,6 +45,32 @@ impl Interned {
                 next
             });
             ids.push(id);
+        }
+        Interned { ids, names }
+    }
+
+    /// A coded column's numbers renumbered in the order the kept rows first use them, as
+    /// interning its cells would number them (the empty cell is 0).
+    fn from_codes(col: &TextColumn, codes: &[u32], keep: &[bool]) -> Interned {
+        const UNSEEN: u32 = u32::MAX;
+        let mut names = vec![String::new()];
+        let mut id_of: Vec<u32> = (0..col.distinct_len() as u32)
+            .map(|c| {
+                if col.distinct(c).is_empty() {
+                    0
+                } else {
+                    UNSEEN
+                }
+            })
+            .collect();
+        let mut ids = Vec::with_capacity(codes.len());
+        for (&code, _) in codes.iter().zip(keep).filter(|(_, k)| **k) {
+            let id = &mut id_of[code as usize];
+            if *id == UNSEEN {
+                *id = names.len() as u32;
+                names.push(col.distinct(code).to_string());
+            }
+            ids.push(*id);
         }
         Interned { ids, names }
     }
@@ -1127,5 +1161,36 @@ mod tests {
             closed[0].is_some() && closed[1].is_none(),
             "only closed deals keep a close date"
         );
+    }
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod coded {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// A coded column interns to the numbers and names its cells give one by one.
+        #[test]
+        fn coded_columns_intern_as_their_cells_do(
+            cells in proptest::collection::vec(prop_oneof![
+                Just(""), Just("Ann"), Just("Bob"), Just(" Bob "), Just("李四"), Just("Cy")
+            ], 0..60),
+            keep_seed in any::<u64>(),
+        ) {
+            let mut col = TextColumn::default();
+            for c in &cells {
+                col.push(c);
+            }
+            let keep: Vec<bool> = (0..cells.len()).map(|i| (keep_seed >> (i % 64)) & 1 == 1).collect();
+            prop_assert!(col.codes().is_some());
+            let coded = Interned::from_column(&col, &keep);
+            let by_cells = Interned::from_cells(col.iter(), &keep);
+            col.uncode();
+            prop_assert!(col.codes().is_none());
+            let plain = Interned::from_column(&col, &keep);
+            prop_assert_eq!((&coded.ids, &coded.names), (&by_cells.ids, &by_cells.names));
+            prop_assert_eq!((&coded.ids, &coded.names), (&plain.ids, &plain.names));
+        }
     }
 }

@@ -8,15 +8,44 @@ use crate::engine::error::Error;
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 
-/// One column's cells, back to back in one string.
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+/// One column's cells. A column of few distinct values (a stage, an owner, a lead source) is
+/// kept coded: each distinct cell once, and a number per row; any other column keeps its
+/// cells back to back in one string. Either way a million rows cost a handful of
+/// allocations, and the coded ones a quarter or less of the memory.
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct TextColumn {
+    /// The cells back to back (plain), or each distinct cell once (coded).
     text: String,
+    /// Where each cell (plain) or each distinct cell (coded) ends in `text`.
     ends: Vec<u32>,
+    /// The column is coded.
+    coded: bool,
+    /// Coded: each row's distinct cell.
+    codes: Vec<u32>,
+    /// Coded, while the column is being filled: each distinct cell's number, by the cell's
+    /// hash (a hit is checked against the cell).
+    #[serde(skip)]
+    index: rustc_hash::FxHashMap<u64, u32>,
+}
+
+/// How many distinct cells a column may have and stay coded.
+const CODED_DISTINCT: usize = 1024;
+
+impl Default for TextColumn {
+    /// An empty column, coded until it holds too many distinct cells.
+    fn default() -> Self {
+        TextColumn {
+            text: String::new(),
+            ends: Vec::new(),
+            coded: true,
+            codes: Vec::new(),
+            index: Default::default(),
+        }
+    }
 }
 
 impl TextColumn {
-    fn push(&mut self, cell: &str) {
+    pub(crate) fn push(&mut self, cell: &str) {
         // Most cells need no trimming: look at the end bytes before walking characters.
         let b = cell.as_bytes();
         let padded = |x: Option<&u8>| matches!(x, Some(b' ' | b'\t' | 0xEF | 0xBF));
@@ -25,30 +54,132 @@ impl TextColumn {
         } else {
             cell
         };
+        if self.coded {
+            use std::hash::BuildHasher;
+            let hash = rustc_hash::FxBuildHasher.hash_one(cell);
+            let code = match self.index.get(&hash) {
+                // Two cells with one hash: too rare to handle other than by going plain.
+                Some(&code) if self.distinct(code) != cell => None,
+                Some(&code) => Some(code),
+                None if self.ends.len() < CODED_DISTINCT => {
+                    let code = self.ends.len() as u32;
+                    self.text.push_str(cell);
+                    self.ends.push(self.text.len() as u32);
+                    self.index.insert(hash, code);
+                    Some(code)
+                }
+                None => None,
+            };
+            match code {
+                Some(code) => {
+                    self.codes.push(code);
+                    return;
+                }
+                None => self.uncode(),
+            }
+        }
         self.text.push_str(cell);
         // The arena of one column of one file stays below 4 GiB: files are far smaller.
         self.ends.push(self.text.len() as u32);
     }
 
+    /// Turn a coded column into a plain one (it has too many distinct cells).
+    pub(crate) fn uncode(&mut self) {
+        if !self.coded {
+            return;
+        }
+        let mut plain = TextColumn {
+            coded: false,
+            ..TextColumn::default()
+        };
+        for &c in &self.codes {
+            plain.push(self.distinct(c));
+        }
+        *self = plain;
+    }
+
     /// Take the last cell off again.
     fn pop(&mut self) {
+        if self.coded {
+            // Its distinct cell stays: only rows' numbers refer to it.
+            self.codes.pop();
+            return;
+        }
         self.ends.pop();
         self.text
             .truncate(self.ends.last().map_or(0, |e| *e as usize));
     }
 
+    /// Room for `len` cells in all, judging the bytes a cell takes by the cells so far.
+    fn reserve_cells(&mut self, len: usize) {
+        if self.coded {
+            self.codes.reserve(len.saturating_sub(self.codes.len()));
+        } else {
+            let per_cell = self.text.len() as f64 / self.ends.len().max(1) as f64;
+            let bytes = (per_cell * len as f64) as usize;
+            self.text.reserve(bytes.saturating_sub(self.text.len()));
+            self.ends.reserve(len.saturating_sub(self.ends.len()));
+        }
+    }
+
+    /// Done filling: the index goes, and the room the column did not use is given back.
+    fn finish(&mut self) {
+        self.index = Default::default();
+        self.text.shrink_to_fit();
+        self.ends.shrink_to_fit();
+        self.codes.shrink_to_fit();
+    }
+
+    /// The `k`-th stretch of `text`: a cell (plain) or a distinct cell (coded).
+    fn span(&self, k: usize) -> &str {
+        let start = if k == 0 { 0 } else { self.ends[k - 1] as usize };
+        &self.text[start..self.ends[k] as usize]
+    }
+
     /// The cell of data row `i` (0-based), trimmed of surrounding spaces.
     pub fn get(&self, i: usize) -> &str {
-        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
-        &self.text[start..self.ends[i] as usize]
+        if self.coded {
+            self.span(self.codes[i] as usize)
+        } else {
+            self.span(i)
+        }
+    }
+
+    /// A coded column's numbers, one per row (see [`TextColumn::distinct`]).
+    pub fn codes(&self) -> Option<&[u32]> {
+        self.coded.then_some(self.codes.as_slice())
+    }
+
+    /// A coded column's distinct cell number `code`.
+    pub fn distinct(&self, code: u32) -> &str {
+        self.span(code as usize)
+    }
+
+    /// How many distinct cells a coded column holds (some may be used by no row).
+    pub fn distinct_len(&self) -> usize {
+        if self.coded {
+            self.ends.len()
+        } else {
+            0
+        }
     }
 
     pub fn len(&self) -> usize {
-        self.ends.len()
+        if self.coded {
+            self.codes.len()
+        } else {
+            self.ends.len()
+        }
     }
 
     /// How many cells are not empty.
     pub fn filled(&self) -> usize {
+        if self.coded {
+            let empty: Vec<bool> = (0..self.ends.len())
+                .map(|k| self.span(k).is_empty())
+                .collect();
+            return self.codes.iter().filter(|c| !empty[**c as usize]).count();
+        }
         let mut prev = 0;
         self.ends
             .iter()
@@ -57,7 +188,7 @@ impl TextColumn {
     }
 
     pub fn is_empty(&self) -> bool {
-        self.ends.is_empty()
+        self.len() == 0
     }
 
     pub fn iter(&self) -> impl Iterator<Item = &str> + '_ {
@@ -1017,12 +1148,11 @@ impl Collector {
         }
         // A little over the estimate: rows further down are rarely much longer.
         let scale = total as f64 / read as f64 * 1.05;
-        let room = |len: usize| ((len as f64 * scale) as usize).saturating_sub(len);
+        let rows = (self.lines.len() as f64 * scale) as usize;
         for c in &mut self.columns {
-            c.text.reserve(room(c.text.len()));
-            c.ends.reserve(room(c.ends.len()));
+            c.reserve_cells(rows);
         }
-        self.lines.reserve(room(self.lines.len()));
+        self.lines.reserve(rows.saturating_sub(self.lines.len()));
     }
 
     fn push(&mut self, record: &csv::StringRecord, line: u64) {
@@ -1325,8 +1455,7 @@ pub(crate) fn collect_records(
     // The columns grew by doubling: give back what they did not fill (the typed table that
     // is built next reuses it).
     for c in &mut rows.columns {
-        c.text.shrink_to_fit();
-        c.ends.shrink_to_fit();
+        c.finish();
     }
     rows.lines.shrink_to_fit();
     if rows.lines.is_empty() {
@@ -1560,6 +1689,33 @@ mod tests {
         }
         // The real exports are there (CI has ../shared too) and were read in slices.
         assert!(read >= 5, "{read} files over the head");
+    }
+
+    #[test]
+    fn columns_of_few_values_are_coded_and_read_the_same() {
+        let mut col = TextColumn::default();
+        for c in ["won", " lost ", "", "won", "open"] {
+            col.push(c);
+        }
+        col.pop();
+        assert_eq!(col.codes(), Some(&[0, 1, 2, 0][..]));
+        assert_eq!(col.iter().collect::<Vec<_>>(), ["won", "lost", "", "won"]);
+        assert_eq!((col.len(), col.filled(), col.distinct_len()), (4, 3, 4));
+        // One distinct cell too many: the column turns plain, its cells as they were.
+        let mut many = TextColumn::default();
+        let cells: Vec<String> = (0..=CODED_DISTINCT)
+            .map(|i| format!("deal {}", i % 1500))
+            .collect();
+        for (i, c) in cells.iter().enumerate() {
+            many.push(c);
+            assert_eq!(many.codes().is_some(), i < CODED_DISTINCT, "{i}");
+        }
+        many.push("deal 0");
+        assert!(many
+            .iter()
+            .eq(cells.iter().map(String::as_str).chain(["deal 0"])));
+        many.pop();
+        assert_eq!(many.len(), cells.len());
     }
 
     #[test]
