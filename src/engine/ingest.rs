@@ -1,8 +1,10 @@
 //! Bytes to a table of text columns: encoding, delimiter and header row, then records.
 //!
-//! The `csv` crate does the RFC 4180 work (quotes, doubled quotes, newlines inside quotes,
-//! CRLF/LF/CR line ends). This module decides how to call it and stores each column's cells
-//! in one string arena, so a million rows cost a handful of allocations, not ten million.
+//! Files in the common dialect (doubled quotes, any line end) are read by this module's own
+//! tokenizer, whole or a slice at a time ([`read_table_streamed`]); other dialects by the
+//! `csv` crate. Each column's cells go into one string arena, or, for a column of few
+//! distinct values, into a list of those values and a number per row: a million rows cost a
+//! handful of allocations, not ten million.
 
 use crate::engine::error::Error;
 use serde::{Deserialize, Serialize};
@@ -23,7 +25,8 @@ pub struct TextColumn {
     /// Coded: each row's distinct cell.
     codes: Vec<u32>,
     /// Coded, while the column is being filled: each distinct cell's number, by the cell's
-    /// hash (a hit is checked against the cell).
+    /// hash (a hit is checked against the cell). Dropped once the column is complete, and
+    /// not sent between workers: a column is only filled where it is read.
     #[serde(skip)]
     index: rustc_hash::FxHashMap<u64, u32>,
 }
