@@ -959,6 +959,17 @@ impl<'t, C: Codecs> Delimited<'t, C> {
             .is_none_or(|f| f.done && f.raw.is_empty())
     }
 
+    /// The record just read, which began at `at` on `line`, stopped at the end of a window
+    /// that is not the file's last: it is read again from its start once more text is in.
+    fn read_again(&mut self, line: u64, at: usize) -> Result<bool, Error> {
+        if !self.records.cut || self.last() {
+            return Ok(false);
+        }
+        self.records.rewind(line, at);
+        self.more(self.records.text.len() - at)?;
+        Ok(true)
+    }
+
     /// Slide the window: drop the text before the record being read, and add at least
     /// `at_least` bytes (a record longer than the window doubles it, so a quote left open
     /// is read in a few passes, not one per slice). `false` when the file has no more.
@@ -1005,9 +1016,7 @@ impl<C: Codecs> Source for Delimited<'_, C> {
                 }
                 return Ok(None);
             };
-            if self.records.cut && !self.last() {
-                self.records.rewind(line, at);
-                self.more(self.records.text.len() - at)?;
+            if self.read_again(line, at)? {
                 continue;
             }
             self.counted(at);
@@ -1044,24 +1053,21 @@ impl<C: Codecs> Source for Delimited<'_, C> {
                     break;
                 }
             }
-            if self.records.cut && !self.last() {
-                // The record may go on in the next slice: read it again from its start.
+            let again = self.records.cut && !self.last();
+            if again || blank {
                 for col in rows.columns.iter_mut().take(fields) {
                     col.pop();
                 }
-                self.records.rewind(line, at);
-                self.more(self.records.text.len() - at)?;
-                continue;
             }
-            if blank {
-                for col in rows.columns.iter_mut().take(fields) {
-                    col.pop();
-                }
-                self.counted(at);
-                rows.blank_rows += 1;
+            if again {
+                self.read_again(line, at)?;
                 continue;
             }
             self.counted(at);
+            if blank {
+                rows.blank_rows += 1;
+                continue;
+            }
             if self.count == SIZE_AFTER_ROWS {
                 rows.reserve_rest(self.dropped + at as u64, self.total);
             }
