@@ -9,7 +9,8 @@ use crate::engine::ingest::{RawIssueKind, RawTable, TextColumn};
 use crate::engine::schema::{adjust_for_kind, detect_kind, suggest_mapping, Role, TableKind};
 use crate::engine::value::{
     day_of, outcome_of, parse_amount, parse_bool, parse_date, parse_nps, parse_percent,
-    parse_satisfaction, DateOrder, DecimalMark, Minutes, OrderEvidence, Outcome, RawDate,
+    parse_satisfaction, DateOrder, DateShape, DecimalMark, Minutes, OrderEvidence, Outcome,
+    RawDate,
 };
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
@@ -219,39 +220,122 @@ pub enum ValueType {
 pub fn infer_type<'a>(cells: impl IntoIterator<Item = &'a str>) -> ValueType {
     let mut t = ValueType::Empty;
     for c in cells {
-        if c.is_empty() {
-            continue;
-        }
-        // The common date shape first: it is none of the number types below.
-        let this = if crate::engine::value::iso_date(c.as_bytes()).is_some() {
-            ValueType::Date
-        } else if c.bytes().all(|b| b.is_ascii_digit()) && c.len() < 16 {
-            ValueType::Integer
-        } else if crate::engine::value::plain_number(c, DecimalMark::Dot).is_some()
-            || c.parse::<f64>().is_ok_and(f64::is_finite)
-        {
-            ValueType::Number
-        } else if c.ends_with(['%', '％']) && parse_percent(c, DecimalMark::Dot).is_some() {
-            ValueType::Percent
-        } else if parse_amount(c, DecimalMark::Dot).is_some()
-            || parse_amount(c, DecimalMark::Comma).is_some()
-        {
-            ValueType::Money
-        } else if parse_date(c).is_some() {
-            ValueType::Date
-        } else if parse_bool(c).is_some() {
-            ValueType::Bool
-        } else if crate::engine::value::parse_satisfaction(c).is_some() {
-            ValueType::Rating
-        } else {
-            ValueType::Text
-        };
-        t = relax(t, this);
+        t = relax(t, cell_type(c));
         if t == ValueType::Text {
             break;
         }
     }
     t
+}
+
+/// The most specific type one cell can have; `Empty` for an empty cell.
+fn cell_type(c: &str) -> ValueType {
+    if c.is_empty() {
+        return ValueType::Empty;
+    }
+    // The common date shape first: it is none of the number types below.
+    if crate::engine::value::iso_date(c.as_bytes()).is_some() {
+        ValueType::Date
+    } else if c.bytes().all(|b| b.is_ascii_digit()) && c.len() < 16 {
+        ValueType::Integer
+    } else if crate::engine::value::plain_number(c, DecimalMark::Dot).is_some()
+        || c.parse::<f64>().is_ok_and(f64::is_finite)
+    {
+        ValueType::Number
+    } else if c.ends_with(['%', '％']) && parse_percent(c, DecimalMark::Dot).is_some() {
+        ValueType::Percent
+    } else if parse_amount(c, DecimalMark::Dot).is_some()
+        || parse_amount(c, DecimalMark::Comma).is_some()
+    {
+        ValueType::Money
+    } else if parse_date(c).is_some() {
+        ValueType::Date
+    } else if parse_bool(c).is_some() {
+        ValueType::Bool
+    } else if crate::engine::value::parse_satisfaction(c).is_some() {
+        ValueType::Rating
+    } else {
+        ValueType::Text
+    }
+}
+
+/// Values a column's typing pass read on the way, so that the builder does not read the
+/// same cells again: every row's, footers included.
+enum Prepared {
+    Dates(Vec<Option<RawDate>>),
+    Amounts(Vec<Option<f64>>),
+}
+
+/// A column's type ([`infer_type`] over all its cells) in one pass. A coded column types
+/// each distinct cell once. A column mapped to a date or number role whose every cell is in
+/// the shape nearly every export writes (ISO dates, plain numbers) also gives its values.
+fn type_column(col: &TextColumn, role: Option<Role>) -> (ValueType, Option<Prepared>) {
+    if let Some(codes) = col.codes() {
+        let types: Vec<ValueType> = (0..col.distinct_len())
+            .map(|k| cell_type(col.distinct(k as u32)))
+            .collect();
+        let mut t = ValueType::Empty;
+        for &code in codes {
+            t = relax(t, types[code as usize]);
+            if t == ValueType::Text {
+                break;
+            }
+        }
+        return (t, None);
+    }
+    let prepared = match role {
+        Some(r) if DATE_ROLES.contains(&r) => iso_dates(col),
+        Some(r) if NUMBER_ROLES.contains(&r) => plain_numbers(col),
+        _ => None,
+    };
+    match prepared {
+        Some((t, values)) => (t, Some(values)),
+        None => (infer_type(col.iter()), None),
+    }
+}
+
+/// Every cell of a column parsed as an ISO date, or `None` at the first cell in another
+/// shape. Such a cell types as a date and parses as [`parse_date`] parses it.
+fn iso_dates(col: &TextColumn) -> Option<(ValueType, Prepared)> {
+    let mut out = Vec::with_capacity(col.len());
+    let mut t = ValueType::Empty;
+    for c in col.iter() {
+        if c.is_empty() {
+            out.push(None);
+            continue;
+        }
+        out.push(Some(crate::engine::value::iso_date(c.as_bytes())?));
+        t = ValueType::Date;
+    }
+    Some((t, Prepared::Dates(out)))
+}
+
+/// Every cell of a column read as a plain number (`1234`, `-8112.5`), or `None` at the first
+/// cell that is not one. Such cells type as integers or numbers, prove no decimal comma, and
+/// parse as [`parse_amount`] parses them with a decimal dot.
+fn plain_numbers(col: &TextColumn) -> Option<(ValueType, Prepared)> {
+    let mut out = Vec::with_capacity(col.len());
+    let mut t = ValueType::Empty;
+    for c in col.iter() {
+        if c.is_empty() {
+            out.push(None);
+            continue;
+        }
+        out.push(Some(crate::engine::value::plain_number(
+            c,
+            DecimalMark::Dot,
+        )?));
+        let integer = c.len() < 16 && c.bytes().all(|b| b.is_ascii_digit());
+        t = relax(
+            t,
+            if integer {
+                ValueType::Integer
+            } else {
+                ValueType::Number
+            },
+        );
+    }
+    Some((t, Prepared::Amounts(out)))
 }
 
 fn relax(a: ValueType, b: ValueType) -> ValueType {
@@ -357,7 +441,15 @@ const FOOTER_STARTS: [&str; 11] = [
 
 fn is_footer(raw: &RawTable, i: usize) -> bool {
     let first = raw.columns.first().map(|c| c.get(i)).unwrap_or("");
-    // Most rows start with a character no footer starts with: no lower-casing for them.
+    // Most rows start with a digit or a sign, which no footer starts with.
+    if first
+        .as_bytes()
+        .first()
+        .is_none_or(|b| b.is_ascii() && !b.is_ascii_alphabetic())
+    {
+        return false;
+    }
+    // Nor with most other characters: no lower-casing for them.
     let head = first.chars().next().and_then(|c| c.to_lowercase().next());
     if !FOOTER_STARTS.iter().any(|w| w.chars().next() == head) {
         return false;
@@ -403,47 +495,77 @@ fn correct_by_values(mapping: &mut [Option<Role>], infos: &mut [ColumnInfo]) {
     }
 }
 
-/// Every date column's cells parsed once (by column index), kept rows only, and the
-/// day/month order those columns prove by their values (majority), if any.
+/// Every date column's cells parsed once (kept rows only, into `prepared` by column index,
+/// unless its typing pass did it), and the day/month order those columns prove by their
+/// values (majority), if any.
 fn parse_date_columns(
     raw: &RawTable,
     mapping: &[Option<Role>],
     keep: &[bool],
-) -> (HashMap<usize, Vec<Option<RawDate>>>, Option<DateOrder>) {
+    prepared: &mut HashMap<usize, Prepared>,
+) -> Option<DateOrder> {
     let (mut mdy, mut dmy) = (0, 0);
-    let mut parsed_by_column = HashMap::new();
     for (c, role) in mapping.iter().enumerate() {
         if !role.is_some_and(|r| DATE_ROLES.contains(&r)) {
             continue;
         }
-        let col = &raw.columns[c];
-        let parsed: Vec<Option<RawDate>> = (0..col.len())
-            .filter(|i| keep[*i])
-            .map(|i| parse_date(col.get(i)))
-            .collect();
-        let present: Vec<RawDate> = parsed.iter().flatten().copied().collect();
-        match DateOrder::decide(&present) {
+        let parsed = match prepared.get(&c) {
+            Some(Prepared::Dates(p)) => p,
+            _ => {
+                let col = &raw.columns[c];
+                let parsed: Vec<Option<RawDate>> = (0..col.len())
+                    .filter(|i| keep[*i])
+                    .map(|i| parse_date(col.get(i)))
+                    .collect();
+                prepared.insert(c, Prepared::Dates(parsed));
+                match prepared.get(&c) {
+                    Some(Prepared::Dates(p)) => p,
+                    _ => continue,
+                }
+            }
+        };
+        match decide_order(parsed) {
             (DateOrder::Mdy, OrderEvidence::Values) => mdy += 1,
             (DateOrder::Dmy, OrderEvidence::Values) => dmy += 1,
             _ => {}
         }
-        parsed_by_column.insert(c, parsed);
     }
-    let order = match (mdy, dmy) {
+    match (mdy, dmy) {
         (0, 0) => None,
         (m, d) if m >= d => Some(DateOrder::Mdy),
         _ => Some(DateOrder::Dmy),
-    };
-    (parsed_by_column, order)
+    }
+}
+
+/// [`DateOrder::decide`] over a column's parsed cells; year-first columns, nearly all of
+/// them, without gathering their values first.
+fn decide_order(parsed: &[Option<RawDate>]) -> (DateOrder, OrderEvidence) {
+    if parsed.iter().flatten().all(|d| d.shape == DateShape::Ymd) {
+        return (DateOrder::Ymd, OrderEvidence::YearFirst);
+    }
+    let present: Vec<RawDate> = parsed.iter().flatten().copied().collect();
+    DateOrder::decide(&present)
+}
+
+/// Keep the values of kept rows only.
+fn retain_kept<T>(values: &mut Vec<T>, keep: &[bool]) {
+    let mut i = 0;
+    values.retain(|_| {
+        i += 1;
+        keep[i - 1]
+    });
 }
 
 struct Builder<'a> {
     raw: &'a RawTable,
     keep: Vec<bool>,
+    /// No row was left out (nearly always): row `r` of the table is row `r` of the file.
+    all_kept: bool,
     /// The order other date columns of this file prove, for columns whose values do not.
     table_order: Option<DateOrder>,
-    /// Date columns parsed once, taken by [`Builder::dates`].
-    parsed_dates: HashMap<usize, Vec<Option<RawDate>>>,
+    /// Values read while typing or ordering the columns (by column index, kept rows only),
+    /// taken by [`Builder::dates`] and [`Builder::amounts`].
+    prepared: HashMap<usize, Prepared>,
     mapping: &'a [Option<Role>],
     issues: Issues,
     infos: Vec<ColumnInfo>,
@@ -452,6 +574,9 @@ struct Builder<'a> {
 impl<'a> Builder<'a> {
     /// The file line of every kept row.
     fn kept_lines(&self) -> Vec<u64> {
+        if self.all_kept {
+            return self.raw.lines.clone();
+        }
         self.raw
             .lines
             .iter()
@@ -472,18 +597,34 @@ impl<'a> Builder<'a> {
             .map(move |i| (i, col.get(i)))
     }
 
+    /// How many kept cells of column `c` are not empty.
+    fn kept_filled(&self, c: usize) -> usize {
+        if self.all_kept {
+            self.infos[c].filled
+        } else {
+            self.kept_cells(c).filter(|(_, s)| !s.is_empty()).count()
+        }
+    }
+
     fn amounts(&mut self, role: Role) -> Option<Vec<Option<f64>>> {
         let c = self.col(role)?;
+        if let Some(Prepared::Amounts(v)) = self.prepared.remove(&c) {
+            // Plain numbers only: a decimal dot, and nothing to report.
+            self.infos[c].decimal_mark = Some(DecimalMark::Dot);
+            return Some(v);
+        }
         let mark = DecimalMark::decide(self.kept_cells(c).map(|(_, s)| s));
         self.infos[c].decimal_mark = Some(mark);
         let mut out = Vec::with_capacity(self.raw.rows());
-        let cells: Vec<(usize, &str)> = self.kept_cells(c).collect();
-        for (i, cell) in cells {
+        let (raw, keep) = (self.raw, &self.keep);
+        let col = &raw.columns[c];
+        for i in (0..col.len()).filter(|i| keep[*i]) {
+            let cell = col.get(i);
             let v = parse_amount(cell, mark);
             if v.is_none() && !cell.is_empty() && !is_null_word(cell) {
                 self.issues.add(
-                    self.raw.lines[i],
-                    Some(&self.raw.headers[c]),
+                    raw.lines[i],
+                    Some(&raw.headers[c]),
                     cell,
                     IssueKind::BadAmount,
                 );
@@ -495,28 +636,35 @@ impl<'a> Builder<'a> {
 
     fn dates(&mut self, role: Role) -> Option<Vec<Option<Minutes>>> {
         let c = self.col(role)?;
-        let cells: Vec<(usize, &str)> = self.kept_cells(c).collect();
-        let parsed: Vec<Option<RawDate>> = match self.parsed_dates.remove(&c) {
-            Some(p) if p.len() == cells.len() => p,
-            _ => cells.iter().map(|(_, s)| parse_date(s)).collect(),
+        let (raw, keep) = (self.raw, &self.keep);
+        let col = &raw.columns[c];
+        let parsed: Vec<Option<RawDate>> = match self.prepared.remove(&c) {
+            Some(Prepared::Dates(p)) => p,
+            _ => (0..col.len())
+                .filter(|i| keep[*i])
+                .map(|i| parse_date(col.get(i)))
+                .collect(),
         };
-        let present: Vec<RawDate> = parsed.iter().flatten().copied().collect();
-        let (mut order, mut evidence) = DateOrder::decide(&present);
+        let (mut order, mut evidence) = decide_order(&parsed);
         if let (OrderEvidence::Assumed, Some(proven)) = (evidence, self.table_order) {
             (order, evidence) = (proven, OrderEvidence::OtherColumns);
         }
         self.infos[c].date_order = Some((order, evidence));
-        let mut out = Vec::with_capacity(cells.len());
-        for ((i, cell), raw) in cells.into_iter().zip(parsed) {
-            let v = raw.and_then(|r| r.resolve(order));
-            if v.is_none() && !cell.is_empty() && !is_null_word(cell) {
-                let kind = if raw.is_some() {
-                    IssueKind::DateOrderConflict
-                } else {
-                    IssueKind::BadDate
-                };
-                self.issues
-                    .add(self.raw.lines[i], Some(&self.raw.headers[c]), cell, kind);
+        let mut out = Vec::with_capacity(parsed.len());
+        let rows = (0..col.len()).filter(|i| keep[*i]);
+        for (i, raw_date) in rows.zip(parsed) {
+            let v = raw_date.and_then(|r| r.resolve(order));
+            if v.is_none() {
+                let cell = col.get(i);
+                if !cell.is_empty() && !is_null_word(cell) {
+                    let kind = if raw_date.is_some() {
+                        IssueKind::DateOrderConflict
+                    } else {
+                        IssueKind::BadDate
+                    };
+                    self.issues
+                        .add(raw.lines[i], Some(&raw.headers[c]), cell, kind);
+                }
             }
             out.push(v);
         }
@@ -588,30 +736,49 @@ pub fn build_table(raw: &RawTable, mapping: Option<&[Option<Role>]>) -> Table {
             );
         }
     }
-    let mut infos: Vec<ColumnInfo> = raw
+    let all_kept = keep.iter().all(|k| *k);
+    let mut prepared = HashMap::new();
+    let mut infos: Vec<ColumnInfo> = Vec::with_capacity(raw.headers.len());
+    for (c, ((h, col), role)) in raw
         .headers
         .iter()
         .zip(&raw.columns)
         .zip(mapping)
-        .map(|((h, col), role)| ColumnInfo {
+        .enumerate()
+    {
+        let (value_type, values) = type_column(col, *role);
+        if let Some(v) = values {
+            prepared.insert(c, v);
+        }
+        infos.push(ColumnInfo {
             header: h.clone(),
             role: *role,
-            value_type: infer_type(col.iter()),
+            value_type,
             filled: col.filled(),
             date_order: None,
             decimal_mark: None,
-        })
-        .collect();
+        });
+    }
+    // Prepared values are every row's: the builder takes the kept rows'.
+    if !all_kept {
+        for v in prepared.values_mut() {
+            match v {
+                Prepared::Dates(d) => retain_kept(d, &keep),
+                Prepared::Amounts(a) => retain_kept(a, &keep),
+            }
+        }
+    }
     let mut mapping = mapping.to_vec();
     if !user_mapping {
         correct_by_values(&mut mapping, &mut infos);
     }
-    let (parsed_dates, table_order) = parse_date_columns(raw, &mapping, &keep);
+    let table_order = parse_date_columns(raw, &mapping, &keep, &mut prepared);
     let mut b = Builder {
         raw,
         keep,
+        all_kept,
         table_order,
-        parsed_dates,
+        prepared,
         mapping: &mapping,
         issues,
         infos,
@@ -993,11 +1160,7 @@ fn build_deals(b: &mut Builder<'_>, rows: usize) -> Deals {
         .copied()
         .filter_map(|role| {
             let c = b.col(role)?;
-            Some((
-                role,
-                b.kept_cells(c).filter(|(_, s)| !s.is_empty()).count(),
-                rows,
-            ))
+            Some((role, b.kept_filled(c), rows))
         })
         .chain(closed.as_ref().map(|cl| {
             let closed_rows = outcome
@@ -1130,6 +1293,35 @@ mod tests {
     }
 
     #[test]
+    fn a_total_row_between_deals_takes_its_values_along() {
+        // Columns of many distinct amounts and dates are read while they are typed, before
+        // footers are left out.
+        let mut csv = String::from("Deal Name,Stage,Amount,Create Date\n");
+        for i in 0..1500 {
+            if i == 700 {
+                csv.push_str("Total,,99,\n");
+            }
+            csv.push_str(&format!(
+                "D{i},closedwon,{i}.5,2020-01-01 {:02}:{:02}\n",
+                i / 60 % 24,
+                i % 60
+            ));
+        }
+        let t = table(&csv);
+        let d = t.deals.as_ref().unwrap();
+        assert_eq!((t.rows, t.issues.rows_left_out), (1500, 1));
+        let amount = d.amount.as_ref().unwrap();
+        assert_eq!(
+            (amount[699], amount[700], amount.len()),
+            (Some(699.5), Some(700.5), 1500)
+        );
+        let day = crate::engine::value::day_number(2020, 1, 1).unwrap() * 1440;
+        let created = d.created.as_ref().unwrap();
+        assert_eq!((created[700], created.len()), (Some(day + 700), 1500));
+        assert_eq!((d.lines[699], d.lines[700]), (701, 703));
+    }
+
+    #[test]
     fn outcome_sources_in_order_of_trust() {
         // Pipedrive: a status column beats the stage.
         let t = table("Deal - Title,Deal - Status,Deal - Stage,Deal - Value\nA,Won,Negotiation,1\nB,Lost,Proposal,1\nC,Open,Proposal,1\n");
@@ -1191,6 +1383,57 @@ mod coded {
             let plain = Interned::from_column(&col, &keep);
             prop_assert_eq!((&coded.ids, &coded.names), (&by_cells.ids, &by_cells.names));
             prop_assert_eq!((&coded.ids, &coded.names), (&plain.ids, &plain.names));
+        }
+
+        /// Typing a column in one pass, coded or plain, with or without a date or number
+        /// role, gives the type cell-by-cell typing gives, and the values it keeps are those
+        /// the date and amount readers would read.
+        #[test]
+        fn one_pass_typing_types_and_reads_as_cell_by_cell(
+            picks in proptest::collection::vec((0usize..8, 0usize..100), 0..40),
+            pool in 0usize..3,
+            role in prop_oneof![Just(None), Just(Some(Role::CreatedAt)), Just(Some(Role::Amount)), Just(Some(Role::Quantity))],
+            coded: bool,
+        ) {
+            // Mostly cells of one shape, with now and then one of another.
+            const POOLS: [[&str; 8]; 3] = [
+                ["", "2024-02-29", "2023-02-29", "2024-01-05 13:45", "2024/01/05",
+                 "2024-01-05T10:00:00Z", "2024-01-05 24:00", "3/4/2024"],
+                ["", "12", "-8.5", "1234.567", "0012", "12345678901234567", "7", "-0"],
+                ["1,234.5", "$5", "12,5", "abc", "N/A", "1e3", "-", "1.2.3"],
+            ];
+            let cells: Vec<&str> = picks
+                .iter()
+                .map(|(k, odd)| if *odd < 3 { POOLS[(pool + 1) % 3][*k] } else { POOLS[pool][*k] })
+                .collect();
+            let mut col = TextColumn::default();
+            for c in &cells {
+                col.push(c);
+            }
+            if !coded {
+                col.uncode();
+            }
+            let (t, prepared) = type_column(&col, role);
+            prop_assert_eq!(t, infer_type(cells.iter().copied()));
+            match (&prepared, role) {
+                (None, _) | (Some(Prepared::Dates(_)), Some(Role::CreatedAt)) => {}
+                (Some(Prepared::Amounts(_)), Some(Role::Amount | Role::Quantity)) => {}
+                _ => prop_assert!(false, "values kept for the wrong role: {:?}", role),
+            }
+            match prepared {
+                Some(Prepared::Dates(d)) => {
+                    let want: Vec<_> = cells.iter().map(|c| parse_date(c)).collect();
+                    prop_assert_eq!(d, want);
+                }
+                Some(Prepared::Amounts(a)) => {
+                    prop_assert_eq!(DecimalMark::decide(cells.iter().copied()), DecimalMark::Dot);
+                    let want: Vec<_> = cells.iter().map(|c| parse_amount(c, DecimalMark::Dot)).collect();
+                    prop_assert_eq!(&a, &want);
+                    // Nothing to report: every cell is a number or empty.
+                    prop_assert!(a.iter().zip(&cells).all(|(v, c)| v.is_some() || c.is_empty()));
+                }
+                None => {}
+            }
         }
     }
 }
