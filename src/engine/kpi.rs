@@ -76,31 +76,47 @@ pub fn ratio(a: f64, b: f64) -> Option<f64> {
 }
 
 /// The median of a list of day counts: mean of the middle two when the count is even.
+/// The values are moved around (selected, not sorted).
 pub fn median(values: &mut [i32]) -> Option<f64> {
-    if values.is_empty() {
+    let n = values.len();
+    if n == 0 {
         return None;
     }
-    values.sort_unstable();
-    let n = values.len();
+    let (below, &mut hi, _) = values.select_nth_unstable(n / 2);
     Some(if n % 2 == 1 {
-        f64::from(values[n / 2])
+        f64::from(hi)
     } else {
-        (f64::from(values[n / 2 - 1]) + f64::from(values[n / 2])) / 2.0
+        // Everything before the middle is no greater: the other middle value is its largest.
+        let lo = below.iter().copied().max().unwrap_or(hi);
+        (f64::from(lo) + f64::from(hi)) / 2.0
     })
 }
 
-/// The median of figures, the mean of the middle two when the count is even.
+/// The median of figures, the mean of the middle two when the count is even. The values
+/// are moved around (selected, not sorted).
 pub fn median_f64(values: &mut [f64]) -> Option<f64> {
-    if values.is_empty() {
+    let n = values.len();
+    if n == 0 {
         return None;
     }
-    values.sort_by(f64::total_cmp);
-    let n = values.len();
+    let hi = nth_smallest(values, n / 2);
     Some(if n % 2 == 1 {
-        values[n / 2]
+        hi
     } else {
-        (values[n / 2 - 1] + values[n / 2]) / 2.0
+        (values[..n / 2]
+            .iter()
+            .copied()
+            .max_by(f64::total_cmp)
+            .unwrap_or(hi)
+            + hi)
+            / 2.0
     })
+}
+
+/// The value that would be at index `k` (0-based) were `values` sorted in total order; the
+/// values are moved around, in linear time.
+pub fn nth_smallest(values: &mut [f64], k: usize) -> f64 {
+    *values.select_nth_unstable_by(k, f64::total_cmp).1
 }
 
 /// Where one deal stands relative to the period.

@@ -2,7 +2,7 @@
 //! rows concerned; nothing is corrected or left out because of it.
 
 use crate::engine::dataset::{IssueKind, Table};
-use crate::engine::kpi::{en_zh, median, median_f64};
+use crate::engine::kpi::{en_zh, median, median_f64, nth_smallest};
 use crate::engine::kpi_tables::duplicate_lines;
 use crate::engine::report::Warning;
 use crate::engine::schema::{Role, TableKind};
@@ -14,6 +14,8 @@ use crate::i18n::Lang;
 const LISTED: usize = 200;
 /// Records sharing one timestamp (to the minute) that count as a bulk entry.
 const BULK: usize = 20;
+// Minutes are counted in bytes.
+const _: () = assert!(BULK <= u8::MAX as usize);
 
 fn warning(kind: &str, file: &str, message: String, mut lines: Vec<u64>) -> Warning {
     lines.sort_unstable();
@@ -70,12 +72,15 @@ fn amounts(t: &Table) -> Option<(&[Option<f64>], &[u64])> {
     Some((r.number(Role::Amount)?, &r.lines))
 }
 
-fn quartiles(v: &mut [f64]) -> (f64, f64) {
-    v.sort_by(f64::total_cmp);
-    let q = |p: f64| {
+/// The first and third quartiles of `f(v)` for an increasing `f`, interpolated between
+/// neighbours as over a sorted list. Only the four neighbours go through `f`, and they are
+/// found by selection, not by sorting.
+fn quartiles(v: &mut [f64], f: impl Fn(f64) -> f64) -> (f64, f64) {
+    let mut q = |p: f64| {
         let x = p * (v.len() - 1) as f64;
         let (lo, hi) = (x.floor() as usize, x.ceil() as usize);
-        v[lo] + (v[hi] - v[lo]) * (x - lo as f64)
+        let (a, b) = (f(nth_smallest(v, lo)), f(nth_smallest(v, hi)));
+        a + (b - a) * (x - lo as f64)
     };
     (q(0.25), q(0.75))
 }
@@ -135,14 +140,15 @@ pub fn warnings(tables: &[Table], opts: &Options, lang: Lang) -> Vec<Warning> {
             }
         }
         if let Some((amount, lines)) = amounts(t) {
-            let mut logs: Vec<f64> = amount
+            let mut positive: Vec<f64> = amount
                 .iter()
                 .flatten()
-                .filter(|a| **a > 0.0)
-                .map(|a| a.log10())
+                .copied()
+                .filter(|a| *a > 0.0)
                 .collect();
-            if logs.len() >= 20 {
-                let (q1, q3) = quartiles(&mut logs);
+            if positive.len() >= 20 {
+                // Quartiles of the amounts' logarithms.
+                let (q1, q3) = quartiles(&mut positive, f64::log10);
                 let iqr = (q3 - q1).max(0.5);
                 let (lo, hi) = (q1 - 3.0 * iqr, q3 + 3.0 * iqr);
                 // The bounds as amounts: no logarithm per row.
@@ -194,6 +200,41 @@ pub fn warnings(tables: &[Table], opts: &Options, lang: Lang) -> Vec<Warning> {
     out
 }
 
+/// The minutes at least [`BULK`] records share, in ascending order. Counted in an array
+/// over the column's span when that is not much longer than the column (a CRM's years of
+/// minutes), otherwise found by sorting.
+fn crowded_minutes(col: &[Option<Minutes>]) -> Vec<Minutes> {
+    let (mut lo, mut hi) = (Minutes::MAX, Minutes::MIN);
+    for m in col.iter().flatten() {
+        lo = lo.min(*m);
+        hi = hi.max(*m);
+    }
+    if lo > hi {
+        return Vec::new();
+    }
+    let span = usize::try_from(i64::from(hi) - i64::from(lo) + 1).unwrap_or(usize::MAX);
+    if span <= col.len().saturating_mul(4).max(1 << 16) {
+        let mut count = vec![0u8; span];
+        for m in col.iter().flatten() {
+            let c = &mut count[(*m - lo) as usize];
+            *c = c.saturating_add(1);
+        }
+        return count
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| usize::from(**c) >= BULK)
+            .map(|(i, _)| lo + i as Minutes)
+            .collect();
+    }
+    let mut minutes: Vec<Minutes> = col.iter().flatten().copied().collect();
+    minutes.sort_unstable();
+    minutes
+        .chunk_by(|a, b| a == b)
+        .filter(|run| run.len() >= BULK)
+        .map(|run| run[0])
+        .collect()
+}
+
 /// Many records created in the same minute: an import or a script, not people at work.
 fn bulk_entries(t: &Table, tr: &dyn Fn(String, String) -> String, out: &mut Vec<Warning>) {
     let (col, lines, timed) = if let Some(d) = &t.deals {
@@ -216,27 +257,16 @@ fn bulk_entries(t: &Table, tr: &dyn Fn(String, String) -> String, out: &mut Vec<
     if !timed {
         return;
     }
-    // Sorting the minutes finds the crowded ones without a map of every row.
-    let mut minutes: Vec<Minutes> = col.iter().flatten().copied().collect();
-    minutes.sort_unstable();
-    let mut crowded: Vec<Minutes> = minutes
-        .chunk_by(|a, b| a == b)
-        .filter(|run| run.len() >= BULK)
-        .map(|run| run[0])
-        .collect();
-    crowded.sort_unstable();
-    let groups: Vec<(Minutes, Vec<u64>)> = crowded
-        .iter()
-        .map(|m| {
-            let lines = col
-                .iter()
-                .zip(lines)
-                .filter(|(x, _)| **x == Some(*m))
-                .map(|(_, l)| *l)
-                .collect();
-            (*m, lines)
-        })
-        .collect();
+    let crowded = crowded_minutes(col);
+    // Each crowded minute's lines, in file order.
+    let mut groups: Vec<(Minutes, Vec<u64>)> = crowded.iter().map(|m| (*m, Vec::new())).collect();
+    if !groups.is_empty() {
+        for (x, l) in col.iter().zip(lines) {
+            if let Some(k) = x.and_then(|m| crowded.binary_search(&m).ok()) {
+                groups[k].1.push(*l);
+            }
+        }
+    }
     for (m, lines) in groups {
         let n = lines.len();
         let when = format!(
@@ -359,5 +389,67 @@ fn rep_outliers(
             out,
             &days,
         );
+    }
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod selection {
+    use super::*;
+    use crate::engine::kpi::median;
+    use proptest::prelude::*;
+
+    fn sorted_median(mut v: Vec<f64>) -> Option<f64> {
+        v.sort_by(f64::total_cmp);
+        let n = v.len();
+        (n > 0).then(|| {
+            if n % 2 == 1 {
+                v[n / 2]
+            } else {
+                (v[n / 2 - 1] + v[n / 2]) / 2.0
+            }
+        })
+    }
+
+    proptest! {
+        /// Crowded minutes, counted or sorted, are those a sorted list shows; a far date
+        /// makes the span too long to count.
+        #[test]
+        fn crowded_minutes_are_those_sorting_finds(
+            picks in proptest::collection::vec(proptest::option::weighted(0.9, 0i32..8), 0..400),
+            far in proptest::option::of(1i32..5),
+            base in -3_000_000i32..3_000_000,
+        ) {
+            let mut col: Vec<Option<Minutes>> = picks.iter().map(|m| m.map(|m| base + m)).collect();
+            col.extend(far.map(|f| Some(base + f * 100_000)));
+            let mut all: Vec<Minutes> = col.iter().flatten().copied().collect();
+            all.sort_unstable();
+            let want: Vec<Minutes> = all
+                .chunk_by(|a, b| a == b)
+                .filter(|run| run.len() >= BULK)
+                .map(|run| run[0])
+                .collect();
+            prop_assert_eq!(crowded_minutes(&col), want);
+        }
+
+        /// Medians and quartiles by selection equal those of a sorted list.
+        #[test]
+        fn selection_gives_the_sorted_answers(
+            v in proptest::collection::vec(-1000i32..1000, 0..200),
+        ) {
+            let f: Vec<f64> = v.iter().map(|x| f64::from(*x) / 8.0).collect();
+            prop_assert_eq!(median(&mut v.clone()), sorted_median(f.iter().map(|x| x * 8.0).collect()));
+            prop_assert_eq!(crate::engine::kpi::median_f64(&mut f.clone()), sorted_median(f.clone()));
+            if !f.is_empty() {
+                let mut s = f.clone();
+                s.sort_by(f64::total_cmp);
+                let q = |p: f64| {
+                    let x = p * (s.len() - 1) as f64;
+                    let (lo, hi) = (x.floor() as usize, x.ceil() as usize);
+                    let (a, b) = (s[lo].exp(), s[hi].exp());
+                    a + (b - a) * (x - lo as f64)
+                };
+                prop_assert_eq!(quartiles(&mut f.clone(), f64::exp), (q(0.25), q(0.75)));
+            }
+        }
     }
 }
