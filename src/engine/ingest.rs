@@ -687,6 +687,10 @@ struct Records<'t> {
 
 /// Line ends in `t`, a `\r` counting only when no `\n` follows it.
 fn count_ends(t: &[u8]) -> u64 {
+    // Nearly every quoted field is on one line.
+    if memchr::memchr2(b'\n', b'\r', t).is_none() {
+        return 0;
+    }
     let mut n = 0;
     for (i, b) in t.iter().enumerate() {
         n += u64::from(*b == b'\n' || (*b == b'\r' && t.get(i + 1) != Some(&b'\n')));
@@ -757,14 +761,14 @@ impl<'t> Records<'t> {
     fn field(&mut self) -> (Cell, bool) {
         let t = self.text.as_bytes();
         let d = self.delimiter;
-        let stop = |b: &u8| *b == d || *b == b'\n' || *b == b'\r';
+        let stop = |t: &[u8]| memchr::memchr3(d, b'\n', b'\r', t).unwrap_or(t.len());
         let mut p = self.pos;
         let cell = match self.quote {
             Some(q) if t.get(p) == Some(&q) => {
                 p += 1;
                 self.field.clear();
                 loop {
-                    let Some(k) = t[p..].iter().position(|b| *b == q) else {
+                    let Some(k) = memchr::memchr(q, &t[p..]) else {
                         // A quote left open runs to the end of the file.
                         self.ends += count_ends(&t[p..]);
                         self.field.extend_from_slice(&t[p..]);
@@ -782,13 +786,13 @@ impl<'t> Records<'t> {
                     }
                 }
                 // Text after the closing quote belongs to the field, as written.
-                let k = t[p..].iter().position(stop).unwrap_or(t.len() - p);
+                let k = stop(&t[p..]);
                 self.field.extend_from_slice(&t[p..p + k]);
                 p += k;
                 Cell::Quoted
             }
             _ => {
-                let k = t[p..].iter().position(stop).unwrap_or(t.len() - p);
+                let k = stop(&t[p..]);
                 p += k;
                 Cell::Text(p - k, p)
             }
