@@ -148,6 +148,7 @@ fn place(d: &Deals, r: usize, bounds: Option<(i32, i32)>) -> Place {
 
 /// The one pass: overall, per owner and per lead source accumulators, won revenue by month,
 /// and deals per stage.
+#[derive(Debug)]
 pub struct Pass {
     pub all: Acc,
     pub by_owner: Vec<Acc>,
@@ -534,7 +535,18 @@ const STAGE_ORDER: &[&str] = &[
 
 /// Compute the deal KPIs of the catalogue for one period.
 pub fn deal_kpis(d: &Deals, period: Period, lang: Lang) -> (DealSummary, Vec<KpiResult>) {
-    let p = Pass::run(d, period);
+    deal_kpis_from(d, &Pass::run(d, period), period, lang)
+}
+
+/// The deal KPIs of one period from its pass over the deals ([`Pass::run`]): the pass
+/// holds every figure, this adds the catalogue's texts in `lang`, so a pass kept for a
+/// period serves both languages.
+pub fn deal_kpis_from(
+    d: &Deals,
+    p: &Pass,
+    period: Period,
+    lang: Lang,
+) -> (DealSummary, Vec<KpiResult>) {
     let a = &p.all;
     let summary = DealSummary {
         created: a.created,

@@ -158,10 +158,13 @@ struct Derived {
     /// Every KPI of a period, by period, language and inputs: what a report for other
     /// stages, goals or targets reuses, and the review's months that two periods share.
     kpis: std::cell::RefCell<std::collections::HashMap<KpisKey, KpisFor>>,
+    /// The deals' pass over each period: the figures of [`Derived::kpis`] without their
+    /// texts, which a change of language or inputs reuses.
+    passes: std::cell::RefCell<std::collections::HashMap<Period, std::rc::Rc<kpi::Pass>>>,
 }
 
-/// The sanity warnings for one `today` and language.
-type KeptWarnings = (Option<String>, Lang, Vec<report::Warning>);
+/// The sanity warnings for one `today`, in both languages.
+type KeptWarnings = (Option<String>, Vec<sanity::Found>);
 /// A period, a language and the inputs (by their `Debug` text, which keeps every digit).
 type KpisKey = (Period, Lang, String);
 /// The deals' summary, the KPIs and the ids of those from the deals table.
@@ -378,14 +381,14 @@ impl Workbook {
         }
         let warnings = {
             let mut cached = self.derived.warnings.borrow_mut();
-            match cached.as_ref() {
-                Some((today, l, w)) if *today == opts.today && *l == lang => w.clone(),
+            let found = match cached.as_ref() {
+                Some((today, found)) if *today == opts.today => found,
                 _ => {
-                    let w = sanity::warnings(&self.tables, opts, lang);
-                    *cached = Some((opts.today.clone(), lang, w.clone()));
-                    w
+                    let found = sanity::found(&self.tables, opts);
+                    &cached.insert((opts.today.clone(), found)).1
                 }
-            }
+            };
+            found.iter().map(|f| f.in_lang(lang)).collect()
         };
         let mut recommendation = if opts.kpis.is_empty() {
             recommend::recommend(opts.stage, &opts.goals, &avail, lang)
@@ -542,6 +545,20 @@ impl Workbook {
         computed
     }
 
+    /// The deals' pass over `period`, kept.
+    fn pass(&self, d: &dataset::Deals, period: Period) -> std::rc::Rc<kpi::Pass> {
+        if let Some(kept) = self.derived.passes.borrow().get(&period) {
+            return kept.clone();
+        }
+        let pass = std::rc::Rc::new(kpi::Pass::run(d, period));
+        let mut kept = self.derived.passes.borrow_mut();
+        if kept.len() >= KEPT_PERIODS {
+            kept.clear();
+        }
+        kept.insert(period, pass.clone());
+        pass
+    }
+
     fn compute_kpis_for(
         &self,
         opts: &Options,
@@ -551,7 +568,8 @@ impl Workbook {
         let deals = self.tables.iter().find_map(|t| t.deals.as_ref());
         let (summary, mut kpis) = match deals {
             Some(d) => {
-                let (s, k) = kpi::deal_kpis(d, period, opts.lang);
+                let pass = self.pass(d, period);
+                let (s, k) = kpi::deal_kpis_from(d, &pass, period, opts.lang);
                 (Some(s), k)
             }
             None => (None, Vec::new()),
@@ -748,6 +766,37 @@ mod tests {
 
     /// Reports on one workbook, for one set of options after another, equal reports of a
     /// freshly loaded one: what is kept between them never answers for other options.
+    #[test]
+    fn warnings_kept_in_both_languages_come_out_in_the_one_asked_for() {
+        let mut csv = String::from("Deal Name,Amount,Stage,Create Date,Close Date,Owner\n");
+        for i in 0..30 {
+            csv.push_str(&format!(
+                "D{i},{},Closed Won,2024-01-05 10:31,2024-02-01,Ann\n",
+                900 + i
+            ));
+        }
+        csv.push_str("Z,1000,Closed Won,2024-03-01 10:00,2024-02-01,Bob\n");
+        let mut wb = Workbook::new();
+        assert!(wb.add("deals.csv", csv.as_bytes()).is_ok());
+        let en = Options::default();
+        let zh = Options {
+            lang: Lang::Zh,
+            ..Options::default()
+        };
+        let (w_en, w_zh) = (wb.report(&en).warnings, wb.report(&zh).warnings);
+        let mut fresh = Workbook::new();
+        assert!(fresh.add("deals.csv", csv.as_bytes()).is_ok());
+        assert_eq!(w_zh, fresh.report(&zh).warnings);
+        assert_eq!(w_en, wb.report(&en).warnings);
+        let kinds: Vec<&str> = w_zh.iter().map(|w| w.kind.as_str()).collect();
+        assert_eq!(kinds, ["closed_before_created", "bulk_entry"]);
+        assert!(w_zh[1].message.contains("条记录的创建时间完全相同"));
+        assert!(w_en[1]
+            .message
+            .contains("records were created at the same minute"));
+        assert_eq!((w_en[1].count, w_zh[1].count), (30, 30));
+    }
+
     #[test]
     fn kept_kpis_answer_only_for_their_own_options() {
         use crate::engine::catalogue::{Goal, Stage};

@@ -2,7 +2,7 @@
 //! rows concerned; nothing is corrected or left out because of it.
 
 use crate::engine::dataset::{IssueKind, Table};
-use crate::engine::kpi::{en_zh, median, median_f64, nth_smallest};
+use crate::engine::kpi::{median, median_f64, nth_smallest};
 use crate::engine::kpi_tables::duplicate_lines;
 use crate::engine::report::Warning;
 use crate::engine::schema::{Role, TableKind};
@@ -17,17 +17,42 @@ const BULK: usize = 20;
 // Minutes are counted in bytes.
 const _: () = assert!(BULK <= u8::MAX as usize);
 
-fn warning(kind: &str, file: &str, message: String, mut lines: Vec<u64>) -> Warning {
+/// A message in English and in Chinese.
+type Texts = (String, String);
+
+/// A warning in both languages: the workbook keeps these, so that a change of language does
+/// not look at every row again.
+#[derive(Clone, Debug)]
+pub struct Found {
+    /// With its message in English.
+    warning: Warning,
+    zh: String,
+}
+
+impl Found {
+    pub fn in_lang(&self, lang: Lang) -> Warning {
+        let mut w = self.warning.clone();
+        if lang == Lang::Zh {
+            w.message.clone_from(&self.zh);
+        }
+        w
+    }
+}
+
+fn warning(kind: &str, file: &str, (en, zh): Texts, mut lines: Vec<u64>) -> Found {
     lines.sort_unstable();
     lines.dedup();
     let count = lines.len();
     lines.truncate(LISTED);
-    Warning {
-        kind: kind.into(),
-        file: file.into(),
-        message,
-        lines,
-        count,
+    Found {
+        warning: Warning {
+            kind: kind.into(),
+            file: file.into(),
+            message: en,
+            lines,
+            count,
+        },
+        zh,
     }
 }
 
@@ -86,7 +111,15 @@ fn quartiles(v: &mut [f64], f: impl Fn(f64) -> f64) -> (f64, f64) {
 }
 
 pub fn warnings(tables: &[Table], opts: &Options, lang: Lang) -> Vec<Warning> {
-    let tr = |en: String, zh: String| en_zh(lang, en, zh);
+    found(tables, opts)
+        .iter()
+        .map(|f| f.in_lang(lang))
+        .collect()
+}
+
+/// [`warnings`] in both languages.
+pub fn found(tables: &[Table], opts: &Options) -> Vec<Found> {
+    let tr = |en: String, zh: String| (en, zh);
     let mut out = Vec::new();
     let today = opts
         .today
@@ -236,7 +269,7 @@ fn crowded_minutes(col: &[Option<Minutes>]) -> Vec<Minutes> {
 }
 
 /// Many records created in the same minute: an import or a script, not people at work.
-fn bulk_entries(t: &Table, tr: &dyn Fn(String, String) -> String, out: &mut Vec<Warning>) {
+fn bulk_entries(t: &Table, tr: &dyn Fn(String, String) -> Texts, out: &mut Vec<Found>) {
     let (col, lines, timed) = if let Some(d) = &t.deals {
         let Some(c) = &d.created else { return };
         let timed = c.iter().flatten().any(|m| m.rem_euclid(1440) != 0);
@@ -294,8 +327,8 @@ fn bulk_entries(t: &Table, tr: &dyn Fn(String, String) -> String, out: &mut Vec<
 fn rep_outliers(
     t: &Table,
     d: &crate::engine::dataset::Deals,
-    tr: &dyn Fn(String, String) -> String,
-    out: &mut Vec<Warning>,
+    tr: &dyn Fn(String, String) -> Texts,
+    out: &mut Vec<Found>,
 ) {
     let Some(owner) = &d.owner else { return };
     let n = owner.names.len();
@@ -328,7 +361,7 @@ fn rep_outliers(
                  floor: f64,
                  what_en: &str,
                  what_zh: &str,
-                 out: &mut Vec<Warning>,
+                 out: &mut Vec<Found>,
                  fmt: &dyn Fn(f64) -> String| {
         let mut v: Vec<f64> = values.iter().map(|(_, x)| *x).collect();
         let Some(med) = median_f64(&mut v) else {
