@@ -58,6 +58,16 @@ impl Acc {
         self.seen |= o.seen;
     }
 
+    /// Add the figures of a row that is only open at the period's end ([`Acc::open`] and
+    /// the amounts that go with it): the same sums as [`Acc::merge_row`] gives.
+    fn merge_open(&mut self, row: &Acc) {
+        self.open += row.open;
+        self.open_amount += row.open_amount;
+        self.open_weighted += row.open_weighted;
+        self.open_with_probability += row.open_with_probability;
+        self.seen = true;
+    }
+
     /// Add one row's counts and its sales cycle, if it has one.
     fn merge_row(&mut self, row: &Acc, cycle: Option<i32>) {
         self.merge(row);
@@ -126,10 +136,13 @@ struct Place {
     open_at_end: bool,
 }
 
-fn place(d: &Deals, r: usize, bounds: Option<(i32, i32)>) -> Place {
-    let o = d.outcome[r];
-    let closed_day = d.closed.as_ref().and_then(|c| c[r]).map(day_of);
-    let created_day = d.created.as_ref().and_then(|c| c[r]).map(day_of);
+/// Where a deal of outcome `o`, created and closed on `(created, closed)` (day numbers),
+/// stands relative to the period `bounds` (`None`: the whole range).
+fn place(
+    o: Outcome,
+    (created, closed): (Option<i32>, Option<i32>),
+    bounds: Option<(i32, i32)>,
+) -> Place {
     let is_closed = matches!(o, Outcome::Won | Outcome::Lost);
     match bounds {
         None => Place {
@@ -138,17 +151,24 @@ fn place(d: &Deals, r: usize, bounds: Option<(i32, i32)>) -> Place {
             open_at_end: o == Outcome::Open,
         },
         Some((a, b)) => Place {
-            created_in: created_day.is_some_and(|c| a <= c && c <= b),
-            closed_in: is_closed && closed_day.is_some_and(|c| a <= c && c <= b),
-            open_at_end: created_day.is_none_or(|c| c <= b)
-                && (o == Outcome::Open || (is_closed && closed_day.is_some_and(|c| c > b))),
+            created_in: created.is_some_and(|c| a <= c && c <= b),
+            closed_in: is_closed && closed.is_some_and(|c| a <= c && c <= b),
+            open_at_end: created.is_none_or(|c| c <= b)
+                && (o == Outcome::Open || (is_closed && closed.is_some_and(|c| c > b))),
         },
     }
 }
 
+/// Where row `r` stands relative to the period `bounds`.
+fn place_of(d: &Deals, r: usize, bounds: Option<(i32, i32)>) -> Place {
+    let created = d.created.as_ref().and_then(|c| c[r]).map(day_of);
+    let closed = d.closed.as_ref().and_then(|c| c[r]).map(day_of);
+    place(d.outcome[r], (created, closed), bounds)
+}
+
 /// The one pass: overall, per owner and per lead source accumulators, won revenue by month,
 /// and deals per stage.
-#[derive(Debug)]
+#[derive(Debug, PartialEq)]
 pub struct Pass {
     pub all: Acc,
     pub by_owner: Vec<Acc>,
@@ -187,105 +207,142 @@ pub fn is_referral(text: &str) -> bool {
 }
 
 impl Pass {
-    pub fn run(d: &Deals, period: Period) -> Pass {
-        let bounds = period.bounds();
-        let n_owner = d.owner.as_ref().map_or(1, |i| i.names.len());
-        let n_source = d.source.as_ref().map_or(1, |i| i.names.len());
-        let n_stage = d.stage.as_ref().map_or(0, |i| i.names.len());
-        let mut p = Pass {
+    fn empty(d: &Deals) -> Pass {
+        Pass {
             all: Acc::default(),
-            by_owner: vec![Acc::default(); n_owner],
-            by_source: vec![Acc::default(); n_source],
+            by_owner: vec![Acc::default(); d.owner.as_ref().map_or(1, |i| i.names.len())],
+            by_source: vec![Acc::default(); d.source.as_ref().map_or(1, |i| i.names.len())],
             by_extra: d
                 .extra_dimensions()
                 .iter()
                 .map(|(_, i)| vec![Acc::default(); i.names.len()])
                 .collect(),
             by_month: BTreeMap::new(),
-            by_stage: vec![(0, 0.0); n_stage],
+            by_stage: vec![(0, 0.0); d.stage.as_ref().map_or(0, |i| i.names.len())],
             renewal: (0, 0),
-        };
+        }
+    }
+
+    pub fn run(d: &Deals, period: Period) -> Pass {
+        Pass::run_many(d, &[period])
+            .pop()
+            .unwrap_or_else(|| Pass::empty(d))
+    }
+
+    /// The passes over several periods (a review's period, the one before, a year before
+    /// and the trend's months) in one walk over the rows: each row is read once, and each
+    /// period's accumulators take the rows in file order, as a pass of its own would.
+    pub fn run_many(d: &Deals, periods: &[Period]) -> Vec<Pass> {
+        let bounds: Vec<Option<(i32, i32)>> = periods.iter().map(|p| p.bounds()).collect();
+        let mut passes: Vec<Pass> = periods.iter().map(|_| Pass::empty(d)).collect();
         let renewal_ids: Vec<bool> = d
             .deal_type
             .as_ref()
             .map(|t| t.names.iter().map(|n| is_renewal(n)).collect())
             .unwrap_or_default();
         let extras = d.extra_dimensions();
+        let mut extra_ids = vec![0usize; extras.len()];
         for r in 0..d.rows {
-            let pl = place(d, r, bounds);
-            if !(pl.created_in || pl.closed_in || pl.open_at_end) {
-                continue;
-            }
-            let amount = d.amount.as_ref().and_then(|a| a[r]);
-            let mut acc = Acc {
-                seen: true,
-                ..Acc::default()
-            };
             let o = d.outcome[r];
-            // Kept beside the row's accumulator: a Vec per row would cost an allocation.
-            let mut cycle = None;
-            if pl.created_in {
-                acc.created = 1;
-                if o == Outcome::Invalid {
-                    acc.invalid = 1;
-                }
-                if let Some(stage) = &d.stage {
-                    let s = &mut p.by_stage[stage.get(r) as usize];
-                    s.0 += 1;
-                    s.1 += amount.unwrap_or(0.0);
-                }
-            }
+            let created = d.created.as_ref().and_then(|c| c[r]);
             let closed_day = d.closed.as_ref().and_then(|c| c[r]).map(day_of);
-            if pl.closed_in {
-                if closed_day.is_none() {
-                    acc.closed_without_date = 1;
-                }
-                if o == Outcome::Won {
-                    acc.won = 1;
-                    if let Some(a) = amount {
-                        acc.won_amount = a;
-                        acc.won_with_amount = 1;
-                        if let Some(c) = d.cost.as_ref().and_then(|c| c[r]) {
-                            acc.won_revenue_with_cost = a;
-                            acc.won_cost = c;
-                            acc.won_with_cost = 1;
-                        }
-                    }
-                    if let (Some(z), Some(c)) = (closed_day, d.created.as_ref().and_then(|c| c[r]))
-                    {
-                        cycle = Some(z - day_of(c));
-                    }
-                    if let Some(z) = closed_day {
-                        *p.by_month.entry(year_month(z)).or_insert(0.0) += amount.unwrap_or(0.0);
-                    }
-                } else {
-                    acc.lost = 1;
-                }
-                if let Some(t) = &d.deal_type {
-                    if renewal_ids[t.get(r) as usize] {
-                        p.renewal.1 += 1;
-                        p.renewal.0 += u64::from(o == Outcome::Won);
-                    }
-                }
-            }
-            if pl.open_at_end {
-                acc.open = 1;
-                acc.open_amount = amount.unwrap_or(0.0);
-                if let (Some(a), Some(prob)) = (amount, d.probability.as_ref().and_then(|p| p[r])) {
-                    acc.open_weighted = a * prob;
-                    acc.open_with_probability = 1;
-                }
-            }
+            let days = (created.map(day_of), closed_day);
+            let amount = d.amount.as_ref().and_then(|a| a[r]);
             let owner = d.owner.as_ref().map_or(0, |i| i.get(r) as usize);
             let source = d.source.as_ref().map_or(0, |i| i.get(r) as usize);
-            p.by_owner[owner].merge_row(&acc, cycle);
-            p.by_source[source].merge_row(&acc, cycle);
-            for (accs, (_, dim)) in p.by_extra.iter_mut().zip(&extras) {
-                accs[dim.get(r) as usize].merge_row(&acc, cycle);
+            for (id, (_, dim)) in extra_ids.iter_mut().zip(&extras) {
+                *id = dim.get(r) as usize;
             }
-            p.all.merge_row(&acc, cycle);
+            // Open at a period's end and nothing else: only the open figures change.
+            let open = Acc {
+                seen: true,
+                open: 1,
+                open_amount: amount.unwrap_or(0.0),
+                open_weighted: amount
+                    .zip(d.probability.as_ref().and_then(|p| p[r]))
+                    .map_or(0.0, |(a, prob)| a * prob),
+                open_with_probability: u64::from(
+                    amount.is_some() && d.probability.as_ref().is_some_and(|p| p[r].is_some()),
+                ),
+                ..Acc::default()
+            };
+            for (p, b) in passes.iter_mut().zip(&bounds) {
+                let pl = place(o, days, *b);
+                if !(pl.created_in || pl.closed_in) {
+                    if pl.open_at_end {
+                        p.by_owner[owner].merge_open(&open);
+                        p.by_source[source].merge_open(&open);
+                        for (accs, id) in p.by_extra.iter_mut().zip(&extra_ids) {
+                            accs[*id].merge_open(&open);
+                        }
+                        p.all.merge_open(&open);
+                    }
+                    continue;
+                }
+                let mut acc = Acc {
+                    seen: true,
+                    ..Acc::default()
+                };
+                // Kept beside the row's accumulator: a Vec per row would cost an allocation.
+                let mut cycle = None;
+                if pl.created_in {
+                    acc.created = 1;
+                    if o == Outcome::Invalid {
+                        acc.invalid = 1;
+                    }
+                    if let Some(stage) = &d.stage {
+                        let s = &mut p.by_stage[stage.get(r) as usize];
+                        s.0 += 1;
+                        s.1 += amount.unwrap_or(0.0);
+                    }
+                }
+                if pl.closed_in {
+                    if closed_day.is_none() {
+                        acc.closed_without_date = 1;
+                    }
+                    if o == Outcome::Won {
+                        acc.won = 1;
+                        if let Some(a) = amount {
+                            acc.won_amount = a;
+                            acc.won_with_amount = 1;
+                            if let Some(c) = d.cost.as_ref().and_then(|c| c[r]) {
+                                acc.won_revenue_with_cost = a;
+                                acc.won_cost = c;
+                                acc.won_with_cost = 1;
+                            }
+                        }
+                        if let (Some(z), Some(c)) = (closed_day, created) {
+                            cycle = Some(z - day_of(c));
+                        }
+                        if let Some(z) = closed_day {
+                            *p.by_month.entry(year_month(z)).or_insert(0.0) +=
+                                amount.unwrap_or(0.0);
+                        }
+                    } else {
+                        acc.lost = 1;
+                    }
+                    if let Some(t) = &d.deal_type {
+                        if renewal_ids[t.get(r) as usize] {
+                            p.renewal.1 += 1;
+                            p.renewal.0 += u64::from(o == Outcome::Won);
+                        }
+                    }
+                }
+                if pl.open_at_end {
+                    acc.open = 1;
+                    acc.open_amount = open.open_amount;
+                    acc.open_weighted = open.open_weighted;
+                    acc.open_with_probability = open.open_with_probability;
+                }
+                p.by_owner[owner].merge_row(&acc, cycle);
+                p.by_source[source].merge_row(&acc, cycle);
+                for (accs, id) in p.by_extra.iter_mut().zip(&extra_ids) {
+                    accs[*id].merge_row(&acc, cycle);
+                }
+                p.all.merge_row(&acc, cycle);
+            }
         }
-        p
+        passes
     }
 }
 
@@ -989,7 +1046,7 @@ pub fn deal_kpis_from(
             let bounds = period.bounds();
             let (mut open, mut stale) = (0u64, 0u64);
             for r in 0..d.rows {
-                if !place(d, r, bounds).open_at_end {
+                if !place_of(d, r, bounds).open_at_end {
                     continue;
                 }
                 let last = touched[r]
@@ -1194,6 +1251,114 @@ pub fn deal_kpis_from(
 #[cfg(test)]
 mod tests {
     use crate::engine::{analyze, Options, Period};
+
+    /// A period's pass the plain way: every row that touches the period adds all of its
+    /// figures (zeros included) to its accumulators.
+    fn reference_pass(d: &crate::engine::dataset::Deals, period: Period) -> super::Pass {
+        use super::{place_of, year_month, Acc, Outcome};
+        use crate::engine::value::day_of;
+        let mut p = super::Pass::empty(d);
+        for r in 0..d.rows {
+            let pl = place_of(d, r, period.bounds());
+            if !(pl.created_in || pl.closed_in || pl.open_at_end) {
+                continue;
+            }
+            let (o, amount) = (d.outcome[r], d.amount.as_ref().and_then(|a| a[r]));
+            let created = d.created.as_ref().and_then(|c| c[r]);
+            let closed = d.closed.as_ref().and_then(|c| c[r]).map(day_of);
+            let mut acc = Acc {
+                seen: true,
+                ..Acc::default()
+            };
+            let mut cycle = None;
+            if pl.created_in {
+                acc.created = 1;
+                acc.invalid = u64::from(o == Outcome::Invalid);
+                if let Some(stage) = &d.stage {
+                    let s = &mut p.by_stage[stage.get(r) as usize];
+                    s.0 += 1;
+                    s.1 += amount.unwrap_or(0.0);
+                }
+            }
+            if pl.closed_in {
+                acc.closed_without_date = u64::from(closed.is_none());
+                if o == Outcome::Won {
+                    acc.won = 1;
+                    if let Some(a) = amount {
+                        acc.won_amount = a;
+                        acc.won_with_amount = 1;
+                        if let Some(c) = d.cost.as_ref().and_then(|c| c[r]) {
+                            acc.won_revenue_with_cost = a;
+                            acc.won_cost = c;
+                            acc.won_with_cost = 1;
+                        }
+                    }
+                    cycle = closed.zip(created).map(|(z, c)| z - day_of(c));
+                    if let Some(z) = closed {
+                        *p.by_month.entry(year_month(z)).or_insert(0.0) += amount.unwrap_or(0.0);
+                    }
+                } else {
+                    acc.lost = 1;
+                }
+                if d.deal_type
+                    .as_ref()
+                    .is_some_and(|t| super::is_renewal(t.name(t.get(r))))
+                {
+                    p.renewal.1 += 1;
+                    p.renewal.0 += u64::from(o == Outcome::Won);
+                }
+            }
+            if pl.open_at_end {
+                acc.open = 1;
+                acc.open_amount = amount.unwrap_or(0.0);
+                if let (Some(a), Some(prob)) = (amount, d.probability.as_ref().and_then(|p| p[r])) {
+                    acc.open_weighted = a * prob;
+                    acc.open_with_probability = 1;
+                }
+            }
+            let owner = d.owner.as_ref().map_or(0, |i| i.get(r) as usize);
+            let source = d.source.as_ref().map_or(0, |i| i.get(r) as usize);
+            p.by_owner[owner].merge_row(&acc, cycle);
+            p.by_source[source].merge_row(&acc, cycle);
+            for (accs, (_, dim)) in p.by_extra.iter_mut().zip(d.extra_dimensions()) {
+                accs[dim.get(r) as usize].merge_row(&acc, cycle);
+            }
+            p.all.merge_row(&acc, cycle);
+        }
+        p
+    }
+
+    #[test]
+    fn one_walk_over_many_periods_gives_each_period_its_own_pass() {
+        let csv = crate::sample::generate(3000, 11);
+        let mut wb = crate::engine::Workbook::new();
+        assert!(wb.add("deals.csv", csv.as_bytes()).is_ok());
+        let d = wb.tables()[0].deals.as_ref().unwrap();
+        let mut periods = vec![Period::All];
+        for p in [
+            "2025",
+            "2025-Q2",
+            "2025-01-10..2025-03-05",
+            "2024-12-01..2026-12-31",
+        ] {
+            periods.extend(Period::parse(p));
+        }
+        for m in 1..=12 {
+            periods.push(Period::Month(2025, m));
+        }
+        let many = super::Pass::run_many(d, &periods);
+        assert_eq!(many.len(), periods.len());
+        assert!(d.probability.is_some());
+        for (p, pass) in periods.iter().zip(&many) {
+            // Compared whole, reported short.
+            assert!(*pass == reference_pass(d, *p), "{p}: {:?}", pass.all);
+            assert!(*pass == super::Pass::run(d, *p), "{p}");
+        }
+        // The periods are not empty ones: each holds closed and open deals.
+        assert!(many[1..]
+            .iter()
+            .all(|p| p.all.won > 0 && p.all.open > 0 && p.all.created > 0));
+    }
 
     /// Five deals, every figure below worked out by hand in the comments.
     const CSV: &str =

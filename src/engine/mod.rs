@@ -173,6 +173,24 @@ type KpisFor = (Option<report::DealSummary>, Vec<KpiResult>, Vec<String>);
 /// How many periods' KPIs are kept: a year of months reviewed for a few periods.
 const KEPT_PERIODS: usize = 64;
 
+/// The 12 months up to the period's end (the data's end for the whole range) that a review
+/// shows trends over, oldest first, none before the data's first day.
+fn trend_months(period: Period, (first, last): (i32, i32)) -> Vec<Period> {
+    let end = period.bounds().map_or(last, |(_, e)| e.min(last));
+    let (mut y, mut m) = value::year_month(end);
+    let mut months = Vec::new();
+    for _ in 0..12 {
+        let p = Period::Month(y, m);
+        if p.bounds().is_some_and(|(_, e)| e < first) {
+            break;
+        }
+        months.push(p);
+        (y, m) = if m == 1 { (y - 1, 12) } else { (y, m - 1) };
+    }
+    months.reverse();
+    months
+}
+
 impl Workbook {
     pub fn new() -> Self {
         Self::default()
@@ -321,6 +339,14 @@ impl Workbook {
         }
 
         let data_range = self.data_range();
+        if let (true, Some(range)) = (opts.review, data_range) {
+            // Every period the review looks at, in one walk over the deals.
+            let mut periods = vec![opts.period];
+            periods.extend(opts.period.previous());
+            periods.extend(year_earlier(opts.period));
+            periods.extend(trend_months(opts.period, range));
+            self.prepare_passes(opts, &periods);
+        }
         let (summary, mut kpis, deal_ids) = self.kpis_for(opts, opts.period, data_range);
         let default_period = data_range.and_then(|(_, last)| last_complete_month(last));
         let (mut previous_period, mut year_ago_period) = (None, None);
@@ -545,6 +571,38 @@ impl Workbook {
         computed
     }
 
+    /// Make the deals' passes over `periods` that are not kept, in one walk over the rows.
+    fn prepare_passes(&self, opts: &Options, periods: &[Period]) {
+        let Some(d) = self.tables.iter().find_map(|t| t.deals.as_ref()) else {
+            return;
+        };
+        let inputs = format!("{:?}", opts.inputs);
+        let mut wanted: Vec<Period> = Vec::new();
+        {
+            let (passes, kpis) = (self.derived.passes.borrow(), self.derived.kpis.borrow());
+            for p in periods {
+                let kept =
+                    passes.contains_key(p) || kpis.contains_key(&(*p, opts.lang, inputs.clone()));
+                if !kept && !wanted.contains(p) {
+                    wanted.push(*p);
+                }
+            }
+        }
+        if wanted.len() < 2 {
+            return;
+        }
+        let made = kpi::Pass::run_many(d, &wanted);
+        let mut kept = self.derived.passes.borrow_mut();
+        if kept.len() + made.len() > KEPT_PERIODS {
+            kept.clear();
+        }
+        kept.extend(
+            wanted
+                .into_iter()
+                .zip(made.into_iter().map(std::rc::Rc::new)),
+        );
+    }
+
     /// The deals' pass over `period`, kept.
     fn pass(&self, d: &dataset::Deals, period: Period) -> std::rc::Rc<kpi::Pass> {
         if let Some(kept) = self.derived.passes.borrow().get(&period) {
@@ -590,18 +648,7 @@ impl Workbook {
         let Some((first, last)) = data_range else {
             return;
         };
-        let end = opts.period.bounds().map_or(last, |(_, e)| e.min(last));
-        let (mut y, mut m) = value::year_month(end);
-        let mut months = Vec::new();
-        for _ in 0..12 {
-            let p = Period::Month(y, m);
-            if p.bounds().is_some_and(|(_, e)| e < first) {
-                break;
-            }
-            months.push(p);
-            (y, m) = if m == 1 { (y - 1, 12) } else { (y, m - 1) };
-        }
-        months.reverse();
+        let months = trend_months(opts.period, (first, last));
         let per: Vec<(Period, Vec<KpiResult>)> = months
             .into_iter()
             .map(|p| (p, self.kpis_for(opts, p, data_range).1))
