@@ -469,10 +469,12 @@ impl Pass {
         d: &Deals,
         f: impl Fn(&Acc) -> BreakdownRow,
     ) -> BTreeMap<String, Vec<BreakdownRow>> {
-        self.dims(d)
-            .into_iter()
-            .map(|(name, names, accs)| (name.to_string(), rows_of(accs, Some(names), &f)))
-            .collect()
+        // Inserted one by one: collecting into the map would build its sort once per `f`.
+        let mut out = BTreeMap::new();
+        for (name, names, accs) in self.dims(d) {
+            out.insert(name.to_string(), rows_of(accs, Some(names), &f));
+        }
+        out
     }
 }
 
@@ -502,8 +504,19 @@ pub fn rows_of(
             row
         })
         .collect();
-    // Highest first; the blank key (no owner, no source) last, as it is nobody to act on.
-    rows.sort_by(|a, b| {
+    sort_by_value(&mut rows);
+    rows
+}
+
+/// KPIs in catalogue order (each KPI appears once). Not generic: one sort for all callers.
+pub fn in_catalogue_order(kpis: &mut [KpiResult]) {
+    kpis.sort_unstable_by_key(|k| catalogue::CATALOGUE.iter().position(|d| d.id == k.id));
+}
+
+/// Highest value first; the blank key (no owner, no source) last, as it is nobody to act
+/// on; equal values by key. Not generic, so that every caller shares one sort.
+pub fn sort_by_value(rows: &mut [BreakdownRow]) {
+    rows.sort_unstable_by(|a, b| {
         a.key
             .is_empty()
             .cmp(&b.key.is_empty())
@@ -514,7 +527,6 @@ pub fn rows_of(
             })
             .then_with(|| a.key.cmp(&b.key))
     });
-    rows
 }
 
 /// Count rows per interned value (id 0, the blank, last), highest first; values with no
@@ -530,13 +542,8 @@ pub fn rows_of_counts(names: &Interned, counts: &[u64]) -> Vec<BreakdownRow> {
             r
         })
         .collect();
-    rows.sort_by(|a, b| {
-        a.key
-            .is_empty()
-            .cmp(&b.key.is_empty())
-            .then(b.count.cmp(&a.count))
-            .then_with(|| a.key.cmp(&b.key))
-    });
+    // Each row's value is its count.
+    sort_by_value(&mut rows);
     rows
 }
 
@@ -1243,8 +1250,7 @@ pub fn deal_kpis_from(
     }
 
     // Catalogue order, so every face lists KPIs the same way.
-    b.out
-        .sort_by_key(|k| catalogue::CATALOGUE.iter().position(|d| d.id == k.id));
+    in_catalogue_order(&mut b.out);
     (summary, b.out)
 }
 

@@ -711,13 +711,7 @@ fn share_by(dim: &Interned, rows: impl Iterator<Item = (usize, bool, f64)>) -> V
             amount: Some(a.2),
         })
         .collect();
-    out.sort_by(|a, b| {
-        a.key.is_empty().cmp(&b.key.is_empty()).then_with(|| {
-            b.value
-                .unwrap_or(f64::MIN)
-                .total_cmp(&a.value.unwrap_or(f64::MIN))
-        })
-    });
+    crate::engine::kpi::sort_by_value(&mut out);
     out
 }
 

@@ -638,7 +638,7 @@ impl Workbook {
         // What is left of the deals' KPIs (some are replaced by ones over every table).
         let from_deals = kpis.iter().map(|k| k.id.clone()).collect();
         kpis.extend(more);
-        kpis.sort_by_key(|k| CATALOGUE.iter().position(|d| d.id == k.id));
+        kpi::in_catalogue_order(&mut kpis);
         (summary, kpis, from_deals)
     }
 
