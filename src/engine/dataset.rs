@@ -1293,6 +1293,15 @@ mod tests {
     }
 
     #[test]
+    fn footer_words_start_where_the_footer_check_looks() {
+        // is_footer passes over rows that start with an ASCII digit or sign without looking.
+        assert!(FOOTER_STARTS.iter().all(|w| w
+            .as_bytes()
+            .first()
+            .is_some_and(|b| !b.is_ascii() || b.is_ascii_alphabetic())));
+    }
+
+    #[test]
     fn a_total_row_between_deals_takes_its_values_along() {
         // Columns of many distinct amounts and dates are read while they are typed, before
         // footers are left out.
