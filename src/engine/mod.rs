@@ -811,8 +811,7 @@ mod tests {
         assert_eq!(months(&wb.report(&opts)), ["2024-03", "2024-01"]);
     }
 
-    /// Reports on one workbook, for one set of options after another, equal reports of a
-    /// freshly loaded one: what is kept between them never answers for other options.
+    /// Sanity warnings are found once in both languages; each report gets its own.
     #[test]
     fn warnings_kept_in_both_languages_come_out_in_the_one_asked_for() {
         let mut csv = String::from("Deal Name,Amount,Stage,Create Date,Close Date,Owner\n");
@@ -844,6 +843,8 @@ mod tests {
         assert_eq!((w_en[1].count, w_zh[1].count), (30, 30));
     }
 
+    /// Reports on one workbook, for one set of options after another, equal reports of a
+    /// freshly loaded one: what is kept between them never answers for other options.
     #[test]
     fn kept_kpis_answer_only_for_their_own_options() {
         use crate::engine::catalogue::{Goal, Stage};
