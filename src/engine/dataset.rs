@@ -396,6 +396,8 @@ pub struct Deals {
     pub won_by_month: std::cell::OnceCell<BTreeMap<(i32, u32), f64>>,
     /// Per customer id: the day and row of its first won deal, filled on first use.
     pub first_won: std::cell::OnceCell<Vec<Option<(i32, usize)>>>,
+    /// The first and last day a deal was created, worked out on first use.
+    pub created_span: std::cell::OnceCell<Option<(i32, i32)>>,
     /// Which column the close dates came from (the expected close date is a fallback).
     pub close_from: Option<Role>,
     /// Where each outcome came from: a status column, won/closed flags, or the stage.
@@ -1191,6 +1193,7 @@ fn build_deals(b: &mut Builder<'_>, rows: usize) -> Deals {
         segment: b.interned(Role::Segment),
         won_by_month: Default::default(),
         first_won: Default::default(),
+        created_span: Default::default(),
         close_from,
         outcome_from,
         last_day,

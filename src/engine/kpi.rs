@@ -1200,14 +1200,14 @@ pub fn deal_kpis_from(
     if let (Some(o), Some(created)) = (&d.owner, &d.created) {
         let days = match period.bounds() {
             Some((s, e)) => Some(e - s + 1),
-            None => {
-                let mut it = created.iter().flatten().map(|m| day_of(*m));
-                let first = it.next();
-                first.map(|f| {
-                    let (lo, hi) = it.fold((f, f), |(lo, hi), x| (lo.min(x), hi.max(x)));
-                    hi - lo + 1
+            None => d
+                .created_span
+                .get_or_init(|| {
+                    let mut it = created.iter().flatten().map(|m| day_of(*m));
+                    let first = it.next();
+                    first.map(|f| it.fold((f, f), |(lo, hi), x| (lo.min(x), hi.max(x))))
                 })
-            }
+                .map(|(lo, hi)| hi - lo + 1),
         };
         let active = p
             .by_owner

@@ -152,6 +152,7 @@ pub struct Workbook {
 #[derive(Clone, Debug, Default)]
 struct Derived {
     data_range: std::cell::OnceCell<Option<(i32, i32)>>,
+    deals_first_day: std::cell::OnceCell<Option<i32>>,
     periods: std::cell::OnceCell<Vec<String>>,
     links: std::cell::OnceCell<Vec<join::Link>>,
     warnings: std::cell::RefCell<Option<KeptWarnings>>,
@@ -546,13 +547,15 @@ impl Workbook {
 
     /// The first day a deal was created or closed.
     fn deals_first_day(&self) -> Option<i32> {
-        let d = self.tables.iter().find_map(|t| t.deals.as_ref())?;
-        [&d.created, &d.closed]
-            .into_iter()
-            .flatten()
-            .flat_map(|c| c.iter().flatten())
-            .map(|m| value::day_of(*m))
-            .min()
+        *self.derived.deals_first_day.get_or_init(|| {
+            let d = self.tables.iter().find_map(|t| t.deals.as_ref())?;
+            [&d.created, &d.closed]
+                .into_iter()
+                .flatten()
+                .flat_map(|c| c.iter().flatten())
+                .map(|m| value::day_of(*m))
+                .min()
+        })
     }
 
     /// Every KPI the tables and inputs give for one period, in catalogue order, computed
