@@ -1,6 +1,8 @@
 //! KPI computation on a deals table for one period: one pass fills mergeable accumulators
 //! (overall, per owner, per lead source), and every deal KPI of the catalogue is derived from
-//! them. Empty data and zero denominators give `None` with a note, never NaN.
+//! them. One walk over the rows can fill the passes of several periods at once (a review's),
+//! and a pass holds figures only, so it serves both languages. Empty data and zero
+//! denominators give `None` with a note, never NaN.
 //!
 //! Period semantics (the catalogue's "in period"): a deal counts as *created* in the period by
 //! its creation date, as *won* or *lost* by its close date, and as *open* if it was open at the

@@ -148,7 +148,8 @@ pub struct Workbook {
 }
 
 /// What a report takes from the tables alone (not from the options), worked out on first use
-/// and kept until the tables change: a change of stage, goals or period does not redo it.
+/// and kept until the tables change: a change of stage, goals, period or language does not
+/// redo it.
 #[derive(Clone, Debug, Default)]
 struct Derived {
     data_range: std::cell::OnceCell<Option<(i32, i32)>>,
