@@ -1022,14 +1022,35 @@ fn build_deals(b: &mut Builder<'_>, rows: usize) -> Deals {
     let activity = b.dates(Role::LastActivityAt);
 
     let status = b.texts(Role::Status);
-    let stage_text = b.texts(Role::Stage);
+    // A coded stage column (nearly all are): each distinct stage read once, then a number
+    // per row; any other is read cell by cell below.
+    let stage_outcome: Option<Vec<Option<Outcome>>> = b.col(Role::Stage).and_then(|c| {
+        let col = &b.raw.columns[c];
+        let codes = col.codes()?;
+        let per: Vec<Option<Outcome>> = (0..col.distinct_len())
+            .map(|k| outcome_of(col.distinct(k as u32)))
+            .collect();
+        Some(
+            codes
+                .iter()
+                .zip(&b.keep)
+                .filter(|(_, k)| **k)
+                .map(|(code, _)| per[*code as usize])
+                .collect(),
+        )
+    });
+    let stage_text = match stage_outcome {
+        Some(_) => None,
+        None => b.texts(Role::Stage),
+    };
+    let has_stage = stage_outcome.is_some() || stage_text.is_some();
     let won_flag = b.texts(Role::WonFlag);
     let closed_flag = b.texts(Role::ClosedFlag);
     let outcome_from = if status.is_some() {
         Some(Role::Status)
     } else if won_flag.is_some() {
         Some(Role::WonFlag)
-    } else if stage_text.is_some() {
+    } else if has_stage {
         Some(Role::Stage)
     } else if won_at.is_some() || lost_at.is_some() {
         Some(Role::WonAt)
@@ -1055,7 +1076,7 @@ fn build_deals(b: &mut Builder<'_>, rows: usize) -> Deals {
         if let Some(s) = &status {
             let cell = s[r];
             o = outcome_of(cell);
-            if o.is_none() && !cell.is_empty() && stage_text.is_none() {
+            if o.is_none() && !cell.is_empty() && !has_stage {
                 let header = status_col.map(|c| b.raw.headers[c].as_str());
                 b.issues
                     .add(lines[r], header, cell, IssueKind::UnknownStatus);
@@ -1074,7 +1095,9 @@ fn build_deals(b: &mut Builder<'_>, rows: usize) -> Deals {
             }
         }
         if o.is_none() {
-            if let Some(st) = &stage_text {
+            if let Some(so) = &stage_outcome {
+                o = Some(so[r].unwrap_or(Outcome::Open));
+            } else if let Some(st) = &stage_text {
                 o = Some(outcome_of(st[r]).unwrap_or(Outcome::Open));
             }
         }
@@ -1336,6 +1359,24 @@ mod tests {
         let created = d.created.as_ref().unwrap();
         assert_eq!((created[700], created.len()), (Some(day + 700), 1500));
         assert_eq!((d.lines[699], d.lines[700]), (701, 703));
+    }
+
+    #[test]
+    fn stages_give_the_same_outcomes_coded_or_plain() {
+        let csv = "Deal Name,Deal Stage,Amount\nA,closedwon,1\nB,Closed Lost,2\nC,Proposal,3\nTotal,,6\nD,,4\nE,closedwon,5\n";
+        let mut raw = read_table("t.csv", csv.as_bytes()).unwrap();
+        let coded = build_table(&raw, None);
+        assert!(raw.columns[1].codes().is_some());
+        raw.columns[1].uncode();
+        let plain = build_table(&raw, None);
+        let outcome = |t: &Table| t.deals.as_ref().unwrap().outcome.clone();
+        use Outcome::*;
+        assert_eq!(outcome(&coded), [Won, Lost, Open, Open, Won]);
+        assert_eq!(outcome(&coded), outcome(&plain));
+        assert_eq!(
+            coded.deals.as_ref().unwrap().outcome_from,
+            Some(Role::Stage)
+        );
     }
 
     #[test]
