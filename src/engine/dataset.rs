@@ -520,10 +520,8 @@ fn parse_date_columns(
             Some(Prepared::Dates(p)) => p,
             _ => {
                 let col = &raw.columns[c];
-                let parsed: Vec<Option<RawDate>> = (0..col.len())
-                    .filter(|i| keep[*i])
-                    .map(|i| parse_date(col.get(i)))
-                    .collect();
+                let parsed: Vec<Option<RawDate>> =
+                    kept_rows(keep).map(|i| parse_date(col.get(i))).collect();
                 prepared.insert(c, Prepared::Dates(parsed));
                 match prepared.get(&c) {
                     Some(Prepared::Dates(p)) => p,
@@ -552,6 +550,11 @@ fn decide_order(parsed: &[Option<RawDate>]) -> (DateOrder, OrderEvidence) {
     }
     let present: Vec<RawDate> = parsed.iter().flatten().copied().collect();
     DateOrder::decide(&present)
+}
+
+/// The indices of the kept rows.
+fn kept_rows(keep: &[bool]) -> impl Iterator<Item = usize> + '_ {
+    keep.iter().enumerate().filter(|(_, k)| **k).map(|(i, _)| i)
 }
 
 /// Keep the values of kept rows only.
@@ -599,9 +602,7 @@ impl<'a> Builder<'a> {
 
     fn kept_cells(&self, c: usize) -> impl Iterator<Item = (usize, &'a str)> + '_ {
         let col = &self.raw.columns[c];
-        (0..col.len())
-            .filter(|i| self.keep[*i])
-            .map(move |i| (i, col.get(i)))
+        kept_rows(&self.keep).map(move |i| (i, col.get(i)))
     }
 
     /// How many kept cells of column `c` are not empty.
@@ -625,7 +626,7 @@ impl<'a> Builder<'a> {
         let mut out = Vec::with_capacity(self.raw.rows());
         let (raw, keep) = (self.raw, &self.keep);
         let col = &raw.columns[c];
-        for i in (0..col.len()).filter(|i| keep[*i]) {
+        for i in kept_rows(keep) {
             let cell = col.get(i);
             let v = parse_amount(cell, mark);
             if v.is_none() && !cell.is_empty() && !is_null_word(cell) {
@@ -647,10 +648,7 @@ impl<'a> Builder<'a> {
         let col = &raw.columns[c];
         let parsed: Vec<Option<RawDate>> = match self.prepared.remove(&c) {
             Some(Prepared::Dates(p)) => p,
-            _ => (0..col.len())
-                .filter(|i| keep[*i])
-                .map(|i| parse_date(col.get(i)))
-                .collect(),
+            _ => kept_rows(keep).map(|i| parse_date(col.get(i))).collect(),
         };
         let (mut order, mut evidence) = decide_order(&parsed);
         if let (OrderEvidence::Assumed, Some(proven)) = (evidence, self.table_order) {
@@ -658,8 +656,7 @@ impl<'a> Builder<'a> {
         }
         self.infos[c].date_order = Some((order, evidence));
         let mut out = Vec::with_capacity(parsed.len());
-        let rows = (0..col.len()).filter(|i| keep[*i]);
-        for (i, raw_date) in rows.zip(parsed) {
+        for (i, raw_date) in kept_rows(keep).zip(parsed) {
             let v = raw_date.and_then(|r| r.resolve(order));
             if v.is_none() {
                 let cell = col.get(i);
@@ -1030,14 +1027,7 @@ fn build_deals(b: &mut Builder<'_>, rows: usize) -> Deals {
         let per: Vec<Option<Outcome>> = (0..col.distinct_len())
             .map(|k| outcome_of(col.distinct(k as u32)))
             .collect();
-        Some(
-            codes
-                .iter()
-                .zip(&b.keep)
-                .filter(|(_, k)| **k)
-                .map(|(code, _)| per[*code as usize])
-                .collect(),
-        )
+        Some(kept_rows(&b.keep).map(|i| per[codes[i] as usize]).collect())
     });
     let stage_text = match stage_outcome {
         Some(_) => None,

@@ -599,12 +599,8 @@ const STAGE_ORDER: &[&str] = &[
     "negotiation/review",
 ];
 
-/// Compute the deal KPIs of the catalogue for one period.
-pub fn deal_kpis(d: &Deals, period: Period, lang: Lang) -> (DealSummary, Vec<KpiResult>) {
-    deal_kpis_from(d, &Pass::run(d, period), period, lang)
-}
-
-/// The deal KPIs of one period from its pass over the deals ([`Pass::run`]): the pass
+/// The deal KPIs of the catalogue for one period, from its pass over the deals
+/// ([`Pass::run`] or [`Pass::run_many`]): the pass
 /// holds every figure, this adds the catalogue's texts in `lang`, so a pass kept for a
 /// period serves both languages.
 pub fn deal_kpis_from(

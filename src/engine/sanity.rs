@@ -110,14 +110,7 @@ fn quartiles(v: &mut [f64], f: impl Fn(f64) -> f64) -> (f64, f64) {
     (q(0.25), q(0.75))
 }
 
-pub fn warnings(tables: &[Table], opts: &Options, lang: Lang) -> Vec<Warning> {
-    found(tables, opts)
-        .iter()
-        .map(|f| f.in_lang(lang))
-        .collect()
-}
-
-/// [`warnings`] in both languages.
+/// Every sanity warning of the tables, in both languages ([`Found::in_lang`] picks one).
 pub fn found(tables: &[Table], opts: &Options) -> Vec<Found> {
     let tr = |en: String, zh: String| (en, zh);
     let mut out = Vec::new();
