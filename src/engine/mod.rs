@@ -252,11 +252,12 @@ impl Workbook {
     }
 
     /// Replace a table's column mapping (one role or none per column) and rebuild its typed
-    /// data; `None` goes back to the detected mapping. A mapping of another width is ignored.
+    /// data, reading again only the columns whose roles changed; `None` goes back to the
+    /// detected mapping. A mapping of another width is ignored.
     pub fn remap(&mut self, table: usize, mapping: Option<&[Option<Role>]>) {
         self.derived = Derived::default();
-        if let Some(raw) = self.raws.get(table) {
-            self.tables[table] = build_table(raw, mapping);
+        if let (Some(raw), Some(old)) = (self.raws.get(table), self.tables.get_mut(table)) {
+            *old = dataset::rebuild_table(raw, mapping, old);
         }
     }
 
@@ -269,7 +270,8 @@ impl Workbook {
                 .iter()
                 .find(|(s, m)| *s == sig && m.len() == self.raws[i].headers.len())
             {
-                self.tables[i] = build_table(&self.raws[i], Some(m));
+                self.tables[i] =
+                    dataset::rebuild_table(&self.raws[i], Some(m), &mut self.tables[i]);
             }
         }
     }
