@@ -244,11 +244,20 @@ impl Pass {
             .unwrap_or_default();
         let extras = d.extra_dimensions();
         let mut extra_ids = vec![0usize; extras.len()];
+        // A deal created and closed before every period starts is in none of them.
+        let first_start = bounds.iter().map(|b| b.map(|(a, _)| a)).min().flatten();
         for r in 0..d.rows {
             let o = d.outcome[r];
             let created = d.created.as_ref().and_then(|c| c[r]);
             let closed_day = d.closed.as_ref().and_then(|c| c[r]).map(day_of);
             let days = (created.map(day_of), closed_day);
+            if let (Some(start), (c, Some(z)), Outcome::Won | Outcome::Lost) =
+                (first_start, days, o)
+            {
+                if z < start && c.is_none_or(|c| c < start) {
+                    continue;
+                }
+            }
             let amount = d.amount.as_ref().and_then(|a| a[r]);
             let owner = d.owner.as_ref().map_or(0, |i| i.get(r) as usize);
             let source = d.source.as_ref().map_or(0, |i| i.get(r) as usize);
@@ -1334,7 +1343,12 @@ mod tests {
 
     #[test]
     fn one_walk_over_many_periods_gives_each_period_its_own_pass() {
-        let csv = crate::sample::generate(3000, 11);
+        let mut csv = crate::sample::generate(3000, 11);
+        // Deals closed before they were created, before the months below start.
+        csv.push_str(
+            "9001,Odd A,Acme,Closed Won,500,,2025-04-02 10:00,2024-11-30 10:00,Ann,Website,,,,\n\
+             9002,Odd B,Acme,Closed Lost,700,,2025-07-09 10:00,2024-06-01 10:00,Ann,Website,,,,\n",
+        );
         let mut wb = crate::engine::Workbook::new();
         assert!(wb.add("deals.csv", csv.as_bytes()).is_ok());
         let d = wb.tables()[0].deals.as_ref().unwrap();
@@ -1362,6 +1376,12 @@ mod tests {
         assert!(many[1..]
             .iter()
             .all(|p| p.all.won > 0 && p.all.open > 0 && p.all.created > 0));
+        // Without the whole range, deals closed before the first period starts are passed
+        // over, but not those created within a period.
+        let months = &periods[periods.len() - 12..];
+        for (p, pass) in months.iter().zip(super::Pass::run_many(d, months)) {
+            assert!(pass == reference_pass(d, *p), "{p}: {:?}", pass.all);
+        }
     }
 
     /// Five deals, every figure below worked out by hand in the comments.

@@ -98,13 +98,30 @@ fn amounts(t: &Table) -> Option<(&[Option<f64>], &[u64])> {
 }
 
 /// The first and third quartiles of `f(v)` for an increasing `f`, interpolated between
-/// neighbours as over a sorted list. Only the four neighbours go through `f`, and they are
-/// found by selection, not by sorting.
+/// neighbours as over a sorted list. Only the four neighbours go through `f`. They are found
+/// by two selections, the second over the values right of the first, not by sorting.
 fn quartiles(v: &mut [f64], f: impl Fn(f64) -> f64) -> (f64, f64) {
+    let last = v.len().saturating_sub(1);
+    // After a selection at `lo`, nothing to its left is larger and nothing to its right is
+    // smaller: the next value in order is the smallest on the right, and the upper
+    // quartile's selection only needs the right part.
+    let mut from = 0;
     let mut q = |p: f64| {
-        let x = p * (v.len() - 1) as f64;
+        let x = p * last as f64;
         let (lo, hi) = (x.floor() as usize, x.ceil() as usize);
-        let (a, b) = (f(nth_smallest(v, lo)), f(nth_smallest(v, hi)));
+        let right = &mut v[from..];
+        let a = nth_smallest(right, lo - from);
+        let b = if hi == lo {
+            a
+        } else {
+            right[lo - from + 1..]
+                .iter()
+                .copied()
+                .min_by(f64::total_cmp)
+                .unwrap_or(a)
+        };
+        from = lo;
+        let (a, b) = (f(a), f(b));
         a + (b - a) * (x - lo as f64)
     };
     (q(0.25), q(0.75))
