@@ -584,6 +584,7 @@ struct Builder<'a> {
     infos: Vec<ColumnInfo>,
     /// The deals table this one replaces, when only the mapping changed.
     old: Option<OldDeals>,
+    moved: Moved,
 }
 
 /// A deals table being replaced after a change of mapping, with what is needed to tell
@@ -802,18 +803,36 @@ fn is_null_word(s: &str) -> bool {
 
 /// Build a table from its text columns with the given mapping (or the suggested one).
 pub fn build_table(raw: &RawTable, mapping: Option<&[Option<Role>]>) -> Table {
-    build(raw, mapping, None)
+    build(raw, mapping, None).0
 }
 
 /// [`build_table`] again after a change of mapping, giving the same table. The column types
 /// (they do not depend on roles) and a deals table's typed columns whose source columns
 /// kept their roles move over from `old`, the table being replaced, instead of being read
-/// again; `old` is left without them.
-pub fn rebuild_table(raw: &RawTable, mapping: Option<&[Option<Role>]>, old: &mut Table) -> Table {
+/// again; `old` is left without them. Also says what moved over.
+pub fn rebuild_table(
+    raw: &RawTable,
+    mapping: Option<&[Option<Role>]>,
+    old: &mut Table,
+) -> (Table, Moved) {
     build(raw, mapping, Some(old))
 }
 
-fn build(raw: &RawTable, mapping: Option<&[Option<Role>]>, old: Option<&mut Table>) -> Table {
+/// Which of a deals table's typed columns a rebuild moved over from the table it replaced:
+/// what was worked out from them alone still holds.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Moved {
+    /// Create dates, outcomes and close dates: the days the deals cover.
+    pub dates: bool,
+    /// Those, the amounts and the owners: all that the sanity checks read of a deals table.
+    pub checked: bool,
+}
+
+fn build(
+    raw: &RawTable,
+    mapping: Option<&[Option<Role>]>,
+    old: Option<&mut Table>,
+) -> (Table, Moved) {
     // Issues are carried over by their column's header, so headers must tell columns apart.
     let old = old.filter(|o| {
         let mut headers: Vec<&str> = raw.headers.iter().map(String::as_str).collect();
@@ -853,7 +872,11 @@ fn build(raw: &RawTable, mapping: Option<&[Option<Role>]>, old: Option<&mut Tabl
             kind,
         );
     }
-    let keep: Vec<bool> = (0..raw.rows()).map(|i| !is_footer(raw, i)).collect();
+    // Which rows are footers depends on the file alone: a table that left none out says so.
+    let keep: Vec<bool> = match &old {
+        Some(o) if o.issues.rows_left_out == 0 => vec![true; raw.rows()],
+        _ => (0..raw.rows()).map(|i| !is_footer(raw, i)).collect(),
+    };
     for (i, k) in keep.iter().enumerate() {
         if !k {
             let text = raw.columns.first().map(|c| c.get(i)).unwrap_or("");
@@ -889,7 +912,9 @@ fn build(raw: &RawTable, mapping: Option<&[Option<Role>]>, old: Option<&mut Tabl
             header: h.clone(),
             role: *role,
             value_type,
-            filled: col.filled(),
+            filled: old
+                .as_ref()
+                .map_or_else(|| col.filled(), |o| o.columns[c].filled),
             date_order: None,
             decimal_mark: None,
         });
@@ -940,12 +965,13 @@ fn build(raw: &RawTable, mapping: Option<&[Option<Role>]>, old: Option<&mut Tabl
         issues,
         infos,
         old,
+        moved: Moved::default(),
     };
     let rows = b.keep.iter().filter(|k| **k).count();
     let deals = (kind == TableKind::Deals).then(|| build_deals(&mut b, rows));
     let records = (kind != TableKind::Deals && kind != TableKind::Unknown)
         .then(|| build_records(&mut b, kind, rows));
-    Table {
+    let table = Table {
         file: raw.file.clone(),
         kind,
         layout: raw.layout.clone(),
@@ -957,7 +983,8 @@ fn build(raw: &RawTable, mapping: Option<&[Option<Role>]>, old: Option<&mut Tabl
         records,
         user_mapping,
         table_order,
-    }
+    };
+    (table, b.moved)
 }
 
 /// A non-deal table in typed columns: every mapped date, number and text role. Row `i` of
@@ -1240,12 +1267,15 @@ fn build_deals(b: &mut Builder<'_>, rows: usize) -> Deals {
             ),
         },
     };
-    let last_day = [&created, &closed, &touched]
-        .iter()
-        .filter_map(|c| c.as_ref())
-        .flat_map(|c| c.iter().flatten())
-        .map(|m| day_of(*m))
-        .max();
+    let last_day = match b.old.as_ref() {
+        Some(o) if keep_outcome && keep_touched && b.kept(Role::CreatedAt) => o.deals.last_day,
+        _ => [&created, &closed, &touched]
+            .iter()
+            .filter_map(|c| c.as_ref())
+            .flat_map(|c| c.iter().flatten())
+            .map(|m| day_of(*m))
+            .max(),
+    };
     let completeness = required_fields(TableKind::Deals)
         .iter()
         .copied()
@@ -1261,6 +1291,32 @@ fn build_deals(b: &mut Builder<'_>, rows: usize) -> Deals {
             (Role::ClosedAt, cl.iter().flatten().count(), closed_rows)
         }))
         .collect();
+    // What was worked out on first use from columns that moved over moves with them.
+    let mut first_use = (Default::default(), Default::default(), Default::default());
+    let kept = |r: Role| b.kept(r);
+    let (by_month, by_customer, span) = (
+        keep_outcome && kept(Role::Amount),
+        keep_outcome && kept(Role::Customer),
+        kept(Role::CreatedAt),
+    );
+    let dates = keep_outcome && kept(Role::CreatedAt);
+    b.moved = Moved {
+        dates,
+        checked: dates && kept(Role::Amount) && kept(Role::Owner),
+    };
+    if let Some(o) = b.old.as_mut() {
+        let d = &mut o.deals;
+        if by_month {
+            first_use.0 = std::mem::take(&mut d.won_by_month);
+        }
+        if by_customer {
+            first_use.1 = std::mem::take(&mut d.first_won);
+        }
+        if span {
+            first_use.2 = std::mem::take(&mut d.created_span);
+        }
+    }
+    let (won_by_month, first_won, created_span) = first_use;
     Deals {
         rows,
         lines,
@@ -1280,9 +1336,9 @@ fn build_deals(b: &mut Builder<'_>, rows: usize) -> Deals {
         region: b.kept_interned(Role::Region, |d| &mut d.region),
         team: b.kept_interned(Role::Team, |d| &mut d.team),
         segment: b.kept_interned(Role::Segment, |d| &mut d.segment),
-        won_by_month: Default::default(),
-        first_won: Default::default(),
-        created_span: Default::default(),
+        won_by_month,
+        first_won,
+        created_span,
         close_from,
         outcome_from,
         last_day,
@@ -1725,14 +1781,14 @@ mod coded {
                 m3[*c] = ROLES[*k];
             }
             let mut old = build_table(&raw, None);
-            let mut t = rebuild_table(&raw, Some(&m1), &mut old);
+            let mut t = rebuild_table(&raw, Some(&m1), &mut old).0;
             prop_assert_eq!(format!("{t:?}"), format!("{:?}", build_table(&raw, Some(&m1))));
             for m in [&m2, &m3, &m1] {
-                let next = rebuild_table(&raw, Some(m), &mut t);
+                let next = rebuild_table(&raw, Some(m), &mut t).0;
                 prop_assert_eq!(format!("{next:?}"), format!("{:?}", build_table(&raw, Some(m))));
                 t = next;
             }
-            let back = rebuild_table(&raw, None, &mut t);
+            let back = rebuild_table(&raw, None, &mut t).0;
             prop_assert_eq!(format!("{back:?}"), format!("{:?}", build_table(&raw, None)));
         }
 
