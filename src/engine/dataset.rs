@@ -403,6 +403,8 @@ pub struct Deals {
     pub first_won: std::cell::OnceCell<Vec<Option<(i32, usize)>>>,
     /// The first and last day a deal was created, worked out on first use.
     pub created_span: std::cell::OnceCell<Option<(i32, i32)>>,
+    /// The deals by the day they were created, made on first use.
+    pub created_by_day: std::cell::OnceCell<Option<DayIndex>>,
     /// Which column the close dates came from (the expected close date is a fallback).
     pub close_from: Option<Role>,
     /// Where each outcome came from: a status column, won/closed flags, or the stage.
@@ -826,6 +828,14 @@ pub struct Moved {
     pub dates: bool,
     /// Those, the amounts and the owners: all that the sanity checks read of a deals table.
     pub checked: bool,
+    /// Every column a deals pass reads but its breakdowns' (the dates, outcomes, amounts,
+    /// probabilities, costs, stages and deal types).
+    pub pass_rows: bool,
+    /// The breakdowns' columns, each of which moved over.
+    pub owner: bool,
+    pub source: bool,
+    /// Product, region, team and segment.
+    pub extras: bool,
 }
 
 fn build(
@@ -1292,7 +1302,7 @@ fn build_deals(b: &mut Builder<'_>, rows: usize) -> Deals {
         }))
         .collect();
     // What was worked out on first use from columns that moved over moves with them.
-    let mut first_use = (Default::default(), Default::default(), Default::default());
+    let mut first_use = Deals::default();
     let kept = |r: Role| b.kept(r);
     let (by_month, by_customer, span) = (
         keep_outcome && kept(Role::Amount),
@@ -1303,20 +1313,29 @@ fn build_deals(b: &mut Builder<'_>, rows: usize) -> Deals {
     b.moved = Moved {
         dates,
         checked: dates && kept(Role::Amount) && kept(Role::Owner),
+        pass_rows: dates
+            && [Role::Amount, Role::Probability, Role::Cost, Role::DealType]
+                .into_iter()
+                .all(kept),
+        owner: kept(Role::Owner),
+        source: kept(Role::LeadSource),
+        extras: [Role::Product, Role::Region, Role::Team, Role::Segment]
+            .into_iter()
+            .all(kept),
     };
     if let Some(o) = b.old.as_mut() {
         let d = &mut o.deals;
         if by_month {
-            first_use.0 = std::mem::take(&mut d.won_by_month);
+            first_use.won_by_month = std::mem::take(&mut d.won_by_month);
         }
         if by_customer {
-            first_use.1 = std::mem::take(&mut d.first_won);
+            first_use.first_won = std::mem::take(&mut d.first_won);
         }
         if span {
-            first_use.2 = std::mem::take(&mut d.created_span);
+            first_use.created_span = std::mem::take(&mut d.created_span);
+            first_use.created_by_day = std::mem::take(&mut d.created_by_day);
         }
     }
-    let (won_by_month, first_won, created_span) = first_use;
     Deals {
         rows,
         lines,
@@ -1336,9 +1355,10 @@ fn build_deals(b: &mut Builder<'_>, rows: usize) -> Deals {
         region: b.kept_interned(Role::Region, |d| &mut d.region),
         team: b.kept_interned(Role::Team, |d| &mut d.team),
         segment: b.kept_interned(Role::Segment, |d| &mut d.segment),
-        won_by_month,
-        first_won,
-        created_span,
+        won_by_month: first_use.won_by_month,
+        first_won: first_use.first_won,
+        created_span: first_use.created_span,
+        created_by_day: first_use.created_by_day,
         close_from,
         outcome_from,
         last_day,
@@ -1513,6 +1533,66 @@ fn closed_before_created(
                 }
             }
         }
+    }
+}
+
+/// Rows by day: the rows of each day in file order, days in order, so that the rows of a
+/// span of days are one slice.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DayIndex {
+    first: i32,
+    /// Where each day's rows start in `rows`, and one past the last day's end.
+    starts: Vec<u32>,
+    rows: Vec<u32>,
+}
+
+impl DayIndex {
+    /// The index of the dated rows of `dates`; `None` when there are none, or when the days
+    /// span far more than there are rows (an index mostly of empty days).
+    pub fn new(dates: &[Option<Minutes>]) -> Option<DayIndex> {
+        let (mut lo, mut hi) = (i32::MAX, i32::MIN);
+        for m in dates.iter().flatten() {
+            let d = day_of(*m);
+            lo = lo.min(d);
+            hi = hi.max(d);
+        }
+        let span = usize::try_from(i64::from(hi) - i64::from(lo) + 1).ok()?;
+        if lo > hi || span > dates.len().max(1 << 16) || dates.len() >= u32::MAX as usize {
+            return None;
+        }
+        // A count per day, turned into starts, then each row put in its day's place.
+        let mut starts = vec![0u32; span + 1];
+        for m in dates.iter().flatten() {
+            starts[(day_of(*m) - lo) as usize + 1] += 1;
+        }
+        for i in 1..starts.len() {
+            starts[i] += starts[i - 1];
+        }
+        let mut next = starts.clone();
+        let mut rows = vec![0u32; starts[span] as usize];
+        for (r, m) in dates.iter().enumerate() {
+            if let Some(m) = m {
+                let slot = &mut next[(day_of(*m) - lo) as usize];
+                rows[*slot as usize] = r as u32;
+                *slot += 1;
+            }
+        }
+        Some(DayIndex {
+            first: lo,
+            starts,
+            rows,
+        })
+    }
+
+    /// The rows dated from day `a` to day `b`, both included, by day.
+    pub fn within(&self, a: i32, b: i32) -> &[u32] {
+        let days = self.starts.len() - 1;
+        let at = |d: i32| (i64::from(d) - i64::from(self.first)).clamp(0, days as i64) as usize;
+        let (from, to) = (at(a), at(b.saturating_add(1)));
+        if from >= to {
+            return &[];
+        }
+        &self.rows[self.starts[from] as usize..self.starts[to] as usize]
     }
 }
 
@@ -1790,6 +1870,29 @@ mod coded {
             }
             let back = rebuild_table(&raw, None, &mut t).0;
             prop_assert_eq!(format!("{back:?}"), format!("{:?}", build_table(&raw, None)));
+        }
+
+        /// The rows a day index gives for a span of days are those dated in it, in file
+        /// order within each day and days in order.
+        #[test]
+        fn a_day_index_gives_the_rows_of_its_days(
+            dates in proptest::collection::vec(proptest::option::of(-3000i32..30000), 0..200),
+            a in -5i32..25,
+            len in -2i32..25,
+        ) {
+            let b = a + len;
+            let index = DayIndex::new(&dates);
+            prop_assert_eq!(index.is_none(), dates.iter().all(Option::is_none));
+            let mut want: Vec<(i32, u32)> = dates
+                .iter()
+                .enumerate()
+                .filter_map(|(r, m)| Some((day_of((*m)?), r as u32)))
+                .filter(|(d, _)| a <= *d && *d <= b)
+                .collect();
+            want.sort();
+            let want: Vec<u32> = want.into_iter().map(|(_, r)| r).collect();
+            let got = index.map(|i| i.within(a, b).to_vec()).unwrap_or_default();
+            prop_assert_eq!(got, want);
         }
 
         /// A coded column interns to the numbers and names its cells give one by one.

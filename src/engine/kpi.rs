@@ -170,7 +170,7 @@ fn place_of(d: &Deals, r: usize, bounds: Option<(i32, i32)>) -> Place {
 
 /// The one pass: overall, per owner and per lead source accumulators, won revenue by month,
 /// and deals per stage.
-#[derive(Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Pass {
     pub all: Acc,
     pub by_owner: Vec<Acc>,
@@ -235,8 +235,65 @@ impl Pass {
     /// and the trend's months) in one walk over the rows: each row is read once, and each
     /// period's accumulators take the rows in file order, as a pass of its own would.
     pub fn run_many(d: &Deals, periods: &[Period]) -> Vec<Pass> {
-        let bounds: Vec<Option<(i32, i32)>> = periods.iter().map(|p| p.bounds()).collect();
         let mut passes: Vec<Pass> = periods.iter().map(|_| Pass::empty(d)).collect();
+        Pass::walk(d, periods, &mut passes, Parts::EVERY);
+        passes
+    }
+
+    /// Fill again the breakdowns that `parts` names in the passes over `periods`, after
+    /// their columns changed and every other column the passes read stayed: the rest of
+    /// each pass is kept as it is.
+    pub fn redo(d: &Deals, periods: &[Period], passes: &mut [Pass], parts: Parts) {
+        let empty = Pass::empty(d);
+        for p in passes.iter_mut() {
+            if parts.owner {
+                p.by_owner.clone_from(&empty.by_owner);
+            }
+            if parts.source {
+                p.by_source.clone_from(&empty.by_source);
+            }
+            if parts.extras {
+                p.by_extra.clone_from(&empty.by_extra);
+            }
+        }
+        Pass::walk(
+            d,
+            periods,
+            passes,
+            Parts {
+                whole: false,
+                ..parts
+            },
+        );
+    }
+
+    /// Add a row that is only open at the period's end to the accumulators `parts` names:
+    /// the whole period's and its owner's, lead source's and other dimensions' (by id).
+    fn merge_open(
+        &mut self,
+        open: &Acc,
+        (owner, source, extras): (usize, usize, &[usize]),
+        parts: Parts,
+    ) {
+        if parts.owner {
+            self.by_owner[owner].merge_open(open);
+        }
+        if parts.source {
+            self.by_source[source].merge_open(open);
+        }
+        if parts.extras {
+            for (accs, id) in self.by_extra.iter_mut().zip(extras) {
+                accs[*id].merge_open(open);
+            }
+        }
+        if parts.whole {
+            self.all.merge_open(open);
+        }
+    }
+
+    /// One walk over the rows into the accumulators `parts` names of each period's pass.
+    fn walk(d: &Deals, periods: &[Period], passes: &mut [Pass], parts: Parts) {
+        let bounds: Vec<Option<(i32, i32)>> = periods.iter().map(|p| p.bounds()).collect();
         let renewal_ids: Vec<bool> = d
             .deal_type
             .as_ref()
@@ -277,16 +334,19 @@ impl Pass {
                 ),
                 ..Acc::default()
             };
+            // Open and created before every period starts (most open deals in a review):
+            // open at each period's end and nothing else.
+            if o == Outcome::Open && first_start.is_some_and(|s| days.0.is_none_or(|c| c < s)) {
+                for p in passes.iter_mut() {
+                    p.merge_open(&open, (owner, source, &extra_ids), parts);
+                }
+                continue;
+            }
             for (p, b) in passes.iter_mut().zip(&bounds) {
                 let pl = place(o, days, *b);
                 if !(pl.created_in || pl.closed_in) {
                     if pl.open_at_end {
-                        p.by_owner[owner].merge_open(&open);
-                        p.by_source[source].merge_open(&open);
-                        for (accs, id) in p.by_extra.iter_mut().zip(&extra_ids) {
-                            accs[*id].merge_open(&open);
-                        }
-                        p.all.merge_open(&open);
+                        p.merge_open(&open, (owner, source, &extra_ids), parts);
                     }
                     continue;
                 }
@@ -301,7 +361,7 @@ impl Pass {
                     if o == Outcome::Invalid {
                         acc.invalid = 1;
                     }
-                    if let Some(stage) = &d.stage {
+                    if let Some(stage) = d.stage.as_ref().filter(|_| parts.whole) {
                         let s = &mut p.by_stage[stage.get(r) as usize];
                         s.0 += 1;
                         s.1 += amount.unwrap_or(0.0);
@@ -325,14 +385,14 @@ impl Pass {
                         if let (Some(z), Some(c)) = (closed_day, created) {
                             cycle = Some(z - day_of(c));
                         }
-                        if let Some(z) = closed_day {
+                        if let Some(z) = closed_day.filter(|_| parts.whole) {
                             *p.by_month.entry(year_month(z)).or_insert(0.0) +=
                                 amount.unwrap_or(0.0);
                         }
                     } else {
                         acc.lost = 1;
                     }
-                    if let Some(t) = &d.deal_type {
+                    if let Some(t) = d.deal_type.as_ref().filter(|_| parts.whole) {
                         if renewal_ids[t.get(r) as usize] {
                             p.renewal.1 += 1;
                             p.renewal.0 += u64::from(o == Outcome::Won);
@@ -345,16 +405,43 @@ impl Pass {
                     acc.open_weighted = open.open_weighted;
                     acc.open_with_probability = open.open_with_probability;
                 }
-                p.by_owner[owner].merge_row(&acc, cycle);
-                p.by_source[source].merge_row(&acc, cycle);
-                for (accs, id) in p.by_extra.iter_mut().zip(&extra_ids) {
-                    accs[*id].merge_row(&acc, cycle);
+                if parts.owner {
+                    p.by_owner[owner].merge_row(&acc, cycle);
                 }
-                p.all.merge_row(&acc, cycle);
+                if parts.source {
+                    p.by_source[source].merge_row(&acc, cycle);
+                }
+                if parts.extras {
+                    for (accs, id) in p.by_extra.iter_mut().zip(&extra_ids) {
+                        accs[*id].merge_row(&acc, cycle);
+                    }
+                }
+                if parts.whole {
+                    p.all.merge_row(&acc, cycle);
+                }
             }
         }
-        passes
     }
+}
+
+/// Which accumulators of a [`Pass`] a walk over the rows fills: the whole period's (with
+/// won revenue by month, deals per stage and renewals), and each breakdown's.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Parts {
+    pub whole: bool,
+    pub owner: bool,
+    pub source: bool,
+    /// Every dimension of [`Deals::extra_dimensions`].
+    pub extras: bool,
+}
+
+impl Parts {
+    pub const EVERY: Parts = Parts {
+        whole: true,
+        owner: true,
+        source: true,
+        extras: true,
+    };
 }
 
 /// Won revenue of the deals closed in a period (for growth against an earlier period). For

@@ -7,7 +7,7 @@
 //! Customers are matched across tables by [`customer_key`]: `Acme, Inc.` in the orders is
 //! `ACME` in the customer table.
 
-use crate::engine::dataset::{Interned, Records, Table};
+use crate::engine::dataset::{DayIndex, Interned, Records, Table};
 use crate::engine::join::customer_key;
 use crate::engine::kpi::{en_zh, is_referral, median_f64, ratio, result, row, rows_of_counts};
 use crate::engine::period::Period;
@@ -1738,14 +1738,23 @@ fn usage_kpis(cx: &Ctx<'_>, have: &[KpiResult], out: &mut Vec<KpiResult>) {
     // Counted per interned owner first, so a million rows cost no string work.
     let mut active: HashSet<String> = HashSet::new();
     let mut records = 0u64;
-    let mut count_owned = |o: &Interned, dates: &[Option<Minutes>]| {
+    let mut count_owned = |o: &Interned, dates: &[Option<Minutes>], by_day: Option<&DayIndex>| {
         let mut seen = vec![false; o.names.len()];
-        for (r, when) in dates.iter().enumerate() {
-            if when.is_some() && cx.within(*when) {
-                let id = o.get(r) as usize;
-                if id != 0 {
-                    seen[id] = true;
-                    records += 1;
+        let mut see = |r: usize| {
+            let id = o.get(r) as usize;
+            if id != 0 {
+                seen[id] = true;
+                records += 1;
+            }
+        };
+        match (by_day, cx.period.bounds()) {
+            // Only the period's days' rows, when they are indexed by day.
+            (Some(index), Some((a, b))) => index.within(a, b).iter().for_each(|r| see(*r as usize)),
+            _ => {
+                for (r, when) in dates.iter().enumerate() {
+                    if when.is_some() && cx.within(*when) {
+                        see(r);
+                    }
                 }
             }
         }
@@ -1758,7 +1767,8 @@ fn usage_kpis(cx: &Ctx<'_>, have: &[KpiResult], out: &mut Vec<KpiResult>) {
     for t in cx.tables {
         if let Some(d) = &t.deals {
             if let (Some(o), Some(c)) = (&d.owner, &d.created) {
-                count_owned(o, c);
+                let index = d.created_by_day.get_or_init(|| DayIndex::new(c));
+                count_owned(o, c, index.as_ref());
             }
         }
         if let Some(r) = &t.records {
@@ -1766,7 +1776,7 @@ fn usage_kpis(cx: &Ctx<'_>, have: &[KpiResult], out: &mut Vec<KpiResult>) {
                 continue;
             }
             if let (Some(o), Some(w)) = (r.text(Role::Owner), r.when()) {
-                count_owned(o, w);
+                count_owned(o, w, None);
             }
         }
     }

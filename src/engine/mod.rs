@@ -48,7 +48,9 @@ use crate::i18n::Lang;
 use recommend::Availability;
 use report::{FileError, IssueReport, TableReport};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap};
+use std::rc::Rc;
 
 /// What the user chose: company stage, goals, period and language, the figures exports
 /// lack, and a target per KPI.
@@ -162,8 +164,15 @@ struct Derived {
     kpis: std::cell::RefCell<std::collections::HashMap<KpisKey, KpisFor>>,
     /// The deals' pass over each period: the figures of [`Derived::kpis`] without their
     /// texts, which a change of language or inputs reuses.
-    passes: std::cell::RefCell<std::collections::HashMap<Period, std::rc::Rc<kpi::Pass>>>,
+    passes: RefCell<Passes>,
+    /// Passes from before a change of mapping that moved over every column they read but
+    /// some breakdowns' columns: [`kpi::Parts`] names those breakdowns, to be walked again
+    /// before a pass is used.
+    stale: RefCell<Option<(kpi::Parts, Passes)>>,
 }
+
+/// The deals' pass over each period.
+type Passes = HashMap<Period, Rc<kpi::Pass>>;
 
 /// The sanity warnings for one `today`, in both languages.
 type KeptWarnings = (Option<String>, Vec<sanity::Found>);
@@ -267,6 +276,21 @@ impl Workbook {
             }
             if moved.checked {
                 self.derived.warnings = before.warnings;
+            }
+            if moved.pass_rows {
+                // The breakdowns whose columns changed are walked again when a report
+                // asks for one of these periods.
+                let parts = kpi::Parts {
+                    whole: false,
+                    owner: !moved.owner,
+                    source: !moved.source,
+                    extras: !moved.extras,
+                };
+                if parts.owner || parts.source || parts.extras {
+                    self.derived.stale = RefCell::new(Some((parts, before.passes.into_inner())));
+                } else {
+                    self.derived.passes = before.passes;
+                }
             }
         }
     }
@@ -602,6 +626,25 @@ impl Workbook {
                 if !kept && !wanted.contains(p) {
                     wanted.push(*p);
                 }
+            }
+        }
+        // Passes from before a change of mapping: only their changed breakdowns are walked.
+        if let Some((parts, stale)) = self.derived.stale.borrow_mut().as_mut() {
+            let again: Vec<Period> = wanted
+                .iter()
+                .copied()
+                .filter(|p| stale.contains_key(p))
+                .collect();
+            if !again.is_empty() {
+                let mut passes: Vec<kpi::Pass> = again
+                    .iter()
+                    .filter_map(|p| stale.remove(p))
+                    .map(|rc| Rc::try_unwrap(rc).unwrap_or_else(|rc| (*rc).clone()))
+                    .collect();
+                kpi::Pass::redo(d, &again, &mut passes, *parts);
+                let mut kept = self.derived.passes.borrow_mut();
+                kept.extend(again.iter().copied().zip(passes.into_iter().map(Rc::new)));
+                wanted.retain(|p| !again.contains(p));
             }
         }
         if wanted.len() < 2 {
@@ -1060,6 +1103,22 @@ mod remapped {
             assert!(wb.report(&opts) == fresh(&mapping), "column {c} unused");
             wb.remap(0, Some(&detected));
             assert!(wb.report(&opts) == full, "column {c} back");
+        }
+        // Each breakdown read from another column (one no pass reads): only the breakdowns
+        // are walked again.
+        let name = detected
+            .iter()
+            .position(|r| *r == Some(Role::Name))
+            .unwrap();
+        for role in [Role::Owner, Role::LeadSource, Role::Region, Role::Product] {
+            let mut mapping = detected.clone();
+            let from = mapping.iter().position(|r| *r == Some(role)).unwrap();
+            mapping[from] = None;
+            mapping[name] = Some(role);
+            wb.remap(0, Some(&mapping));
+            assert!(wb.report(&opts) == fresh(&mapping), "{role:?} moved");
+            wb.remap(0, Some(&detected));
+            assert!(wb.report(&opts) == full, "{role:?} back");
         }
     }
 
