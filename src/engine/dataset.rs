@@ -908,9 +908,13 @@ fn build(
         .zip(mapping)
         .enumerate()
     {
+        // A column's type does not depend on its role: the replaced table's holds, unless
+        // the column takes a new date or number role, whose values typing reads on the way.
+        let reads_values =
+            role.is_some_and(|r| DATE_ROLES.contains(&r) || NUMBER_ROLES.contains(&r));
         let value_type = match &old {
-            Some(o) => o.columns[c].value_type,
-            None => {
+            Some(o) if !reads_values || o.columns[c].role == *role => o.columns[c].value_type,
+            _ => {
                 let (value_type, values) = type_column(col, *role);
                 if let Some(v) = values {
                     prepared.insert(c, v);
