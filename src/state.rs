@@ -254,7 +254,14 @@ impl State {
                 self.snapshot_saved = false;
                 self.progress = None;
                 self.loading = false;
-                // A fresh load starts on the data's last complete month.
+                // A fresh load starts on the data's last complete month: the worker computed
+                // it, or the page asks for it now.
+                if !self.period_chosen && report.period != "all" {
+                    if let Some(p) = Period::parse(&report.period) {
+                        self.opts.period = p;
+                    }
+                    self.period_chosen = true;
+                }
                 if !self.period_chosen && report.period == "all" {
                     // A period the link asked for, when the data covers it, for every load until
                     // the user picks one; otherwise the last complete month.
@@ -494,5 +501,19 @@ mod tests {
         let s = load(State::new(Lang::En).apply(Action::ApplyConfig(Box::new(config))));
         assert_eq!(s.opts.period, Period::Month(2024, 3));
         assert_eq!(s.wanted_period, Some(Period::Month(2019, 5)));
+
+        // The worker answered a fresh load for its last complete month: the page takes that
+        // period, and has nothing more to ask for.
+        let month = Options {
+            period: Period::Month(2024, 3),
+            ..Options::default()
+        };
+        let report = Rc::new(analyze(&[("d.csv", csv.as_bytes())], &month));
+        let s = State::new(Lang::En)
+            .apply(Action::Loading(Source::Sample))
+            .apply(Action::Loaded { report, ms: 1.0 });
+        assert_eq!(s.opts.period, Period::Month(2024, 3));
+        assert!(s.period_chosen);
+        assert!(s.report_is_current());
     }
 }

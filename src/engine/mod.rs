@@ -553,6 +553,12 @@ impl Workbook {
         }
     }
 
+    /// The last calendar month the data covers to its end ([`last_complete_month`]).
+    pub fn last_complete_month(&self) -> Option<Period> {
+        let (_, last) = self.data_range()?;
+        Period::parse(&last_complete_month(last)?)
+    }
+
     /// The first and last day of any date in the loaded tables.
     pub fn data_range(&self) -> Option<(i32, i32)> {
         *self
@@ -1096,6 +1102,10 @@ mod remapped {
         };
         let full = fresh(&detected);
         assert!(wb.report(&opts).kpis == full.kpis);
+        assert_eq!(
+            wb.last_complete_month().map(|p| p.to_string()),
+            full.default_period
+        );
         for c in 0..detected.len() {
             let mut mapping = detected.clone();
             mapping[c] = None;

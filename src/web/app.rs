@@ -198,13 +198,20 @@ impl PageFile {
     }
 }
 
-/// Load `files` in the engine's worker.
-fn send_load(worker: &EngineWorker, files: &[PageFile], opts: crate::engine::Options) {
+/// Load `files` in the engine's worker; `last_month`: compute the data's last complete
+/// month rather than `opts.period`.
+fn send_load(
+    worker: &EngineWorker,
+    files: &[PageFile],
+    opts: crate::engine::Options,
+    last_month: bool,
+) {
     worker.send_with(
         Request::Load {
             files: files.iter().map(|f| f.file.clone()).collect(),
             opts,
             saved: saved_mappings(),
+            last_month,
         },
         files.iter().map(|f| f.blob.clone()).collect(),
     );
@@ -448,6 +455,8 @@ pub fn App(props: &AppProps) -> Html {
         let last_sent = last_sent.clone();
         let loaded_files = loaded_files.clone();
         let opts = state.opts.clone();
+        // Unless a link asked for a period, the first answer is the last complete month's.
+        let last_month = state.wanted_period.is_none();
         let pending = pending.clone();
         let config = config.clone();
         use_effect_with((), move |_| {
@@ -470,7 +479,7 @@ pub fn App(props: &AppProps) -> Html {
                         *last_sent.borrow_mut() = Some(opts.clone());
                         let files = vec![PageFile::new(sample_name, blob)];
                         if let Some(b) = bridge.borrow().as_ref() {
-                            send_load(b, &files, opts);
+                            send_load(b, &files, opts, last_month);
                         }
                         *pending.borrow_mut() = Some((files, Source::Sample));
                     }
@@ -495,6 +504,10 @@ pub fn App(props: &AppProps) -> Html {
                     dispatcher.dispatch(Action::Recomputing);
                     b.send(Request::Compute(opts.clone()));
                 }
+            } else if current {
+                // The report answers these options (a load can answer for the last complete
+                // month rather than the period sent): a change from them is a new request.
+                *last_sent.borrow_mut() = Some(opts.clone());
             }
         });
     }
@@ -505,6 +518,7 @@ pub fn App(props: &AppProps) -> Html {
         let pending = pending.clone();
         let dispatcher = store.dispatcher();
         let opts = state.opts.clone();
+        let wanted_period = state.wanted_period;
         // `again`: the same files read once more (another encoding or sheet): the period stays.
         let f: LoadFn = Rc::new(move |files: Vec<PageFile>, source: Source, again: bool| {
             *pending.borrow_mut() = Some((files.clone(), source.clone()));
@@ -520,7 +534,7 @@ pub fn App(props: &AppProps) -> Html {
             };
             *last_sent.borrow_mut() = Some(opts.clone());
             if let Some(b) = bridge.borrow().as_ref() {
-                send_load(b, &files, opts);
+                send_load(b, &files, opts, !again && wanted_period.is_none());
             }
         });
         f
@@ -552,7 +566,7 @@ pub fn App(props: &AppProps) -> Html {
             dispatcher.dispatch(Action::Cancelled(Some(source.clone())));
             *last_sent.borrow_mut() = Some(opts.clone());
             if let Some(b) = bridge.borrow().as_ref() {
-                send_load(b, &files, opts.clone());
+                send_load(b, &files, opts.clone(), false);
             }
             *pending.borrow_mut() = Some((files, source));
         })

@@ -167,6 +167,9 @@ pub enum Request {
         files: Vec<InputFile>,
         opts: Options,
         saved: Vec<SavedMapping>,
+        /// Compute the data's last complete month instead of `opts.period` (a fresh load
+        /// that no link asked a period of): the page would ask for it next.
+        last_month: bool,
     },
     /// The formats worker's answers for a load that waits on them.
     Prepared(Vec<Done>),
@@ -246,6 +249,7 @@ struct Pending {
     blobs: Vec<web_sys::Blob>,
     opts: Options,
     saved: Vec<SavedMapping>,
+    last_month: bool,
     /// Workbooks read by the formats worker (or a file that could not be read), by file index.
     sheets: Vec<Option<Result<ingest::RawTable, crate::engine::Error>>>,
 }
@@ -280,7 +284,10 @@ impl KpiWorker {
             };
         }
         self.workbook.apply_saved(&p.saved);
-        p.opts
+        match self.workbook.last_complete_month().filter(|_| p.last_month) {
+            Some(period) => Options { period, ..p.opts },
+            None => p.opts,
+        }
     }
 
     /// What a file needs before it is read: the formats worker for a workbook (read whole,
@@ -347,13 +354,19 @@ impl KpiWorker {
     fn received(&mut self, msg: Request, blobs: Vec<web_sys::Blob>) {
         let start = js_sys::Date::now();
         let opts = match msg {
-            Request::Load { files, opts, saved } => {
+            Request::Load {
+                files,
+                opts,
+                saved,
+                last_month,
+            } => {
                 let mut p = Pending {
                     sheets: vec![None; files.len()],
                     files,
                     blobs,
                     opts,
                     saved,
+                    last_month,
                 };
                 let mut jobs = Vec::new();
                 for (i, f) in p.files.iter().enumerate() {

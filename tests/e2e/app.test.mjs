@@ -106,6 +106,35 @@ test('choosing a period recomputes for it', async (t) => {
   assert.equal(Number(growth), want.kpis.find((k) => k.id === 'revenue_growth').value);
 });
 
+test('a load opens on its last complete month, settled, and the whole range is computed when chosen', async (t) => {
+  // The worker answers a fresh load for the last complete month itself; the page must then
+  // neither wait on nor ask for anything else, and must still compute the whole range when
+  // the user picks it.
+  const page = await openApp(t, { period: 'month' });
+  const revenue = async () => Number(await page.locator('[data-kpi="revenue"] .value').getAttribute('data-value'));
+  const check = async (file) => {
+    const whole = nativeReport(file);
+    const month = whole.default_period;
+    assert.ok(month, `${file} has a last complete month`);
+    await settled(page);
+    // No other answer is on its way to unsettle it.
+    await page.waitForTimeout(500);
+    assert.equal(await page.locator('main').getAttribute('aria-busy'), 'false');
+    assert.equal(await page.locator('#period').inputValue(), month);
+    assert.equal(await revenue(), nativeReport(file, '--period', month).kpis.find((k) => k.id === 'revenue').value);
+    await page.selectOption('#period', 'all');
+    await page.waitForFunction(() => document.querySelector('.summary .period')?.textContent.includes('all')
+      || document.querySelector('#period')?.value === 'all' && document.querySelector('main')?.getAttribute('aria-busy') === 'false');
+    await settled(page);
+    assert.equal(await revenue(), whole.kpis.find((k) => k.id === 'revenue').value);
+  };
+  await check(path.join(root, 'www/sample-deals.csv'));
+  const upload = path.join(fixtures, 'hubspot_deals.csv');
+  await page.setInputFiles('#file-input', upload);
+  await waitStatus(page, 'hubspot_deals.csv', { period: 'month' });
+  await check(upload);
+});
+
 test('switching to 中文 translates the page and is remembered', async (t) => {
   const page = await openApp(t);
   await page.click('#lang-zh');
