@@ -170,7 +170,7 @@ fn place_of(d: &Deals, r: usize, bounds: Option<(i32, i32)>) -> Place {
 
 /// The one pass: overall, per owner and per lead source accumulators, won revenue by month,
 /// and deals per stage.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Debug, PartialEq)]
 pub struct Pass {
     pub all: Acc,
     pub by_owner: Vec<Acc>,
@@ -244,16 +244,16 @@ impl Pass {
     /// their columns changed and every other column the passes read stayed: the rest of
     /// each pass is kept as it is.
     pub fn redo(d: &Deals, periods: &[Period], passes: &mut [Pass], parts: Parts) {
-        let empty = Pass::empty(d);
         for p in passes.iter_mut() {
+            let empty = Pass::empty(d);
             if parts.owner {
-                p.by_owner.clone_from(&empty.by_owner);
+                p.by_owner = empty.by_owner;
             }
             if parts.source {
-                p.by_source.clone_from(&empty.by_source);
+                p.by_source = empty.by_source;
             }
             if parts.extras {
-                p.by_extra.clone_from(&empty.by_extra);
+                p.by_extra = empty.by_extra;
             }
         }
         Pass::walk(

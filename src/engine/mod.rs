@@ -636,17 +636,12 @@ impl Workbook {
         }
         // Passes from before a change of mapping: only their changed breakdowns are walked.
         if let Some((parts, stale)) = self.derived.stale.borrow_mut().as_mut() {
-            let again: Vec<Period> = wanted
+            // A pass still shared elsewhere is made anew instead.
+            let (again, mut passes): (Vec<Period>, Vec<kpi::Pass>) = wanted
                 .iter()
-                .copied()
-                .filter(|p| stale.contains_key(p))
-                .collect();
+                .filter_map(|p| Some((*p, Rc::try_unwrap(stale.remove(p)?).ok()?)))
+                .unzip();
             if !again.is_empty() {
-                let mut passes: Vec<kpi::Pass> = again
-                    .iter()
-                    .filter_map(|p| stale.remove(p))
-                    .map(|rc| Rc::try_unwrap(rc).unwrap_or_else(|rc| (*rc).clone()))
-                    .collect();
                 kpi::Pass::redo(d, &again, &mut passes, *parts);
                 let mut kept = self.derived.passes.borrow_mut();
                 kept.extend(again.iter().copied().zip(passes.into_iter().map(Rc::new)));
