@@ -658,36 +658,16 @@ impl<'a> Builder<'a> {
         self.old.as_mut().map(|o| field(&mut o.deals))
     }
 
-    fn kept_amounts(
+    /// The replaced table's `field` when `role` kept its column, else `read` from the file.
+    fn kept_or<T>(
         &mut self,
         role: Role,
-        field: fn(&mut Deals) -> &mut Option<Vec<Option<f64>>>,
-    ) -> Option<Vec<Option<f64>>> {
+        field: fn(&mut Deals) -> &mut Option<T>,
+        read: fn(&mut Self, Role) -> Option<T>,
+    ) -> Option<T> {
         match self.take(role, |d| field(d).take()) {
-            Some(v) => v,
-            None => self.amounts(role),
-        }
-    }
-
-    fn kept_dates(
-        &mut self,
-        role: Role,
-        field: fn(&mut Deals) -> &mut Option<Vec<Option<Minutes>>>,
-    ) -> Option<Vec<Option<Minutes>>> {
-        match self.take(role, |d| field(d).take()) {
-            Some(v) => v,
-            None => self.dates(role),
-        }
-    }
-
-    fn kept_interned(
-        &mut self,
-        role: Role,
-        field: fn(&mut Deals) -> &mut Option<Interned>,
-    ) -> Option<Interned> {
-        match self.take(role, |d| field(d).take()) {
-            Some(v) => v,
-            None => self.interned(role),
+            Some(kept) => kept,
+            None => read(self, role),
         }
     }
 
@@ -1188,8 +1168,8 @@ fn build_deals(b: &mut Builder<'_>, rows: usize) -> Deals {
         Some(o) => std::mem::take(&mut o.deals.lines),
         None => b.kept_lines(),
     };
-    let amount = b.kept_amounts(Role::Amount, |d| &mut d.amount);
-    let cost = b.kept_amounts(Role::Cost, |d| &mut d.cost);
+    let amount = b.kept_or(Role::Amount, |d| &mut d.amount, Builder::amounts);
+    let cost = b.kept_or(Role::Cost, |d| &mut d.cost, Builder::amounts);
     let probability = match b.take(Role::Probability, |d| d.probability.take()) {
         Some(kept) => kept,
         None => b.col(Role::Probability).map(|c| {
@@ -1207,7 +1187,7 @@ fn build_deals(b: &mut Builder<'_>, rows: usize) -> Deals {
                 .collect()
         }),
     };
-    let created = b.kept_dates(Role::CreatedAt, |d| &mut d.created);
+    let created = b.kept_or(Role::CreatedAt, |d| &mut d.created, Builder::dates);
     // Outcomes and close dates move over whole when every column they come from kept its
     // role; the close-date columns' own values are then not needed.
     let keep_outcome = OUTCOME_ROLES.iter().all(|r| b.kept(*r));
@@ -1348,15 +1328,15 @@ fn build_deals(b: &mut Builder<'_>, rows: usize) -> Deals {
         created,
         closed,
         touched,
-        owner: b.kept_interned(Role::Owner, |d| &mut d.owner),
-        source: b.kept_interned(Role::LeadSource, |d| &mut d.source),
-        stage: b.kept_interned(Role::Stage, |d| &mut d.stage),
-        customer: b.kept_interned(Role::Customer, |d| &mut d.customer),
-        deal_type: b.kept_interned(Role::DealType, |d| &mut d.deal_type),
-        product: b.kept_interned(Role::Product, |d| &mut d.product),
-        region: b.kept_interned(Role::Region, |d| &mut d.region),
-        team: b.kept_interned(Role::Team, |d| &mut d.team),
-        segment: b.kept_interned(Role::Segment, |d| &mut d.segment),
+        owner: b.kept_or(Role::Owner, |d| &mut d.owner, |b, r| b.interned(r)),
+        source: b.kept_or(Role::LeadSource, |d| &mut d.source, |b, r| b.interned(r)),
+        stage: b.kept_or(Role::Stage, |d| &mut d.stage, |b, r| b.interned(r)),
+        customer: b.kept_or(Role::Customer, |d| &mut d.customer, |b, r| b.interned(r)),
+        deal_type: b.kept_or(Role::DealType, |d| &mut d.deal_type, |b, r| b.interned(r)),
+        product: b.kept_or(Role::Product, |d| &mut d.product, |b, r| b.interned(r)),
+        region: b.kept_or(Role::Region, |d| &mut d.region, |b, r| b.interned(r)),
+        team: b.kept_or(Role::Team, |d| &mut d.team, |b, r| b.interned(r)),
+        segment: b.kept_or(Role::Segment, |d| &mut d.segment, |b, r| b.interned(r)),
         won_by_month: first_use.won_by_month,
         first_won: first_use.first_won,
         created_span: first_use.created_span,
