@@ -254,25 +254,20 @@ impl State {
                 self.snapshot_saved = false;
                 self.progress = None;
                 self.loading = false;
-                // A fresh load starts on the data's last complete month: the worker computed
-                // it, or the page asks for it now.
-                if !self.period_chosen && report.period != "all" {
-                    if let Some(p) = Period::parse(&report.period) {
-                        self.opts.period = p;
-                    }
-                    self.period_chosen = true;
-                }
-                if !self.period_chosen && report.period == "all" {
-                    // A period the link asked for, when the data covers it, for every load until
-                    // the user picks one; otherwise the last complete month.
-                    let wanted = self.wanted_period.filter(|p| {
-                        matches!(p, Period::All | Period::Range(..))
-                            || report.periods.contains(&p.to_string())
-                    });
-
-                    if let Some(p) =
+                // A fresh load starts on the data's last complete month (the worker computed
+                // it, or the page asks for it now), or on a period a link asked for, when the
+                // data covers it, for every load until the user picks one.
+                if !self.period_chosen {
+                    let start = if report.period == "all" {
+                        let wanted = self.wanted_period.filter(|p| {
+                            matches!(p, Period::All | Period::Range(..))
+                                || report.periods.contains(&p.to_string())
+                        });
                         wanted.or_else(|| report.default_period.as_deref().and_then(Period::parse))
-                    {
+                    } else {
+                        Period::parse(&report.period)
+                    };
+                    if let Some(p) = start {
                         self.opts.period = p;
                     }
                     self.period_chosen = true;

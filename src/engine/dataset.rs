@@ -924,13 +924,12 @@ fn build(
     if !user_mapping {
         correct_by_values(&mut mapping, &mut infos);
     }
-    let date_columns = |m: &mut dyn Iterator<Item = Option<Role>>| -> Vec<bool> {
-        m.map(|r| r.is_some_and(|r| DATE_ROLES.contains(&r)))
-            .collect()
-    };
+    let is_date = |r: Option<Role>| r.is_some_and(|r| DATE_ROLES.contains(&r));
     let same_dates = old.as_ref().is_some_and(|o| {
-        date_columns(&mut o.columns.iter().map(|c| c.role))
-            == date_columns(&mut mapping.iter().copied())
+        o.columns
+            .iter()
+            .map(|c| is_date(c.role))
+            .eq(mapping.iter().map(|r| is_date(*r)))
     });
     let table_order = match &old {
         Some(o) if same_dates => o.table_order,
