@@ -40,6 +40,26 @@ pub struct Acc {
     pub seen: bool,
 }
 
+/// One row's figures for one period: what it adds to each accumulator it belongs to. Plain
+/// numbers, so that a row costs no allocation.
+#[derive(Clone, Copy, Default)]
+struct RowFigures {
+    created: u64,
+    won: u64,
+    lost: u64,
+    invalid: u64,
+    open: u64,
+    won_amount: f64,
+    won_with_amount: u64,
+    open_amount: f64,
+    open_weighted: f64,
+    open_with_probability: u64,
+    won_revenue_with_cost: f64,
+    won_cost: f64,
+    won_with_cost: u64,
+    closed_without_date: u64,
+}
+
 impl Acc {
     pub fn merge(&mut self, o: &Acc) {
         self.created += o.created;
@@ -60,20 +80,39 @@ impl Acc {
         self.seen |= o.seen;
     }
 
-    /// Add the figures of a row that is only open at the period's end ([`Acc::open`] and
-    /// the amounts that go with it): the same sums as [`Acc::merge_row`] gives.
-    fn merge_open(&mut self, row: &Acc) {
-        self.open += row.open;
-        self.open_amount += row.open_amount;
-        self.open_weighted += row.open_weighted;
-        self.open_with_probability += row.open_with_probability;
+    /// Add one row's figures and its sales cycle, if it has one: what [`Acc::merge`] of
+    /// the row's own accumulator gives.
+    #[inline(always)]
+    fn add(&mut self, f: &RowFigures, cycle: Option<i32>) {
+        self.created += f.created;
+        self.won += f.won;
+        self.lost += f.lost;
+        self.invalid += f.invalid;
+        self.open += f.open;
+        self.won_amount += f.won_amount;
+        self.won_with_amount += f.won_with_amount;
+        self.open_amount += f.open_amount;
+        self.open_weighted += f.open_weighted;
+        self.open_with_probability += f.open_with_probability;
+        self.won_revenue_with_cost += f.won_revenue_with_cost;
+        self.won_cost += f.won_cost;
+        self.won_with_cost += f.won_with_cost;
+        self.closed_without_date += f.closed_without_date;
+        if let Some(c) = cycle {
+            self.cycles.push(c);
+        }
         self.seen = true;
     }
 
-    /// Add one row's counts and its sales cycle, if it has one.
-    fn merge_row(&mut self, row: &Acc, cycle: Option<i32>) {
-        self.merge(row);
-        self.cycles.extend(cycle);
+    /// Add the figures of a row that is only open at the period's end: the same sums as
+    /// [`Acc::add`] gives.
+    #[inline(always)]
+    fn add_open(&mut self, f: &RowFigures) {
+        self.open += f.open;
+        self.open_amount += f.open_amount;
+        self.open_weighted += f.open_weighted;
+        self.open_with_probability += f.open_with_probability;
+        self.seen = true;
     }
 
     pub fn win_rate(&self) -> Option<f64> {
@@ -271,23 +310,23 @@ impl Pass {
     /// the whole period's and its owner's, lead source's and other dimensions' (by id).
     fn merge_open(
         &mut self,
-        open: &Acc,
+        open: &RowFigures,
         (owner, source, extras): (usize, usize, &[usize]),
         parts: Parts,
     ) {
         if parts.owner {
-            self.by_owner[owner].merge_open(open);
+            self.by_owner[owner].add_open(open);
         }
         if parts.source {
-            self.by_source[source].merge_open(open);
+            self.by_source[source].add_open(open);
         }
         if parts.extras {
             for (accs, id) in self.by_extra.iter_mut().zip(extras) {
-                accs[*id].merge_open(open);
+                accs[*id].add_open(open);
             }
         }
         if parts.whole {
-            self.all.merge_open(open);
+            self.all.add_open(open);
         }
     }
 
@@ -303,6 +342,9 @@ impl Pass {
         let mut extra_ids = vec![0usize; extras.len()];
         // A deal created and closed before every period starts is in none of them.
         let first_start = bounds.iter().map(|b| b.map(|(a, _)| a)).min().flatten();
+        // Won revenue by close month, per pass: hashed while walking, ordered once at the end.
+        let mut months: Vec<rustc_hash::FxHashMap<(i32, u32), f64>> =
+            passes.iter().map(|_| Default::default()).collect();
         for r in 0..d.rows {
             let o = d.outcome[r];
             let created = d.created.as_ref().and_then(|c| c[r]);
@@ -322,8 +364,7 @@ impl Pass {
                 *id = dim.get(r) as usize;
             }
             // Open at a period's end and nothing else: only the open figures change.
-            let open = Acc {
-                seen: true,
+            let open = RowFigures {
                 open: 1,
                 open_amount: amount.unwrap_or(0.0),
                 open_weighted: amount
@@ -332,7 +373,7 @@ impl Pass {
                 open_with_probability: u64::from(
                     amount.is_some() && d.probability.as_ref().is_some_and(|p| p[r].is_some()),
                 ),
-                ..Acc::default()
+                ..RowFigures::default()
             };
             // Open and created before every period starts (most open deals in a review):
             // open at each period's end and nothing else.
@@ -342,7 +383,7 @@ impl Pass {
                 }
                 continue;
             }
-            for (p, b) in passes.iter_mut().zip(&bounds) {
+            for (i, (p, b)) in passes.iter_mut().zip(&bounds).enumerate() {
                 let pl = place(o, days, *b);
                 if !(pl.created_in || pl.closed_in) {
                     if pl.open_at_end {
@@ -350,11 +391,7 @@ impl Pass {
                     }
                     continue;
                 }
-                let mut acc = Acc {
-                    seen: true,
-                    ..Acc::default()
-                };
-                // Kept beside the row's accumulator: a Vec per row would cost an allocation.
+                let mut acc = RowFigures::default();
                 let mut cycle = None;
                 if pl.created_in {
                     acc.created = 1;
@@ -386,8 +423,7 @@ impl Pass {
                             cycle = Some(z - day_of(c));
                         }
                         if let Some(z) = closed_day.filter(|_| parts.whole) {
-                            *p.by_month.entry(year_month(z)).or_insert(0.0) +=
-                                amount.unwrap_or(0.0);
+                            *months[i].entry(year_month(z)).or_insert(0.0) += amount.unwrap_or(0.0);
                         }
                     } else {
                         acc.lost = 1;
@@ -406,19 +442,25 @@ impl Pass {
                     acc.open_with_probability = open.open_with_probability;
                 }
                 if parts.owner {
-                    p.by_owner[owner].merge_row(&acc, cycle);
+                    p.by_owner[owner].add(&acc, cycle);
                 }
                 if parts.source {
-                    p.by_source[source].merge_row(&acc, cycle);
+                    p.by_source[source].add(&acc, cycle);
                 }
                 if parts.extras {
                     for (accs, id) in p.by_extra.iter_mut().zip(&extra_ids) {
-                        accs[*id].merge_row(&acc, cycle);
+                        accs[*id].add(&acc, cycle);
                     }
                 }
                 if parts.whole {
-                    p.all.merge_row(&acc, cycle);
+                    p.all.add(&acc, cycle);
                 }
+            }
+        }
+        // Each month's sum took its rows in file order, as the map itself would have.
+        for (p, m) in passes.iter_mut().zip(months) {
+            for (k, v) in m {
+                *p.by_month.entry(k).or_insert(0.0) += v;
             }
         }
     }
@@ -1418,12 +1460,16 @@ mod tests {
             }
             let owner = d.owner.as_ref().map_or(0, |i| i.get(r) as usize);
             let source = d.source.as_ref().map_or(0, |i| i.get(r) as usize);
-            p.by_owner[owner].merge_row(&acc, cycle);
-            p.by_source[source].merge_row(&acc, cycle);
+            let merge_row = |a: &mut Acc| {
+                a.merge(&acc);
+                a.cycles.extend(cycle);
+            };
+            merge_row(&mut p.by_owner[owner]);
+            merge_row(&mut p.by_source[source]);
             for (accs, (_, dim)) in p.by_extra.iter_mut().zip(d.extra_dimensions()) {
-                accs[dim.get(r) as usize].merge_row(&acc, cycle);
+                merge_row(&mut accs[dim.get(r) as usize]);
             }
-            p.all.merge_row(&acc, cycle);
+            merge_row(&mut p.all);
         }
         p
     }

@@ -84,18 +84,22 @@ pub fn year_month(day: i32) -> (i32, u32) {
     (y, m)
 }
 
-/// `(year, month, day)` of a day number.
+/// `(year, month, day)` of a day number. The calendar repeats every 400 years (146,097
+/// days), so the day is brought into the first such cycle from 1970 and the years added
+/// back: every step then fits in 32 bits, and 32-bit division by a constant is a
+/// multiplication (wasm has no 64-bit multiplication to do the same with).
 fn civil(day: i32) -> (i32, u32, u32) {
-    let z = i64::from(day) + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
+    const CYCLE: i32 = 146_097;
+    let z = day.rem_euclid(CYCLE) + 719_468;
+    let era = z / CYCLE;
+    let doe = z - era * CYCLE;
     let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
     let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
     let mp = (5 * doy + 2) / 153;
     let d = doy - (153 * mp + 2) / 5 + 1;
     let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (y as i32, m as u32, d as u32)
+    let y = yoe + era * 400 + i32::from(m <= 2);
+    (y + 400 * day.div_euclid(CYCLE), m as u32, d as u32)
 }
 
 /// Which number of an all-numeric date like `3/4/2024` is the month.
@@ -1067,6 +1071,51 @@ mod fast_paths {
                 prop_assert_eq!(Some(fast.to_bits()), parse_amount_general(&s, mark).map(f64::to_bits), "{}", s);
             }
         }
+    }
+
+    /// The civil date of a day number in 64-bit steps, as it was computed before.
+    fn civil_wide(day: i32) -> (i32, u32, u32) {
+        let z = i64::from(day) + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z - era * 146_097;
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let d = doy - (153 * mp + 2) / 5 + 1;
+        let m = if mp < 10 { mp + 3 } else { mp - 9 };
+        let y = yoe + era * 400 + i64::from(m <= 2);
+        (y as i32, m as u32, d as u32)
+    }
+
+    proptest! {
+        #[test]
+        fn civil_dates_in_32_bits_are_the_64_bit_ones(day in any::<i32>()) {
+            prop_assert_eq!(civil(day), civil_wide(day));
+        }
+    }
+
+    #[test]
+    fn civil_dates_at_the_ends_of_the_range_and_cycles() {
+        let cycle = 146_097;
+        for day in [
+            i32::MIN,
+            i32::MIN + 1,
+            i32::MAX,
+            -1,
+            0,
+            1,
+            -719_468,
+            -719_469,
+            cycle - 1,
+            cycle,
+            -cycle,
+            11_016,
+            20_454,
+        ] {
+            assert_eq!(civil(day), civil_wide(day), "day {day}");
+        }
+        assert_eq!(civil(0), (1970, 1, 1));
+        assert_eq!(civil(20_454), (2026, 1, 1));
     }
 
     #[test]
