@@ -54,6 +54,13 @@ impl Default for TextColumn {
     }
 }
 
+/// A byte that may begin or end the padding a cell is trimmed of: a space, a tab, or a byte
+/// of the byte-order mark.
+#[inline(always)]
+fn is_pad(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | 0xEF | 0xBF)
+}
+
 /// A hash of a cell's bytes, eight at a time: cells are short, and this runs for every
 /// cell of a coded column.
 #[inline(always)]
@@ -77,9 +84,8 @@ impl TextColumn {
     pub(crate) fn push(&mut self, cell: &str) {
         // Most cells need no trimming: look at the end bytes before walking characters.
         let b = cell.as_bytes();
-        let padded = |x: u8| matches!(x, b' ' | b'\t' | 0xEF | 0xBF);
         let cell = match (b.first(), b.last()) {
-            (Some(&f), Some(&l)) if padded(f) || padded(l) => {
+            (Some(&f), Some(&l)) if is_pad(f) || is_pad(l) => {
                 cell.trim_matches(|c: char| c == ' ' || c == '\t' || c == '\u{feff}')
             }
             _ => cell,
@@ -201,12 +207,14 @@ impl TextColumn {
     }
 
     /// The `k`-th stretch of `text`: a cell (plain) or a distinct cell (coded).
+    #[inline(always)]
     fn span(&self, k: usize) -> &str {
         let start = if k == 0 { 0 } else { self.ends[k - 1] as usize };
         &self.text[start..self.ends[k] as usize]
     }
 
     /// The cell of data row `i` (0-based), trimmed of surrounding spaces.
+    #[inline(always)]
     pub fn get(&self, i: usize) -> &str {
         if self.coded {
             self.span(self.codes[i] as usize)
@@ -262,7 +270,22 @@ impl TextColumn {
     }
 
     pub fn iter(&self) -> impl Iterator<Item = &str> + '_ {
-        (0..self.len()).map(move |i| self.get(i))
+        // Plain cells one after the other: each starts where the one before ended.
+        let mut start = 0;
+        let plain = (!self.coded).then(|| {
+            self.ends.iter().map(move |&end| {
+                let cell = self.text.get(start..end as usize).unwrap_or_default();
+                start = end as usize;
+                cell
+            })
+        });
+        let coded = self
+            .coded
+            .then(|| self.codes.iter().map(|&c| self.distinct(c)));
+        plain
+            .into_iter()
+            .flatten()
+            .chain(coded.into_iter().flatten())
     }
 }
 
@@ -919,6 +942,7 @@ impl<'t> Records<'t> {
     }
 
     /// The text of a field just read.
+    #[inline(always)]
     fn cell(&self, cell: Cell) -> Cow<'_, str> {
         match cell {
             Cell::Text(a, b) => Cow::Borrowed(self.text.get(a..b).unwrap_or("")),

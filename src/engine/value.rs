@@ -36,13 +36,15 @@ pub fn day_number(y: i32, m: u32, d: u32) -> Option<i32> {
     if !(-262_000..=262_000).contains(&y) || d == 0 || d > days_in_month(y, m) {
         return None;
     }
-    let y = i64::from(if m <= 2 { y - 1 } else { y });
+    // In 32-bit steps: the years above keep every value far inside i32, and 32-bit division
+    // by a constant is a multiplication (a 64-bit one is a real division in wasm).
+    let y = if m <= 2 { y - 1 } else { y };
     let era = y.div_euclid(400);
     let yoe = y - era * 400;
-    let mp = i64::from((m + 9) % 12);
-    let doy = (153 * mp + 2) / 5 + i64::from(d) - 1;
+    let mp = ((m + 9) % 12) as i32;
+    let doy = (153 * mp + 2) / 5 + d as i32 - 1;
     let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    i32::try_from(era * 146_097 + doe - 719_468).ok()
+    Some(era * 146_097 + doe - 719_468)
 }
 
 /// A calendar date; shows as `YYYY-MM-DD`.
@@ -287,23 +289,21 @@ fn parse_time(s: &str) -> Option<u32> {
 /// (including impossible days), which [`parse_date`] then reads the general way; whatever
 /// this accepts, the general way reads the same.
 pub fn iso_date(b: &[u8]) -> Option<RawDate> {
-    let digit = |c: u8| c.is_ascii_digit().then(|| u32::from(c - b'0'));
-    let two = |x: u8, y: u8| Some(digit(x)? * 10 + digit(y)?);
     let [y0, y1, y2, y3, sep, m0, m1, sep2, d0, d1, time @ ..] = b else {
         return None;
     };
     if !matches!(*sep, b'-' | b'/') || sep2 != sep {
         return None;
     }
-    let year = two(*y0, *y1)? * 100 + two(*y2, *y3)?;
-    let (month, day) = (two(*m0, *m1)?, two(*d0, *d1)?);
+    let year = two_digits(*y0, *y1)? * 100 + two_digits(*y2, *y3)?;
+    let (month, day) = (two_digits(*m0, *m1)?, two_digits(*d0, *d1)?);
     let minute_of_day = match time {
         [] => 0,
         [b' ' | b'T', h0, h1, b':', n0, n1, tail @ ..] => {
-            let (h, mi) = (two(*h0, *h1)?, two(*n0, *n1)?);
+            let (h, mi) = (two_digits(*h0, *h1)?, two_digits(*n0, *n1)?);
             let mut tail = tail;
             if let [b':', s0, s1, more @ ..] = tail {
-                two(*s0, *s1)?;
+                two_digits(*s0, *s1)?;
                 tail = more;
                 if let [b'.' | b',', frac @ ..] = tail {
                     let n = frac.iter().take_while(|c| c.is_ascii_digit()).count();
@@ -325,6 +325,13 @@ pub fn iso_date(b: &[u8]) -> Option<RawDate> {
         shape: DateShape::Ymd,
     };
     raw.resolve(DateOrder::Ymd).map(|_| raw)
+}
+
+/// The number two ASCII digits write, if both are digits.
+#[inline(always)]
+fn two_digits(x: u8, y: u8) -> Option<u32> {
+    let (x, y) = (x.wrapping_sub(b'0'), y.wrapping_sub(b'0'));
+    (x < 10 && y < 10).then(|| u32::from(x) * 10 + u32::from(y))
 }
 
 /// Parse one date or date-time cell as written; the column decides the day/month order later.
@@ -1094,8 +1101,36 @@ mod fast_paths {
         }
     }
 
+    /// A day number in 64-bit steps, as it was computed before.
+    fn day_number_wide(y: i32, m: u32, d: u32) -> Option<i32> {
+        if !(-262_000..=262_000).contains(&y) || d == 0 || d > days_in_month(y, m) {
+            return None;
+        }
+        let y = i64::from(if m <= 2 { y - 1 } else { y });
+        let era = y.div_euclid(400);
+        let yoe = y - era * 400;
+        let mp = i64::from((m + 9) % 12);
+        let doy = (153 * mp + 2) / 5 + i64::from(d) - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        i32::try_from(era * 146_097 + doe - 719_468).ok()
+    }
+
+    proptest! {
+        #[test]
+        fn day_numbers_in_32_bits_are_the_64_bit_ones(y in -263_000..263_000i32, m in 0..14u32, d in 0..33u32) {
+            prop_assert_eq!(day_number(y, m, d), day_number_wide(y, m, d));
+        }
+    }
+
     #[test]
     fn civil_dates_at_the_ends_of_the_range_and_cycles() {
+        for y in [
+            -262_000, -262_001, -1, 0, 1, 1969, 1970, 2000, 2024, 262_000, 262_001,
+        ] {
+            for (m, d) in [(1, 1), (2, 28), (2, 29), (3, 1), (12, 31)] {
+                assert_eq!(day_number(y, m, d), day_number_wide(y, m, d), "{y}-{m}-{d}");
+            }
+        }
         let cycle = 146_097;
         for day in [
             i32::MIN,
