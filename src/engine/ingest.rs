@@ -54,6 +54,37 @@ impl Default for TextColumn {
     }
 }
 
+/// A column's cells in order. A plain cell starts where the one before ended, so each costs
+/// one look-up of where it ends.
+pub struct Cells<'a> {
+    col: &'a TextColumn,
+    row: usize,
+    start: usize,
+}
+
+impl<'a> Iterator for Cells<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        let c = self.col;
+        let cell = if c.coded {
+            c.distinct(*c.codes.get(self.row)?)
+        } else {
+            let end = *c.ends.get(self.row)? as usize;
+            let cell = c.text.get(self.start..end).unwrap_or_default();
+            self.start = end;
+            cell
+        };
+        self.row += 1;
+        Some(cell)
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let left = self.col.len() - self.row;
+        (left, Some(left))
+    }
+}
+
 /// A byte that may begin or end the padding a cell is trimmed of: a space, a tab, or a byte
 /// of the byte-order mark.
 #[inline(always)]
@@ -207,14 +238,12 @@ impl TextColumn {
     }
 
     /// The `k`-th stretch of `text`: a cell (plain) or a distinct cell (coded).
-    #[inline(always)]
     fn span(&self, k: usize) -> &str {
         let start = if k == 0 { 0 } else { self.ends[k - 1] as usize };
         &self.text[start..self.ends[k] as usize]
     }
 
     /// The cell of data row `i` (0-based), trimmed of surrounding spaces.
-    #[inline(always)]
     pub fn get(&self, i: usize) -> &str {
         if self.coded {
             self.span(self.codes[i] as usize)
@@ -269,23 +298,12 @@ impl TextColumn {
         self.len() == 0
     }
 
-    pub fn iter(&self) -> impl Iterator<Item = &str> + '_ {
-        // Plain cells one after the other: each starts where the one before ended.
-        let mut start = 0;
-        let plain = (!self.coded).then(|| {
-            self.ends.iter().map(move |&end| {
-                let cell = self.text.get(start..end as usize).unwrap_or_default();
-                start = end as usize;
-                cell
-            })
-        });
-        let coded = self
-            .coded
-            .then(|| self.codes.iter().map(|&c| self.distinct(c)));
-        plain
-            .into_iter()
-            .flatten()
-            .chain(coded.into_iter().flatten())
+    pub fn iter(&self) -> Cells<'_> {
+        Cells {
+            col: self,
+            row: 0,
+            start: 0,
+        }
     }
 }
 

@@ -342,9 +342,6 @@ impl Pass {
         let mut extra_ids = vec![0usize; extras.len()];
         // A deal created and closed before every period starts is in none of them.
         let first_start = bounds.iter().map(|b| b.map(|(a, _)| a)).min().flatten();
-        // Won revenue by close month, per pass: hashed while walking, ordered once at the end.
-        let mut months: Vec<rustc_hash::FxHashMap<(i32, u32), f64>> =
-            passes.iter().map(|_| Default::default()).collect();
         for r in 0..d.rows {
             let o = d.outcome[r];
             let created = d.created.as_ref().and_then(|c| c[r]);
@@ -383,7 +380,7 @@ impl Pass {
                 }
                 continue;
             }
-            for (i, (p, b)) in passes.iter_mut().zip(&bounds).enumerate() {
+            for (p, b) in passes.iter_mut().zip(&bounds) {
                 let pl = place(o, days, *b);
                 if !(pl.created_in || pl.closed_in) {
                     if pl.open_at_end {
@@ -423,7 +420,8 @@ impl Pass {
                             cycle = Some(z - day_of(c));
                         }
                         if let Some(z) = closed_day.filter(|_| parts.whole) {
-                            *months[i].entry(year_month(z)).or_insert(0.0) += amount.unwrap_or(0.0);
+                            *p.by_month.entry(year_month(z)).or_insert(0.0) +=
+                                amount.unwrap_or(0.0);
                         }
                     } else {
                         acc.lost = 1;
@@ -455,12 +453,6 @@ impl Pass {
                 if parts.whole {
                     p.all.add(&acc, cycle);
                 }
-            }
-        }
-        // Each month's sum took its rows in file order, as the map itself would have.
-        for (p, m) in passes.iter_mut().zip(months) {
-            for (k, v) in m {
-                *p.by_month.entry(k).or_insert(0.0) += v;
             }
         }
     }
