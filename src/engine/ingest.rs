@@ -978,6 +978,19 @@ impl<'t> Records<'t> {
         let cell = match self.quote {
             Some(q) if t.get(p) == Some(&q) => {
                 p += 1;
+                // Nearly every quoted field has no doubled quote and nothing after its closing
+                // quote: its text is the file's, between the quotes, with nothing to copy.
+                // (A doubled quote comes first: the delimiter may be the quote character too.)
+                let closed = memchr::memchr(q, &t[p..]).map(|k| p + k).filter(|&close| {
+                    t.get(close + 1)
+                        .is_none_or(|&b| b != q && (b == d || b == b'\n' || b == b'\r'))
+                });
+                if let Some(close) = closed {
+                    self.ends += count_ends(&t[p..close]);
+                    let start = p;
+                    p = close + 1;
+                    return self.end_field(Cell::Text(start, close), p);
+                }
                 self.field.clear();
                 loop {
                     let Some(k) = memchr::memchr(q, &t[p..]) else {
@@ -1009,8 +1022,16 @@ impl<'t> Records<'t> {
                 Cell::Text(start, p)
             }
         };
+        self.end_field(cell, p)
+    }
+
+    /// Step over what ends the field `cell` at `p`: the delimiter (the record goes on), a line
+    /// end, or the end of the text.
+    #[inline(always)]
+    fn end_field(&mut self, cell: Cell, mut p: usize) -> (Cell, bool) {
+        let t = self.text.as_bytes();
         let goes_on = match t.get(p) {
-            Some(&b) if b == d => {
+            Some(&b) if b == self.delimiter => {
                 p += 1;
                 true
             }
