@@ -799,7 +799,6 @@ struct Records<'t> {
 /// bytes 64 at a time, eight bytes to a 64-bit word (no SIMD instructions needed, so the same
 /// code is fast natively and in wasm). The positions found in a block are kept as bits, so
 /// the ten or so fields a block holds cost one scan, not one search each.
-#[derive(Clone, Copy)]
 struct Stops {
     delimiter: u8,
     /// Where the block of `bits` starts in the text, and how many bytes it covers (0: none).
