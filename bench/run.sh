@@ -10,6 +10,8 @@ cd "$root"
 bash scripts/setup.sh
 export PATH="$root/tests/e2e/node_modules/.bin:${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 
+# WORKERS=1|2|auto: how many workers read a large file, as the page's `workers` setting
+# (auto: two with four cores or more).
 # By default the module is built as the shipped worker is: the release profile (size first),
 # then wasm-opt -Oz. PROFILE=bench builds it speed first (opt-level 3, wasm-opt -O3) to
 # measure what the size-first choice costs.
@@ -23,7 +25,8 @@ dir="$profile"; [ "$profile" = bench ] && dir=release
 wasm-bindgen --target web --out-dir "$pkg" "target/wasm32-unknown-unknown/$dir/crm_kpi.wasm"
 wasm-opt "$opt" --enable-bulk-memory --enable-bulk-memory-opt --enable-nontrapping-float-to-int --enable-sign-ext \
   --enable-mutable-globals --enable-reference-types --enable-multivalue "$pkg/crm_kpi_bg.wasm" -o "$pkg/crm_kpi_bg.wasm"
-cp bench/entry.js "$pkg/entry.js"
+cp bench/worker.js "$pkg/"
+sed "s/^const WORKERS = 'auto';/const WORKERS = '${WORKERS:-auto}';/" bench/entry.js > "$pkg/entry.js"
 
 harness="$root/target/shared-bench"
 if [ ! -f "$harness/package.json" ] || ! diff -q "$root/../shared/bench/package-lock.json" "$harness/package-lock.json" >/dev/null; then

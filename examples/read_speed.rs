@@ -66,6 +66,48 @@ fn main() {
         assert_eq!(r.map(|t| t.rows()).unwrap_or(0), rows);
     }
     println!("read in 8 MB slices: {:.0} ms", median(sliced) * 1e3);
+    // In two parts on two threads, as the page's two workers read a large file, then joined.
+    let mid = bytes.len() / 2;
+    let opts = ingest::ReadOptions::default();
+    let split = ingest::line_start_after(&bytes[mid..], mid as u64)
+        .and_then(|start| ingest::split_at(&bytes, start, &opts, &ingest::NativeCodecs));
+    if let Some(split) = split {
+        let (mut both, mut joins) = (Vec::new(), Vec::new());
+        for _ in 0..runs {
+            let t0 = Instant::now();
+            let (first, second) = std::thread::scope(|s| {
+                let second = s.spawn(|| {
+                    let rest = &bytes[split.start as usize..];
+                    let mut chunks = ingest::SliceChunks::new(rest, 8 << 20);
+                    ingest::read_table_second_part(
+                        &path,
+                        &mut chunks,
+                        &split,
+                        &ingest::NativeCodecs,
+                    )
+                });
+                let mut chunks = ingest::SliceChunks::new(&bytes, 8 << 20);
+                let first = ingest::read_table_first_part(
+                    &path,
+                    &mut chunks,
+                    &opts,
+                    &ingest::NativeCodecs,
+                    &split,
+                );
+                (first, second.join().expect("the second part's thread"))
+            });
+            let t1 = Instant::now();
+            let table = ingest::join_parts(first, second);
+            joins.push(t1.elapsed().as_secs_f64());
+            both.push(t0.elapsed().as_secs_f64());
+            assert_eq!(table.map(|t| t.rows()).unwrap_or(0), rows);
+        }
+        println!(
+            "read in two parts on two threads: {:.0} ms, of which joining {:.0} ms",
+            median(both) * 1e3,
+            median(joins) * 1e3
+        );
+    }
     // The process's peak memory so far (Linux), against the file's size.
     if let Ok(status) = std::fs::read_to_string("/proc/self/status") {
         if let Some(kb) = status

@@ -4,7 +4,6 @@
 
 use crm_kpi::engine::{analyze, Options};
 use crm_kpi::i18n::Lang;
-use std::rc::Rc;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -31,7 +30,7 @@ async fn kpi_cards_render_values_and_needs_in_both_languages() {
         (Lang::En, "Opportunity win rate", "Needs"),
         (Lang::Zh, "销售机会转化率（赢单率）", "需要"),
     ] {
-        let report = Rc::new(analyze(
+        let report = crm_kpi::state::Shown::new(analyze(
             &[("h.csv", HUBSPOT)],
             &Options {
                 lang,

@@ -49,13 +49,8 @@ impl Snapshot {
     /// A KPI table downloaded earlier (`export::kpis_csv`, English or Chinese headers) read
     /// back as a snapshot, or what is wrong with the file.
     pub fn from_csv(text: &str, name: &str) -> Result<Snapshot, String> {
-        let mut reader = csv::ReaderBuilder::new()
-            .flexible(true)
-            .from_reader(text.trim_start_matches('\u{feff}').as_bytes());
-        let header = reader
-            .headers()
-            .map_err(|e| format!("not a KPI table ({e})"))?
-            .clone();
+        let mut rows = crate::engine::ingest::comma_records(text.trim_start_matches('\u{feff}'));
+        let header = rows.next().unwrap_or_default();
         let col = |names: [&str; 2]| header.iter().position(|h| names.contains(&h.trim()));
         let (Some(id), Some(period), Some(value)) = (
             col(["id", "编号"]),
@@ -73,7 +68,7 @@ impl Snapshot {
             source: name.into(),
             kpis: Vec::new(),
         };
-        for row in reader.records().flatten() {
+        for row in rows {
             let field = |i: usize| row.get(i).unwrap_or_default().trim();
             if snap.period.is_empty() {
                 snap.period = field(period).to_string();

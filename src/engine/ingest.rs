@@ -204,6 +204,37 @@ impl TextColumn {
         *self = plain;
     }
 
+    /// Add `other`'s cells after this column's, keeping it coded while the two hold no more
+    /// distinct cells together than a coded column may.
+    pub(crate) fn append(&mut self, other: &TextColumn) {
+        if self.coded && other.coded {
+            // Each of the other's distinct cells, numbered in this column.
+            let mut codes = Vec::with_capacity(other.ends.len());
+            for k in 0..other.ends.len() {
+                match self.code_of(other.span(k)) {
+                    Some(code) => codes.push(code),
+                    None => break,
+                }
+            }
+            if codes.len() == other.ends.len() {
+                self.codes
+                    .extend(other.codes.iter().map(|c| codes[*c as usize]));
+                return;
+            }
+        }
+        self.uncode();
+        if other.coded {
+            for cell in other.iter() {
+                self.text.push_str(cell);
+                self.ends.push(self.text.len() as u32);
+            }
+        } else {
+            let base = self.text.len() as u32;
+            self.text.push_str(&other.text);
+            self.ends.extend(other.ends.iter().map(|e| e + base));
+        }
+    }
+
     /// Take the last cell off again.
     fn pop(&mut self) {
         if self.coded {
@@ -417,7 +448,7 @@ pub struct Dialect {
 impl Dialect {
     /// The dialect of most exports, read by this module's own tokenizer: doubled quotes, any
     /// line end, no escape character, no comments.
-    fn is_common(&self) -> bool {
+    pub fn is_common(&self) -> bool {
         self.escape.is_none()
             && self.double_quote
             && self.comment.is_none()
@@ -476,6 +507,32 @@ impl RawTable {
     pub fn rows(&self) -> usize {
         self.lines.len()
     }
+
+    /// Add the rows of a [`Split`] file's second part, which starts on `line` of the file.
+    pub fn append_part(&mut self, part: &RawTable, line: u64) {
+        let shift = line.saturating_sub(1);
+        for (i, p) in part.columns.iter().enumerate() {
+            self.append_column(i, p);
+        }
+        self.lines.extend(part.lines.iter().map(|l| l + shift));
+        self.row_issues
+            .extend(part.row_issues.iter().map(|i| RawRowIssue {
+                line: i.line + shift,
+                ..i.clone()
+            }));
+        self.blank_rows += part.blank_rows;
+        self.layout.malformed |= part.layout.malformed;
+        self.lines.shrink_to_fit();
+    }
+
+    /// Add a second part's column `i` (for a part whose columns come one at a time, between
+    /// workers, after the rest of it went through [`RawTable::append_part`]).
+    pub fn append_column(&mut self, i: usize, column: &TextColumn) {
+        if let Some(c) = self.columns.get_mut(i) {
+            c.append(column);
+            c.finish();
+        }
+    }
 }
 
 /// The encodings a user can pick when detection is wrong, by WHATWG name.
@@ -511,6 +568,16 @@ pub trait Codecs {
     /// Told every [`PROGRESS_ROWS`] records of a delimited file: records and bytes read so
     /// far, of `total` bytes. The browser's worker posts it to the page's progress bar.
     fn progress(&self, _rows: u64, _bytes: u64, _total: u64) {}
+    /// Read a text in a dialect other than the common one ([`Dialect`]: an escape character,
+    /// comments, one record terminator), with the `csv` crate: in the browser this runs in
+    /// the on-demand worker too, so that the page does not carry that reader.
+    fn other_dialect(
+        &self,
+        file: &str,
+        text: &str,
+        layout: Layout,
+        opts: &ReadOptions,
+    ) -> Result<RawTable, Error>;
 }
 
 /// How many records pass between two [`Codecs::progress`] calls.
@@ -534,6 +601,33 @@ impl Codecs for NativeCodecs {
         bytes: &'a [u8],
     ) -> (Cow<'a, str>, bool) {
         encoding.decode_without_bom_handling(bytes)
+    }
+
+    fn other_dialect(
+        &self,
+        file: &str,
+        text: &str,
+        layout: Layout,
+        opts: &ReadOptions,
+    ) -> Result<RawTable, Error> {
+        let delimiter = layout.delimiter as u8;
+        let mut reader = general_reader(text, delimiter, &opts.dialect);
+        let mut lines_at = LineCounter::default();
+        let mut next = |record: &mut csv::StringRecord| -> Result<Option<u64>, Error> {
+            match reader.read_record(record) {
+                Ok(false) => Ok(None),
+                Ok(true) => {
+                    let at = record.position().map_or(0, |p| p.byte());
+                    Ok(Some(lines_at.line_of(text.as_bytes(), at as usize)))
+                }
+                Err(e) => Err(Error::Csv {
+                    file: file.into(),
+                    line: e.position().map(|p| p.line()).unwrap_or(0),
+                    message: e.to_string(),
+                }),
+            }
+        };
+        collect_records(file, &mut next, opts.header, layout)
     }
 }
 
@@ -1054,6 +1148,16 @@ impl<'t> Records<'t> {
     }
 }
 
+/// The records of a comma-separated text in the common dialect (a file this calculator
+/// wrote), for reading one back without the `csv` crate's reader in the page.
+pub(crate) fn comma_records(text: &str) -> impl Iterator<Item = csv::StringRecord> + '_ {
+    let mut records = Records::new(Cow::Borrowed(text), b',', Some(b'"'));
+    std::iter::from_fn(move || {
+        let mut record = csv::StringRecord::new();
+        records.next(&mut record).map(|_| record)
+    })
+}
+
 /// Where a field's text is: a span of the file, or [`Records::field`] (a quoted field).
 #[derive(Clone, Copy)]
 enum Cell {
@@ -1065,6 +1169,11 @@ enum Cell {
 pub(crate) trait Source {
     /// The next record and the 1-based line (or sheet row) where it starts.
     fn next(&mut self, record: &mut csv::StringRecord) -> Result<Option<u64>, Error>;
+
+    /// The read stopped where a second part starts ([`Split`]): that part's rows come next.
+    fn halted(&self) -> bool {
+        false
+    }
 
     /// Every remaining record into the columns.
     fn drain(&mut self, rows: &mut Collector) -> Result<(), Error> {
@@ -1166,6 +1275,18 @@ struct Delimited<'t, C> {
     /// Bytes of text dropped from the front of the window, and the file's size.
     dropped: u64,
     total: u64,
+    /// The first part of a file read in two: where the second part starts.
+    halt: Option<Halt>,
+}
+
+/// Where the first part of a [`Split`] file stops, and where it did.
+struct Halt {
+    /// The second part's first byte.
+    at: u64,
+    /// The header's width the second part was read with.
+    width: usize,
+    /// The line of the record at `at`, once the read stopped there.
+    line: Option<u64>,
 }
 
 impl<'t, C: Codecs> Delimited<'t, C> {
@@ -1177,6 +1298,7 @@ impl<'t, C: Codecs> Delimited<'t, C> {
             count: 0,
             feed: None,
             dropped: 0,
+            halt: None,
         }
     }
 
@@ -1184,8 +1306,38 @@ impl<'t, C: Codecs> Delimited<'t, C> {
         self.count += 1;
         if self.count % PROGRESS_ROWS == 0 {
             let read = (self.dropped + at as u64).min(self.total);
-            self.codecs.progress(self.count, read, self.total);
+            match &self.halt {
+                // The other part is read at the same pace at the same time: both together
+                // have read about this part's share, scaled to the whole file.
+                Some(h) if h.at > 0 => {
+                    let scale = self.total as f64 / h.at as f64;
+                    let rows = (self.count as f64 * scale) as u64;
+                    let read = ((read as f64 * scale) as u64).min(self.total);
+                    self.codecs.progress(rows, read, self.total);
+                }
+                _ => self.codecs.progress(self.count, read, self.total),
+            }
         }
+    }
+
+    /// A first part has come to the second part's first byte: `true` when a record starts
+    /// there (the read stops, noting its line). A record that runs over it (the line end
+    /// before it was inside quotes) means the second part was not read from a record's
+    /// start: this part goes on to the end of the file instead.
+    fn halts(&mut self) -> bool {
+        let Some(h) = &mut self.halt else {
+            return false;
+        };
+        let here = self.dropped + self.records.pos as u64;
+        if here < h.at {
+            return false;
+        }
+        if here == h.at {
+            h.line = Some(self.records.ends + 1);
+            return true;
+        }
+        self.halt = None;
+        false
     }
 
     /// The window holds the end of the file.
@@ -1245,6 +1397,10 @@ impl<'t, C: Codecs> Delimited<'t, C> {
 }
 
 impl<C: Codecs> Source for Delimited<'_, C> {
+    fn halted(&self) -> bool {
+        self.halt.as_ref().is_some_and(|h| h.line.is_some())
+    }
+
     fn next(&mut self, record: &mut csv::StringRecord) -> Result<Option<u64>, Error> {
         loop {
             let Some((line, at)) = self.records.next(record) else {
@@ -1263,6 +1419,10 @@ impl<C: Codecs> Source for Delimited<'_, C> {
 
     /// Cells go from the text into the columns without a record in between.
     fn drain(&mut self, rows: &mut Collector) -> Result<(), Error> {
+        // A file without a header may grow wider further on: it is read in one part.
+        if rows.grow || self.halt.as_ref().is_some_and(|h| h.width != rows.width) {
+            self.halt = None;
+        }
         if rows.grow {
             let mut record = csv::StringRecord::new();
             while let Some(line) = self.next(&mut record)? {
@@ -1271,6 +1431,9 @@ impl<C: Codecs> Source for Delimited<'_, C> {
             return Ok(());
         }
         loop {
+            if self.halts() {
+                return Ok(());
+            }
             let Some((line, at)) = self.records.start() else {
                 if self.more(0)? {
                     continue;
@@ -1422,6 +1585,26 @@ impl Collector {
         self.lines.push(line);
     }
 
+    /// The rows as a table. `finish`: the columns grew by doubling, and give back what they
+    /// did not fill (the typed table that is built next reuses it).
+    fn into_table(mut self, file: &str, layout: Layout, finish: bool) -> RawTable {
+        if finish {
+            for c in &mut self.columns {
+                c.finish();
+            }
+            self.lines.shrink_to_fit();
+        }
+        RawTable {
+            file: file.into(),
+            layout,
+            headers: self.headers,
+            columns: self.columns,
+            lines: self.lines,
+            row_issues: self.row_issues,
+            blank_rows: self.blank_rows,
+        }
+    }
+
     /// Note a row with more or fewer fields than the header.
     fn check_width(&mut self, fields: usize, line: u64) {
         if fields != self.width {
@@ -1464,36 +1647,13 @@ pub fn read_table_decoding(
         .delimiter
         .filter(|c| !matches!(c, b'\r' | b'\n') && *c != d.quote)
         .unwrap_or_else(|| sniff_delimiter(text));
-    let total = text.len() as u64;
-    let mut count = 0u64;
     let layout = Layout::delimited(encoding, encoding_source, malformed, delimiter);
     if d.is_common() {
         let quote = (!d.no_quoting).then_some(d.quote);
         let mut source = Delimited::whole(Cow::Borrowed(text), delimiter, quote, codecs);
         return collect_records(file, &mut source, opts.header, layout);
     }
-    let mut reader = general_reader(text, delimiter, &d);
-
-    let mut lines_at = LineCounter::default();
-    let mut next = |record: &mut csv::StringRecord| -> Result<Option<u64>, Error> {
-        match reader.read_record(record) {
-            Ok(false) => Ok(None),
-            Ok(true) => {
-                let at = record.position().map_or(0, |p| p.byte());
-                count += 1;
-                if count % PROGRESS_ROWS == 0 {
-                    codecs.progress(count, at, total);
-                }
-                Ok(Some(lines_at.line_of(text.as_bytes(), at as usize)))
-            }
-            Err(e) => Err(Error::Csv {
-                file: file.into(),
-                line: e.position().map(|p| p.line()).unwrap_or(0),
-                message: e.to_string(),
-            }),
-        }
-    };
-    collect_records(file, &mut next, opts.header, layout)
+    codecs.other_dialect(file, text, layout, opts)
 }
 
 /// How much of a file read in slices is looked at first, to tell its format, encoding and
@@ -1529,6 +1689,20 @@ fn read_streamed(
     codecs: &impl Codecs,
     head_bytes: usize,
 ) -> Result<RawTable, Error> {
+    read_streamed_until(file, chunks, opts, codecs, head_bytes, None).map(|(t, _)| t)
+}
+
+/// [`read_streamed`], stopping at a [`Split`]'s second part when its record starts there:
+/// the table and the line where the second part starts, or the whole file's table and `None`
+/// when it was read to the end (the second part is then not needed).
+fn read_streamed_until(
+    file: &str,
+    chunks: &mut dyn Chunks,
+    opts: &ReadOptions,
+    codecs: &impl Codecs,
+    head_bytes: usize,
+    split: Option<&Split>,
+) -> Result<(RawTable, Option<u64>), Error> {
     use encoding_rs::Encoding;
     if let Some(e) = too_large(file, chunks.size()) {
         return Err(e);
@@ -1537,7 +1711,7 @@ fn read_streamed(
     while head.len() < head_bytes && chunks.read_into(&mut head)? {}
     let whole = |mut bytes: Vec<u8>, chunks: &mut dyn Chunks| {
         while chunks.read_into(&mut bytes)? {}
-        read_table_decoding(file, &bytes, opts, codecs)
+        read_table_decoding(file, &bytes, opts, codecs).map(|t| (t, None))
     };
     let sample = &head[..head.len().min(64 * 1024)];
     let plain = opts.dialect.is_common()
@@ -1605,6 +1779,15 @@ fn read_streamed(
     feed.raw = head;
     let total = feed.chunks.size();
     let quote = (!d.no_quoting).then_some(d.quote);
+    // The second part was read as UTF-8 with this delimiter and quote: a first part read
+    // otherwise goes on to the end.
+    let halt = split
+        .filter(|s| utf8 && s.delimiter == delimiter && s.quote == quote)
+        .map(|s| Halt {
+            at: s.start,
+            width: s.width,
+            line: None,
+        });
     let mut source = Delimited {
         records: Records::new(Cow::Owned(String::new()), delimiter, quote),
         codecs,
@@ -1612,11 +1795,186 @@ fn read_streamed(
         feed: Some(feed),
         dropped: skip as u64,
         total,
+        halt,
     };
     let layout = Layout::delimited(encoding.name(), how, false, delimiter);
     let mut table = collect_records(file, &mut source, opts.header, layout)?;
     table.layout.malformed = source.feed.as_ref().is_some_and(|f| f.malformed);
+    Ok((table, source.halt.and_then(|h| h.line)))
+}
+
+/// Files at least this large are read by two workers, a part each ([`plan_split`]).
+pub const SPLIT_BYTES: u64 = 48 << 20;
+
+/// How a file is read in two parts at once: the first from the file's start up to `start`,
+/// the second from `start` to the end, with the delimiter, quote and header width the first
+/// part's read finds. [`read_table_first_part`] checks that a record starts at `start`, and
+/// reads on to the end when one does not (a quoted field with a line end in it runs over).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Split {
+    /// The second part's first byte: just after a line end.
+    pub start: u64,
+    pub delimiter: u8,
+    pub quote: Option<u8>,
+    /// How many columns the header names.
+    pub width: usize,
+}
+
+/// The first line start at or after byte `at` of a file, given the bytes `around` that
+/// begin there: where a file's second part can start.
+pub fn line_start_after(around: &[u8], at: u64) -> Option<u64> {
+    memchr::memchr(b'\n', around).map(|k| at + k as u64 + 1)
+}
+
+/// Whether and how to read a file of `size` bytes in two parts split at `start` (see
+/// [`line_start_after`]), judging by its first bytes `head` (a few KB up to
+/// [`GUESS_SAMPLE`]): only a large UTF-8 text in the common dialect with a header row;
+/// anything else is read in one part.
+pub fn plan_split(
+    head: &[u8],
+    size: u64,
+    start: u64,
+    opts: &ReadOptions,
+    codecs: &impl Codecs,
+) -> Option<Split> {
+    if size < SPLIT_BYTES || start >= size {
+        return None;
+    }
+    split_at(head, start, opts, codecs)
+}
+
+/// [`plan_split`] for a file of any size.
+pub fn split_at(
+    head: &[u8],
+    start: u64,
+    opts: &ReadOptions,
+    codecs: &impl Codecs,
+) -> Option<Split> {
+    let head = &head[..head.len().min(SNIFF_BYTES)];
+    let utf8_label = |l: &String| {
+        encoding_rs::Encoding::for_label(l.trim().as_bytes()) == Some(encoding_rs::UTF_8)
+    };
+    if !opts.dialect.is_common()
+        || opts.header == HeaderChoice::None
+        || !opts.encoding.as_ref().is_none_or(utf8_label)
+        || is_spreadsheet(head)
+        || compressed(head).is_some()
+        || looks_binary(head)
+    {
+        return None;
+    }
+    // The head's whole lines, as text: its header row and first records.
+    let lines = &head[..memchr::memrchr(b'\n', head)? + 1];
+    std::str::from_utf8(lines).ok()?;
+    let t = read_table_decoding("head", lines, opts, codecs).ok()?;
+    let utf8 = t.layout.encoding == encoding_rs::UTF_8.name();
+    (utf8 && !t.layout.generated_headers && t.layout.delimiter.is_ascii()).then(|| Split {
+        start,
+        delimiter: t.layout.delimiter as u8,
+        quote: (!opts.dialect.no_quoting).then_some(opts.dialect.quote),
+        width: t.headers.len(),
+    })
+}
+
+/// The first part of a [`Split`] file (its chunks from the file's start): the table up to
+/// the second part and the line where that starts, or the whole file and `None` when it
+/// was read to the end instead. Join them with [`RawTable::append_part`].
+pub fn read_table_first_part(
+    file: &str,
+    chunks: &mut dyn Chunks,
+    opts: &ReadOptions,
+    codecs: &impl Codecs,
+    split: &Split,
+) -> Result<(RawTable, Option<u64>), Error> {
+    read_streamed_until(file, chunks, opts, codecs, HEAD_BYTES, Some(split))
+}
+
+/// The second part of a [`Split`] file (its chunks from `split.start` on): its rows in
+/// columns as wide as the header, lines counted from 1 at its start.
+pub fn read_table_second_part(
+    file: &str,
+    chunks: &mut dyn Chunks,
+    split: &Split,
+    codecs: &impl Codecs,
+) -> Result<RawTable, Error> {
+    let total = chunks.size();
+    let feed = Feed {
+        chunks,
+        encoding: None,
+        raw: Vec::new(),
+        done: false,
+        malformed: false,
+    };
+    let mut records = Records::new(Cow::Owned(String::new()), split.delimiter, split.quote);
+    // Not the start of a file: a byte-order mark here is data.
+    records.pos = 0;
+    let mut source = Delimited {
+        records,
+        codecs,
+        count: 0,
+        feed: Some(feed),
+        dropped: 0,
+        total,
+        halt: None,
+    };
+    let mut rows = Collector {
+        grow: false,
+        width: split.width,
+        columns: vec![TextColumn::default(); split.width],
+        headers: Vec::new(),
+        lines: Vec::new(),
+        row_issues: Vec::new(),
+        blank_rows: 0,
+    };
+    source.drain(&mut rows)?;
+    let malformed = source.feed.as_ref().is_some_and(|f| f.malformed);
+    let layout = Layout::delimited(
+        encoding_rs::UTF_8.name(),
+        EncodingSource::Valid,
+        malformed,
+        split.delimiter,
+    );
+    Ok(rows.into_table(file, layout, true))
+}
+
+/// A [`Split`] file's table from its parts' reads: the first part's table with the second's
+/// rows after it when the first stopped where the second starts, else the first alone (it
+/// read the whole file). A second part that could not be read fails the file.
+pub fn join_parts(
+    first: Result<(RawTable, Option<u64>), Error>,
+    second: Result<RawTable, Error>,
+) -> Result<RawTable, Error> {
+    let (mut table, line) = first?;
+    if let Some(line) = line {
+        table.append_part(&second?, line);
+    }
     Ok(table)
+}
+
+/// Both parts of a [`Split`] file read one after the other, as two workers read them at the
+/// same time: what the page's workers do, in one place, for tests and programs.
+pub fn read_table_in_parts(
+    file: &str,
+    bytes: &[u8],
+    opts: &ReadOptions,
+    split: &Split,
+) -> Result<RawTable, Error> {
+    let step = 8 << 20;
+    let first = read_table_first_part(
+        file,
+        &mut SliceChunks::new(bytes, step),
+        opts,
+        &NativeCodecs,
+        split,
+    );
+    let rest = bytes.get(split.start as usize..).unwrap_or_default();
+    let second = read_table_second_part(
+        file,
+        &mut SliceChunks::new(rest, step),
+        split,
+        &NativeCodecs,
+    );
+    join_parts(first, second)
 }
 
 /// Records (with the 1-based line or sheet row where each starts) into a table: find the
@@ -1698,27 +2056,14 @@ pub(crate) fn collect_records(
         rows.push(b, *bline);
     }
     source.drain(&mut rows)?;
-    // The columns grew by doubling: give back what they did not fill (the typed table that
-    // is built next reuses it).
-    for c in &mut rows.columns {
-        c.finish();
-    }
-    rows.lines.shrink_to_fit();
     if rows.lines.is_empty() {
         return Err(Error::NoRows { file: file.into() });
     }
     layout.header_line = header_line;
     layout.rows_above_header = if generated_headers { 0 } else { at };
     layout.generated_headers = generated_headers;
-    Ok(RawTable {
-        file: file.into(),
-        layout,
-        headers: rows.headers,
-        columns: rows.columns,
-        lines: rows.lines,
-        row_issues: rows.row_issues,
-        blank_rows: rows.blank_rows,
-    })
+    // A first part keeps its columns' room for the second part's rows.
+    Ok(rows.into_table(file, layout, !source.halted()))
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
@@ -1884,6 +2229,50 @@ mod common_dialect {
             let sliced = show(read_streamed("t", &mut SliceChunks::new(&bytes, step), &opts, &NativeCodecs, head));
             prop_assert_eq!(sliced, whole, "{:?}", plain);
         }
+
+        /// A file read in two parts, split after any line end, gives the table the whole file
+        /// gives: when the split falls inside a quoted field, the first part reads on.
+        #[test]
+        fn a_file_read_in_two_parts_is_read_as_a_whole(
+            parts in proptest::collection::vec(prop_oneof![
+                Just("a"), Just("é"), Just(","), Just("\""), Just("\n"), Just("\r"),
+                Just("\r\n"), Just(" "), Just("\"\""), Just("won"), Just("lost"), Just("中文"),
+                Just("\n\n"), Just("\"a\nb\""), Just(",\n"), Just("\u{feff}")
+            ], 1..80),
+            at in 0.0f64..1.0,
+            bom: bool,
+            crlf: bool,
+        ) {
+            let end = if crlf { "\r\n" } else { "\n" };
+            let plain = format!("Name,Stage,Note{end}{}{}", format!("r,won,x{end}").repeat(HEADER_SEARCH_ROWS), parts.concat());
+            let mut bytes = if bom { vec![0xEF, 0xBB, 0xBF] } else { Vec::new() };
+            bytes.extend_from_slice(plain.as_bytes());
+            let opts = ReadOptions::default();
+            let show = |t: Result<RawTable, Error>| match t {
+                Ok(t) => format!(
+                    "{:?} {:?} {:?} {:?} {:?} {} {:?}",
+                    t.headers,
+                    t.columns.iter().map(|c| c.iter().collect::<Vec<_>>()).collect::<Vec<_>>(),
+                    t.columns.iter().map(|c| c.codes().is_some()).collect::<Vec<_>>(),
+                    t.lines,
+                    t.row_issues,
+                    t.blank_rows,
+                    t.layout
+                ),
+                Err(e) => e.to_string(),
+            };
+            let at = (bytes.len() as f64 * at) as usize;
+            let Some(start) = line_start_after(&bytes[at..], at as u64) else {
+                return Ok(());
+            };
+            let split = split_at(&bytes, start, &opts, &NativeCodecs);
+            prop_assert!(split.is_some());
+            let split = split.unwrap_or_else(|| unreachable!());
+            prop_assert_eq!((split.delimiter, split.quote, split.width), (b',', Some(b'"'), 3));
+            let whole = show(read_table_decoding("t", &bytes, &opts, &NativeCodecs));
+            let two = show(read_table_in_parts("t", &bytes, &opts, &split));
+            prop_assert_eq!(two, whole, "{:?} at {}", plain, start);
+        }
     }
 }
 
@@ -1988,6 +2377,129 @@ mod tests {
                 proptest::prop_assert_eq!(col.distinct_len(), distinct.len());
             }
         }
+    }
+
+    proptest::proptest! {
+        /// A column filled in two parts and joined holds the cells of one filled whole, coded
+        /// exactly when that one is.
+        #[test]
+        fn columns_filled_in_two_parts_join_as_one(
+            cells in proptest::collection::vec("[ab]{0,2}|x[0-9]{1,4}", 0..2500),
+            cut in 0usize..2500,
+        ) {
+            let cut = cut.min(cells.len());
+            let fill = |cells: &[String]| {
+                let mut col = TextColumn::default();
+                for c in cells {
+                    col.push(c);
+                }
+                col.finish();
+                col
+            };
+            let whole = fill(&cells);
+            let mut joined = fill(&cells[..cut]);
+            joined.append(&fill(&cells[cut..]));
+            joined.finish();
+            proptest::prop_assert!(joined.iter().eq(whole.iter()));
+            proptest::prop_assert_eq!(joined.codes().is_some(), whole.codes().is_some());
+            if let (Some(a), Some(b)) = (joined.codes(), whole.codes()) {
+                // Numbered in the order the cells first come, as one column numbers them.
+                proptest::prop_assert_eq!(a, b);
+            }
+        }
+    }
+
+    /// A split after a record's line end is taken: the first part stops there and the second
+    /// part's rows follow with their own lines, issues and blank rows.
+    #[test]
+    fn a_split_at_a_record_start_is_taken_and_one_in_quotes_is_not() {
+        // The rows where the header is looked for are read before any split is.
+        let top = "F,won,0\n".repeat(HEADER_SEARCH_ROWS);
+        let text = format!(
+            "Deal,Stage,Amount\n{top}A,won,1\n\"B\nb\",lost,2\nC,won\n,,\nD,open,4,x\nE,won,5\n"
+        );
+        let bytes = text.as_bytes();
+        let n = HEADER_SEARCH_ROWS as u64;
+        let after_top = |v: &[u64]| v.iter().map(|l| l + n).collect::<Vec<_>>();
+        let opts = ReadOptions::default();
+        let at_c = text.find("C,").unwrap() as u64;
+        let split = split_at(bytes, at_c, &opts, &NativeCodecs).unwrap();
+        assert_eq!(split.width, 3);
+        let step = 5;
+        let first_part = |split: &Split| {
+            let mut chunks = SliceChunks::new(bytes, step);
+            read_table_first_part("t", &mut chunks, &opts, &NativeCodecs, split).unwrap()
+        };
+        let (first, line) = first_part(&split);
+        assert_eq!(line, Some(5 + n));
+        assert_eq!(first.lines[first.rows() - 2..], after_top(&[2, 3]));
+        let second = read_table_second_part(
+            "t",
+            &mut SliceChunks::new(&bytes[at_c as usize..], step),
+            &split,
+            &NativeCodecs,
+        )
+        .unwrap();
+        assert_eq!(second.lines, vec![1, 3, 4]);
+        assert_eq!(second.blank_rows, 1);
+        let joined = join_parts(Ok((first, line)), Ok(second)).unwrap();
+        assert_eq!(
+            joined.lines[HEADER_SEARCH_ROWS..],
+            after_top(&[2, 3, 5, 7, 8])
+        );
+        assert_eq!(joined.blank_rows, 1);
+        let issues: Vec<(u64, RawIssueKind)> =
+            joined.row_issues.iter().map(|i| (i.line, i.kind)).collect();
+        assert_eq!(
+            issues,
+            [
+                (5 + n, RawIssueKind::ShortRow),
+                (7 + n, RawIssueKind::LongRow)
+            ]
+        );
+        let stages: Vec<&str> = joined.columns[1].iter().skip(HEADER_SEARCH_ROWS).collect();
+        assert_eq!(stages, ["won", "lost", "won", "open", "won"]);
+        let codes = joined.columns[1].codes().unwrap();
+        // Numbered as one read numbers them: the blank row's empty cell took number 2.
+        assert_eq!(codes[HEADER_SEARCH_ROWS..], [0, 1, 0, 3, 0]);
+        let amounts: Vec<&str> = joined.columns[2].iter().skip(HEADER_SEARCH_ROWS).collect();
+        assert_eq!(amounts, ["1", "2", "", "4", "5"]);
+        // After the line end inside B's quotes: the second part would start mid-record, so the
+        // first part reads the whole file and the second is not used.
+        let in_quotes = text.find("b\"").unwrap() as u64;
+        let (whole, line) = first_part(&split_at(bytes, in_quotes, &opts, &NativeCodecs).unwrap());
+        assert_eq!(line, None);
+        assert_eq!(
+            whole.lines[HEADER_SEARCH_ROWS..],
+            after_top(&[2, 3, 5, 7, 8])
+        );
+        let broken = Err(Error::Empty { file: "t".into() });
+        assert_eq!(
+            join_parts(Ok((whole, line)), broken).unwrap().rows(),
+            HEADER_SEARCH_ROWS + 5
+        );
+        // Not split: a file without a header row, another dialect, or a legacy encoding.
+        assert!(split_at(b"1,2\n3,4\n", 4, &opts, &NativeCodecs).is_none());
+        let other = ReadOptions {
+            dialect: Dialect {
+                escape: Some(b'\\'),
+                ..Dialect::default()
+            },
+            ..ReadOptions::default()
+        };
+        assert!(split_at(bytes, at_c, &other, &NativeCodecs).is_none());
+        let gbk = encoding_rs::GBK
+            .encode("名称,阶段\n甲,赢单\n")
+            .0
+            .into_owned();
+        assert!(split_at(&gbk, 10, &opts, &NativeCodecs).is_none());
+        assert!(plan_split(bytes, SPLIT_BYTES - 1, at_c, &opts, &NativeCodecs).is_none());
+        assert_eq!(
+            plan_split(bytes, SPLIT_BYTES, at_c, &opts, &NativeCodecs),
+            Some(split_at(bytes, at_c, &opts, &NativeCodecs).unwrap())
+        );
+        assert_eq!(line_start_after(b"ab\ncd", 100), Some(103));
+        assert_eq!(line_start_after(b"abcd", 100), None);
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! benchmark's plug. Every result is plain JSON data (objects, arrays, numbers, strings).
 
 use crate::engine::catalogue::{self, Goal, Input, Stage, CATALOGUE};
-use crate::engine::ingest::NativeCodecs;
+use crate::engine::ingest::{self, NativeCodecs};
 use crate::engine::recommend::Availability;
 use crate::engine::{analyze as run, Inputs, Options, Period, Role, TableKind};
 use crate::i18n::Lang;
@@ -269,23 +269,91 @@ impl crate::engine::ingest::Chunks for ArrayChunks {
     }
 }
 
-/// The KPIs of `../shared/bench/KPI_SPEC.md` for one deals CSV, read the way the page reads
-/// a file (in slices, [`crate::engine::ingest::read_table_streamed`]).
-#[wasm_bindgen]
-pub fn bench_kpis(bytes: js_sys::Uint8Array) -> Result<JsValue, JsError> {
+/// The bench spec's result for a workbook holding the one file read (or its error).
+fn bench_result(read: Result<ingest::RawTable, crate::engine::Error>) -> Result<JsValue, JsError> {
     // The spec asks for the whole range's figures: no comparison periods, no trends.
     let opts = Options {
         review: false,
         ..Options::default()
     };
     let mut wb = crate::engine::Workbook::new();
+    if let Err(e) = wb.add_read(BENCH_FILE, read) {
+        return Err(JsError::new(&e.message(Lang::En)));
+    }
+    to_js(&crate::bench_spec::spec_result(&wb.report(&opts)))
+}
+
+const BENCH_FILE: &str = "bench.csv";
+
+/// The KPIs of `../shared/bench/KPI_SPEC.md` for one deals CSV, read the way the page reads
+/// a file (in slices, [`crate::engine::ingest::read_table_streamed`]).
+#[wasm_bindgen]
+pub fn bench_kpis(bytes: js_sys::Uint8Array) -> Result<JsValue, JsError> {
+    let mut chunks = ArrayChunks {
+        array: bytes,
+        at: 0,
+    };
+    let read =
+        ingest::read_table_streamed(BENCH_FILE, &mut chunks, &Default::default(), &NativeCodecs);
+    bench_result(read)
+}
+
+/// How the bench's file of `size` bytes is read in two parts (see [`ingest::plan_split`]):
+/// `head` is its start, `start` the first line start after its middle.
+fn bench_split(head: &[u8], size: f64, start: f64) -> Option<ingest::Split> {
+    ingest::plan_split(
+        head,
+        size as u64,
+        start as u64,
+        &Default::default(),
+        &NativeCodecs,
+    )
+}
+
+/// A first part read by [`bench_first_part`], waiting for the second part's rows.
+#[wasm_bindgen]
+pub struct FirstPart(Result<(ingest::RawTable, Option<u64>), crate::engine::Error>);
+
+/// The first part of the bench's file (the whole file in `bytes`), for a worker of the
+/// bench's plug while another reads the second part from `start` on.
+#[wasm_bindgen]
+pub fn bench_first_part(bytes: js_sys::Uint8Array, start: f64) -> FirstPart {
+    let size = f64::from(bytes.length());
+    let head = bytes.subarray(0, bytes.length().min(64 * 1024)).to_vec();
     let mut chunks = ArrayChunks {
         array: bytes,
         at: 0,
     };
     let read = Default::default();
-    if let Err(e) = wb.add_streamed("bench.csv", &mut chunks, &read, &NativeCodecs) {
-        return Err(JsError::new(&e.message(Lang::En)));
-    }
-    to_js(&crate::bench_spec::spec_result(&wb.report(&opts)))
+    FirstPart(match bench_split(&head, size, start) {
+        Some(split) => {
+            ingest::read_table_first_part(BENCH_FILE, &mut chunks, &read, &NativeCodecs, &split)
+        }
+        None => ingest::read_table_streamed(BENCH_FILE, &mut chunks, &read, &NativeCodecs)
+            .map(|t| (t, None)),
+    })
+}
+
+/// The second part of the bench's file (`bytes`, its bytes from `start` on; `head`, its
+/// first bytes; `size`, the whole file's) as bincode bytes for [`bench_join_kpis`]; empty
+/// when the file is not read in two parts.
+#[wasm_bindgen]
+pub fn bench_second_part(head: &[u8], bytes: js_sys::Uint8Array, size: f64, start: f64) -> Vec<u8> {
+    let Some(split) = bench_split(head, size, start) else {
+        return Vec::new();
+    };
+    let mut chunks = ArrayChunks {
+        array: bytes,
+        at: 0,
+    };
+    let part = ingest::read_table_second_part(BENCH_FILE, &mut chunks, &split, &NativeCodecs);
+    bincode::serialize(&part).unwrap_or_default()
+}
+
+/// The bench spec's KPIs of a file read in two parts: the first part and the second's bytes.
+#[wasm_bindgen]
+pub fn bench_join_kpis(first: FirstPart, second: &[u8]) -> Result<JsValue, JsError> {
+    let second: Result<ingest::RawTable, crate::engine::Error> =
+        bincode::deserialize(second).map_err(|e| JsError::new(&format!("the second part: {e}")))?;
+    bench_result(ingest::join_parts(first.0, second))
 }

@@ -205,6 +205,7 @@ fn send_load(
     files: &[PageFile],
     opts: crate::engine::Options,
     last_month: bool,
+    config: &PageConfig,
 ) {
     worker.send_with(
         Request::Load {
@@ -212,9 +213,20 @@ fn send_load(
             opts,
             saved: saved_mappings(),
             last_month,
+            helper: two_workers(config),
         },
         files.iter().map(|f| f.blob.clone()).collect(),
     );
+}
+
+/// Whether large files are read by two workers: the page's `workers` setting, else when the
+/// device has four cores or more (with two, the page, two readers and the browser's own file
+/// reading share them, and a second reader gains little for the memory it holds).
+fn two_workers(config: &PageConfig) -> bool {
+    match config.workers {
+        Some(n) => n >= 2,
+        None => web_sys::window().is_some_and(|w| w.navigator().hardware_concurrency() >= 4.0),
+    }
 }
 
 /// Put `text` on the clipboard, then tell the store whether that worked.
@@ -306,8 +318,10 @@ fn worker_loader() -> String {
             absolute(href(r#"link[rel="preload"][type="application/wasm"]"#)),
         )
     });
+    // Messages that come before the module has started (a helper worker is sent its work at
+    // once) are kept and handed to the worker's handler once it is set.
     let script = format!(
-        "import({js:?}).then(async (m) => {{ await m.default({{ module_or_path: {wasm:?} }}); m.start_worker(); }});"
+        "const early = []; self.onmessage = (e) => early.push(e); import({js:?}).then(async (m) => {{ await m.default({{ module_or_path: {wasm:?} }}); m.start_worker(); for (const e of early) self.onmessage(e); }});"
     );
     let parts = js_sys::Array::of1(&script.into());
     let options = web_sys::BlobPropertyBag::new();
@@ -386,7 +400,7 @@ fn spawn_engine(
                 *shown.borrow_mut() = loaded;
             }
             dispatcher.dispatch(Action::Loaded {
-                report: Rc::new(*report),
+                report: crate::state::Shown::new(*report),
                 ms,
             })
         }
@@ -469,6 +483,7 @@ pub fn App(props: &AppProps) -> Html {
             );
             dispatcher.dispatch(Action::Loading(Source::Sample));
             let (sample_name, sample_at) = sample_url(&config);
+            let config = config.clone();
             spawn_local(async move {
                 match fetch_sample(&sample_at).await {
                     Ok(blob) => {
@@ -479,7 +494,7 @@ pub fn App(props: &AppProps) -> Html {
                         *last_sent.borrow_mut() = Some(opts.clone());
                         let files = vec![PageFile::new(sample_name, blob)];
                         if let Some(b) = bridge.borrow().as_ref() {
-                            send_load(b, &files, opts, last_month);
+                            send_load(b, &files, opts, last_month, &config);
                         }
                         *pending.borrow_mut() = Some((files, Source::Sample));
                     }
@@ -519,6 +534,7 @@ pub fn App(props: &AppProps) -> Html {
         let dispatcher = store.dispatcher();
         let opts = state.opts.clone();
         let wanted_period = state.wanted_period;
+        let config = config.clone();
         // `again`: the same files read once more (another encoding or sheet): the period stays.
         let f: LoadFn = Rc::new(move |files: Vec<PageFile>, source: Source, again: bool| {
             *pending.borrow_mut() = Some((files.clone(), source.clone()));
@@ -534,7 +550,7 @@ pub fn App(props: &AppProps) -> Html {
             };
             *last_sent.borrow_mut() = Some(opts.clone());
             if let Some(b) = bridge.borrow().as_ref() {
-                send_load(b, &files, opts, !again && wanted_period.is_none());
+                send_load(b, &files, opts, !again && wanted_period.is_none(), &config);
             }
         });
         f
@@ -542,6 +558,7 @@ pub fn App(props: &AppProps) -> Html {
 
     // Stop a load: the worker is terminated mid-read and a fresh one loads what was shown.
     let on_cancel = {
+        let config = config.clone();
         let bridge = bridge.clone();
         let formats = formats.clone();
         let pending = pending.clone();
@@ -566,7 +583,7 @@ pub fn App(props: &AppProps) -> Html {
             dispatcher.dispatch(Action::Cancelled(Some(source.clone())));
             *last_sent.borrow_mut() = Some(opts.clone());
             if let Some(b) = bridge.borrow().as_ref() {
-                send_load(b, &files, opts.clone(), false);
+                send_load(b, &files, opts.clone(), false, &config);
             }
             *pending.borrow_mut() = Some((files, source));
         })
@@ -851,7 +868,7 @@ pub fn App(props: &AppProps) -> Html {
     {
         let config = config.clone();
         let report = state.report.clone().filter(|_| state.report_is_current());
-        let key = report.as_ref().map(|r| Rc::as_ptr(r) as usize);
+        let key = report.as_ref().map(|r| Rc::as_ptr(&r.0) as usize);
         use_effect_with(key, move |_| {
             if let (true, Some(r)) = (talks, report) {
                 kpis_json(&r, move |json| {

@@ -39,6 +39,21 @@ pub fn decode_with_blobs<T: DeserializeOwned>(data: &JsValue) -> Option<(T, Vec<
     Some((value, blobs))
 }
 
+/// Free the memory of a message's bytes now, not when the garbage collector next runs
+/// (`ArrayBuffer.prototype.transfer` to no bytes detaches them): for large ones unpacked in
+/// the middle of a long computation.
+pub fn release(array: &JsValue) {
+    let Some(array) = array.dyn_ref::<js_sys::Uint8Array>() else {
+        return;
+    };
+    let buffer = array.buffer();
+    if let Ok(transfer) = js_sys::Reflect::get(&buffer, &"transfer".into()) {
+        if let Some(f) = transfer.dyn_ref::<js_sys::Function>() {
+            let _ = f.call1(&buffer, &0.into());
+        }
+    }
+}
+
 /// The transfer list that moves `array`'s buffer to the other side.
 pub fn transfer(array: &js_sys::Uint8Array) -> js_sys::Array {
     js_sys::Array::of1(&array.buffer())

@@ -1,11 +1,10 @@
 //! The on-demand worker for what the main worker does not carry: Firefox's encoding detector
-//! (chardetng, with the encoding_rs tables it checks against) and calamine for workbooks,
-//! about 270 KB gzipped together. The page fetches it only when a loaded file is not UTF-8
+//! (chardetng, with the encoding_rs tables it checks against), calamine for workbooks and
+//! the `csv` crate's reader for texts in other dialects, about 270 KB gzipped together. The page fetches it only when a loaded file is not UTF-8
 //! text, so a visitor with a CSV export never downloads it. It also writes the JSON export
 //! (and the embed page's results for its host), so the page carries no JSON writer.
 
-use crate::engine::excel::read_workbook;
-use crate::engine::ingest::guess_encoding;
+use crate::engine::ingest::{guess_encoding, read_table_decoding, NativeCodecs};
 use crate::web::worker::{Done, Job};
 use gloo_worker::{HandlerId, Worker, WorkerScope};
 
@@ -39,7 +38,7 @@ impl Worker for Formats {
                 read,
             } => Done::Workbook {
                 file,
-                table: Box::new(read_workbook(&name, &bytes, &read)),
+                table: Box::new(read_table_decoding(&name, &bytes, &read, &NativeCodecs)),
             },
             Job::Json(report) => Done::Json(crate::engine::export::kpis_json(&report)),
         };

@@ -129,6 +129,20 @@ impl Codecs for BrowserCodecs {
         Err(crate::engine::Error::Spreadsheet { file: file.into() })
     }
 
+    /// Files in another dialect go to the formats worker before they reach this one.
+    fn other_dialect(
+        &self,
+        file: &str,
+        _text: &str,
+        _layout: ingest::Layout,
+        _opts: &ReadOptions,
+    ) -> Result<ingest::RawTable, crate::engine::Error> {
+        Err(crate::engine::Error::Unreadable {
+            file: file.into(),
+            message: "its CSV dialect is read by the on-demand reader, which did not run".into(),
+        })
+    }
+
     /// Only reached when the page did not run the detector: GBK if the bytes are valid GBK
     /// (the commonest legacy encoding of the exports this serves), else windows-1252.
     fn guess(&self, sample: &[u8], _whole_file: bool) -> &'static encoding_rs::Encoding {
@@ -170,6 +184,9 @@ pub enum Request {
         /// Compute the data's last complete month instead of `opts.period` (a fresh load
         /// that no link asked a period of): the page would ask for it next.
         last_month: bool,
+        /// Read large files with a helper worker (the page's `workers` setting).
+        #[serde(default)]
+        helper: bool,
     },
     /// The formats worker's answers for a load that waits on them.
     Prepared(Vec<Done>),
@@ -183,6 +200,9 @@ pub enum Request {
     Compute(Options),
     /// Every unusable row and cell as CSV, for download.
     IssuesCsv(crate::i18n::Lang),
+    /// For a helper worker: read the second part of a large file (its `Blob` beside the
+    /// request) while the worker that asked reads the first.
+    ReadPart { name: String, split: ingest::Split },
 }
 
 /// Work for the on-demand formats worker.
@@ -194,7 +214,7 @@ pub enum Job {
         sample: Vec<u8>,
         whole_file: bool,
     },
-    /// Read a sheet of a workbook.
+    /// Read a sheet of a workbook, or a text in a dialect other than the common one.
     Workbook {
         file: usize,
         name: String,
@@ -252,18 +272,75 @@ struct Pending {
     last_month: bool,
     /// Workbooks read by the formats worker (or a file that could not be read), by file index.
     sheets: Vec<Option<Result<ingest::RawTable, crate::engine::Error>>>,
+    /// The next file to read.
+    next: usize,
+    /// When the load was asked for (ms).
+    asked: f64,
+}
+
+/// A large file's first part, read here while a helper worker reads the second.
+struct Waiting {
+    load: Pending,
+    name: String,
+    /// The first part, and the line where the second starts.
+    first: ingest::RawTable,
+    line: u64,
+    split: ingest::Split,
+    /// The file from the second part's first byte on.
+    rest: web_sys::Blob,
+    helper: web_sys::Worker,
+    _on_part: Closure<dyn FnMut(web_sys::MessageEvent)>,
 }
 
 pub struct KpiWorker {
     workbook: Workbook,
     pending: Option<Pending>,
+    /// A load waiting for a helper's part of a file.
+    waiting: Option<Waiting>,
+    /// Requests that came while a load waited: answered, in order, once it is done.
+    queued: Vec<(Request, Vec<web_sys::Blob>)>,
+    /// This worker, for the helpers' answers to reach it.
+    me: std::rc::Weak<std::cell::RefCell<KpiWorker>>,
+    /// A helper started ahead of need (see [`KpiWorker::keep_helper`]).
+    helper: Option<web_sys::Worker>,
+    /// The page asks for a helper: one is started once this worker is done with a request.
+    wants_helper: bool,
+}
+
+/// What a helper worker's address ends with: it reads parts, and starts no helper itself.
+const HELPER: &str = "#helper";
+
+/// This worker's own address (its loader's).
+fn own_url() -> Option<String> {
+    js_sys::Reflect::get(&js_sys::global(), &"location".into())
+        .and_then(|l| js_sys::Reflect::get(&l, &"href".into()))
+        .ok()?
+        .as_string()
+}
+
+/// A slice of this many bytes from a file's middle is looked at for a line start there.
+const MIDDLE_BYTES: f64 = 64.0 * 1024.0;
+
+/// A helper for reading large files in two parts (not from a helper).
+fn spawn_helper() -> Option<web_sys::Worker> {
+    if IS_HELPER.get() {
+        return None;
+    }
+    web_sys::Worker::new(&format!("{}{HELPER}", own_url()?)).ok()
 }
 
 impl KpiWorker {
-    fn load(&mut self, p: Pending) -> Options {
-        self.workbook = Workbook::new();
-        for (i, (f, sheet)) in p.files.iter().zip(p.sheets).enumerate() {
-            let Some(blob) = p.blobs.get(i) else { continue };
+    /// Read the load's files from the next one on; `None` while one waits for a helper.
+    fn load(&mut self, mut p: Pending) -> Option<Options> {
+        if p.next == 0 {
+            self.workbook = Workbook::new();
+        }
+        while p.next < p.files.len() {
+            let i = p.next;
+            p.next += 1;
+            let (Some(f), Some(blob)) = (p.files.get(i), p.blobs.get(i)) else {
+                continue;
+            };
             post(&Response::Progress {
                 file: f.name.clone(),
                 stage: Stage::Reading {
@@ -273,21 +350,183 @@ impl KpiWorker {
                 },
             });
             // A file that cannot be read is kept as an error in the report.
-            let _ = match sheet {
-                Some(table) => self.workbook.add_read(&f.name, table),
-                None => self.workbook.add_streamed(
-                    &f.name,
-                    &mut BlobChunks::new(&f.name, blob),
-                    &f.read,
+            if let Some(table) = p.sheets.get_mut(i).and_then(Option::take) {
+                let _ = self.workbook.add_read(&f.name, table);
+                continue;
+            }
+            if let Some((split, rest, helper)) = self.helper_for(f, blob) {
+                let (name, read) = (f.name.clone(), f.read.clone());
+                let first = ingest::read_table_first_part(
+                    &name,
+                    &mut BlobChunks::new(&name, blob),
+                    &read,
                     &BrowserCodecs,
-                ),
-            };
+                    &split,
+                );
+                if let Ok((first, Some(line))) = first {
+                    // The helper's one message is its part; an error event says it failed (it
+                    // could not start, say), and this worker reads the part itself.
+                    let me = self.me.clone();
+                    let on_part = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(
+                        move |e: web_sys::MessageEvent| {
+                            if let Some(w) = me.upgrade() {
+                                let mut w = w.borrow_mut();
+                                w.part_read(e.data());
+                                w.keep_helper();
+                            }
+                        },
+                    );
+                    helper.set_onmessage(Some(on_part.as_ref().unchecked_ref()));
+                    helper.set_onerror(Some(on_part.as_ref().unchecked_ref()));
+                    self.waiting = Some(Waiting {
+                        load: p,
+                        name,
+                        first,
+                        line,
+                        split,
+                        rest,
+                        helper,
+                        _on_part: on_part,
+                    });
+                    return None;
+                }
+                // Read whole after all (a quoted line end at the split): the part is not needed.
+                helper.terminate();
+                let _ = self.workbook.add_read(&name, first.map(|(t, _)| t));
+                continue;
+            }
+            let _ = self.workbook.add_streamed(
+                &f.name,
+                &mut BlobChunks::new(&f.name, blob),
+                &f.read,
+                &BrowserCodecs,
+            );
         }
         self.workbook.apply_saved(&p.saved);
-        match self.workbook.last_complete_month().filter(|_| p.last_month) {
-            Some(period) => Options { period, ..p.opts },
-            None => p.opts,
+        Some(
+            match self.workbook.last_complete_month().filter(|_| p.last_month) {
+                Some(period) => Options { period, ..p.opts },
+                None => p.opts,
+            },
+        )
+    }
+
+    /// For a large UTF-8 text file: how to split it, and a helper worker already asked to
+    /// read its second part. The helper is this worker's own module, started by the same
+    /// loader; it is stopped once its part is in, so that its memory goes with it.
+    fn helper_for(
+        &mut self,
+        f: &InputFile,
+        blob: &web_sys::Blob,
+    ) -> Option<(ingest::Split, web_sys::Blob, web_sys::Worker)> {
+        let size = blob.size();
+        if (size as u64) < ingest::SPLIT_BYTES || self.helper.is_none() {
+            return None;
         }
+        let mut head = Vec::new();
+        let mut chunks = BlobChunks::new(&f.name, blob);
+        chunks.read(&mut head, MIDDLE_BYTES).ok()?;
+        let mut middle = Vec::new();
+        let mid = (size / 2.0).floor();
+        chunks.at = mid;
+        chunks.read(&mut middle, MIDDLE_BYTES).ok()?;
+        let start = ingest::line_start_after(&middle, mid as u64)?;
+        let split = ingest::plan_split(&head, size as u64, start, &f.read, &BrowserCodecs)?;
+        let helper = self.helper.take()?;
+        let rest = blob.slice_with_f64(start as f64).ok()?;
+        let req = Request::ReadPart {
+            name: f.name.clone(),
+            split: split.clone(),
+        };
+        let a = channel::encode(&req)?;
+        let parts = js_sys::Array::of2(&a, &rest);
+        if helper
+            .post_message_with_transfer(&parts, &channel::transfer(&a))
+            .is_err()
+        {
+            helper.terminate();
+            return None;
+        }
+        Some((split, rest, helper))
+    }
+
+    /// A helper's message (its part) or error event (`data` undefined): join the part to the
+    /// first, read on, and answer. A part that did not come is read here.
+    fn part_read(&mut self, data: JsValue) {
+        let Some(w) = self.waiting.take() else {
+            return;
+        };
+        // Stopped first: its memory goes before the part is unpacked here.
+        w.helper.set_onmessage(None);
+        w.helper.set_onerror(None);
+        w.helper.terminate();
+        let mut table = w.first;
+        let parts = data.dyn_into::<js_sys::Array>().unwrap_or_default();
+        let joined = match channel::decode::<Result<ingest::RawTable, crate::engine::Error>>(
+            &parts.get(0),
+        ) {
+            Some(Ok(head)) => {
+                table.append_part(&head, w.line);
+                // Its columns come one at a time, each unpacked, added and dropped.
+                let mut whole = true;
+                for i in 0..table.columns.len() {
+                    let bytes = parts.get(i as u32 + 1);
+                    match channel::decode::<ingest::TextColumn>(&bytes) {
+                        Some(c) => table.append_column(i, &c),
+                        None => whole = false,
+                    }
+                    channel::release(&bytes);
+                }
+                if whole {
+                    Ok(table)
+                } else {
+                    Err(crate::engine::Error::Unreadable {
+                        file: w.name.clone(),
+                        message: "part of the file was lost between the page's workers".into(),
+                    })
+                }
+            }
+            _ => {
+                let mut chunks = BlobChunks::new(&w.name, &w.rest);
+                ingest::read_table_second_part(&w.name, &mut chunks, &w.split, &BrowserCodecs).map(
+                    |part| {
+                        table.append_part(&part, w.line);
+                        table
+                    },
+                )
+            }
+        };
+        let _ = self.workbook.add_read(&w.name, joined);
+        let asked = w.load.asked;
+        if let Some(opts) = self.load(w.load) {
+            self.answer(&opts, asked);
+        }
+        while self.waiting.is_none() && !self.queued.is_empty() {
+            let (req, blobs) = self.queued.remove(0);
+            self.received(req, blobs);
+        }
+    }
+
+    /// Start a helper when the page wants one and none is waiting. Called when a request is
+    /// done: a worker started by a busy one does not run until that one is idle again, so a
+    /// helper started when a large file comes would wait for the first part to be read.
+    fn keep_helper(&mut self) {
+        if self.wants_helper && self.helper.is_none() && self.waiting.is_none() {
+            self.helper = spawn_helper();
+        }
+    }
+
+    /// Compute the report for `opts` and post it, with the time since `asked`.
+    fn answer(&self, opts: &Options, asked: f64) {
+        post(&Response::Progress {
+            file: String::new(),
+            stage: Stage::Computing,
+        });
+        let report = self.workbook.report(opts);
+        post(&Response::Report {
+            report: Box::new(report),
+            ms: js_sys::Date::now() - asked,
+        });
     }
 
     /// What a file needs before it is read: the formats worker for a workbook (read whole,
@@ -299,7 +538,7 @@ impl KpiWorker {
     ) -> Result<Option<Job>, crate::engine::Error> {
         let mut head = Vec::new();
         BlobChunks::new(&f.name, blob).read(&mut head, ingest::GUESS_SAMPLE as f64)?;
-        if ingest::is_spreadsheet(&head) {
+        if ingest::is_spreadsheet(&head) || !f.read.dialect.is_common() {
             if let Some(e) = ingest::too_large(&f.name, blob.size() as u64) {
                 return Err(e);
             }
@@ -322,8 +561,16 @@ impl KpiWorker {
     }
 }
 
+thread_local! {
+    /// This worker is a helper: it posts only its part, never a page's answers.
+    static IS_HELPER: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
 /// Post one answer to the page.
 fn post(resp: &Response) {
+    if IS_HELPER.get() {
+        return;
+    }
     let scope: web_sys::DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
     if let Some(a) = channel::encode(resp) {
         // If the page has gone, nobody is listening: nothing to do.
@@ -334,14 +581,24 @@ fn post(resp: &Response) {
 /// Start answering the page's requests (called in the worker once the module is loaded).
 pub fn start() {
     let scope: web_sys::DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
-    let mut worker = KpiWorker {
-        workbook: Workbook::new(),
-        pending: None,
-    };
+    IS_HELPER.set(own_url().is_some_and(|u| u.ends_with(HELPER)));
+    let worker = std::rc::Rc::new_cyclic(|me| {
+        std::cell::RefCell::new(KpiWorker {
+            workbook: Workbook::new(),
+            pending: None,
+            waiting: None,
+            queued: Vec::new(),
+            me: me.clone(),
+            helper: None,
+            wants_helper: false,
+        })
+    });
     let on_message =
         Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
             if let Some((req, blobs)) = channel::decode_with_blobs::<Request>(&e.data()) {
-                worker.received(req, blobs);
+                let mut w = worker.borrow_mut();
+                w.received(req, blobs);
+                w.keep_helper();
             }
         });
     scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
@@ -352,6 +609,10 @@ pub fn start() {
 
 impl KpiWorker {
     fn received(&mut self, msg: Request, blobs: Vec<web_sys::Blob>) {
+        if self.waiting.is_some() {
+            self.queued.push((msg, blobs));
+            return;
+        }
         let start = js_sys::Date::now();
         let opts = match msg {
             Request::Load {
@@ -359,7 +620,14 @@ impl KpiWorker {
                 opts,
                 saved,
                 last_month,
+                helper,
             } => {
+                self.wants_helper = helper;
+                if !helper {
+                    if let Some(h) = self.helper.take() {
+                        h.terminate();
+                    }
+                }
                 let mut p = Pending {
                     sheets: vec![None; files.len()],
                     files,
@@ -367,6 +635,8 @@ impl KpiWorker {
                     opts,
                     saved,
                     last_month,
+                    next: 0,
+                    asked: start,
                 };
                 let mut jobs = Vec::new();
                 for (i, f) in p.files.iter().enumerate() {
@@ -382,7 +652,10 @@ impl KpiWorker {
                     post(&Response::Prepare(jobs));
                     return;
                 }
-                self.load(p)
+                match self.load(p) {
+                    Some(opts) => opts,
+                    None => return,
+                }
             }
             Request::Prepared(done) => {
                 let Some(mut p) = self.pending.take() else {
@@ -404,7 +677,11 @@ impl KpiWorker {
                         Done::Json(_) => {}
                     }
                 }
-                self.load(p)
+                let asked = p.asked;
+                match self.load(p) {
+                    Some(opts) => return self.answer(&opts, asked),
+                    None => return,
+                }
             }
             Request::Remap {
                 table,
@@ -428,15 +705,51 @@ impl KpiWorker {
                 });
                 return;
             }
+            Request::ReadPart { name, split } => {
+                let part = match blobs.first() {
+                    Some(blob) => ingest::read_table_second_part(
+                        &name,
+                        &mut BlobChunks::new(&name, blob),
+                        &split,
+                        // Its progress goes to the worker that asked, which does not show it:
+                        // that one's own progress stands for both parts.
+                        &BrowserCodecs,
+                    ),
+                    None => Err(crate::engine::Error::Unreadable {
+                        file: name,
+                        message: "no file came with the request".into(),
+                    }),
+                };
+                // Its one message, straight to the worker that asked: the part without its
+                // columns, then each column, so that neither side holds the part twice over.
+                let (message, transfer) = (js_sys::Array::new(), js_sys::Array::new());
+                let add = |a: Option<js_sys::Uint8Array>| {
+                    if let Some(a) = a {
+                        transfer.push(&a.buffer());
+                        message.push(&a);
+                    }
+                };
+                let columns = match part {
+                    Ok(mut table) => {
+                        let columns = std::mem::take(&mut table.columns);
+                        add(channel::encode(&Ok::<_, crate::engine::Error>(table)));
+                        columns
+                    }
+                    Err(e) => {
+                        add(channel::encode(&Err::<ingest::RawTable, _>(e)));
+                        Vec::new()
+                    }
+                };
+                for c in columns {
+                    add(channel::encode(&c));
+                }
+                let scope: web_sys::DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+                let _ = scope.post_message_with_transfer(&message, &transfer);
+                // Done: its memory goes now, not when the worker that asked gets to the part.
+                scope.close();
+                return;
+            }
         };
-        post(&Response::Progress {
-            file: String::new(),
-            stage: Stage::Computing,
-        });
-        let report = self.workbook.report(&opts);
-        post(&Response::Report {
-            report: Box::new(report),
-            ms: js_sys::Date::now() - start,
-        });
+        self.answer(&opts, start);
     }
 }

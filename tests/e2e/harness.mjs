@@ -55,14 +55,14 @@ export async function newContext(t, { locale = 'en-US' } = {}) {
  * After a load the page shows the data's last complete month; most tests compare whole-range
  * figures, so they are switched to the whole range unless `period: 'default'` is asked for.
  */
-export async function openApp(t, { locale = 'en-US', context, period = 'all' } = {}) {
+export async function openApp(t, { locale = 'en-US', context, period = 'all', query = '' } = {}) {
   const ctx = context ?? (await newContext(t, { locale }));
   const page = await ctx.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
   t.after(() => assert.deepEqual(errors, [], 'no page errors'));
-  await page.goto(server.url);
+  await page.goto(server.url + query);
   await page.waitForSelector('#kpi-cards');
   if (period === 'all') await wholeRange(page);
   return page;

@@ -53,6 +53,66 @@ test('a 200k-row file loads with a progress bar and the right numbers', async (t
   }
 });
 
+/** The page's KPIs and row count after loading `file`, against the native engine's. */
+async function sameAsNative(page, file, name) {
+  const want = nativeReport(file);
+  await page.setInputFiles('#file-input', file);
+  await waitStatus(page, name);
+  await wholeRange(page);
+  const rows = want.tables[0].rows.toLocaleString('en-US');
+  assert.match(await page.locator('#load-status').textContent(), new RegExp(`${rows} rows`));
+  for (const id of ['win_rate', 'revenue', 'average_deal_size', 'pipeline_value', 'sales_cycle_days']) {
+    const shown = await page.locator(`[data-kpi="${id}"] .value`).getAttribute('data-value');
+    assert.equal(Number(shown), want.kpis.find((k) => k.id === id).value, `${name}: ${id}`);
+  }
+  const owners = await page.locator('#by-owner tbody th').allTextContents();
+  assert.deepEqual(owners.sort(), ['Ann Lee', 'Bob Stone', 'Cy Wu', 'Dee Park', 'Eve Chen']);
+  return want;
+}
+
+test('with two workers a large file is read in two parts and gives the numbers of one read', async (t) => {
+  // Over 48 MB, the size from which the page reads a file with a helper worker (workers=2:
+  // this machine may have fewer than the four cores that turn it on by itself).
+  const csv = dealsCsv(800_000);
+  const file = path.join(artifacts, 'deals_800k.csv');
+  fs.writeFileSync(file, csv);
+  assert.ok(csv.length > 48 * 1024 * 1024);
+  const workers = [];
+  const page = await openApp(t, { query: '?workers=2' });
+  page.on('worker', (w) => workers.push(w.url()));
+  await sameAsNative(page, file, 'deals_800k.csv');
+  assert.ok(workers.some((u) => u.endsWith('#helper')), `a helper read a part: ${workers.join(' ')}`);
+
+  // The same rows with a line break inside every quoted deal name, the middle of the file
+  // falling inside one: the helper's part would start in the middle of a record, so the first
+  // reader reads on to the end, and the numbers are still those of one read.
+  const header = 'Deal Name,Amount,Deal Stage,Create Date,Close Date,Deal owner,Original Source Type';
+  const rows = csv.split('\n').slice(1, 600_001).map((r) => {
+    const [name, ...rest] = r.split(',');
+    return `"${name.padEnd(12, '_')}\n(note)",${rest.join(',')}`;
+  });
+  // Rows of one length (spaces after the last cell are trimmed), so that where the middle
+  // falls can be worked out: the first line end at or after it must be the one inside a
+  // name's quotes (offset `q` in its row).
+  const len = rows.reduce((m, r) => Math.max(m, r.length), 0) + 1;
+  const padded = rows.map((r) => `${r.padEnd(len - 1, ' ')}\n`);
+  const q = padded[0].indexOf('\n');
+  let pad = 0;
+  for (; pad < 2 * len; pad += 2) {
+    const head = Buffer.byteLength(`${header}${' '.repeat(pad)}\n`);
+    const mid = Math.floor((head + padded.length * len) / 2);
+    if ((mid - head) % len <= q - 2) break;
+  }
+  const quoted = path.join(artifacts, 'deals_600k_quoted.csv');
+  fs.writeFileSync(quoted, `${header}${' '.repeat(pad)}\n${padded.join('')}`);
+  const bytes = fs.readFileSync(quoted);
+  const mid = Math.floor(bytes.length / 2);
+  const nl = bytes.indexOf(10, mid);
+  assert.equal(bytes.subarray(nl - 15, nl + 8).toString().includes('"'), true, 'the middle line end is in a quoted name');
+  assert.ok(bytes.length > 48 * 1024 * 1024);
+  await sameAsNative(page, quoted, 'deals_600k_quoted.csv');
+});
+
 test('a 20 MB GBK export with a line break in every deal name reads as the native engine reads it', async (t) => {
   // The worker reads a file in 8 MB slices and decodes GBK a run of lines at a time: here a
   // slice ends inside a quoted name or a two-byte character, and the page must still read

@@ -3,7 +3,8 @@
 // Tasks API), the renderer's memory before and at its peak (VmRSS of Chromium's renderer
 // processes, sampled every 20 ms), and how long a stage and a period change take on the
 // loaded data, a change of language and a change of one column's meaning.
-//   node tests/e2e/load-profile.mjs FILE   (after trunk build --release)
+//   node tests/e2e/load-profile.mjs FILE [QUERY]   (after trunk build --release; QUERY: page
+//   settings such as ?workers=2)
 import { chromium } from 'playwright-core';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -25,7 +26,7 @@ const browser = await chromium.launch({
 const page = await (await browser.newContext({ viewport: { width: 1300, height: 900 } })).newPage();
 const idle = () => page.waitForFunction(() => document.querySelector('main')?.getAttribute('aria-busy') === 'false',
   null, { timeout: 300_000 });
-await page.goto(server.url);
+await page.goto(server.url + (process.argv[3] || ''));
 await page.waitForSelector('#kpi-cards');
 await idle();
 
@@ -37,7 +38,14 @@ const rssKb = () => renderers().reduce((sum, p) => {
 }, 0);
 const before = rssKb();
 let peak = before;
-const sampler = setInterval(() => { peak = Math.max(peak, rssKb()); }, 20);
+// [ms since sampling began, MB over `before`] every 20 ms.
+const timeline = [];
+const t00 = Date.now();
+const sampler = setInterval(() => {
+  const now = rssKb();
+  timeline.push([Date.now() - t00, Math.round((now - before) / 1024)]);
+  peak = Math.max(peak, now);
+}, 20);
 const watchLongTasks = () => page.evaluate(() => {
   window.longTasks = [];
   window.longTaskObserver?.disconnect();
@@ -61,6 +69,7 @@ console.log(`${path.basename(file)}: ${(fs.statSync(file).size / 1e6).toFixed(1)
 console.log(`  loaded in ${loadMs} ms: ${await page.locator('#load-status').textContent()}`);
 console.log(`  main-thread tasks over 50 ms: ${JSON.stringify(await page.evaluate(() => window.longTasks))}`);
 console.log(`  renderer memory: ${mb(before)} MB before, ${mb(peak)} MB at the peak (+${mb(peak - before)} MB)`);
+console.log(`  over the load (ms: +MB, every 100 ms): ${timeline.filter((_, i) => i % 5 === 0).map(([t, m]) => `${t}: ${m}`).join(', ')}`);
 
 // Each change is made inside the page and timed there, from the change event to the first
 // frame after the page is no longer busy: the driver's round trips are not counted.

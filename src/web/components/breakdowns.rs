@@ -2,13 +2,12 @@ use crate::engine::catalogue::Unit;
 use crate::engine::report::{BreakdownRow, Report};
 use crate::format::value;
 use crate::i18n::{t, Lang, T};
-use std::rc::Rc;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
     pub lang: Lang,
-    pub report: Rc<Report>,
+    pub report: crate::state::Shown,
 }
 
 fn key_label(lang: Lang, key: &str) -> String {

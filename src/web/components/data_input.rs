@@ -1,7 +1,5 @@
-use crate::engine::report::Report;
 use crate::i18n::{t, Lang, T};
 use crate::state::Source;
-use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use web_sys::{DragEvent, HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
@@ -10,7 +8,7 @@ use yew::prelude::*;
 pub struct Props {
     pub lang: Lang,
     pub source: Source,
-    pub report: Option<Rc<Report>>,
+    pub report: Option<crate::state::Shown>,
     pub busy: bool,
     pub compute_ms: Option<f64>,
     pub failure: Option<String>,

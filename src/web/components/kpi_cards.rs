@@ -10,7 +10,7 @@ use yew::prelude::*;
 #[derive(Properties, PartialEq)]
 pub struct Props {
     pub lang: Lang,
-    pub report: Rc<Report>,
+    pub report: crate::state::Shown,
     pub on_target: Callback<(String, Option<f64>)>,
     #[prop_or_default]
     pub on_export: Callback<&'static str>,

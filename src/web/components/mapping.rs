@@ -1,17 +1,16 @@
 use crate::engine::dataset::ValueType;
 use crate::engine::ingest::{EncodingSource, ENCODING_CHOICES};
-use crate::engine::report::{Report, TableReport};
+use crate::engine::report::TableReport;
 use crate::engine::value::{DateOrder, OrderEvidence};
 use crate::engine::Role;
 use crate::i18n::{t, Lang, T};
-use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
     pub lang: Lang,
-    pub report: Rc<Report>,
+    pub report: crate::state::Shown,
     /// (table, column, new role or none).
     pub on_role: Callback<(usize, usize, Option<Role>)>,
     /// Back to the detected roles for this table.

@@ -1,13 +1,11 @@
-use crate::engine::report::Report;
 use crate::format::number;
 use crate::i18n::{t, Lang, T};
-use std::rc::Rc;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
     pub lang: Lang,
-    pub report: Rc<Report>,
+    pub report: crate::state::Shown,
 }
 
 /// Deal counts of the period.

@@ -1,12 +1,10 @@
-use crate::engine::report::Report;
 use crate::i18n::{t, Lang, T};
-use std::rc::Rc;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
     pub lang: Lang,
-    pub report: Rc<Report>,
+    pub report: crate::state::Shown,
 }
 
 /// Lines listed inline per warning; the rest are counted.
