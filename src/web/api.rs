@@ -350,10 +350,16 @@ pub fn bench_second_part(head: &[u8], bytes: js_sys::Uint8Array, size: f64, star
     bincode::serialize(&part).unwrap_or_default()
 }
 
-/// The bench spec's KPIs of a file read in two parts: the first part and the second's bytes.
+/// The bench spec's KPIs of a file read in two parts: the first part and the second's bytes
+/// (none when the file was not split: the first part then read it all).
 #[wasm_bindgen]
 pub fn bench_join_kpis(first: FirstPart, second: &[u8]) -> Result<JsValue, JsError> {
-    let second: Result<ingest::RawTable, crate::engine::Error> =
-        bincode::deserialize(second).map_err(|e| JsError::new(&format!("the second part: {e}")))?;
+    let second: Result<ingest::RawTable, crate::engine::Error> = if second.is_empty() {
+        Err(crate::engine::Error::Empty {
+            file: BENCH_FILE.into(),
+        })
+    } else {
+        bincode::deserialize(second).map_err(|e| JsError::new(&format!("the second part: {e}")))?
+    };
     bench_result(ingest::join_parts(first.0, second))
 }
