@@ -2,13 +2,11 @@
 // feature (bench/run.sh puts this file and worker.js next to crm_kpi.js and crm_kpi_bg.wasm).
 // A file is read as the page reads it. With two readers (the page's `workers` setting: by
 // default when the device has four cores or more; `WORKERS=2 bash bench/run.sh` forces them,
-// `WORKERS=1` turns them off), a file of SPLIT_BYTES or more is read by two workers at once:
+// `WORKERS=1` turns them off), a file of `bench_split_bytes()` or more is read by two workers at once:
 // one from the start up to the first line after the middle, one from there on; the first
 // joins the second's rows to its own and computes the KPIs. Otherwise it is read here.
-import wasmInit, { bench_kpis } from './crm_kpi.js';
+import wasmInit, { bench_kpis, bench_split_bytes } from './crm_kpi.js';
 
-// ingest::SPLIT_BYTES: the size from which the engine reads a file in two parts.
-const SPLIT_BYTES = 48 * 1024 * 1024;
 const WORKERS = 'auto';
 const twoReaders = WORKERS === '2' || (WORKERS === 'auto' && navigator.hardwareConcurrency >= 4);
 let workers = [];
@@ -37,7 +35,7 @@ export async function init() {
 export async function run(bytes) {
   const size = bytes.length;
   const mid = Math.floor(size / 2);
-  const nl = workers.length && size >= SPLIT_BYTES ? bytes.indexOf(10, mid) : -1;
+  const nl = workers.length && size >= bench_split_bytes() ? bytes.indexOf(10, mid) : -1;
   if (nl < 0 || nl + 1 >= size) {
     return bench_kpis(bytes);
   }

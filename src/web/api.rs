@@ -298,6 +298,13 @@ pub fn bench_kpis(bytes: js_sys::Uint8Array) -> Result<JsValue, JsError> {
     bench_result(read)
 }
 
+/// The size from which a file is read in two parts ([`ingest::SPLIT_BYTES`]), for the
+/// bench's plug to tell before it copies the second part's bytes.
+#[wasm_bindgen]
+pub fn bench_split_bytes() -> f64 {
+    ingest::SPLIT_BYTES as f64
+}
+
 /// How the bench's file of `size` bytes is read in two parts (see [`ingest::plan_split`]):
 /// `head` is its start, `start` the first line start after its middle.
 fn bench_split(head: &[u8], size: f64, start: f64) -> Option<ingest::Split> {
