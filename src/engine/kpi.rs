@@ -80,20 +80,17 @@ impl Acc {
         self.seen |= o.seen;
     }
 
-    /// Add one row's figures and its sales cycle, if it has one: what [`Acc::merge`] of
-    /// the row's own accumulator gives.
+    /// Add one row's figures but the open ones, and its sales cycle, if it has one: what
+    /// [`Acc::merge`] of the row's own accumulator gives, once [`OpenFigures`] has added
+    /// the open ones.
     #[inline(always)]
     fn add(&mut self, f: &RowFigures, cycle: Option<i32>) {
         self.created += f.created;
         self.won += f.won;
         self.lost += f.lost;
         self.invalid += f.invalid;
-        self.open += f.open;
         self.won_amount += f.won_amount;
         self.won_with_amount += f.won_with_amount;
-        self.open_amount += f.open_amount;
-        self.open_weighted += f.open_weighted;
-        self.open_with_probability += f.open_with_probability;
         self.won_revenue_with_cost += f.won_revenue_with_cost;
         self.won_cost += f.won_cost;
         self.won_with_cost += f.won_with_cost;
@@ -101,17 +98,6 @@ impl Acc {
         if let Some(c) = cycle {
             self.cycles.push(c);
         }
-        self.seen = true;
-    }
-
-    /// Add the figures of a row that is only open at the period's end: the same sums as
-    /// [`Acc::add`] gives.
-    #[inline(always)]
-    fn add_open(&mut self, f: &RowFigures) {
-        self.open += f.open;
-        self.open_amount += f.open_amount;
-        self.open_weighted += f.open_weighted;
-        self.open_with_probability += f.open_with_probability;
         self.seen = true;
     }
 
@@ -306,30 +292,6 @@ impl Pass {
         );
     }
 
-    /// Add a row that is only open at the period's end to the accumulators `parts` names:
-    /// the whole period's and its owner's, lead source's and other dimensions' (by id).
-    fn merge_open(
-        &mut self,
-        open: &RowFigures,
-        (owner, source, extras): (usize, usize, &[usize]),
-        parts: Parts,
-    ) {
-        if parts.owner {
-            self.by_owner[owner].add_open(open);
-        }
-        if parts.source {
-            self.by_source[source].add_open(open);
-        }
-        if parts.extras {
-            for (accs, id) in self.by_extra.iter_mut().zip(extras) {
-                accs[*id].add_open(open);
-            }
-        }
-        if parts.whole {
-            self.all.add_open(open);
-        }
-    }
-
     /// One walk over the rows into the accumulators `parts` names of each period's pass.
     fn walk(d: &Deals, periods: &[Period], passes: &mut [Pass], parts: Parts) {
         let bounds: Vec<Option<(i32, i32)>> = periods.iter().map(|p| p.bounds()).collect();
@@ -340,19 +302,31 @@ impl Pass {
             .unwrap_or_default();
         let extras = d.extra_dimensions();
         let mut extra_ids = vec![0usize; extras.len()];
-        // A deal created and closed before every period starts is in none of them.
-        let first_start = bounds.iter().map(|b| b.map(|(a, _)| a)).min().flatten();
+        // A deal created and closed before every dated period starts is in none of them,
+        // only in the whole range (whose review has the trend's months too).
+        let first_start = bounds.iter().flatten().map(|(a, _)| *a).min();
+        let whole_range = bounds.iter().any(Option::is_none);
+        let every: Vec<usize> = (0..bounds.len()).collect();
+        let (dated, undated): (Vec<usize>, Vec<usize>) =
+            every.iter().partition(|p| bounds[**p].is_some());
+        let mut opens = OpenFigures::new(passes, parts);
+        let mut month_of = MonthOf::new();
+        let mut won_by_month: Vec<MonthSums> =
+            passes.iter().map(|_| MonthSums::default()).collect();
+        let mut slots: Vec<usize> = Vec::with_capacity(3 + extras.len());
         for r in 0..d.rows {
             let o = d.outcome[r];
             let created = d.created.as_ref().and_then(|c| c[r]);
             let closed_day = d.closed.as_ref().and_then(|c| c[r]).map(day_of);
             let days = (created.map(day_of), closed_day);
-            if let (Some(start), (c, Some(z)), Outcome::Won | Outcome::Lost) =
-                (first_start, days, o)
-            {
-                if z < start && c.is_none_or(|c| c < start) {
-                    continue;
+            let before_all = match (first_start, days, o) {
+                (Some(start), (c, Some(z)), Outcome::Won | Outcome::Lost) => {
+                    z < start && c.is_none_or(|c| c < start)
                 }
+                _ => false,
+            };
+            if before_all && !whole_range {
+                continue;
             }
             let amount = d.amount.as_ref().and_then(|a| a[r]);
             let owner = d.owner.as_ref().map_or(0, |i| i.get(r) as usize);
@@ -372,20 +346,27 @@ impl Pass {
                 ),
                 ..RowFigures::default()
             };
-            // Open and created before every period starts (most open deals in a review):
-            // open at each period's end and nothing else.
-            if o == Outcome::Open && first_start.is_some_and(|s| days.0.is_none_or(|c| c < s)) {
-                for p in passes.iter_mut() {
-                    p.merge_open(&open, (owner, source, &extra_ids), parts);
-                }
-                continue;
+            opens.slots_of((owner, source, &extra_ids), &mut slots);
+            // Open and created before every dated period starts (most open deals in a
+            // review): open at each such period's end and nothing else.
+            let open_only =
+                o == Outcome::Open && first_start.is_some_and(|s| days.0.is_none_or(|c| c < s));
+            if open_only {
+                opens.add_to_each(&slots, &dated, &open);
             }
-            for (p, b) in passes.iter_mut().zip(&bounds) {
-                let pl = place(o, days, *b);
+            // The dated periods have taken such rows whole: the whole range is left.
+            let to = if before_all || open_only {
+                &undated
+            } else {
+                &every
+            };
+            for &i in to {
+                let (p, b) = (&mut passes[i], bounds[i]);
+                let pl = place(o, days, b);
+                if pl.open_at_end {
+                    opens.add(&slots, i, &open);
+                }
                 if !(pl.created_in || pl.closed_in) {
-                    if pl.open_at_end {
-                        p.merge_open(&open, (owner, source, &extra_ids), parts);
-                    }
                     continue;
                 }
                 let mut acc = RowFigures::default();
@@ -420,8 +401,7 @@ impl Pass {
                             cycle = Some(z - day_of(c));
                         }
                         if let Some(z) = closed_day.filter(|_| parts.whole) {
-                            *p.by_month.entry(year_month(z)).or_insert(0.0) +=
-                                amount.unwrap_or(0.0);
+                            won_by_month[i].add(month_of.get(z), amount.unwrap_or(0.0));
                         }
                     } else {
                         acc.lost = 1;
@@ -432,12 +412,6 @@ impl Pass {
                             p.renewal.0 += u64::from(o == Outcome::Won);
                         }
                     }
-                }
-                if pl.open_at_end {
-                    acc.open = 1;
-                    acc.open_amount = open.open_amount;
-                    acc.open_weighted = open.open_weighted;
-                    acc.open_with_probability = open.open_with_probability;
                 }
                 if parts.owner {
                     p.by_owner[owner].add(&acc, cycle);
@@ -452,6 +426,218 @@ impl Pass {
                 }
                 if parts.whole {
                     p.all.add(&acc, cycle);
+                }
+            }
+        }
+        opens.finish(passes);
+        for (p, months) in passes.iter_mut().zip(won_by_month) {
+            months.add_to(&mut p.by_month);
+        }
+    }
+}
+
+/// The calendar month of a day number, as `year * 12 + month - 1`, remembered for the last
+/// day seen in each of a few thousand slots: the rows' days fall within a few years.
+struct MonthOf {
+    slots: Vec<(i32, i32)>,
+}
+
+impl MonthOf {
+    const SLOTS: usize = 4096;
+
+    fn new() -> MonthOf {
+        // No slot holds day `i32::MIN` (no date is that early): every slot starts empty.
+        MonthOf {
+            slots: vec![(i32::MIN, 0); Self::SLOTS],
+        }
+    }
+
+    #[inline(always)]
+    fn get(&mut self, day: i32) -> i32 {
+        let slot = &mut self.slots[day.rem_euclid(Self::SLOTS as i32) as usize];
+        if slot.0 != day {
+            let (y, m) = year_month(day);
+            *slot = (day, y * 12 + m as i32 - 1);
+        }
+        slot.1
+    }
+}
+
+/// Sums by calendar month (as [`MonthOf`] numbers them), each adding its values in the
+/// order given, as a map from month to sum would.
+#[derive(Default)]
+struct MonthSums {
+    /// The month of `sums[0]`.
+    first: i32,
+    /// Each month's sum, `None` for a month given no value.
+    sums: Vec<Option<f64>>,
+    /// Once a value falls too far from the others (a date centuries off), the months of
+    /// `sums` stay as they are and any other month's sum goes here.
+    far: Option<BTreeMap<i32, f64>>,
+}
+
+impl MonthSums {
+    /// The most months `sums` spans: two thousand years.
+    const SPAN: usize = 12 * 2000;
+
+    #[inline(always)]
+    fn add(&mut self, month: i32, v: f64) {
+        if self.sums.is_empty() {
+            self.first = month;
+        }
+        let at = i64::from(month) - i64::from(self.first);
+        let len = self.sums.len() as i64;
+        let grown = if at < 0 { len - at } else { len.max(at + 1) };
+        if (at < 0 || at >= len) && (self.far.is_some() || grown > Self::SPAN as i64) {
+            *self
+                .far
+                .get_or_insert_with(BTreeMap::new)
+                .entry(month)
+                .or_insert(0.0) += v;
+            return;
+        }
+        if at < 0 {
+            self.sums
+                .splice(0..0, std::iter::repeat_n(None, (-at) as usize));
+            self.first = month;
+        } else if at >= len {
+            self.sums.resize(at as usize + 1, None);
+        }
+        let sum = self.sums[(month - self.first) as usize].get_or_insert(0.0);
+        *sum += v;
+    }
+
+    /// Add each month's sum to `map`, keyed by (year, month).
+    fn add_to(self, map: &mut BTreeMap<(i32, u32), f64>) {
+        let near = self.sums.into_iter().enumerate();
+        let near = near.filter_map(|(k, sum)| Some((self.first + k as i32, sum?)));
+        for (month, sum) in near.chain(self.far.into_iter().flatten()) {
+            let key = (month.div_euclid(12), month.rem_euclid(12) as u32 + 1);
+            *map.entry(key).or_insert(0.0) += sum;
+        }
+    }
+}
+
+/// One accumulator's open figures in one period's pass.
+#[derive(Clone, Copy, Default)]
+struct OpenSums {
+    open: u64,
+    amount: f64,
+    weighted: f64,
+    with_probability: u64,
+}
+
+/// The open figures of every accumulator of every pass a walk fills, kept apart from the
+/// accumulators while the rows are walked: a deal open at the end of every dated period
+/// adds the same to each, and here those sums lie side by side. Each sum still takes its
+/// rows in file order, so the figures are those of adding each row to the accumulator.
+struct OpenFigures {
+    passes: usize,
+    parts: Parts,
+    /// Accumulator `k` of pass `p` is at `k * passes + p`. Accumulators: the whole
+    /// period's, then each owner's, each lead source's and each other dimension's value.
+    sums: Vec<OpenSums>,
+    owners: usize,
+    sources: usize,
+    /// Where each other dimension's accumulators start, and how many it has.
+    extras: Vec<(usize, usize)>,
+}
+
+impl OpenFigures {
+    fn new(passes: &[Pass], parts: Parts) -> OpenFigures {
+        let (owners, sources, extra_lens) = passes.first().map_or((0, 0, Vec::new()), |p| {
+            (
+                p.by_owner.len(),
+                p.by_source.len(),
+                p.by_extra.iter().map(Vec::len).collect(),
+            )
+        });
+        let mut at = 1 + owners + sources;
+        let extras: Vec<(usize, usize)> = extra_lens
+            .into_iter()
+            .map(|n| {
+                at += n;
+                (at - n, n)
+            })
+            .collect();
+        OpenFigures {
+            passes: passes.len(),
+            parts,
+            sums: vec![OpenSums::default(); at * passes.len()],
+            owners,
+            sources,
+            extras,
+        }
+    }
+
+    /// The accumulators `parts` names that a row of this owner, lead source and other
+    /// dimensions' values adds to.
+    #[inline(always)]
+    fn slots_of(&self, (owner, source, extras): (usize, usize, &[usize]), out: &mut Vec<usize>) {
+        out.clear();
+        if self.parts.whole {
+            out.push(0);
+        }
+        if self.parts.owner {
+            out.push(1 + owner);
+        }
+        if self.parts.source {
+            out.push(1 + self.owners + source);
+        }
+        if self.parts.extras {
+            out.extend(self.extras.iter().zip(extras).map(|((at, _), id)| at + id));
+        }
+    }
+
+    #[inline(always)]
+    fn add(&mut self, slots: &[usize], pass: usize, f: &RowFigures) {
+        for k in slots {
+            let s = &mut self.sums[k * self.passes + pass];
+            s.open += f.open;
+            s.amount += f.open_amount;
+            s.weighted += f.open_weighted;
+            s.with_probability += f.open_with_probability;
+        }
+    }
+
+    /// Add a row's open figures to its accumulators in each of `passes`.
+    #[inline(always)]
+    fn add_to_each(&mut self, slots: &[usize], passes: &[usize], f: &RowFigures) {
+        for k in slots {
+            let row = &mut self.sums[k * self.passes..(k + 1) * self.passes];
+            for p in passes {
+                let s = &mut row[*p];
+                s.open += f.open;
+                s.amount += f.open_amount;
+                s.weighted += f.open_weighted;
+                s.with_probability += f.open_with_probability;
+            }
+        }
+    }
+
+    /// Hand each accumulator its open figures (it has none of its own).
+    fn finish(self, passes: &mut [Pass]) {
+        for (i, pass) in passes.iter_mut().enumerate() {
+            let at = |k: usize| self.sums[k * self.passes + i];
+            let (owners, sources) = (
+                1..1 + self.owners,
+                1 + self.owners..1 + self.owners + self.sources,
+            );
+            let mut accs: Vec<(usize, &mut Acc)> = Vec::new();
+            accs.push((0, &mut pass.all));
+            accs.extend(owners.zip(pass.by_owner.iter_mut()));
+            accs.extend(sources.zip(pass.by_source.iter_mut()));
+            for ((start, n), dim) in self.extras.iter().zip(pass.by_extra.iter_mut()) {
+                accs.extend((*start..start + n).zip(dim.iter_mut()));
+            }
+            for (k, acc) in accs {
+                let s = at(k);
+                if s.open > 0 {
+                    acc.open += s.open;
+                    acc.open_amount += s.amount;
+                    acc.open_weighted += s.weighted;
+                    acc.open_with_probability += s.with_probability;
+                    acc.seen = true;
                 }
             }
         }
@@ -485,15 +671,17 @@ fn won_revenue(d: &Deals, period: Period) -> Option<f64> {
     let (closed, amount) = (d.closed.as_ref()?, d.amount.as_ref()?);
     if let Period::Month(..) | Period::Quarter(..) | Period::Year(_) = period {
         let months = d.won_by_month.get_or_init(|| {
-            let mut by = BTreeMap::new();
+            let (mut month_of, mut sums) = (MonthOf::new(), MonthSums::default());
             for r in 0..d.rows {
                 if d.outcome[r] != Outcome::Won {
                     continue;
                 }
                 if let (Some(c), Some(v)) = (closed[r], amount[r]) {
-                    *by.entry(year_month(day_of(c))).or_insert(0.0) += v;
+                    sums.add(month_of.get(day_of(c)), v);
                 }
             }
+            let mut by = BTreeMap::new();
+            sums.add_to(&mut by);
             by
         });
         let (from, to) = (year_month(a), year_month(b));
@@ -1380,6 +1568,33 @@ pub fn deal_kpis_from(
     // Catalogue order, so every face lists KPIs the same way.
     in_catalogue_order(&mut b.out);
     (summary, b.out)
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod month_sums {
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Sums by month through the month slots equal those of a map from (year, month)
+        /// to sum filled in the same order, to the last bit: days in any order, far apart
+        /// (slots reused), before 1970 and across year ends.
+        #[test]
+        fn month_sums_are_a_maps_sums(
+            values in proptest::collection::vec((-800_000i32..800_000, -1e9f64..1e9), 0..300),
+            near in proptest::collection::vec((19_000i32..19_800, 0.0f64..1e5), 0..300),
+        ) {
+            let mut month_of = super::MonthOf::new();
+            let mut sums = super::MonthSums::default();
+            let mut map = std::collections::BTreeMap::new();
+            for (day, v) in values.into_iter().chain(near) {
+                sums.add(month_of.get(day), v);
+                *map.entry(super::year_month(day)).or_insert(0.0) += v;
+            }
+            let mut got = std::collections::BTreeMap::new();
+            sums.add_to(&mut got);
+            prop_assert_eq!(got, map);
+        }
+    }
 }
 
 #[cfg(test)]

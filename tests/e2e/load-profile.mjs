@@ -121,5 +121,14 @@ if (await sourceRow.count()) {
   await timed(`mapping: “${column}” unused`, { column, value: '' });
   await timed(`mapping: “${column}” → lead source`, { column, value: 'lead_source' });
 }
+// The whole range (its review walks the trend's twelve months too), a column's meaning
+// changed there, and back to a month.
+await timed('#period → all', { select: '#period', value: 'all' });
+if (await sourceRow.count()) {
+  const column = await sourceRow.textContent();
+  await timed(`whole range, mapping: “${column}” unused`, { column, value: '' });
+  await timed(`whole range, mapping: “${column}” → lead source`, { column, value: 'lead_source' });
+}
+if (months[0]) await timed(`#period → ${months[0]}`, { select: '#period', value: months[0] });
 await browser.close();
 await server.close();
