@@ -346,12 +346,15 @@ impl Pass {
                 ),
                 ..RowFigures::default()
             };
-            opens.slots_of((owner, source, &extra_ids), &mut slots);
+            // Which open figures the row adds to, found when it first adds to one.
+            let mut slots_found = false;
             // Open and created before every dated period starts (most open deals in a
             // review): open at each such period's end and nothing else.
             let open_only =
                 o == Outcome::Open && first_start.is_some_and(|s| days.0.is_none_or(|c| c < s));
             if open_only {
+                opens.slots_of((owner, source, &extra_ids), &mut slots);
+                slots_found = true;
                 opens.add_to_each(&slots, &dated, &open);
             }
             // The dated periods have taken such rows whole: the whole range is left.
@@ -364,6 +367,10 @@ impl Pass {
                 let (p, b) = (&mut passes[i], bounds[i]);
                 let pl = place(o, days, b);
                 if pl.open_at_end {
+                    if !slots_found {
+                        opens.slots_of((owner, source, &extra_ids), &mut slots);
+                        slots_found = true;
+                    }
                     opens.add(&slots, i, &open);
                 }
                 if !(pl.created_in || pl.closed_in) {
@@ -473,14 +480,13 @@ struct MonthSums {
     sums: Vec<Option<f64>>,
     /// Once a value falls too far from the others (a date centuries off), the months of
     /// `sums` stay as they are and any other month's sum goes here.
-    far: Option<BTreeMap<i32, f64>>,
+    far: Option<BTreeMap<(i32, u32), f64>>,
 }
 
 impl MonthSums {
     /// The most months `sums` spans: two thousand years.
     const SPAN: usize = 12 * 2000;
 
-    #[inline(always)]
     fn add(&mut self, month: i32, v: f64) {
         if self.sums.is_empty() {
             self.first = month;
@@ -489,17 +495,14 @@ impl MonthSums {
         let len = self.sums.len() as i64;
         let grown = if at < 0 { len - at } else { len.max(at + 1) };
         if (at < 0 || at >= len) && (self.far.is_some() || grown > Self::SPAN as i64) {
-            *self
-                .far
-                .get_or_insert_with(BTreeMap::new)
-                .entry(month)
-                .or_insert(0.0) += v;
+            let far = self.far.get_or_insert_with(BTreeMap::new);
+            *far.entry(year_and_month(month)).or_insert(0.0) += v;
             return;
         }
         if at < 0 {
-            self.sums
-                .splice(0..0, std::iter::repeat_n(None, (-at) as usize));
-            self.first = month;
+            let mut sums = vec![None; (-at) as usize];
+            sums.append(&mut self.sums);
+            (self.sums, self.first) = (sums, month);
         } else if at >= len {
             self.sums.resize(at as usize + 1, None);
         }
@@ -510,12 +513,16 @@ impl MonthSums {
     /// Add each month's sum to `map`, keyed by (year, month).
     fn add_to(self, map: &mut BTreeMap<(i32, u32), f64>) {
         let near = self.sums.into_iter().enumerate();
-        let near = near.filter_map(|(k, sum)| Some((self.first + k as i32, sum?)));
-        for (month, sum) in near.chain(self.far.into_iter().flatten()) {
-            let key = (month.div_euclid(12), month.rem_euclid(12) as u32 + 1);
+        let near = near.filter_map(|(k, sum)| Some((year_and_month(self.first + k as i32), sum?)));
+        for (key, sum) in near.chain(self.far.into_iter().flatten()) {
             *map.entry(key).or_insert(0.0) += sum;
         }
     }
+}
+
+/// (year, month) of a [`MonthOf`] month number.
+fn year_and_month(month: i32) -> (i32, u32) {
+    (month.div_euclid(12), month.rem_euclid(12) as u32 + 1)
 }
 
 /// One accumulator's open figures in one period's pass.
@@ -538,7 +545,6 @@ struct OpenFigures {
     /// period's, then each owner's, each lead source's and each other dimension's value.
     sums: Vec<OpenSums>,
     owners: usize,
-    sources: usize,
     /// Where each other dimension's accumulators start, and how many it has.
     extras: Vec<(usize, usize)>,
 }
@@ -565,7 +571,6 @@ impl OpenFigures {
             parts,
             sums: vec![OpenSums::default(); at * passes.len()],
             owners,
-            sources,
             extras,
         }
     }
@@ -618,20 +623,12 @@ impl OpenFigures {
     /// Hand each accumulator its open figures (it has none of its own).
     fn finish(self, passes: &mut [Pass]) {
         for (i, pass) in passes.iter_mut().enumerate() {
-            let at = |k: usize| self.sums[k * self.passes + i];
-            let (owners, sources) = (
-                1..1 + self.owners,
-                1 + self.owners..1 + self.owners + self.sources,
-            );
-            let mut accs: Vec<(usize, &mut Acc)> = Vec::new();
-            accs.push((0, &mut pass.all));
-            accs.extend(owners.zip(pass.by_owner.iter_mut()));
-            accs.extend(sources.zip(pass.by_source.iter_mut()));
-            for ((start, n), dim) in self.extras.iter().zip(pass.by_extra.iter_mut()) {
-                accs.extend((*start..start + n).zip(dim.iter_mut()));
-            }
-            for (k, acc) in accs {
-                let s = at(k);
+            let dims = [&mut pass.by_owner, &mut pass.by_source];
+            let accs = std::iter::once(&mut pass.all)
+                .chain(dims.into_iter().flatten())
+                .chain(pass.by_extra.iter_mut().flatten());
+            for (k, acc) in accs.enumerate() {
+                let s = self.sums[k * self.passes + i];
                 if s.open > 0 {
                     acc.open += s.open;
                     acc.open_amount += s.amount;
