@@ -40,20 +40,16 @@ pub struct Acc {
     pub seen: bool,
 }
 
-/// One row's figures for one period: what it adds to each accumulator it belongs to. Plain
-/// numbers, so that a row costs no allocation.
+/// One row's figures for one period but the open ones ([`OpenSums`]): what it adds to each
+/// accumulator it belongs to. Plain numbers, so that a row costs no allocation.
 #[derive(Clone, Copy, Default)]
 struct RowFigures {
     created: u64,
     won: u64,
     lost: u64,
     invalid: u64,
-    open: u64,
     won_amount: f64,
     won_with_amount: u64,
-    open_amount: f64,
-    open_weighted: f64,
-    open_with_probability: u64,
     won_revenue_with_cost: f64,
     won_cost: f64,
     won_with_cost: u64,
@@ -80,9 +76,8 @@ impl Acc {
         self.seen |= o.seen;
     }
 
-    /// Add one row's figures but the open ones, and its sales cycle, if it has one: what
-    /// [`Acc::merge`] of the row's own accumulator gives, once [`OpenFigures`] has added
-    /// the open ones.
+    /// Add one row's figures and its sales cycle, if it has one: what [`Acc::merge`] of the
+    /// row's own accumulator gives, once [`OpenFigures`] has added the open ones.
     #[inline(always)]
     fn add(&mut self, f: &RowFigures, cycle: Option<i32>) {
         self.created += f.created;
@@ -334,17 +329,16 @@ impl Pass {
             for (id, (_, dim)) in extra_ids.iter_mut().zip(&extras) {
                 *id = dim.get(r) as usize;
             }
-            // Open at a period's end and nothing else: only the open figures change.
-            let open = RowFigures {
+            // What the row adds to a period at whose end it is open.
+            let open = OpenSums {
                 open: 1,
-                open_amount: amount.unwrap_or(0.0),
-                open_weighted: amount
+                amount: amount.unwrap_or(0.0),
+                weighted: amount
                     .zip(d.probability.as_ref().and_then(|p| p[r]))
                     .map_or(0.0, |(a, prob)| a * prob),
-                open_with_probability: u64::from(
+                with_probability: u64::from(
                     amount.is_some() && d.probability.as_ref().is_some_and(|p| p[r].is_some()),
                 ),
-                ..RowFigures::default()
             };
             // Which open figures the row adds to, found when it first adds to one.
             let mut slots_found = false;
@@ -525,13 +519,23 @@ fn year_and_month(month: i32) -> (i32, u32) {
     (month.div_euclid(12), month.rem_euclid(12) as u32 + 1)
 }
 
-/// One accumulator's open figures in one period's pass.
+/// One accumulator's open figures in one period's pass (or one row's).
 #[derive(Clone, Copy, Default)]
 struct OpenSums {
     open: u64,
     amount: f64,
     weighted: f64,
     with_probability: u64,
+}
+
+impl OpenSums {
+    #[inline(always)]
+    fn add(&mut self, o: &OpenSums) {
+        self.open += o.open;
+        self.amount += o.amount;
+        self.weighted += o.weighted;
+        self.with_probability += o.with_probability;
+    }
 }
 
 /// The open figures of every accumulator of every pass a walk fills, kept apart from the
@@ -545,8 +549,8 @@ struct OpenFigures {
     /// period's, then each owner's, each lead source's and each other dimension's value.
     sums: Vec<OpenSums>,
     owners: usize,
-    /// Where each other dimension's accumulators start, and how many it has.
-    extras: Vec<(usize, usize)>,
+    /// Where each other dimension's accumulators start.
+    extras: Vec<usize>,
 }
 
 impl OpenFigures {
@@ -559,11 +563,11 @@ impl OpenFigures {
             )
         });
         let mut at = 1 + owners + sources;
-        let extras: Vec<(usize, usize)> = extra_lens
+        let extras: Vec<usize> = extra_lens
             .into_iter()
             .map(|n| {
                 at += n;
-                (at - n, n)
+                at - n
             })
             .collect();
         OpenFigures {
@@ -590,32 +594,24 @@ impl OpenFigures {
             out.push(1 + self.owners + source);
         }
         if self.parts.extras {
-            out.extend(self.extras.iter().zip(extras).map(|((at, _), id)| at + id));
+            out.extend(self.extras.iter().zip(extras).map(|(at, id)| at + id));
         }
     }
 
     #[inline(always)]
-    fn add(&mut self, slots: &[usize], pass: usize, f: &RowFigures) {
+    fn add(&mut self, slots: &[usize], pass: usize, f: &OpenSums) {
         for k in slots {
-            let s = &mut self.sums[k * self.passes + pass];
-            s.open += f.open;
-            s.amount += f.open_amount;
-            s.weighted += f.open_weighted;
-            s.with_probability += f.open_with_probability;
+            self.sums[k * self.passes + pass].add(f);
         }
     }
 
     /// Add a row's open figures to its accumulators in each of `passes`.
     #[inline(always)]
-    fn add_to_each(&mut self, slots: &[usize], passes: &[usize], f: &RowFigures) {
+    fn add_to_each(&mut self, slots: &[usize], passes: &[usize], f: &OpenSums) {
         for k in slots {
             let row = &mut self.sums[k * self.passes..(k + 1) * self.passes];
             for p in passes {
-                let s = &mut row[*p];
-                s.open += f.open;
-                s.amount += f.open_amount;
-                s.weighted += f.open_weighted;
-                s.with_probability += f.open_with_probability;
+                row[*p].add(f);
             }
         }
     }
