@@ -159,6 +159,20 @@ impl State {
 
     /// The state after an action.
     pub fn apply(mut self, action: Action) -> State {
+        // A change of options on loaded data makes the page busy at once, in the same render
+        // as the change itself, until the answer for them comes; a change back to what the
+        // report on screen answers makes it idle again.
+        let asks = matches!(
+            action,
+            Action::SetLang(_)
+                | Action::SetStage(_)
+                | Action::ToggleGoal(_)
+                | Action::SetPeriod(_)
+                | Action::SetInputs(_)
+                | Action::SetTarget(..)
+                | Action::ApplyConfig(_)
+                | Action::SetKpis(_)
+        );
         match action {
             Action::SetLang(l) => self.opts.lang = l,
             Action::SetStage(s) => self.opts.stage = s,
@@ -273,6 +287,13 @@ impl State {
                     self.report = None;
                 }
             }
+            // An answer for options already left again, while the report on screen answers
+            // the current ones: the screen stays as it is.
+            Action::Loaded { report, .. }
+                if !self.loading && self.report_is_current() && !self.answers(&report) =>
+            {
+                self.busy = false;
+            }
             Action::Loaded { report, ms } => {
                 self.compute_ms = Some(ms);
                 self.copied = None;
@@ -309,27 +330,60 @@ impl State {
                 self.failure = Some(message);
             }
         }
+        if asks && self.report.is_some() {
+            self.busy = self.loading || !self.report_is_current();
+        }
         self
+    }
+
+    /// What the page does once a render has changed its options or its report, given the
+    /// options it last sent to the worker and whether the report is new.
+    pub fn ask(&self, last_sent: Option<&Options>, arrived: bool) -> Ask {
+        let current = self.report_is_current();
+        if self.report.is_some() && !current && last_sent != Some(&self.opts) {
+            Ask::Send
+        } else if current && arrived {
+            Ask::Answered
+        } else {
+            Ask::Nothing
+        }
     }
 
     /// Whether the report on screen answers the current options (else a recompute is due).
     pub fn report_is_current(&self) -> bool {
-        self.report.as_ref().is_some_and(|r| {
-            r.period == self.opts.period.to_string()
-                && r.inputs == self.opts.inputs
-                && r.targets == self.opts.targets
-                && r.stage == self.opts.stage.id()
-                && r.lang == self.opts.lang
-                && r.chosen == self.opts.kpis
-                && r.goals
-                    == self
-                        .opts
-                        .goals
-                        .iter()
-                        .map(|g| g.id().to_string())
-                        .collect::<Vec<_>>()
-        })
+        self.report.as_ref().is_some_and(|r| self.answers(r))
     }
+
+    /// Whether a report answers the current options.
+    fn answers(&self, r: &Report) -> bool {
+        r.period == self.opts.period.to_string()
+            && r.inputs == self.opts.inputs
+            && r.targets == self.opts.targets
+            && r.stage == self.opts.stage.id()
+            && r.lang == self.opts.lang
+            && r.chosen == self.opts.kpis
+            && r.goals
+                == self
+                    .opts
+                    .goals
+                    .iter()
+                    .map(|g| g.id().to_string())
+                    .collect::<Vec<_>>()
+    }
+}
+
+/// See [`State::ask`].
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Ask {
+    /// Ask the worker for the current options.
+    Send,
+    /// A report for the current options came (a load can answer for the last complete month
+    /// rather than the period it was sent with): take them as the ones asked for.
+    Answered,
+    /// Nothing to ask: the report answers the options, or the answer is on its way. An
+    /// answer for options already left is not the last word: when one comes, the current
+    /// options are asked for unless they were sent after it.
+    Nothing,
 }
 
 /// Rep targets as typed: one `name: amount` per line (a tab or comma works too, as pasted
@@ -477,6 +531,57 @@ mod tests {
             ms: 1.0,
         });
         assert!(!s.busy);
+    }
+
+    #[test]
+    fn quick_changes_end_on_the_report_for_the_last_choice() {
+        let csv = "Deal Name,Deal Stage,Amount,Create Date,Close Date\nA,Closed Won,10,2024-01-01,2024-02-01\n";
+        let answer = |o: &Options| Shown::new(analyze(&[("d.csv", csv.as_bytes())], o));
+        let start = loaded().apply(Action::SetPeriod(Period::All));
+        let report = answer(&start.opts);
+        let start = start.apply(Action::Loaded { report, ms: 1.0 });
+        let first = start.opts.stage;
+        let mut sent = Some(start.opts.clone());
+        assert_eq!(start.ask(sent.as_ref(), true), Ask::Answered);
+        let s = start.clone().apply(Action::SetStage(Stage::Mature));
+        assert!(s.busy, "busy in the same render as the change");
+        assert_eq!(s.ask(sent.as_ref(), false), Ask::Send);
+        sent = Some(s.opts.clone());
+        let mature = s.opts.clone();
+
+        // Back before the answer: the report on screen answers this again, and stays when
+        // the answer for the stage left comes.
+        let back = s.clone().apply(Action::SetStage(first));
+        assert!(back.report_is_current() && !back.busy);
+        assert_eq!(back.ask(sent.as_ref(), false), Ask::Nothing);
+        let after = back.clone().apply(Action::Loaded {
+            report: answer(&mature),
+            ms: 1.0,
+        });
+        assert_eq!(after, back, "the stale answer changes nothing");
+        // A change and back within one render leaves the page as it was.
+        let twice = start
+            .clone()
+            .apply(Action::SetStage(Stage::Mature))
+            .apply(Action::SetStage(first));
+        assert_eq!(twice, start);
+
+        // On to a third stage: asked for; the stale answer is shown, busy, and nothing is
+        // asked again until the third stage's answer comes.
+        let third = back.apply(Action::SetStage(Stage::Small));
+        assert_eq!(third.ask(sent.as_ref(), false), Ask::Send);
+        sent = Some(third.opts.clone());
+        let stale = answer(&mature);
+        let s = third.apply(Action::Loaded {
+            report: stale.clone(),
+            ms: 1.0,
+        });
+        assert!(s.busy && s.report.as_ref() == Some(&stale));
+        assert_eq!(s.ask(sent.as_ref(), true), Ask::Nothing);
+        let report = answer(&s.opts);
+        let s = s.apply(Action::Loaded { report, ms: 1.0 });
+        assert!(!s.busy);
+        assert_eq!(s.ask(sent.as_ref(), true), Ask::Answered);
     }
 
     #[test]

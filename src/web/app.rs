@@ -7,7 +7,7 @@ use crate::engine::history::{self, Snapshot};
 use crate::engine::Period;
 use crate::engine::Role;
 use crate::i18n::{t, Lang, T};
-use crate::state::{Action, Source, State};
+use crate::state::{Action, Ask, Source, State};
 use crate::web::channel::EngineWorker;
 use crate::web::components::{
     breakdowns::Breakdowns, controls::Controls, data_input::DataInput, header::Header,
@@ -430,6 +430,152 @@ fn source_label(source: &Source) -> String {
 
 type LoadFn = Rc<dyn Fn(Vec<PageFile>, Source, bool)>;
 
+/// The state of the page's last render (see [`App`]).
+type Now = Rc<RefCell<UseReducerHandle<Store>>>;
+
+/// Give a table's column another role (`Some((column, role))`), or the table its detected
+/// roles back (`None`), and ask the worker for the report with that mapping.
+fn remap(now: &Now, bridge: &Bridge, table: usize, change: Option<(usize, Option<Role>)>) {
+    let store = now.borrow().clone();
+    let Some(t) = store.0.report.as_ref().and_then(|r| r.tables.get(table)) else {
+        return;
+    };
+    let mut mapping = None;
+    if let Some((column, role)) = change {
+        let mut roles: Vec<Option<Role>> = t.columns.iter().map(|c| c.role).collect();
+        let Some(slot) = roles.get_mut(column) else {
+            return;
+        };
+        *slot = role;
+        mapping = Some(roles);
+    }
+    save_mapping(&t.signature, mapping.as_deref());
+    if let Some(b) = bridge.borrow().as_ref() {
+        store.dispatch(Action::Recomputing);
+        b.send(Request::Remap {
+            table,
+            mapping,
+            opts: store.0.opts.clone(),
+        });
+    }
+}
+
+/// The callbacks of the report's sections. They are made once and read the state of the
+/// last render when called, so a section is drawn again only when its own data changes.
+struct Sections {
+    target: Callback<(String, Option<f64>)>,
+    export: Callback<&'static str>,
+    recommended: Callback<()>,
+    new_rep: Callback<String>,
+    role: Callback<(usize, usize, Option<Role>)>,
+    reset_mapping: Callback<usize>,
+    encoding: Callback<(String, String)>,
+    sheet: Callback<(String, String)>,
+    download_issues: Callback<()>,
+}
+
+impl Sections {
+    fn new(
+        now: Now,
+        bridge: Bridge,
+        load: Rc<RefCell<Option<LoadFn>>>,
+        loaded: Rc<RefCell<(Vec<PageFile>, Source)>>,
+    ) -> Sections {
+        // The state of the last render, from a callback's own handle on it.
+        let state = |now: &Now| now.borrow().clone();
+        // Read one file again in the encoding or from the sheet the user picked.
+        let reread = {
+            let now = now.clone();
+            Rc::new(
+                move |file: &str, change: &dyn Fn(&mut crate::engine::ReadOptions)| {
+                    let mut files = loaded.borrow().0.clone();
+                    let load = load.borrow().clone();
+                    if let (Some(f), Some(load)) =
+                        (files.iter_mut().find(|f| f.file.name == file), load)
+                    {
+                        change(&mut f.file.read);
+                        load(files, state(&now).0.source.clone(), true);
+                    }
+                },
+            )
+        };
+        let reread_sheet = reread.clone();
+        let (n1, n2, n3, n4, n5, n6, n7) = (
+            now.clone(),
+            now.clone(),
+            now.clone(),
+            now.clone(),
+            now.clone(),
+            now.clone(),
+            now,
+        );
+        let remap_bridge = bridge.clone();
+        let reset_bridge = bridge.clone();
+        Sections {
+            target: Callback::from(move |(id, v): (String, Option<f64>)| {
+                let store = state(&n1);
+                let mut next = store.0.opts.targets.clone();
+                match v {
+                    Some(x) => next.insert(id.clone(), x),
+                    None => next.remove(&id),
+                };
+                remember(TARGETS_KEY, &next);
+                store.dispatch(Action::SetTarget(id, v))
+            }),
+            // Take the results away: the KPI table as CSV, or as TSV on the clipboard for
+            // pasting into a spreadsheet.
+            export: Callback::from(move |what: &'static str| {
+                let store = state(&n2);
+                let Some(r) = store.0.report.as_ref() else {
+                    return;
+                };
+                let stem = format!("crm-kpi-{}", r.period.replace("..", "_"));
+                match what {
+                    "csv" => save_text(&format!("{stem}.csv"), &crate::engine::export::kpis_csv(r)),
+                    _ => {
+                        let text = crate::engine::export::kpis_tsv(r);
+                        copy_text(&text, &store.dispatcher(), Action::Copied);
+                    }
+                }
+            }),
+            recommended: Callback::from(move |_| state(&n3).dispatch(Action::SetKpis(Vec::new()))),
+            new_rep: Callback::from(move |rep: String| {
+                let store = state(&n4);
+                let mut next = store.0.new_reps.clone();
+                match next.iter().position(|r| *r == rep) {
+                    Some(i) => {
+                        next.remove(i);
+                    }
+                    None => next.push(rep.clone()),
+                }
+                remember(NEW_REPS_KEY, &next);
+                store.dispatch(Action::ToggleNewRep(rep))
+            }),
+            // The mapping editor: one column's role changed, or the table reset to the
+            // detected roles.
+            role: Callback::from(move |(table, column, role)| {
+                remap(&n5, &remap_bridge, table, Some((column, role)))
+            }),
+            reset_mapping: Callback::from(move |table| remap(&n6, &reset_bridge, table, None)),
+            encoding: Callback::from(move |(file, label): (String, String)| {
+                reread(&file, &|r| {
+                    r.encoding = Some(label.clone());
+                    r.detected = false;
+                })
+            }),
+            sheet: Callback::from(move |(file, sheet): (String, String)| {
+                reread_sheet(&file, &|r| r.sheet = Some(sheet.clone()))
+            }),
+            download_issues: Callback::from(move |_| {
+                let lang = state(&n7).0.lang();
+                if let Some(b) = bridge.borrow().as_ref() {
+                    b.send(Request::IssuesCsv(lang));
+                }
+            }),
+        }
+    }
+}
+
 /// Add a snapshot to the history kept in the browser and on the page.
 fn keep_snapshot(history: &Rc<Vec<Snapshot>>, snap: Snapshot, d: &UseReducerDispatcher<Store>) {
     let mut h = (**history).clone();
@@ -450,7 +596,12 @@ fn lang_tag(l: Lang) -> &'static str {
 pub fn App(props: &AppProps) -> Html {
     let config = props.config.clone();
     let mode = props.mode;
-    let store = use_reducer(|| Store(initial_state(&config)));
+    // Equal states are not drawn again (a worker's progress while nothing is loading, say).
+    let store = use_reducer_eq(|| Store(initial_state(&config)));
+    // The state of the last render, for the callbacks made once below: they never change, so
+    // the report's sections are not drawn again while their report is the same.
+    let now = use_mut_ref(|| store.clone());
+    *now.borrow_mut() = store.clone();
     let bridge: Bridge = use_mut_ref(|| None);
     let formats: FormatsSlot = use_mut_ref(|| None);
     // The files on screen, kept so that a different encoding can be applied to one of them,
@@ -505,24 +656,21 @@ pub fn App(props: &AppProps) -> Html {
         });
     }
 
-    // Recompute when the options change and the report on screen no longer answers them.
+    // Recompute when the options change, or an answer comes, and the report on screen does
+    // not answer the options.
     {
         let bridge = bridge.clone();
         let last_sent = last_sent.clone();
-        let dispatcher = store.dispatcher();
-        let current = state.report_is_current();
-        let loaded = state.report.is_some();
-        use_effect_with(state.opts.clone(), move |opts| {
-            if loaded && !current && last_sent.borrow().as_ref() != Some(opts) {
+        let key = state.report.as_ref().map(|r| Rc::as_ptr(&r.0) as usize);
+        let seen = use_mut_ref(|| None);
+        let ask = state.ask(last_sent.borrow().as_ref(), *seen.borrow() != key);
+        use_effect_with((state.opts.clone(), key), move |(opts, key)| {
+            *seen.borrow_mut() = *key;
+            if ask != Ask::Nothing {
                 *last_sent.borrow_mut() = Some(opts.clone());
-                if let Some(b) = bridge.borrow().as_ref() {
-                    dispatcher.dispatch(Action::Recomputing);
-                    b.send(Request::Compute(opts.clone()));
-                }
-            } else if current {
-                // The report answers these options (a load can answer for the last complete
-                // month rather than the period sent): a change from them is a new request.
-                *last_sent.borrow_mut() = Some(opts.clone());
+            }
+            if let (Ask::Send, Some(b)) = (ask, bridge.borrow().as_ref()) {
+                b.send(Request::Compute(opts.clone()));
             }
         });
     }
@@ -555,6 +703,10 @@ pub fn App(props: &AppProps) -> Html {
         });
         f
     };
+
+    // `load` changes with the options: what is made once calls the newest one.
+    let latest_load: Rc<RefCell<Option<LoadFn>>> = use_mut_ref(|| None);
+    *latest_load.borrow_mut() = Some(load.clone());
 
     // Stop a load: the worker is terminated mid-read and a fresh one loads what was shown.
     let on_cancel = {
@@ -634,82 +786,6 @@ pub fn App(props: &AppProps) -> Html {
             });
         })
     };
-    // The mapping editor: one column's role changed, or the table reset to the detected roles.
-    let remap = {
-        let bridge = bridge.clone();
-        let dispatcher = store.dispatcher();
-        let opts = state.opts.clone();
-        Rc::new(
-            move |table: usize, signature: &str, mapping: Option<Vec<Option<Role>>>| {
-                save_mapping(signature, mapping.as_deref());
-                if let Some(b) = bridge.borrow().as_ref() {
-                    dispatcher.dispatch(Action::Recomputing);
-                    b.send(Request::Remap {
-                        table,
-                        mapping,
-                        opts: opts.clone(),
-                    });
-                }
-            },
-        )
-    };
-    let on_role = {
-        let remap = remap.clone();
-        let report = state.report.clone();
-        Callback::from(move |(table, column, role): (usize, usize, Option<Role>)| {
-            let Some(t) = report.as_ref().and_then(|r| r.tables.get(table)) else {
-                return;
-            };
-            let mut mapping: Vec<Option<Role>> = t.columns.iter().map(|c| c.role).collect();
-            if let Some(slot) = mapping.get_mut(column) {
-                *slot = role;
-                remap(table, &t.signature, Some(mapping));
-            }
-        })
-    };
-    let on_reset_mapping = {
-        let report = state.report.clone();
-        Callback::from(move |table: usize| {
-            if let Some(t) = report.as_ref().and_then(|r| r.tables.get(table)) {
-                remap(table, &t.signature, None);
-            }
-        })
-    };
-    // Read one file again in the encoding or from the sheet the user picked.
-    let reread = {
-        let load = load.clone();
-        let loaded_files = loaded_files.clone();
-        let source = state.source.clone();
-        Rc::new(
-            move |file: &str, change: &dyn Fn(&mut crate::engine::ReadOptions)| {
-                let mut files = loaded_files.borrow().0.clone();
-                if let Some(f) = files.iter_mut().find(|f| f.file.name == file) {
-                    change(&mut f.file.read);
-                    load(files, source.clone(), true);
-                }
-            },
-        )
-    };
-    let on_encoding = {
-        let reread = reread.clone();
-        Callback::from(move |(file, label): (String, String)| {
-            reread(&file, &|r| {
-                r.encoding = Some(label.clone());
-                r.detected = false;
-            })
-        })
-    };
-    let on_sheet = Callback::from(move |(file, sheet): (String, String)| {
-        reread(&file, &|r| r.sheet = Some(sheet.clone()))
-    });
-    let on_download_issues = {
-        let bridge = bridge.clone();
-        Callback::from(move |_| {
-            if let Some(b) = bridge.borrow().as_ref() {
-                b.send(Request::IssuesCsv(lang));
-            }
-        })
-    };
     let d = store.dispatcher();
     let on_paste_change = Callback::from(move |s: String| d.dispatch(Action::SetPaste(s)));
     let d = store.dispatcher();
@@ -743,57 +819,9 @@ pub fn App(props: &AppProps) -> Html {
         remember(INPUTS_KEY, &i);
         d.dispatch(Action::SetInputs(i))
     });
-    let on_new_rep = {
-        let d = store.dispatcher();
-        let marked = state.new_reps.clone();
-        Callback::from(move |rep: String| {
-            let mut next = marked.clone();
-            match next.iter().position(|r| *r == rep) {
-                Some(i) => {
-                    next.remove(i);
-                }
-                None => next.push(rep.clone()),
-            }
-            remember(NEW_REPS_KEY, &next);
-            d.dispatch(Action::ToggleNewRep(rep))
-        })
-    };
-    // Take the results away: the KPI table as CSV, or as TSV on the clipboard for pasting into
-    // a spreadsheet.
-    let on_export = {
-        let report = state.report.clone();
-        let d = store.dispatcher();
-        Callback::from(move |what: &'static str| {
-            let Some(r) = report.as_ref() else { return };
-            let stem = format!("crm-kpi-{}", r.period.replace("..", "_"));
-            match what {
-                "csv" => save_text(&format!("{stem}.csv"), &crate::engine::export::kpis_csv(r)),
-                _ => {
-                    let text = crate::engine::export::kpis_tsv(r);
-                    copy_text(&text, &d, Action::Copied);
-                }
-            }
-        })
-    };
-    let on_target = {
-        let d = store.dispatcher();
-        let targets = state.opts.targets.clone();
-        Callback::from(move |(id, v): (String, Option<f64>)| {
-            let mut next = targets.clone();
-            match v {
-                Some(x) => next.insert(id.clone(), x),
-                None => next.remove(&id),
-            };
-            remember(TARGETS_KEY, &next);
-            d.dispatch(Action::SetTarget(id, v))
-        })
-    };
 
     // The host's side of the embed page: messages from allowed origins set options or load
-    // data; the result goes back after every computation. `load` changes with the options,
-    // so the listener calls the newest one.
-    let latest_load: Rc<RefCell<Option<LoadFn>>> = use_mut_ref(|| None);
-    *latest_load.borrow_mut() = Some(load.clone());
+    // data; the result goes back after every computation.
     let talks = mode == Mode::Frame && !config.origins.is_empty() && host::parent().is_some();
     {
         let config = config.clone();
@@ -976,11 +1004,11 @@ pub fn App(props: &AppProps) -> Html {
             }
         })
     };
-    let on_recommended = {
-        let d = store.dispatcher();
-        Callback::from(move |_| d.dispatch(Action::SetKpis(Vec::new())))
+    let on = {
+        let (now, bridge) = (now.clone(), bridge.clone());
+        let (load, files) = (latest_load.clone(), loaded_files.clone());
+        use_memo((), move |_| Sections::new(now, bridge, load, files))
     };
-
     let report = state.report.clone();
     let compact = config.compact || mode == Mode::Mounted;
     html! {
@@ -1018,14 +1046,14 @@ pub fn App(props: &AppProps) -> Html {
                             { format!("{} — {} · {}", t(lang, T::AppTitle), source_label(&state.source), state.opts.today.clone().unwrap_or_default()) }
                         </p>
                         <Summary {lang} report={r.clone()} />
-                        <KpiCards {lang} report={r.clone()} {on_target} {on_export} copied={state.copied}
-                            compare={state.compare.clone()} {on_recommended} />
+                        <KpiCards {lang} report={r.clone()} on_target={on.target.clone()} on_export={on.export.clone()}
+                            copied={state.copied} compare={state.compare.clone()} on_recommended={on.recommended.clone()} />
                         <Warnings {lang} report={r.clone()} />
                         <Breakdowns {lang} report={r.clone()} />
-                        <Reps {lang} report={r.clone()} new_reps={state.new_reps.clone()} on_toggle={on_new_rep} />
-                        <Mapping {lang} report={r.clone()} on_role={on_role.clone()}
-                            on_reset={on_reset_mapping.clone()} on_encoding={on_encoding.clone()} on_sheet={on_sheet.clone()} />
-                        <Issues {lang} report={r.clone()} on_download={on_download_issues.clone()} />
+                        <Reps {lang} report={r.clone()} new_reps={state.new_reps.clone()} on_toggle={on.new_rep.clone()} />
+                        <Mapping {lang} report={r.clone()} on_role={on.role.clone()}
+                            on_reset={on.reset_mapping.clone()} on_encoding={on.encoding.clone()} on_sheet={on.sheet.clone()} />
+                        <Issues {lang} report={r.clone()} on_download={on.download_issues.clone()} />
                         </>
                     },
                     None => html! { <p class="placeholder">{ t(lang, T::Working) }</p> },

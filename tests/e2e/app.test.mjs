@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
-  root, fixtures, artifacts, nativeReport, openApp, cardValue, cardIds, settled, waitStatus,
+  root, fixtures, artifacts, nativeReport, newContext, openApp, cardValue, cardIds, settled, waitStatus,
 } from './harness.mjs';
 
 test('the sample loads with the same KPIs the native engine computes', async (t) => {
@@ -93,6 +93,62 @@ test('stage and goals change the recommendation', async (t) => {
   // A KPI the deals export cannot support says what it needs.
   assert.match(await page.locator('[data-kpi="retention_rate"] .needs').textContent(), /customers: created date/);
   assert.match(await page.locator('[data-kpi="retention_rate"] .reason').textContent(), /Keep customers.*mature company/);
+});
+
+test('a stage changed and changed back before its answer leaves the page on the first stage', async (t) => {
+  const context = await newContext(t);
+  // Count the worker's reports (its only large messages), to know when a stale one has come.
+  await context.addInitScript(() => {
+    const Base = window.Worker;
+    window.reports = 0;
+    window.Worker = class extends Base {
+      constructor(...args) {
+        super(...args);
+        this.addEventListener('message', (e) => { if ((e.data?.byteLength ?? 0) > 1000) window.reports += 1; });
+      }
+    };
+  });
+  const page = await openApp(t, { context });
+  const before = await cardIds(page);
+  const first = await page.locator('#stage').inputValue();
+  const frame = () => page.evaluate(() => new Promise((done) => requestAnimationFrame(() => setTimeout(done, 0))));
+  // Within one render: nothing is asked for, and the page is not left busy.
+  await page.evaluate((first) => {
+    const s = document.querySelector('#stage');
+    for (const v of ['mature', first]) {
+      s.value = v;
+      s.dispatchEvent(new Event('change', { bubbles: true }));
+    }
+  }, first);
+  await frame();
+  assert.equal(await page.locator('main').getAttribute('aria-busy'), 'false');
+  // Across renders: the other stage is asked for, and the page goes back before the answer
+  // (tried again when the answer came first). The answer must not replace the report.
+  let asked = null;
+  for (let tries = 0; asked === null && tries < 20; tries++) {
+    asked = await page.evaluate(async (first) => {
+      const s = document.querySelector('#stage');
+      const n = window.reports;
+      s.value = 'mature';
+      s.dispatchEvent(new Event('change', { bubbles: true }));
+      await new Promise((done) => setTimeout(done, 0));
+      if (window.reports !== n || document.querySelector('main').getAttribute('aria-busy') !== 'true') return null;
+      s.value = first;
+      s.dispatchEvent(new Event('change', { bubbles: true }));
+      return n;
+    }, first);
+    if (asked === null) {
+      await settled(page);
+      await page.selectOption('#stage', first);
+      await settled(page);
+    }
+  }
+  assert.notEqual(asked, null, 'the answer never came after the change back');
+  await page.waitForFunction((n) => window.reports > n, asked);
+  await frame();
+  assert.equal(await page.locator('main').getAttribute('aria-busy'), 'false');
+  assert.equal(await page.locator('#stage').inputValue(), first);
+  assert.deepEqual(await cardIds(page), before);
 });
 
 test('choosing a period recomputes for it', async (t) => {
