@@ -288,12 +288,10 @@ impl State {
                 }
             }
             // An answer for options already left again, while the report on screen answers
-            // the current ones: the screen stays as it is.
+            // the current ones: the screen stays as it is, busy only if another request (a
+            // change of mapping) is still on its way.
             Action::Loaded { report, .. }
-                if !self.loading && self.report_is_current() && !self.answers(&report) =>
-            {
-                self.busy = false;
-            }
+                if !self.loading && self.report_is_current() && !self.answers(&report) => {}
             Action::Loaded { report, ms } => {
                 self.compute_ms = Some(ms);
                 self.copied = None;
@@ -559,6 +557,14 @@ mod tests {
             ms: 1.0,
         });
         assert_eq!(after, back, "the stale answer changes nothing");
+        // Nor while a change of mapping is on its way: the page stays busy for it.
+        let remapping = back.clone().apply(Action::Recomputing);
+        let after = remapping.clone().apply(Action::Loaded {
+            report: answer(&mature),
+            ms: 1.0,
+        });
+        assert_eq!(after, remapping);
+        assert!(after.busy);
         // A change and back within one render leaves the page as it was.
         let twice = start
             .clone()
