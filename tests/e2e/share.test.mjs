@@ -125,8 +125,8 @@ test('the review pack prints the cards, charts and data-quality notes without th
   assert.equal(await page.locator('[data-kpi="revenue"] figure.trend svg').isVisible(), true);
   assert.equal(await page.locator('[data-kpi="win_rate"] .delta.previous').isVisible(), true);
   assert.equal(await page.locator('.warnings').isVisible(), true);
-  // The unusable rows are printed, though off screen: their section's content is not left
-  // unrendered, as content-visibility: auto leaves it on screen until scrolled near.
+  // The unusable rows are printed though off screen: content-visibility: auto, which leaves
+  // them unrendered until scrolled near, is lifted in print.
   assert.equal(await page.locator('#issues table').evaluate((e) => e.checkVisibility({ contentVisibilityAuto: true })), true);
   await page.screenshot({ path: path.join(artifacts, 'review-pack-print.png'), fullPage: true });
   const pdf = await page.pdf({ format: 'A4' });
