@@ -433,10 +433,26 @@ type LoadFn = Rc<dyn Fn(Vec<PageFile>, Source, bool)>;
 /// The state of the page's last render (see [`App`]).
 type Now = Rc<RefCell<UseReducerHandle<Store>>>;
 
+/// A callback made once that is given the state of the page's last render with its argument.
+fn with_state<IN: 'static>(
+    now: &Now,
+    f: impl Fn(UseReducerHandle<Store>, IN) + 'static,
+) -> Callback<IN> {
+    let now = now.clone();
+    Callback::from(move |arg| {
+        let store = now.borrow().clone();
+        f(store, arg)
+    })
+}
+
 /// Give a table's column another role (`Some((column, role))`), or the table its detected
 /// roles back (`None`), and ask the worker for the report with that mapping.
-fn remap(now: &Now, bridge: &Bridge, table: usize, change: Option<(usize, Option<Role>)>) {
-    let store = now.borrow().clone();
+fn remap(
+    store: &UseReducerHandle<Store>,
+    bridge: &Bridge,
+    table: usize,
+    change: Option<(usize, Option<Role>)>,
+) {
     let Some(t) = store.0.report.as_ref().and_then(|r| r.tables.get(table)) else {
         return;
     };
@@ -481,39 +497,25 @@ impl Sections {
         load: Rc<RefCell<Option<LoadFn>>>,
         loaded: Rc<RefCell<(Vec<PageFile>, Source)>>,
     ) -> Sections {
-        // The state of the last render, from a callback's own handle on it.
-        let state = |now: &Now| now.borrow().clone();
         // Read one file again in the encoding or from the sheet the user picked.
-        let reread = {
-            let now = now.clone();
-            Rc::new(
-                move |file: &str, change: &dyn Fn(&mut crate::engine::ReadOptions)| {
-                    let mut files = loaded.borrow().0.clone();
-                    let load = load.borrow().clone();
-                    if let (Some(f), Some(load)) =
-                        (files.iter_mut().find(|f| f.file.name == file), load)
-                    {
-                        change(&mut f.file.read);
-                        load(files, state(&now).0.source.clone(), true);
-                    }
-                },
-            )
-        };
-        let reread_sheet = reread.clone();
-        let (n1, n2, n3, n4, n5, n6, n7) = (
-            now.clone(),
-            now.clone(),
-            now.clone(),
-            now.clone(),
-            now.clone(),
-            now.clone(),
-            now,
+        let reread = Rc::new(
+            move |store: UseReducerHandle<Store>,
+                  file: &str,
+                  change: &dyn Fn(&mut crate::engine::ReadOptions)| {
+                let mut files = loaded.borrow().0.clone();
+                let load = load.borrow().clone();
+                if let (Some(f), Some(load)) =
+                    (files.iter_mut().find(|f| f.file.name == file), load)
+                {
+                    change(&mut f.file.read);
+                    load(files, store.0.source.clone(), true);
+                }
+            },
         );
-        let remap_bridge = bridge.clone();
-        let reset_bridge = bridge.clone();
+        let reread_sheet = reread.clone();
+        let (remap_bridge, reset_bridge) = (bridge.clone(), bridge.clone());
         Sections {
-            target: Callback::from(move |(id, v): (String, Option<f64>)| {
-                let store = state(&n1);
+            target: with_state(&now, |store, (id, v): (String, Option<f64>)| {
                 let mut next = store.0.opts.targets.clone();
                 match v {
                     Some(x) => next.insert(id.clone(), x),
@@ -524,8 +526,7 @@ impl Sections {
             }),
             // Take the results away: the KPI table as CSV, or as TSV on the clipboard for
             // pasting into a spreadsheet.
-            export: Callback::from(move |what: &'static str| {
-                let store = state(&n2);
+            export: with_state(&now, |store, what: &'static str| {
                 let Some(r) = store.0.report.as_ref() else {
                     return;
                 };
@@ -538,9 +539,8 @@ impl Sections {
                     }
                 }
             }),
-            recommended: Callback::from(move |_| state(&n3).dispatch(Action::SetKpis(Vec::new()))),
-            new_rep: Callback::from(move |rep: String| {
-                let store = state(&n4);
+            recommended: with_state(&now, |store, _| store.dispatch(Action::SetKpis(Vec::new()))),
+            new_rep: with_state(&now, |store, rep: String| {
                 let mut next = store.0.new_reps.clone();
                 match next.iter().position(|r| *r == rep) {
                     Some(i) => {
@@ -553,23 +553,24 @@ impl Sections {
             }),
             // The mapping editor: one column's role changed, or the table reset to the
             // detected roles.
-            role: Callback::from(move |(table, column, role)| {
-                remap(&n5, &remap_bridge, table, Some((column, role)))
+            role: with_state(&now, move |store, (table, column, role)| {
+                remap(&store, &remap_bridge, table, Some((column, role)))
             }),
-            reset_mapping: Callback::from(move |table| remap(&n6, &reset_bridge, table, None)),
-            encoding: Callback::from(move |(file, label): (String, String)| {
-                reread(&file, &|r| {
+            reset_mapping: with_state(&now, move |store, table| {
+                remap(&store, &reset_bridge, table, None)
+            }),
+            encoding: with_state(&now, move |store, (file, label): (String, String)| {
+                reread(store, &file, &|r| {
                     r.encoding = Some(label.clone());
                     r.detected = false;
                 })
             }),
-            sheet: Callback::from(move |(file, sheet): (String, String)| {
-                reread_sheet(&file, &|r| r.sheet = Some(sheet.clone()))
+            sheet: with_state(&now, move |store, (file, sheet): (String, String)| {
+                reread_sheet(store, &file, &|r| r.sheet = Some(sheet.clone()))
             }),
-            download_issues: Callback::from(move |_| {
-                let lang = state(&n7).0.lang();
+            download_issues: with_state(&now, move |store, _| {
                 if let Some(b) = bridge.borrow().as_ref() {
-                    b.send(Request::IssuesCsv(lang));
+                    b.send(Request::IssuesCsv(store.0.lang()));
                 }
             }),
         }

@@ -112,8 +112,7 @@ const months = await page.$$eval('#period option', (os) => os.map((o) => o.value
 for (const [select, value] of [['#stage', 'mature'], ['#period', months[0]], ['#period', months[1]], ['#stage', 'startup']]) {
   if (value) await timed(`${select} → ${value}`, { select, value });
 }
-// The other language and back, twice; then a column's meaning changed (the lead source
-// column left unused) and given back.
+// The other language and back, twice.
 for (const lang of ['zh', 'en', 'zh', 'en']) await timed(`language → ${lang}`, { click: `#lang-${lang}` });
 const sourceRow = page.locator('.mapping-table tbody tr[data-role="lead_source"] th');
 // The lead source column left unused, then given back.
@@ -124,8 +123,8 @@ const remapSource = async (where) => {
   await timed(`${where}mapping: “${column}” → lead source`, { column, value: 'lead_source' });
 };
 await remapSource('');
-// The whole range (its review walks the trend's twelve months too), the same change of
-// mapping there, and back to a month.
+// The whole range at once (its own pass is walked then), the same change of mapping there,
+// and back to a month.
 await timed('#period → all', { select: '#period', value: 'all' });
 await remapSource('whole range, ');
 if (months[0]) await timed(`#period → ${months[0]}`, { select: '#period', value: months[0] });
