@@ -80,6 +80,7 @@ impl Interned {
         &self.names[id as usize]
     }
 
+    #[inline(always)]
     pub fn get(&self, row: usize) -> u32 {
         self.ids[row]
     }

@@ -14,7 +14,7 @@ use crate::engine::dataset::{Deals, Interned};
 use crate::engine::period::Period;
 use crate::engine::report::{BreakdownRow, DealSummary, KpiResult, SeriesPoint};
 use crate::engine::schema::Role;
-use crate::engine::value::{date_of_day, day_of, mentions, year_month, Outcome};
+use crate::engine::value::{date_of_day, day_of, mentions, year_month, Minutes, Outcome};
 use crate::i18n::Lang;
 use std::collections::BTreeMap;
 
@@ -158,14 +158,24 @@ struct Place {
     open_at_end: bool,
 }
 
-/// Where a deal of outcome `o`, created and closed on `(created, closed)` (day numbers),
-/// stands relative to the period `bounds` (`None`: the whole range).
+/// A period's first and last minute (inclusive): a date in minutes falls on one of the
+/// period's days exactly when it lies between them, so rows are placed without working
+/// out their days.
+fn minute_bounds(bounds: Option<(i32, i32)>) -> Option<(i64, i64)> {
+    bounds.map(|(a, b)| (i64::from(a) * 1440, i64::from(b) * 1440 + 1439))
+}
+
+/// Where a deal of outcome `o`, created and closed at `(created, closed)` (in minutes),
+/// stands relative to the period whose [`minute_bounds`] are `bounds` (`None`: the whole
+/// range).
+#[inline(always)]
 fn place(
     o: Outcome,
-    (created, closed): (Option<i32>, Option<i32>),
-    bounds: Option<(i32, i32)>,
+    (created, closed): (Option<Minutes>, Option<Minutes>),
+    bounds: Option<(i64, i64)>,
 ) -> Place {
     let is_closed = matches!(o, Outcome::Won | Outcome::Lost);
+    let within = |m: Minutes, (a, b): (i64, i64)| a <= i64::from(m) && i64::from(m) <= b;
     match bounds {
         None => Place {
             created_in: true,
@@ -173,19 +183,19 @@ fn place(
             open_at_end: o == Outcome::Open,
         },
         Some((a, b)) => Place {
-            created_in: created.is_some_and(|c| a <= c && c <= b),
-            closed_in: is_closed && closed.is_some_and(|c| a <= c && c <= b),
-            open_at_end: created.is_none_or(|c| c <= b)
-                && (o == Outcome::Open || (is_closed && closed.is_some_and(|c| c > b))),
+            created_in: created.is_some_and(|c| within(c, (a, b))),
+            closed_in: is_closed && closed.is_some_and(|c| within(c, (a, b))),
+            open_at_end: created.is_none_or(|c| i64::from(c) <= b)
+                && (o == Outcome::Open || (is_closed && closed.is_some_and(|c| i64::from(c) > b))),
         },
     }
 }
 
-/// Where row `r` stands relative to the period `bounds`.
+/// Where row `r` stands relative to the period `bounds` (day numbers).
 fn place_of(d: &Deals, r: usize, bounds: Option<(i32, i32)>) -> Place {
-    let created = d.created.as_ref().and_then(|c| c[r]).map(day_of);
-    let closed = d.closed.as_ref().and_then(|c| c[r]).map(day_of);
-    place(d.outcome[r], (created, closed), bounds)
+    let created = d.created.as_ref().and_then(|c| c[r]);
+    let closed = d.closed.as_ref().and_then(|c| c[r]);
+    place(d.outcome[r], (created, closed), minute_bounds(bounds))
 }
 
 /// The one pass: overall, per owner and per lead source accumulators, won revenue by month,
@@ -289,7 +299,10 @@ impl Pass {
 
     /// One walk over the rows into the accumulators `parts` names of each period's pass.
     fn walk(d: &Deals, periods: &[Period], passes: &mut [Pass], parts: Parts) {
-        let bounds: Vec<Option<(i32, i32)>> = periods.iter().map(|p| p.bounds()).collect();
+        // Dates are compared in minutes: a day is worked out only for a won deal's cycle
+        // and month.
+        let bounds: Vec<Option<(i64, i64)>> =
+            periods.iter().map(|p| minute_bounds(p.bounds())).collect();
         let renewal_ids: Vec<bool> = d
             .deal_type
             .as_ref()
@@ -309,14 +322,14 @@ impl Pass {
         let mut won_by_month: Vec<MonthSums> =
             passes.iter().map(|_| MonthSums::default()).collect();
         let mut slots: Vec<usize> = Vec::with_capacity(3 + extras.len());
+        let before = |m: Option<Minutes>, start: i64| m.is_none_or(|m| i64::from(m) < start);
         for r in 0..d.rows {
             let o = d.outcome[r];
             let created = d.created.as_ref().and_then(|c| c[r]);
-            let closed_day = d.closed.as_ref().and_then(|c| c[r]).map(day_of);
-            let days = (created.map(day_of), closed_day);
-            let before_all = match (first_start, days, o) {
-                (Some(start), (c, Some(z)), Outcome::Won | Outcome::Lost) => {
-                    z < start && c.is_none_or(|c| c < start)
+            let closed = d.closed.as_ref().and_then(|c| c[r]);
+            let before_all = match (first_start, closed, o) {
+                (Some(start), Some(_), Outcome::Won | Outcome::Lost) => {
+                    before(closed, start) && before(created, start)
                 }
                 _ => false,
             };
@@ -344,8 +357,7 @@ impl Pass {
             let mut slots_found = false;
             // Open and created before every dated period starts (most open deals in a
             // review): open at each such period's end and nothing else.
-            let open_only =
-                o == Outcome::Open && first_start.is_some_and(|s| days.0.is_none_or(|c| c < s));
+            let open_only = o == Outcome::Open && first_start.is_some_and(|s| before(created, s));
             if open_only {
                 opens.slots_of((owner, source, &extra_ids), &mut slots);
                 slots_found = true;
@@ -359,7 +371,7 @@ impl Pass {
             };
             for &i in to {
                 let (p, b) = (&mut passes[i], bounds[i]);
-                let pl = place(o, days, b);
+                let pl = place(o, (created, closed), b);
                 if pl.open_at_end {
                     if !slots_found {
                         opens.slots_of((owner, source, &extra_ids), &mut slots);
@@ -384,6 +396,7 @@ impl Pass {
                     }
                 }
                 if pl.closed_in {
+                    let closed_day = closed.map(day_of);
                     if closed_day.is_none() {
                         acc.closed_without_date = 1;
                     }

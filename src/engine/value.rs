@@ -10,9 +10,16 @@ use serde::{Deserialize, Serialize};
 /// Minutes since 1970-01-01 00:00 (naive local time, as the export wrote it).
 pub type Minutes = i32;
 
-/// Day number (days since 1970-01-01) of a timestamp in minutes.
+/// Day number (days since 1970-01-01) of a timestamp in minutes: `m.div_euclid(1440)`.
+///
+/// Walks over a million rows take it twice a row, and a size-first build (the page's)
+/// divides for real, so it is worked out as `⌊⌊m / 32⌋ / 45⌋`: a shift, then a multiply and
+/// shift on a value made non-negative (below 2²⁸, where `⌊x · 381774871 / 2³⁴⌋ = ⌊x / 45⌋`).
 pub fn day_of(m: Minutes) -> i32 {
-    m.div_euclid(24 * 60)
+    // ⌊(y + 45·2²¹) / 45⌋ = ⌊y / 45⌋ + 2²¹, and |y| < 2²⁶ < 45·2²¹.
+    const BIAS: i32 = 45 << 21;
+    let x = ((m >> 5) + BIAS) as u64;
+    ((x * 381_774_871) >> 34) as i32 - (1 << 21)
 }
 
 fn is_leap(y: i32) -> bool {
@@ -818,6 +825,28 @@ pub fn parse_nps(text: &str) -> Option<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn day_of_is_floor_division_over_every_minute() {
+        // The quotient changes only at multiples of 1440: each one, a step either side, and
+        // the ends of the range, cover every case of the multiply-shift.
+        let mut k = i32::MIN / 1440;
+        let mut checked = 0;
+        while let Some(at) = k.checked_mul(1440) {
+            for m in [at.checked_sub(1), Some(at), at.checked_add(1)]
+                .into_iter()
+                .flatten()
+            {
+                assert_eq!(day_of(m), m.div_euclid(1440), "{m}");
+                checked += 1;
+            }
+            k += 1;
+        }
+        assert_eq!(checked, 3 * 2_982_617);
+        for m in [i32::MIN, i32::MIN + 1, -1, 0, 1, i32::MAX - 1, i32::MAX] {
+            assert_eq!(day_of(m), m.div_euclid(1440), "{m}");
+        }
+    }
 
     #[test]
     fn day_arithmetic_equals_the_calendar() {
