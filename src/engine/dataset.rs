@@ -264,6 +264,8 @@ fn cell_type(c: &str) -> ValueType {
 /// same cells again: every row's, footers included.
 enum Prepared {
     Dates(Vec<Option<RawDate>>),
+    /// A column of ISO dates (which prove no day/month order), read to its values.
+    Minutes(Vec<Option<Minutes>>),
     Amounts(Vec<Option<f64>>),
 }
 
@@ -320,11 +322,11 @@ fn read_all<T>(
 fn iso_dates(col: &TextColumn) -> Option<(ValueType, Prepared)> {
     let (t, dates) = read_all(col, |c| {
         Some((
-            crate::engine::value::iso_date(c.as_bytes())?,
+            crate::engine::value::iso_minutes(c.as_bytes())?,
             ValueType::Date,
         ))
     })?;
-    Some((t, Prepared::Dates(dates)))
+    Some((t, Prepared::Minutes(dates)))
 }
 
 /// Every cell of a column read as a plain number (`1234`, `-8112.5`), or `None` at the first
@@ -524,6 +526,8 @@ fn parse_date_columns(
         }
         let parsed = match prepared.get(&c) {
             Some(Prepared::Dates(p)) => p,
+            // ISO dates, year first: they prove no order.
+            Some(Prepared::Minutes(_)) => continue,
             _ => {
                 let col = &raw.columns[c];
                 let parsed: Vec<Option<RawDate>> =
@@ -738,6 +742,11 @@ impl<'a> Builder<'a> {
         let col = &raw.columns[c];
         let parsed: Vec<Option<RawDate>> = match self.prepared.remove(&c) {
             Some(Prepared::Dates(p)) => p,
+            // Every filled cell a date that exists, year first.
+            Some(Prepared::Minutes(m)) => {
+                self.infos[c].date_order = Some((DateOrder::Ymd, OrderEvidence::YearFirst));
+                return Some(m);
+            }
             _ => kept_rows(keep).map(|i| parse_date(col.get(i))).collect(),
         };
         let (mut order, mut evidence) = decide_order(&parsed);
@@ -917,6 +926,7 @@ fn build(
         for v in prepared.values_mut() {
             match v {
                 Prepared::Dates(d) => retain_kept(d, &keep),
+                Prepared::Minutes(m) => retain_kept(m, &keep),
                 Prepared::Amounts(a) => retain_kept(a, &keep),
             }
         }
@@ -1953,15 +1963,23 @@ mod coded {
             let (t, prepared) = type_column(&col, role);
             prop_assert_eq!(t, infer_type(cells.iter().copied()));
             match (&prepared, role) {
-                (None, _) | (Some(Prepared::Dates(_)), Some(Role::CreatedAt)) => {}
+                (None, _) | (Some(Prepared::Minutes(_)), Some(Role::CreatedAt)) => {}
                 (Some(Prepared::Amounts(_)), Some(Role::Amount | Role::Quantity)) => {}
                 _ => prop_assert!(false, "values kept for the wrong role: {:?}", role),
             }
             match prepared {
-                Some(Prepared::Dates(d)) => {
-                    let want: Vec<_> = cells.iter().map(|c| parse_date(c)).collect();
-                    prop_assert_eq!(d, want);
+                Some(Prepared::Minutes(m)) => {
+                    let order = DateOrder::Ymd;
+                    let want: Vec<_> = cells
+                        .iter()
+                        .map(|c| parse_date(c).and_then(|d| d.resolve(order)))
+                        .collect();
+                    prop_assert_eq!(&m, &want);
+                    // Nothing to report: every cell is a date or empty.
+                    prop_assert!(m.iter().zip(&cells).all(|(v, c)| v.is_some() || c.is_empty()));
+                    prop_assert_eq!(decide_order(&cells.iter().map(|c| parse_date(c)).collect::<Vec<_>>()), (order, OrderEvidence::YearFirst));
                 }
+                Some(Prepared::Dates(_)) => prop_assert!(false, "typing keeps ISO dates as minutes"),
                 Some(Prepared::Amounts(a)) => {
                     prop_assert_eq!(DecimalMark::decide(cells.iter().copied()), DecimalMark::Dot);
                     let want: Vec<_> = cells.iter().map(|c| parse_amount(c, DecimalMark::Dot)).collect();
