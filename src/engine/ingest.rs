@@ -93,21 +93,37 @@ fn is_pad(b: u8) -> bool {
 }
 
 /// A hash of a cell's bytes, eight at a time: cells are short, and this runs for every
-/// cell of a coded column.
+/// cell of a coded column. The bytes after the last whole word are read as one word that
+/// overlaps the word before it (or, in a cell under eight bytes, as two overlapping halves),
+/// not one at a time; with the length mixed in, each length's cells still hash their every
+/// byte.
 #[inline(always)]
 fn cell_hash(b: &[u8]) -> u64 {
     const K: u64 = 0x9E37_79B9_7F4A_7C15;
-    let mut h = (b.len() as u64).wrapping_mul(K);
-    let mut words = b.chunks_exact(8);
-    for w in &mut words {
+    let n = b.len();
+    let mut h = (n as u64).wrapping_mul(K);
+    let word = |at: usize| {
         let mut x = [0u8; 8];
-        x.copy_from_slice(w);
-        h = (h ^ u64::from_le_bytes(x)).wrapping_mul(K).rotate_left(31);
-    }
-    let mut last = 0u64;
-    for (i, &c) in words.remainder().iter().enumerate() {
-        last |= u64::from(c) << (8 * i);
-    }
+        x.copy_from_slice(&b[at..at + 8]);
+        u64::from_le_bytes(x)
+    };
+    let half = |at: usize| {
+        let mut x = [0u8; 4];
+        x.copy_from_slice(&b[at..at + 4]);
+        u64::from(u32::from_le_bytes(x))
+    };
+    let last = match n {
+        0 => 0,
+        1..=3 => u64::from(b[0]) | u64::from(b[n / 2]) << 8 | u64::from(b[n - 1]) << 16,
+        4..=7 => half(0) | half(n - 4) << 32,
+        _ => {
+            let whole = (n - 1) / 8;
+            for k in 0..whole {
+                h = (h ^ word(8 * k)).wrapping_mul(K).rotate_left(31);
+            }
+            word(n - 8)
+        }
+    };
     (h ^ last).wrapping_mul(K) ^ (h >> 29)
 }
 
