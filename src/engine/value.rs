@@ -16,7 +16,7 @@ pub type Minutes = i32;
 /// divides for real, so it is worked out as `⌊⌊m / 32⌋ / 45⌋`: a shift, then a multiply and
 /// shift on a value made non-negative (below 2²⁸, where `⌊x · 381774871 / 2³⁴⌋ = ⌊x / 45⌋`).
 pub fn day_of(m: Minutes) -> i32 {
-    // ⌊(y + 45·2²¹) / 45⌋ = ⌊y / 45⌋ + 2²¹, and |y| < 2²⁶ < 45·2²¹.
+    // ⌊(y + 45·2²¹) / 45⌋ = ⌊y / 45⌋ + 2²¹; −2²⁶ ≤ y < 2²⁶, so 0 < y + 45·2²¹ < 77·2²¹.
     const BIAS: i32 = 45 << 21;
     let x = ((m >> 5) + BIAS) as u64;
     ((x * 381_774_871) >> 34) as i32 - (1 << 21)
@@ -840,8 +840,9 @@ mod tests {
 
     #[test]
     fn day_of_is_floor_division_over_every_minute() {
-        // The quotient changes only at multiples of 1440: each one, a step either side, and
-        // the ends of the range, cover every case of the multiply-shift.
+        // Both sides never decrease as `m` grows, so where they agree on the first and the
+        // last minute of a day (a multiple of 1440 and the minute before the next one),
+        // they agree on every minute of it; the range's ends cover the two partial days.
         let mut k = i32::MIN / 1440;
         let mut checked = 0;
         while let Some(at) = k.checked_mul(1440) {
