@@ -14,12 +14,14 @@ pub type Minutes = i32;
 ///
 /// Walks over a million rows take it twice a row, and a size-first build (the page's)
 /// divides for real, so it is worked out as `⌊⌊m / 32⌋ / 45⌋`: a shift, then a multiply and
-/// shift on a value made non-negative (below 2²⁸, where `⌊x · 381774871 / 2³⁴⌋ = ⌊x / 45⌋`).
+/// shift on a value made non-negative (below 2²⁸, where `⌊x · ⌈2³⁴ / 45⌉ / 2³⁴⌋ = ⌊x / 45⌋`,
+/// because `⌈2³⁴ / 45⌉ · 45 − 2³⁴ = 11` and `11 · 2²⁸ < 2³⁴`).
 pub fn day_of(m: Minutes) -> i32 {
     // ⌊(y + 45·2²¹) / 45⌋ = ⌊y / 45⌋ + 2²¹; −2²⁶ ≤ y < 2²⁶, so 0 < y + 45·2²¹ < 77·2²¹.
     const BIAS: i32 = 45 << 21;
+    const BY_45: u64 = (1 << 34) / 45 + 1;
     let x = ((m >> 5) + BIAS) as u64;
-    ((x * 381_774_871) >> 34) as i32 - (1 << 21)
+    ((x * BY_45) >> 34) as i32 - (1 << 21)
 }
 
 fn is_leap(y: i32) -> bool {
@@ -855,7 +857,9 @@ mod tests {
             }
             k += 1;
         }
-        assert_eq!(checked, 3 * 2_982_617);
+        // Every day that starts within the range was checked.
+        let days = i32::MAX / 1440 - i32::MIN / 1440 + 1;
+        assert_eq!(checked, 3 * days);
         for m in [i32::MIN, i32::MIN + 1, -1, 0, 1, i32::MAX - 1, i32::MAX] {
             assert_eq!(day_of(m), m.div_euclid(1440), "{m}");
         }
