@@ -1405,7 +1405,28 @@ impl<'t, C: Codecs> Delimited<'t, C> {
                 }
                 break;
             }
-            feed.done = !feed.chunks.read_into(&mut raw)?;
+            // A slice comes into a buffer of its own (the browser's readers copy it in
+            // without zeroing it first), and is decoded from there: its first line ends the
+            // one `raw` holds, its last unfinished line is kept, and its whole lines between
+            // are not copied again.
+            let mut slice = Vec::new();
+            feed.done = !feed.chunks.read_into(&mut slice)?;
+            let Some(first) = memchr::memchr(b'\n', &slice) else {
+                raw.extend_from_slice(&slice);
+                continue;
+            };
+            raw.extend_from_slice(&slice[..=first]);
+            feed.decode(&raw, self.codecs, text);
+            raw.clear();
+            let rest = &slice[first + 1..];
+            let whole = rest
+                .iter()
+                .rposition(|b| *b == b'\n')
+                .map_or(0, |last| last + 1);
+            if whole > 0 {
+                feed.decode(&rest[..whole], self.codecs, text);
+            }
+            raw.extend_from_slice(&rest[whole..]);
         }
         feed.raw = raw;
         Ok(text.len() > before)

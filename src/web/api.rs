@@ -261,9 +261,7 @@ impl crate::engine::ingest::Chunks for ArrayChunks {
             return Ok(false);
         }
         let end = self.at.saturating_add(SLICE).min(len);
-        let old = buf.len();
-        buf.resize(old + (end - self.at) as usize, 0);
-        self.array.subarray(self.at, end).copy_to(&mut buf[old..]);
+        crate::web::worker::append(buf, &self.array.subarray(self.at, end));
         self.at = end;
         Ok(true)
     }

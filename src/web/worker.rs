@@ -36,6 +36,20 @@ impl InputFile {
 /// enough that the worker never holds much of the file at once.
 const SLICE_BYTES: f64 = 8.0 * 1024.0 * 1024.0;
 
+/// Append the bytes of `array` to `buf`. An empty buffer without the room (a slice of a file
+/// read in slices) is replaced by a copy of them: growing it to copy them over would first
+/// fill it with zeros, a second pass over every byte of the file.
+pub(crate) fn append(buf: &mut Vec<u8>, array: &js_sys::Uint8Array) {
+    let len = array.length() as usize;
+    if buf.is_empty() && buf.capacity() < len {
+        *buf = array.to_vec();
+        return;
+    }
+    let old = buf.len();
+    buf.resize(old + len, 0);
+    array.copy_to(&mut buf[old..]);
+}
+
 /// A `Blob` read a slice at a time with the worker's synchronous `FileReaderSync`.
 struct BlobChunks<'a> {
     name: &'a str,
@@ -73,9 +87,7 @@ impl<'a> BlobChunks<'a> {
         let reader = web_sys::FileReaderSync::new().map_err(fail)?;
         let buffer = reader.read_as_array_buffer(&slice).map_err(fail)?;
         let array = js_sys::Uint8Array::new(&buffer);
-        let old = buf.len();
-        buf.resize(old + array.length() as usize, 0);
-        array.copy_to(&mut buf[old..]);
+        append(buf, &array);
         self.at = end;
         Ok(true)
     }
