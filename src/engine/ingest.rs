@@ -1423,9 +1423,7 @@ impl<'t, C: Codecs> Delimited<'t, C> {
                 .iter()
                 .rposition(|b| *b == b'\n')
                 .map_or(0, |last| last + 1);
-            if whole > 0 {
-                feed.decode(&rest[..whole], self.codecs, text);
-            }
+            feed.decode(&rest[..whole], self.codecs, text);
             raw.extend_from_slice(&rest[whole..]);
         }
         feed.raw = raw;

@@ -158,16 +158,9 @@ struct Place {
     open_at_end: bool,
 }
 
-/// A period's first and last minute (inclusive): a date in minutes falls on one of the
-/// period's days exactly when it lies between them, so rows are placed without working
-/// out their days.
-fn minute_bounds(bounds: Option<(i32, i32)>) -> Option<(i64, i64)> {
-    bounds.map(|(a, b)| (i64::from(a) * 1440, i64::from(b) * 1440 + 1439))
-}
-
 /// Where a deal of outcome `o`, created and closed at `(created, closed)` (in minutes),
-/// stands relative to the period whose [`minute_bounds`] are `bounds` (`None`: the whole
-/// range).
+/// stands relative to the period whose [`Period::minute_bounds`] are `bounds` (`None`: the
+/// whole range).
 #[inline(always)]
 fn place(
     o: Outcome,
@@ -191,11 +184,11 @@ fn place(
     }
 }
 
-/// Where row `r` stands relative to the period `bounds` (day numbers).
-fn place_of(d: &Deals, r: usize, bounds: Option<(i32, i32)>) -> Place {
+/// Where row `r` stands relative to the period whose [`Period::minute_bounds`] are `bounds`.
+fn place_of(d: &Deals, r: usize, bounds: Option<(i64, i64)>) -> Place {
     let created = d.created.as_ref().and_then(|c| c[r]);
     let closed = d.closed.as_ref().and_then(|c| c[r]);
-    place(d.outcome[r], (created, closed), minute_bounds(bounds))
+    place(d.outcome[r], (created, closed), bounds)
 }
 
 /// The one pass: overall, per owner and per lead source accumulators, won revenue by month,
@@ -301,8 +294,7 @@ impl Pass {
     fn walk(d: &Deals, periods: &[Period], passes: &mut [Pass], parts: Parts) {
         // Dates are compared in minutes: a day is worked out only for a won deal's cycle
         // and month.
-        let bounds: Vec<Option<(i64, i64)>> =
-            periods.iter().map(|p| minute_bounds(p.bounds())).collect();
+        let bounds: Vec<Option<(i64, i64)>> = periods.iter().map(Period::minute_bounds).collect();
         let renewal_ids: Vec<bool> = d
             .deal_type
             .as_ref()
@@ -1372,7 +1364,7 @@ pub fn deal_kpis_from(
     if let Some(touched) = &d.touched {
         let as_of = period.bounds().map(|(_, e)| e).or(d.last_day);
         if let Some(as_of) = as_of {
-            let bounds = period.bounds();
+            let bounds = period.minute_bounds();
             let (mut open, mut stale) = (0u64, 0u64);
             for r in 0..d.rows {
                 if !place_of(d, r, bounds).open_at_end {
@@ -1613,8 +1605,9 @@ mod tests {
         use super::{place_of, year_month, Acc, Outcome};
         use crate::engine::value::day_of;
         let mut p = super::Pass::empty(d);
+        let bounds = period.minute_bounds();
         for r in 0..d.rows {
-            let pl = place_of(d, r, period.bounds());
+            let pl = place_of(d, r, bounds);
             if !(pl.created_in || pl.closed_in || pl.open_at_end) {
                 continue;
             }

@@ -44,9 +44,7 @@ impl<'a> Ctx<'a> {
         Ctx {
             tables,
             period,
-            minutes: period
-                .bounds()
-                .map(|(a, b)| (i64::from(a) * 1440, i64::from(b) * 1440 + 1439)),
+            minutes: period.minute_bounds(),
             lang,
             inputs,
             data_range,

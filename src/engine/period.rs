@@ -73,6 +73,15 @@ impl Period {
         }
     }
 
+    /// Inclusive bounds in minutes (a [`crate::engine::value::Minutes`] falls on one of the
+    /// period's days exactly when it lies between them), or `None` for the whole range: rows
+    /// are placed without working out their days.
+    pub fn minute_bounds(&self) -> Option<(i64, i64)> {
+        const DAY: i64 = 24 * 60;
+        self.bounds()
+            .map(|(a, b)| (i64::from(a) * DAY, (i64::from(b) + 1) * DAY - 1))
+    }
+
     /// The period just before this one, of the same length.
     pub fn previous(&self) -> Option<Period> {
         match *self {
@@ -124,6 +133,20 @@ impl fmt::Display for Period {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn minute_bounds_hold_the_periods_minutes_and_no_others() {
+        use crate::engine::value::iso_minutes;
+        let at = |s: &str| i64::from(iso_minutes(s.as_bytes()).unwrap());
+        let feb = Period::parse("2024-02").unwrap().minute_bounds().unwrap();
+        assert_eq!(feb, (at("2024-02-01 00:00"), at("2024-02-29 23:59")));
+        assert_eq!(feb.0 - 1, at("2024-01-31 23:59"));
+        assert_eq!(feb.1 + 1, at("2024-03-01 00:00"));
+        // Before 1970 too: a day's minutes are the same 1440 on both sides of 0.
+        let d1969 = Period::parse("1969").unwrap().minute_bounds().unwrap();
+        assert_eq!(d1969, (at("1969-01-01 00:00"), -1));
+        assert_eq!(Period::All.minute_bounds(), None);
+    }
 
     #[test]
     fn parse_bounds_and_previous() {
