@@ -130,7 +130,7 @@ impl PageConfig {
                             None => c_problem(&mut c.problems, key, id, "not a goal"),
                         }
                     }
-                    goals.sort();
+                    crate::engine::sort_list(&mut goals, Ord::cmp);
                     c.goals = Some(goals);
                 }
                 "kpis" => {

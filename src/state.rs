@@ -182,7 +182,7 @@ impl State {
                 } else {
                     self.opts.goals.push(g);
                     // Keep the catalogue's goal order, so the same choice gives the same set.
-                    self.opts.goals.sort();
+                    crate::engine::sort_list(&mut self.opts.goals, Ord::cmp);
                 }
             }
             Action::SetPeriod(p) => {

@@ -1615,7 +1615,7 @@ impl Deals {
         if self.touched.is_some() {
             roles.push(Role::UpdatedAt);
         }
-        roles.sort();
+        super::sort_list(&mut roles, Ord::cmp);
         roles.dedup();
         roles
     }

@@ -1341,7 +1341,8 @@ pub fn deal_kpis_from(
                 .position(|s| *s == fold(&stage.names[i]))
                 .unwrap_or(usize::MAX)
         };
-        order.sort_by_key(|i| (class(*i), known(*i), std::cmp::Reverse(p.by_stage[*i].0)));
+        let key = |i: usize| (class(i), known(i), std::cmp::Reverse(p.by_stage[i].0));
+        super::sort_list(&mut order, |a, b| key(*a).cmp(&key(*b)));
         if p.by_stage.first().is_some_and(|s| s.0 > 0) {
             order.push(0);
         }
@@ -1425,7 +1426,9 @@ pub fn deal_kpis_from(
                 amount: None,
             })
             .collect();
-        rows.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.key.cmp(&b.key)));
+        super::sort_list(&mut rows, |a, b| {
+            b.count.cmp(&a.count).then_with(|| a.key.cmp(&b.key))
+        });
         let note = en_zh(
             lang,
             "no rep owns a deal in this period".into(),

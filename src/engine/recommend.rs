@@ -107,7 +107,7 @@ pub fn recommend(
         .filter(|c| c.score > 0.0)
         .collect();
     // Stable sort: equal scores keep catalogue order.
-    cands.sort_by(|a, b| b.score.total_cmp(&a.score));
+    super::sort_list(&mut cands, |a, b| b.score.total_cmp(&a.score));
 
     let max = if stage == Stage::Small { 6 } else { 10 };
     let mut picked: Vec<Candidate> = Vec::new();
@@ -186,7 +186,7 @@ fn candidate(def: &'static KpiDef, stage: Stage, goals: &[Goal]) -> Candidate {
             served.push((goal_weight(pos), *g));
         }
     }
-    served.sort_by(|a, b| b.0.total_cmp(&a.0));
+    super::sort_list(&mut served, |a, b| b.0.total_cmp(&a.0));
     let stage_pos = stage.kpis().iter().position(|id| *id == def.id);
     if let Some(pos) = stage_pos {
         score += stage_weight(pos);

@@ -35,7 +35,7 @@ fn table(lang: Lang, report: &Report, dim: &str, title: T, head: T) -> Html {
             (r, rev.and_then(|x| x.value), rev.map_or(0, |x| x.count))
         })
         .collect();
-    rows.sort_by(|a, b| {
+    crate::engine::sort_list(&mut rows, |a, b| {
         a.0.key
             .is_empty()
             .cmp(&b.0.key.is_empty())
