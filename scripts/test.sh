@@ -12,8 +12,9 @@ step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
 step "format and lints"
 cargo fmt --all -- --check
-cargo clippy --all-targets -- -D warnings
+cargo clippy --workspace --all-targets -- -D warnings
 cargo clippy --target wasm32-unknown-unknown --features api --lib --bins --test wasm -- -D warnings
+cargo clippy -p crm-kpi-scan --target wasm32-unknown-unknown -- -D warnings
 
 step "native tests (engine, CLI, docs)"
 cargo test

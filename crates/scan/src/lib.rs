@@ -1,0 +1,657 @@
+//! The hot loop of reading a delimited file: finding where fields end, and filling text
+//! columns with their cells. A crate of its own so that it alone is built for speed
+//! (`opt-level = 3` in the workspace's release profile) while the rest of the app is built
+//! for size: this code runs for every cell of a file, the rest once per column or per row.
+
+use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
+
+/// One column's cells. A column of few distinct values (a stage, an owner, a lead source) is
+/// kept coded: each distinct cell once, and a number per row; any other column keeps its
+/// cells back to back in one string. Either way a million rows cost a handful of
+/// allocations, and the coded ones a quarter or less of the memory.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct TextColumn {
+    /// The cells back to back (plain), or each distinct cell once (coded).
+    text: String,
+    /// Where each cell (plain) or each distinct cell (coded) ends in `text`.
+    ends: Vec<u32>,
+    /// The column is coded.
+    coded: bool,
+    /// Coded: each row's distinct cell.
+    codes: Vec<u32>,
+    /// Coded, while the column is being filled: an open-addressing table of the distinct
+    /// cells' numbers (plus one; 0 is a free slot), placed by the cells' hashes. Dropped once
+    /// the column is complete, and not sent between workers: a column is only filled where
+    /// it is read.
+    #[serde(skip)]
+    slots: Vec<u32>,
+    /// Coded, while filling: each distinct cell's hash, to pass over other cells cheaply.
+    #[serde(skip)]
+    hashes: Vec<u64>,
+}
+
+/// How many distinct cells a column may have and stay coded.
+pub const CODED_DISTINCT: usize = 1024;
+/// Slots of a coded column's table: twice the distinct cells it may hold, a power of two.
+const CODED_SLOTS: usize = 2 * CODED_DISTINCT;
+
+impl Default for TextColumn {
+    /// An empty column, coded until it holds too many distinct cells.
+    fn default() -> Self {
+        TextColumn {
+            text: String::new(),
+            ends: Vec::new(),
+            coded: true,
+            codes: Vec::new(),
+            slots: Vec::new(),
+            hashes: Vec::new(),
+        }
+    }
+}
+
+/// A column's cells in order. A plain cell starts where the one before ended, so each costs
+/// one look-up of where it ends.
+pub struct Cells<'a> {
+    col: &'a TextColumn,
+    row: usize,
+    start: usize,
+}
+
+impl<'a> Iterator for Cells<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        let c = self.col;
+        let cell = if c.coded {
+            c.distinct(*c.codes.get(self.row)?)
+        } else {
+            let end = *c.ends.get(self.row)? as usize;
+            let cell = c.text.get(self.start..end).unwrap_or_default();
+            self.start = end;
+            cell
+        };
+        self.row += 1;
+        Some(cell)
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let left = self.col.len() - self.row;
+        (left, Some(left))
+    }
+}
+
+/// A byte that may begin or end the padding a cell is trimmed of: a space, a tab, or a byte
+/// of the byte-order mark.
+#[inline(always)]
+fn is_pad(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | 0xEF | 0xBF)
+}
+
+/// A hash of a cell's bytes, eight at a time: cells are short, and this runs for every
+/// cell of a coded column. The bytes after the last whole word are read as one word that
+/// overlaps the word before it (or, in a cell under eight bytes, as two overlapping halves),
+/// not one at a time; with the length mixed in, each length's cells still hash their every
+/// byte.
+#[inline(always)]
+fn cell_hash(b: &[u8]) -> u64 {
+    const K: u64 = 0x9E37_79B9_7F4A_7C15;
+    let n = b.len();
+    let mut h = (n as u64).wrapping_mul(K);
+    let word = |at: usize| {
+        let mut x = [0u8; 8];
+        x.copy_from_slice(&b[at..at + 8]);
+        u64::from_le_bytes(x)
+    };
+    let half = |at: usize| {
+        let mut x = [0u8; 4];
+        x.copy_from_slice(&b[at..at + 4]);
+        u64::from(u32::from_le_bytes(x))
+    };
+    let last = match n {
+        0 => 0,
+        1..=3 => u64::from(b[0]) | u64::from(b[n / 2]) << 8 | u64::from(b[n - 1]) << 16,
+        4..=7 => half(0) | half(n - 4) << 32,
+        _ => {
+            let whole = (n - 1) / 8;
+            for k in 0..whole {
+                h = (h ^ word(8 * k)).wrapping_mul(K).rotate_left(31);
+            }
+            word(n - 8)
+        }
+    };
+    (h ^ last).wrapping_mul(K) ^ (h >> 29)
+}
+
+impl TextColumn {
+    pub fn push(&mut self, cell: &str) {
+        // Most cells need no trimming: look at the end bytes before walking characters.
+        let b = cell.as_bytes();
+        let cell = match (b.first(), b.last()) {
+            (Some(&f), Some(&l)) if is_pad(f) || is_pad(l) => {
+                cell.trim_matches(|c: char| c == ' ' || c == '\t' || c == '\u{feff}')
+            }
+            _ => cell,
+        };
+        if self.coded {
+            if let Some(code) = self.code_of(cell) {
+                self.codes.push(code);
+                return;
+            }
+            self.uncode();
+        }
+        self.text.push_str(cell);
+        // The arena of one column of one file stays below 4 GiB: files are far smaller.
+        self.ends.push(self.text.len() as u32);
+    }
+
+    /// A coded column's number for `cell`, a new one if it is new; `None` when the column
+    /// already holds as many distinct cells as it may.
+    #[inline(always)]
+    fn code_of(&mut self, cell: &str) -> Option<u32> {
+        if self.slots.is_empty() {
+            self.index_distinct();
+        }
+        let h = cell_hash(cell.as_bytes());
+        let at = match self.slot_of(cell, h) {
+            Ok(code) => return Some(code),
+            Err(free) => free,
+        };
+        if self.ends.len() >= CODED_DISTINCT {
+            return None;
+        }
+        let code = self.ends.len() as u32;
+        self.text.push_str(cell);
+        self.ends.push(self.text.len() as u32);
+        self.hashes.push(h);
+        self.slots[at] = code + 1;
+        Some(code)
+    }
+
+    /// The number of `cell` (of hash `h`) in the table, or the free slot where it goes.
+    #[inline(always)]
+    fn slot_of(&self, cell: &str, h: u64) -> Result<u32, usize> {
+        let mut at = (h >> 53) as usize & (CODED_SLOTS - 1);
+        loop {
+            let code = match self.slots[at] {
+                0 => return Err(at),
+                k => k - 1,
+            };
+            if self.hashes[code as usize] == h && self.distinct(code) == cell {
+                return Ok(code);
+            }
+            at = (at + 1) & (CODED_SLOTS - 1);
+        }
+    }
+
+    /// Make the table of a coded column's distinct cells: for a column filled again after
+    /// it was finished (or sent between workers), the cells it holds go in first.
+    #[cold]
+    fn index_distinct(&mut self) {
+        self.slots = vec![0; CODED_SLOTS];
+        self.hashes = (0..self.ends.len())
+            .map(|k| cell_hash(self.span(k).as_bytes()))
+            .collect();
+        for code in 0..self.ends.len() as u32 {
+            let h = self.hashes[code as usize];
+            // Distinct cells are distinct: each finds a free slot.
+            if let Err(at) = self.slot_of(self.distinct(code), h) {
+                self.slots[at] = code + 1;
+            }
+        }
+    }
+
+    /// Turn a coded column into a plain one (it has too many distinct cells).
+    pub fn uncode(&mut self) {
+        if !self.coded {
+            return;
+        }
+        let mut plain = TextColumn {
+            coded: false,
+            ..TextColumn::default()
+        };
+        for &c in &self.codes {
+            plain.push(self.distinct(c));
+        }
+        *self = plain;
+    }
+
+    /// Add `other`'s cells after this column's, keeping it coded while the two hold no more
+    /// distinct cells together than a coded column may.
+    pub fn append(&mut self, other: &TextColumn) {
+        if self.coded && other.coded {
+            // Each of the other's distinct cells, numbered in this column.
+            let mut codes = Vec::with_capacity(other.ends.len());
+            for k in 0..other.ends.len() {
+                match self.code_of(other.span(k)) {
+                    Some(code) => codes.push(code),
+                    None => break,
+                }
+            }
+            if codes.len() == other.ends.len() {
+                self.codes
+                    .extend(other.codes.iter().map(|c| codes[*c as usize]));
+                return;
+            }
+        }
+        self.uncode();
+        if other.coded {
+            for cell in other.iter() {
+                self.text.push_str(cell);
+                self.ends.push(self.text.len() as u32);
+            }
+        } else {
+            let base = self.text.len() as u32;
+            self.text.push_str(&other.text);
+            self.ends.extend(other.ends.iter().map(|e| e + base));
+        }
+    }
+
+    /// Take the last cell off again.
+    pub fn pop(&mut self) {
+        if self.coded {
+            // Its distinct cell stays: only rows' numbers refer to it.
+            self.codes.pop();
+            return;
+        }
+        self.ends.pop();
+        self.text
+            .truncate(self.ends.last().map_or(0, |e| *e as usize));
+    }
+
+    /// Room for `len` cells in all, judging the bytes a cell takes by the cells so far.
+    pub fn reserve_cells(&mut self, len: usize) {
+        if self.coded {
+            self.codes.reserve(len.saturating_sub(self.codes.len()));
+        } else {
+            let per_cell = self.text.len() as f64 / self.ends.len().max(1) as f64;
+            let bytes = (per_cell * len as f64) as usize;
+            self.text.reserve(bytes.saturating_sub(self.text.len()));
+            self.ends.reserve(len.saturating_sub(self.ends.len()));
+        }
+    }
+
+    /// Done filling: the index goes, and the room the column did not use is given back.
+    pub fn finish(&mut self) {
+        self.slots = Vec::new();
+        self.hashes = Vec::new();
+        self.text.shrink_to_fit();
+        self.ends.shrink_to_fit();
+        self.codes.shrink_to_fit();
+    }
+
+    /// The `k`-th stretch of `text`: a cell (plain) or a distinct cell (coded).
+    fn span(&self, k: usize) -> &str {
+        let start = if k == 0 { 0 } else { self.ends[k - 1] as usize };
+        &self.text[start..self.ends[k] as usize]
+    }
+
+    /// The cell of data row `i` (0-based), trimmed of surrounding spaces.
+    pub fn get(&self, i: usize) -> &str {
+        if self.coded {
+            self.span(self.codes[i] as usize)
+        } else {
+            self.span(i)
+        }
+    }
+
+    /// A coded column's numbers, one per row (see [`TextColumn::distinct`]).
+    pub fn codes(&self) -> Option<&[u32]> {
+        self.coded.then_some(self.codes.as_slice())
+    }
+
+    /// A coded column's distinct cell number `code`.
+    pub fn distinct(&self, code: u32) -> &str {
+        self.span(code as usize)
+    }
+
+    /// How many distinct cells a coded column holds (some may be used by no row).
+    pub fn distinct_len(&self) -> usize {
+        if self.coded {
+            self.ends.len()
+        } else {
+            0
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        if self.coded {
+            self.codes.len()
+        } else {
+            self.ends.len()
+        }
+    }
+
+    /// How many cells are not empty.
+    pub fn filled(&self) -> usize {
+        if self.coded {
+            let empty: Vec<bool> = (0..self.ends.len())
+                .map(|k| self.span(k).is_empty())
+                .collect();
+            return self.codes.iter().filter(|c| !empty[**c as usize]).count();
+        }
+        let mut prev = 0;
+        self.ends
+            .iter()
+            .filter(|e| std::mem::replace(&mut prev, **e) != **e)
+            .count()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    pub fn iter(&self) -> Cells<'_> {
+        Cells {
+            col: self,
+            row: 0,
+            start: 0,
+        }
+    }
+}
+
+/// The records of a file in the common dialect (a doubled quote inside quotes, any line end,
+/// no escape character, no comments), read as the `csv` crate reads them but without its
+/// general state machine: one scan for the next delimiter or line end per field, one for the
+/// next quote inside quoted fields, and line numbers counted on the way. The text is the
+/// whole file, or a window of it that the reader's `Delimited` slides along.
+pub struct Records<'t> {
+    pub text: Cow<'t, str>,
+    pub pos: usize,
+    delimiter: u8,
+    quote: Option<u8>,
+    /// Line ends before `pos` (`\r\n` is one).
+    pub ends: u64,
+    /// A quoted field's content with its doubled quotes undone.
+    field: Vec<u8>,
+    /// Where the fields end.
+    pub stops: Stops,
+    /// The last record read stopped at the end of the text, not at a line end: in a window
+    /// that is not the file's last, the record may go on in the next bytes.
+    pub cut: bool,
+}
+
+/// Where the next field of a record ends: a scan of the text for the delimiter and line-end
+/// bytes 64 at a time, eight bytes to a 64-bit word (no SIMD instructions needed, so the same
+/// code is fast natively and in wasm). The positions found in a block are kept as bits, so
+/// the ten or so fields a block holds cost one scan, not one search each.
+pub struct Stops {
+    delimiter: u8,
+    /// Where the block of `bits` starts in the text, and how many bytes it covers (0: none).
+    base: usize,
+    len: usize,
+    /// Bit `i`: the byte at `base + i` is the delimiter, `\n` or `\r`.
+    bits: u64,
+}
+
+/// Eight ones, one in each byte's lowest bit.
+const ONES: u64 = 0x0101_0101_0101_0101;
+/// Each byte's seven low bits.
+const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+
+/// The high bit of each byte of `word` that equals `byte` (and no other bit): the carry-free
+/// zero-byte test on `word ^ byte`.
+fn bytes_equal(word: u64, byte: u8) -> u64 {
+    let x = word ^ (ONES * u64::from(byte));
+    !(((x & LOW7) + LOW7) | x) & !LOW7
+}
+
+impl Stops {
+    fn new(delimiter: u8) -> Self {
+        Stops {
+            delimiter,
+            base: 0,
+            len: 0,
+            bits: 0,
+        }
+    }
+
+    /// Forget the block: the text has moved.
+    pub fn reset(&mut self) {
+        self.len = 0;
+    }
+
+    /// The stop bits of the 64 bytes of `t` from `at` (fewer at the end of the text).
+    fn scan(&self, t: &[u8], at: usize) -> u64 {
+        let d = self.delimiter;
+        let Some(block) = t
+            .get(at..at + 64)
+            .and_then(|b| <&[u8; 64]>::try_from(b).ok())
+        else {
+            let tail = t.get(at..).unwrap_or_default();
+            return tail.iter().enumerate().fold(0, |m, (i, &b)| {
+                m | u64::from(b == d || b == b'\n' || b == b'\r') << i
+            });
+        };
+        let mut m = 0;
+        for (k, word) in block.chunks_exact(8).enumerate() {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(word);
+            let w = u64::from_le_bytes(w);
+            let hits = bytes_equal(w, d) | bytes_equal(w, b'\n') | bytes_equal(w, b'\r');
+            // Each byte's high bit to bit `k * 8 + byte`: the multiplication gathers the
+            // eight bits into the top byte, in order, without carries.
+            m |= ((hits >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56) << (k * 8);
+        }
+        m
+    }
+
+    /// The first position at or after `from` holding the delimiter, `\n` or `\r`, or the
+    /// text's length when there is none.
+    #[inline(always)]
+    fn next(&mut self, t: &[u8], from: usize) -> usize {
+        let off = from.wrapping_sub(self.base);
+        if off < self.len {
+            let ahead = self.bits & (u64::MAX << off);
+            if ahead != 0 {
+                return self.base + ahead.trailing_zeros() as usize;
+            }
+        }
+        self.next_block(t, from)
+    }
+
+    /// [`Stops::next`] past the block scanned last.
+    #[inline(never)]
+    fn next_block(&mut self, t: &[u8], mut from: usize) -> usize {
+        let off = from.wrapping_sub(self.base);
+        if off < self.len {
+            from = self.base + self.len;
+        }
+        while from < t.len() {
+            self.base = from;
+            self.len = (t.len() - from).min(64);
+            self.bits = self.scan(t, from);
+            if self.bits != 0 {
+                return from + self.bits.trailing_zeros() as usize;
+            }
+            from += self.len;
+        }
+        t.len()
+    }
+}
+
+/// Line ends in `t`, a `\r` counting only when no `\n` follows it.
+fn count_ends(t: &[u8]) -> u64 {
+    // Nearly every quoted field is on one line.
+    if memchr::memchr2(b'\n', b'\r', t).is_none() {
+        return 0;
+    }
+    let mut n = 0;
+    for (i, b) in t.iter().enumerate() {
+        n += u64::from(*b == b'\n' || (*b == b'\r' && t.get(i + 1) != Some(&b'\n')));
+    }
+    n
+}
+
+impl<'t> Records<'t> {
+    pub fn new(text: Cow<'t, str>, delimiter: u8, quote: Option<u8>) -> Self {
+        Records {
+            // Like the csv crate, a byte-order mark before the first record is not data.
+            pos: if text.starts_with('\u{feff}') { 3 } else { 0 },
+            text,
+            delimiter,
+            quote,
+            ends: 0,
+            field: Vec::new(),
+            stops: Stops::new(delimiter),
+            cut: false,
+        }
+    }
+
+    /// Skip empty lines to the next record: the 1-based line and byte offset where it
+    /// starts, or `None` at the end of the text.
+    pub fn start(&mut self) -> Option<(u64, usize)> {
+        self.cut = false;
+        let t = self.text.as_bytes();
+        while let Some(&b) = t.get(self.pos) {
+            match b {
+                b'\n' => self.ends += 1,
+                b'\r' if t.get(self.pos + 1) == Some(&b'\n') => {}
+                b'\r' => self.ends += 1,
+                _ => break,
+            }
+            self.pos += 1;
+        }
+        (self.pos < t.len()).then_some((self.ends + 1, self.pos))
+    }
+
+    /// Go back to the start of the record that began at `at` on `line`.
+    pub fn rewind(&mut self, line: u64, at: usize) {
+        self.pos = at;
+        self.ends = line - 1;
+    }
+
+    /// The next record into `record`: the 1-based line and byte offset where it starts.
+    pub fn next(&mut self, record: &mut csv::StringRecord) -> Option<(u64, usize)> {
+        record.clear();
+        let start = self.start()?;
+        loop {
+            let (cell, goes_on) = self.field();
+            record.push_field(&self.cell(cell));
+            if !goes_on {
+                return Some(start);
+            }
+        }
+    }
+
+    /// Read the next record's fields into `columns`, one cell each (fields past the last
+    /// column are counted, not kept): how many fields it has, and whether all are blank.
+    /// The record starts at `pos` (see [`Records::start`]).
+    pub fn fill(&mut self, columns: &mut [TextColumn]) -> (usize, bool) {
+        let (mut fields, mut blank) = (0, true);
+        loop {
+            let (cell, goes_on) = self.field();
+            let text = self.cell(cell);
+            blank = blank && text.trim().is_empty();
+            if let Some(col) = columns.get_mut(fields) {
+                col.push(&text);
+            }
+            fields += 1;
+            if !goes_on {
+                return (fields, blank);
+            }
+        }
+    }
+
+    /// The text of a field just read.
+    #[inline(always)]
+    pub fn cell(&self, cell: Cell) -> Cow<'_, str> {
+        match cell {
+            Cell::Text(a, b) => Cow::Borrowed(self.text.get(a..b).unwrap_or("")),
+            // Cut at ASCII bytes of valid text: still valid text.
+            Cell::Quoted => String::from_utf8_lossy(&self.field),
+        }
+    }
+
+    /// Read one field: where its text is, and whether the record goes on after it.
+    pub fn field(&mut self) -> (Cell, bool) {
+        let t = self.text.as_bytes();
+        let d = self.delimiter;
+        let stops = &mut self.stops;
+        let mut p = self.pos;
+        let cell = match self.quote {
+            Some(q) if t.get(p) == Some(&q) => {
+                p += 1;
+                // Nearly every quoted field has no doubled quote and nothing after its closing
+                // quote: its text is the file's, between the quotes, with nothing to copy.
+                // (A doubled quote comes first: the delimiter may be the quote character too.)
+                let closed = memchr::memchr(q, &t[p..]).map(|k| p + k).filter(|&close| {
+                    t.get(close + 1)
+                        .is_none_or(|&b| b != q && (b == d || b == b'\n' || b == b'\r'))
+                });
+                if let Some(close) = closed {
+                    self.ends += count_ends(&t[p..close]);
+                    let start = p;
+                    p = close + 1;
+                    return self.end_field(Cell::Text(start, close), p);
+                }
+                self.field.clear();
+                loop {
+                    let Some(k) = memchr::memchr(q, &t[p..]) else {
+                        // A quote left open runs to the end of the file.
+                        self.ends += count_ends(&t[p..]);
+                        self.field.extend_from_slice(&t[p..]);
+                        p = t.len();
+                        break;
+                    };
+                    self.ends += count_ends(&t[p..p + k]);
+                    self.field.extend_from_slice(&t[p..p + k]);
+                    p += k + 1;
+                    if t.get(p) == Some(&q) {
+                        self.field.push(q);
+                        p += 1;
+                    } else {
+                        break;
+                    }
+                }
+                // Text after the closing quote belongs to the field, as written.
+                let end = stops.next(t, p);
+                self.field.extend_from_slice(&t[p..end]);
+                p = end;
+                Cell::Quoted
+            }
+            _ => {
+                let start = p;
+                p = stops.next(t, p);
+                Cell::Text(start, p)
+            }
+        };
+        self.end_field(cell, p)
+    }
+
+    /// Step over what ends the field `cell` at `p`: the delimiter (the record goes on), a line
+    /// end, or the end of the text.
+    #[inline(always)]
+    fn end_field(&mut self, cell: Cell, mut p: usize) -> (Cell, bool) {
+        let t = self.text.as_bytes();
+        let goes_on = match t.get(p) {
+            Some(&b) if b == self.delimiter => {
+                p += 1;
+                true
+            }
+            Some(b'\r') if t.get(p + 1) == Some(&b'\n') => {
+                p += 2;
+                self.ends += 1;
+                false
+            }
+            Some(_) => {
+                p += 1;
+                self.ends += 1;
+                false
+            }
+            None => {
+                self.cut = true;
+                false
+            }
+        };
+        self.pos = p;
+        (cell, goes_on)
+    }
+}
+
+/// Where a field's text is: a span of the file, or [`Records::field`] (a quoted field).
+#[derive(Clone, Copy)]
+pub enum Cell {
+    Text(usize, usize),
+    Quoted,
+}
