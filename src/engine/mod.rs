@@ -865,7 +865,7 @@ mod tests {
         let mut ours = list.clone();
         sort_list(&mut ours, |a, b| b.0.cmp(&a.0));
         let mut theirs = list;
-        theirs.sort_by(|a, b| b.0.cmp(&a.0));
+        theirs.sort_by_key(|p| std::cmp::Reverse(p.0));
         assert_eq!(ours, theirs);
         assert_eq!(ours.len(), 300);
         assert!(ours.windows(2).any(|w| w[0].0 == w[1].0 && w[0].1 < w[1].1));
