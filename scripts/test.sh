@@ -17,7 +17,7 @@ cargo clippy --target wasm32-unknown-unknown --features api --lib --bins --test 
 cargo clippy -p crm-kpi-scan --target wasm32-unknown-unknown -- -D warnings
 
 step "native tests (engine, CLI, docs)"
-cargo test
+cargo test --workspace
 
 step "wasm tests in headless Chromium"
 cargo test --target wasm32-unknown-unknown --features web --test wasm

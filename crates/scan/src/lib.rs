@@ -665,3 +665,61 @@ pub enum Cell {
     Text(usize, usize),
     Quoted,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cells(col: &TextColumn) -> Vec<&str> {
+        col.iter().collect()
+    }
+
+    /// A record's fields go into the columns, trimmed; fields past the last column are
+    /// counted, not kept; a doubled quote is undone; a blank record says so; `\r\n` ends a
+    /// line once; a record that runs to the end of the text is marked cut.
+    #[test]
+    fn records_fill_columns() {
+        let text = "a, b ,\"c \"\"q\"\"\",x\r\n ,\t\n\"multi\nline\",2\nlast,";
+        let mut r = Records::new(Cow::Borrowed(text), b',', Some(b'"'));
+        let mut cols = vec![
+            TextColumn::default(),
+            TextColumn::default(),
+            TextColumn::default(),
+        ];
+        let mut rows = Vec::new();
+        while let Some((line, at)) = r.start() {
+            let (fields, blank) = r.fill(&mut cols);
+            rows.push((line, at, fields, blank, r.cut));
+        }
+        assert_eq!(
+            rows,
+            vec![
+                (1, 0, 4, false, false),
+                (2, 19, 2, true, false),
+                (3, 23, 2, false, false),
+                (5, 38, 2, false, true),
+            ]
+        );
+        assert_eq!(cells(&cols[0]), ["a", "", "multi\nline", "last"]);
+        assert_eq!(cells(&cols[1]), ["b", "", "2", ""]);
+        assert_eq!(cells(&cols[2]), ["c \"q\""]);
+    }
+
+    /// A column stays coded up to `CODED_DISTINCT` distinct cells and turns plain with one
+    /// more, keeping every cell in order.
+    #[test]
+    fn a_column_is_coded_until_it_holds_too_many_distinct_cells() {
+        let mut col = TextColumn::default();
+        for i in 0..3 * CODED_DISTINCT {
+            col.push(&format!("v{}", i % CODED_DISTINCT));
+        }
+        assert_eq!(col.distinct_len(), CODED_DISTINCT);
+        assert_eq!(col.codes().map(<[u32]>::len), Some(3 * CODED_DISTINCT));
+        assert_eq!(col.get(CODED_DISTINCT + 5), "v5");
+        col.push("new");
+        assert!(col.codes().is_none());
+        assert_eq!(col.len(), 3 * CODED_DISTINCT + 1);
+        assert_eq!(col.get(CODED_DISTINCT + 5), "v5");
+        assert_eq!(col.get(3 * CODED_DISTINCT), "new");
+    }
+}
