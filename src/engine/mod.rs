@@ -1108,6 +1108,20 @@ mod remapped {
         csv
     }
 
+    /// A month of the sample, and the whole range (some figures are worked out only for it).
+    fn month_and_all() -> (Options, Options) {
+        let month = Options {
+            period: Period::Month(2025, 6),
+            today: Some("2025-09-01".into()),
+            ..Options::default()
+        };
+        let all = Options {
+            period: Period::All,
+            ..month.clone()
+        };
+        (month, all)
+    }
+
     /// The report of a fresh workbook given `mapping`.
     fn fresh(csv: &str, mapping: &[Option<Role>], opts: &Options) -> Report {
         let mut wb = Workbook::new();
@@ -1194,15 +1208,7 @@ mod remapped {
     #[test]
     fn the_whole_ranges_pass_waits_through_two_changes_made_at_a_month() {
         let csv = sample(11);
-        let month = Options {
-            period: Period::Month(2025, 6),
-            today: Some("2025-09-01".into()),
-            ..Options::default()
-        };
-        let all = Options {
-            period: Period::All,
-            ..month.clone()
-        };
+        let (month, all) = month_and_all();
         let mut wb = Workbook::new();
         assert!(wb.add("deals.csv", csv.as_bytes()).is_ok());
         wb.report(&all);
@@ -1247,16 +1253,7 @@ mod remapped {
             ),
         ) {
             let csv = sample(seed);
-            // A month, and the whole range (some figures are worked out only for it).
-            let month = Options {
-                period: Period::Month(2025, 6),
-                today: Some("2025-09-01".into()),
-                ..Options::default()
-            };
-            let all = Options {
-                period: Period::All,
-                ..month.clone()
-            };
+            let (month, all) = month_and_all();
             let mut wb = Workbook::new();
             prop_assert!(wb.add("deals.csv", csv.as_bytes()).is_ok());
             let kinds: Vec<String> = wb.report(&month).warnings.into_iter().map(|w| w.kind).collect();
