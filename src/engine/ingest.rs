@@ -764,7 +764,7 @@ impl<'t, C: Codecs> Delimited<'t, C> {
             if text.len() - before >= at_least.max(1) {
                 break;
             }
-            if let Some(cut) = raw.iter().rposition(|b| *b == b'\n') {
+            if let Some(cut) = memchr::memrchr(b'\n', &raw) {
                 feed.decode(&raw[..=cut], self.codecs, text);
                 raw.drain(..=cut);
                 continue;
@@ -790,10 +790,7 @@ impl<'t, C: Codecs> Delimited<'t, C> {
             feed.decode(&raw, self.codecs, text);
             raw.clear();
             let rest = &slice[first + 1..];
-            let whole = rest
-                .iter()
-                .rposition(|b| *b == b'\n')
-                .map_or(0, |last| last + 1);
+            let whole = memchr::memrchr(b'\n', rest).map_or(0, |last| last + 1);
             feed.decode(&rest[..whole], self.codecs, text);
             raw.extend_from_slice(&rest[whole..]);
         }
