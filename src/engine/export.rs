@@ -2,7 +2,7 @@
 //! formulas are neutralised) and TSV for the clipboard, in the report's language.
 
 use crate::engine::report::{Report, TargetStatus};
-use crate::engine::safe_cell;
+use crate::engine::{csv_record, safe_cell};
 use crate::i18n::Lang;
 
 fn header(lang: Lang) -> [&'static str; 13] {
@@ -112,13 +112,11 @@ pub fn rows(report: &Report) -> Vec<Vec<String>> {
 /// The rows as CSV (RFC 4180 quoting, a BOM so that Excel reads the UTF-8), every cell
 /// neutralised against formula injection.
 pub fn kpis_csv(report: &Report) -> String {
-    let mut w = csv::WriterBuilder::new().from_writer(vec![]);
+    let mut out = String::from("\u{feff}");
     for row in rows(report) {
-        // Writing to a Vec cannot fail.
-        let _ = w.write_record(row.iter().map(|c| cell(c).into_owned()));
+        csv_record(&mut out, row.iter().map(|c| cell(c)));
     }
-    let bytes = w.into_inner().unwrap_or_default();
-    format!("\u{feff}{}", String::from_utf8_lossy(&bytes))
+    out
 }
 
 /// The rows as tab-separated text for pasting into a spreadsheet: tabs and line breaks inside
