@@ -210,6 +210,7 @@ impl TextColumn {
     }
 
     /// Turn a coded column into a plain one (it has too many distinct cells).
+    #[inline]
     pub fn uncode(&mut self) {
         if !self.coded {
             return;
@@ -226,6 +227,7 @@ impl TextColumn {
 
     /// Add `other`'s cells after this column's, keeping it coded while the two hold no more
     /// distinct cells together than a coded column may.
+    #[inline]
     pub fn append(&mut self, other: &TextColumn) {
         if self.coded && other.coded {
             // Each of the other's distinct cells, numbered in this column.
@@ -280,6 +282,7 @@ impl TextColumn {
     }
 
     /// Done filling: the index goes, and the room the column did not use is given back.
+    #[inline]
     pub fn finish(&mut self) {
         self.slots = Vec::new();
         self.hashes = Vec::new();
@@ -530,6 +533,7 @@ impl<'t> Records<'t> {
     }
 
     /// The next record into `record`: the 1-based line and byte offset where it starts.
+    #[inline]
     pub fn next(&mut self, record: &mut csv::StringRecord) -> Option<(u64, usize)> {
         record.clear();
         let start = self.start()?;
