@@ -36,6 +36,11 @@ pub enum Error {
         line: u64,
         message: String,
     },
+    /// A slice of a file read in slices has not come yet: the read stops where it is, and
+    /// goes on when it comes ([`crate::engine::ingest::StreamedRead`]). Not a failure, and
+    /// not shown to a user: the reader that says it waits and steps the read on.
+    #[error("the rest of the file has not been read yet")]
+    Waiting,
 }
 
 impl Error {
@@ -75,6 +80,7 @@ impl Error {
                     line,
                     message,
                 } => format!("“{file}”第 {line} 行：{message}"),
+                Error::Waiting => "文件的其余部分尚未读取。".into(),
             },
         }
     }

@@ -583,8 +583,19 @@ impl<F: FnMut(&mut csv::StringRecord) -> Result<Option<u64>, Error>> Source for 
 pub trait Chunks {
     /// The file's size in bytes.
     fn size(&self) -> u64;
-    /// Append the next slice of the file to `buf`; `Ok(false)` once there is no more.
+    /// Append the next slice of the file to `buf`; `Ok(false)` once there is no more, and
+    /// [`Error::Waiting`] (leaving `buf` as it was) when the next slice has not come yet.
     fn read_into(&mut self, buf: &mut Vec<u8>) -> Result<bool, Error>;
+}
+
+impl<T: Chunks + ?Sized> Chunks for &mut T {
+    fn size(&self) -> u64 {
+        (**self).size()
+    }
+
+    fn read_into(&mut self, buf: &mut Vec<u8>) -> Result<bool, Error> {
+        (**self).read_into(buf)
+    }
 }
 
 /// Bytes in memory handed out `step` at a time (how the tests read a file in slices).
@@ -623,7 +634,7 @@ impl Chunks for SliceChunks<'_> {
 /// Where the text of a file read in slices comes from: bytes are decoded a run of whole lines
 /// at a time (a line end byte is never part of a character in the encodings read this way).
 struct Feed<'a> {
-    chunks: &'a mut dyn Chunks,
+    chunks: Box<dyn Chunks + 'a>,
     /// `None`: UTF-8.
     encoding: Option<&'static encoding_rs::Encoding>,
     /// Bytes read and not yet decoded: what follows the last line end read.
@@ -781,7 +792,14 @@ impl<'t, C: Codecs> Delimited<'t, C> {
             // one `raw` holds, its last unfinished line is kept, and its whole lines between
             // are not copied again.
             let mut slice = Vec::new();
-            feed.done = !feed.chunks.read_into(&mut slice)?;
+            match feed.chunks.read_into(&mut slice) {
+                Ok(more) => feed.done = !more,
+                // The read goes on from here when the slice comes ([`Error::Waiting`]).
+                Err(e) => {
+                    feed.raw = raw;
+                    return Err(e);
+                }
+            }
             let Some(first) = memchr::memchr(b'\n', &slice) else {
                 raw.extend_from_slice(&slice);
                 continue;
@@ -1094,104 +1112,219 @@ fn read_streamed_until(
     head_bytes: usize,
     split: Option<&Split>,
 ) -> Result<(RawTable, Option<u64>), Error> {
-    use encoding_rs::Encoding;
-    if let Some(e) = too_large(file, chunks.size()) {
-        return Err(e);
+    StreamedRead::with(file, Box::new(chunks), opts, codecs, head_bytes, split).run()
+}
+
+/// A file read in slices that may come later than they are asked for: a worker that is sent
+/// a file's slices by another reads each as it comes, instead of waiting for the browser to
+/// read the next. [`StreamedRead::step`] reads as far as the slices that came allow; a
+/// [`Chunks`] without the next slice says [`Error::Waiting`], and the read goes on from
+/// there at the next step. It reads as [`read_table_streamed`] reads (which is this read
+/// with slices that are always there).
+pub struct StreamedRead<'a, C> {
+    file: String,
+    opts: ReadOptions,
+    codecs: &'a C,
+    head_bytes: usize,
+    split: Option<Split>,
+    phase: Phase<'a, C>,
+}
+
+/// How far a [`StreamedRead`] is.
+enum Phase<'a, C> {
+    /// Gathering the first bytes, which tell the format, encoding and delimiter.
+    Head(Box<dyn Chunks + 'a>, Vec<u8>),
+    /// Gathering the whole file, to be read whole (a workbook, UTF-16, another dialect).
+    Whole(Box<dyn Chunks + 'a>, Vec<u8>),
+    /// Records going into columns.
+    Rows(Box<Delimited<'a, C>>, Box<Collect>),
+    /// Read, or failed.
+    Over,
+}
+
+/// Append `chunks`' slices to `buf` until it holds `up_to` bytes or the file is read.
+fn gather(chunks: &mut dyn Chunks, buf: &mut Vec<u8>, up_to: usize) -> Result<(), Error> {
+    while buf.len() < up_to && chunks.read_into(buf)? {}
+    Ok(())
+}
+
+impl<'a, C: Codecs> StreamedRead<'a, C> {
+    /// Start reading `file` from `chunks`: nothing is read before the first step, which
+    /// refuses a file over the size limit.
+    pub fn new(file: &str, chunks: impl Chunks + 'a, opts: &ReadOptions, codecs: &'a C) -> Self {
+        Self::with(file, Box::new(chunks), opts, codecs, HEAD_BYTES, None)
     }
-    let mut head = Vec::new();
-    while head.len() < head_bytes && chunks.read_into(&mut head)? {}
-    let whole = |mut bytes: Vec<u8>, chunks: &mut dyn Chunks| {
-        while chunks.read_into(&mut bytes)? {}
-        read_table_decoding(file, &bytes, opts, codecs).map(|t| (t, None))
-    };
-    let sample = &head[..head.len().min(64 * 1024)];
-    let plain = opts.dialect.is_common()
-        && !head.iter().all(|b| b.is_ascii_whitespace())
-        && !is_spreadsheet(&head)
-        && compressed(&head).is_none()
-        && utf16_without_bom(sample).is_none()
-        && !looks_binary(sample);
-    if !plain {
-        return whole(head, chunks);
+
+    fn with(
+        file: &str,
+        chunks: Box<dyn Chunks + 'a>,
+        opts: &ReadOptions,
+        codecs: &'a C,
+        head_bytes: usize,
+        split: Option<&Split>,
+    ) -> Self {
+        StreamedRead {
+            file: file.into(),
+            opts: opts.clone(),
+            codecs,
+            head_bytes,
+            split: split.cloned(),
+            phase: Phase::Head(chunks, Vec::new()),
+        }
     }
-    let chosen = opts
-        .encoding
-        .as_ref()
-        .map(|label| Encoding::for_label(label.trim().as_bytes()));
-    let utf8_head = match std::str::from_utf8(&head) {
-        Ok(_) => true,
-        // A character cut by the end of the head is not a fault.
-        Err(e) => e.error_len().is_none(),
-    };
-    let (encoding, skip, how) = if let Some((enc, bom)) = Encoding::for_bom(&head) {
-        (enc, bom, EncodingSource::Bom)
-    } else if let Some(chosen) = chosen {
-        // An unknown label is refused by the whole-file reader, in its words.
-        let Some(enc) = chosen else {
-            return whole(head, chunks);
+
+    /// Read on: `None` while the next slice has not come (step again once it has), else
+    /// the table, and for a [`Split`] file's first part the line where the second starts.
+    pub fn step(&mut self) -> Result<Option<(RawTable, Option<u64>)>, Error> {
+        match self.run() {
+            Err(Error::Waiting) => Ok(None),
+            read => read.map(Some),
+        }
+    }
+
+    /// Read on until the file is read, or a slice has not come ([`Error::Waiting`]).
+    fn run(&mut self) -> Result<(RawTable, Option<u64>), Error> {
+        loop {
+            self.phase = match std::mem::replace(&mut self.phase, Phase::Over) {
+                Phase::Head(mut chunks, mut head) => {
+                    if let Some(e) = too_large(&self.file, chunks.size()) {
+                        return Err(e);
+                    }
+                    if let Err(e) = gather(&mut *chunks, &mut head, self.head_bytes) {
+                        self.phase = Phase::Head(chunks, head);
+                        return Err(e);
+                    }
+                    self.begin(chunks, head)?
+                }
+                Phase::Whole(mut chunks, mut bytes) => {
+                    if let Err(e) = gather(&mut *chunks, &mut bytes, usize::MAX) {
+                        self.phase = Phase::Whole(chunks, bytes);
+                        return Err(e);
+                    }
+                    return read_table_decoding(&self.file, &bytes, &self.opts, self.codecs)
+                        .map(|t| (t, None));
+                }
+                Phase::Rows(mut source, mut rows) => {
+                    if let Err(e) = rows.step(&self.file, &mut *source) {
+                        self.phase = Phase::Rows(source, rows);
+                        return Err(e);
+                    }
+                    let mut table = rows.finish(&self.file, source.halted())?;
+                    table.layout.malformed = source.feed.as_ref().is_some_and(|f| f.malformed);
+                    return Ok((table, source.halt.and_then(|h| h.line)));
+                }
+                Phase::Over => {
+                    return Err(Error::Unreadable {
+                        file: self.file.clone(),
+                        message: "it was read already".into(),
+                    })
+                }
+            };
+        }
+    }
+
+    /// What to do with a file whose first bytes are `head`: read it a slice at a time (a
+    /// delimited text in the common dialect, in an encoding that keeps line ends as bytes),
+    /// or gather it and read it whole.
+    fn begin(
+        &self,
+        chunks: Box<dyn Chunks + 'a>,
+        mut head: Vec<u8>,
+    ) -> Result<Phase<'a, C>, Error> {
+        use encoding_rs::Encoding;
+        let (opts, codecs) = (&self.opts, self.codecs);
+        let sample = &head[..head.len().min(64 * 1024)];
+        let plain = opts.dialect.is_common()
+            && !head.iter().all(|b| b.is_ascii_whitespace())
+            && !is_spreadsheet(&head)
+            && compressed(&head).is_none()
+            && utf16_without_bom(sample).is_none()
+            && !looks_binary(sample);
+        if !plain {
+            return Ok(Phase::Whole(chunks, head));
+        }
+        let chosen = opts
+            .encoding
+            .as_ref()
+            .map(|label| Encoding::for_label(label.trim().as_bytes()));
+        let utf8_head = match std::str::from_utf8(&head) {
+            Ok(_) => true,
+            // A character cut by the end of the head is not a fault.
+            Err(e) => e.error_len().is_none(),
         };
-        let how = if opts.detected {
-            EncodingSource::Guessed
+        let (encoding, skip, how) = if let Some((enc, bom)) = Encoding::for_bom(&head) {
+            (enc, bom, EncodingSource::Bom)
+        } else if let Some(chosen) = chosen {
+            // An unknown label is refused by the whole-file reader, in its words.
+            let Some(enc) = chosen else {
+                return Ok(Phase::Whole(chunks, head));
+            };
+            let how = if opts.detected {
+                EncodingSource::Guessed
+            } else {
+                EncodingSource::Chosen
+            };
+            (enc, 0, how)
+        } else if utf8_head {
+            (encoding_rs::UTF_8, 0, EncodingSource::Valid)
         } else {
-            EncodingSource::Chosen
+            let probe = &head[..head.len().min(GUESS_SAMPLE)];
+            let last = (probe.len() as u64) >= chunks.size();
+            (codecs.guess(probe, last), 0, EncodingSource::Guessed)
         };
-        (enc, 0, how)
-    } else if utf8_head {
-        (encoding_rs::UTF_8, 0, EncodingSource::Valid)
-    } else {
-        let probe = &head[..head.len().min(GUESS_SAMPLE)];
-        let last = (probe.len() as u64) >= chunks.size();
-        (codecs.guess(probe, last), 0, EncodingSource::Guessed)
-    };
-    if !encoding.is_ascii_compatible() || encoding == encoding_rs::ISO_2022_JP {
-        return whole(head, chunks);
+        if !encoding.is_ascii_compatible() || encoding == encoding_rs::ISO_2022_JP {
+            return Ok(Phase::Whole(chunks, head));
+        }
+        let utf8 = encoding == encoding_rs::UTF_8;
+        let mut feed = Feed {
+            chunks,
+            encoding: (!utf8).then_some(encoding),
+            raw: Vec::new(),
+            done: false,
+            malformed: false,
+        };
+        // The delimiter is sniffed from the start of the text, as the whole-file reader sniffs
+        // it: a character cut by the end of these bytes falls after the part looked at.
+        let mut head_text = String::new();
+        let sniffed = (skip + SNIFF_BYTES + 4).min(head.len());
+        feed.decode(&head[skip..sniffed], codecs, &mut head_text);
+        let d = opts.dialect;
+        let delimiter = d
+            .delimiter
+            .filter(|c| !matches!(c, b'\r' | b'\n') && *c != d.quote)
+            .unwrap_or_else(|| sniff_delimiter(&head_text));
+        drop(head_text);
+        feed.malformed = false;
+        head.drain(..skip);
+        feed.raw = head;
+        let total = feed.chunks.size();
+        let quote = (!d.no_quoting).then_some(d.quote);
+        // The second part was read as UTF-8 with this delimiter and quote: a first part read
+        // otherwise goes on to the end.
+        let halt = self
+            .split
+            .as_ref()
+            .filter(|s| utf8 && s.delimiter == delimiter && s.quote == quote)
+            .map(|s| Halt {
+                at: s.start,
+                width: s.width,
+                line: None,
+            });
+        let source = Delimited {
+            records: Records::new(Cow::Owned(String::new()), delimiter, quote),
+            codecs,
+            count: 0,
+            feed: Some(feed),
+            dropped: skip as u64,
+            total,
+            halt,
+        };
+        let layout = Layout::delimited(encoding.name(), how, false, delimiter);
+        Ok(Phase::Rows(
+            Box::new(source),
+            Box::new(Collect::new(opts.header, layout)),
+        ))
     }
-    let utf8 = encoding == encoding_rs::UTF_8;
-    let mut feed = Feed {
-        chunks,
-        encoding: (!utf8).then_some(encoding),
-        raw: Vec::new(),
-        done: false,
-        malformed: false,
-    };
-    // The delimiter is sniffed from the start of the text, as the whole-file reader sniffs
-    // it: a character cut by the end of these bytes falls after the part looked at.
-    let mut head_text = String::new();
-    let sniffed = (skip + SNIFF_BYTES + 4).min(head.len());
-    feed.decode(&head[skip..sniffed], codecs, &mut head_text);
-    let d = opts.dialect;
-    let delimiter = d
-        .delimiter
-        .filter(|c| !matches!(c, b'\r' | b'\n') && *c != d.quote)
-        .unwrap_or_else(|| sniff_delimiter(&head_text));
-    drop(head_text);
-    feed.malformed = false;
-    head.drain(..skip);
-    feed.raw = head;
-    let total = feed.chunks.size();
-    let quote = (!d.no_quoting).then_some(d.quote);
-    // The second part was read as UTF-8 with this delimiter and quote: a first part read
-    // otherwise goes on to the end.
-    let halt = split
-        .filter(|s| utf8 && s.delimiter == delimiter && s.quote == quote)
-        .map(|s| Halt {
-            at: s.start,
-            width: s.width,
-            line: None,
-        });
-    let mut source = Delimited {
-        records: Records::new(Cow::Owned(String::new()), delimiter, quote),
-        codecs,
-        count: 0,
-        feed: Some(feed),
-        dropped: skip as u64,
-        total,
-        halt,
-    };
-    let layout = Layout::delimited(encoding.name(), how, false, delimiter);
-    let mut table = collect_records(file, &mut source, opts.header, layout)?;
-    table.layout.malformed = source.feed.as_ref().is_some_and(|f| f.malformed);
-    Ok((table, source.halt.and_then(|h| h.line)))
 }
 
 /// Files at least this large are read by two workers, a part each ([`plan_split`]).
@@ -1290,7 +1423,7 @@ pub fn read_table_second_part(
 ) -> Result<RawTable, Error> {
     let total = chunks.size();
     let feed = Feed {
-        chunks,
+        chunks: Box::new(chunks),
         encoding: None,
         raw: Vec::new(),
         done: false,
@@ -1374,93 +1507,176 @@ pub(crate) fn collect_records(
     file: &str,
     source: &mut dyn Source,
     header: HeaderChoice,
-    mut layout: Layout,
+    layout: Layout,
 ) -> Result<RawTable, Error> {
-    // The first non-blank rows (and the blank ones between them), to find the header.
-    let is_blank = |r: &csv::StringRecord| r.iter().all(|c| c.trim().is_empty());
-    let mut top: Vec<(csv::StringRecord, u64)> = Vec::new();
-    let mut blanks_in_top = Vec::new();
-    let mut record = csv::StringRecord::new();
-    while top.len() < HEADER_SEARCH_ROWS {
-        match source.next(&mut record)? {
-            None => break,
-            Some(line) if is_blank(&record) => {
-                if !top.is_empty() {
-                    blanks_in_top.push((top.len(), record.clone(), line));
+    let mut rows = Collect::new(header, layout);
+    rows.step(file, source)?;
+    rows.finish(file, source.halted())
+}
+
+/// [`collect_records`] as a read that stops where its source waits for a slice
+/// ([`Error::Waiting`]) and goes on from there at the next step.
+pub(crate) struct Collect {
+    header: HeaderChoice,
+    layout: Layout,
+    /// The first non-blank rows (and the blank ones between them), to find the header.
+    top: Vec<(csv::StringRecord, u64)>,
+    blanks_in_top: Vec<(usize, csv::StringRecord, u64)>,
+    /// The data rows, once the header is found.
+    rows: Option<Collector>,
+}
+
+impl Collect {
+    fn new(header: HeaderChoice, layout: Layout) -> Self {
+        Collect {
+            header,
+            layout,
+            top: Vec::new(),
+            blanks_in_top: Vec::new(),
+            rows: None,
+        }
+    }
+
+    /// Read on to the end of `source`.
+    fn step(&mut self, file: &str, source: &mut dyn Source) -> Result<(), Error> {
+        if self.rows.is_none() {
+            self.rows = Some(self.find_header(file, source)?);
+        }
+        match self.rows.as_mut() {
+            Some(rows) => source.drain(rows),
+            None => Ok(()),
+        }
+    }
+
+    /// Find the header among the first rows: the data rows read so far, in columns.
+    fn find_header(&mut self, file: &str, source: &mut dyn Source) -> Result<Collector, Error> {
+        let is_blank = |r: &csv::StringRecord| r.iter().all(|c| c.trim().is_empty());
+        let mut record = csv::StringRecord::new();
+        // A source that waits keeps the rows before: at the end of the file, it says so again.
+        while self.top.len() < HEADER_SEARCH_ROWS {
+            match source.next(&mut record)? {
+                None => break,
+                Some(line) if is_blank(&record) => {
+                    if !self.top.is_empty() {
+                        self.blanks_in_top
+                            .push((self.top.len(), record.clone(), line));
+                    }
                 }
+                Some(line) => self.top.push((record.clone(), line)),
             }
-            Some(line) => top.push((record.clone(), line)),
         }
-    }
-    if top.is_empty() {
-        return Err(Error::Empty { file: file.into() });
-    }
-    let (at, generated_headers) = match header {
-        HeaderChoice::Detect => {
-            let at = header_index(&top);
-            (at, at == 0 && is_data_row(&top[0].0))
+        let (top, blanks_in_top) = (
+            std::mem::take(&mut self.top),
+            std::mem::take(&mut self.blanks_in_top),
+        );
+        if top.is_empty() {
+            return Err(Error::Empty { file: file.into() });
         }
-        HeaderChoice::Line(n) => (top.iter().position(|(_, l)| *l >= n).unwrap_or(0), false),
-        HeaderChoice::None => (0, true),
-    };
-    let (headers, header_line, first_data) = if generated_headers {
-        let width = top.iter().map(|(r, _)| r.len()).max().unwrap_or(0);
-        let names = (1..=width).map(|i| format!("Column {i}")).collect();
-        (names, top[0].1, 0)
-    } else {
-        // A column without a header (a cell beyond the headers) is named by its position.
-        let names: Vec<String> = top[at]
-            .0
+        let (at, generated_headers) = match self.header {
+            HeaderChoice::Detect => {
+                let at = header_index(&top);
+                (at, at == 0 && is_data_row(&top[0].0))
+            }
+            HeaderChoice::Line(n) => (top.iter().position(|(_, l)| *l >= n).unwrap_or(0), false),
+            HeaderChoice::None => (0, true),
+        };
+        let (headers, header_line, first_data) = if generated_headers {
+            let width = top.iter().map(|(r, _)| r.len()).max().unwrap_or(0);
+            let names = (1..=width).map(|i| format!("Column {i}")).collect();
+            (names, top[0].1, 0)
+        } else {
+            // A column without a header (a cell beyond the headers) is named by its position.
+            let names: Vec<String> = top[at]
+                .0
+                .iter()
+                .enumerate()
+                .map(|(i, h)| {
+                    match h.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}') {
+                        "" => format!("Column {}", i + 1),
+                        name => name.to_string(),
+                    }
+                })
+                .collect();
+            (names, top[at].1, at + 1)
+        };
+        self.layout.header_line = header_line;
+        self.layout.rows_above_header = if generated_headers { 0 } else { at };
+        self.layout.generated_headers = generated_headers;
+        let mut rows = Collector {
+            grow: generated_headers,
+            width: headers.len(),
+            columns: vec![TextColumn::default(); headers.len()],
+            headers,
+            lines: Vec::new(),
+            row_issues: Vec::new(),
+            blank_rows: 0,
+        };
+        // Blank rows after the header are counted; those above it belong to the preamble. A
+        // blank recorded with `k` sat just before `top[k]`.
+        let mut blanks = blanks_in_top
             .iter()
-            .enumerate()
-            .map(
-                |(i, h)| match h.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}') {
-                    "" => format!("Column {}", i + 1),
-                    name => name.to_string(),
-                },
-            )
-            .collect();
-        (names, top[at].1, at + 1)
-    };
-    let mut rows = Collector {
-        grow: generated_headers,
-        width: headers.len(),
-        columns: vec![TextColumn::default(); headers.len()],
-        headers,
-        lines: Vec::new(),
-        row_issues: Vec::new(),
-        blank_rows: 0,
-    };
-    // Blank rows after the header are counted; those above it belong to the preamble. A
-    // blank recorded with `k` sat just before `top[k]`.
-    let mut blanks = blanks_in_top
-        .iter()
-        .filter(|(k, _, _)| *k >= first_data)
-        .peekable();
-    for (i, (r, line)) in top.iter().enumerate().skip(first_data) {
-        while let Some((_, b, bline)) = blanks.next_if(|(k, _, _)| *k <= i) {
+            .filter(|(k, _, _)| *k >= first_data)
+            .peekable();
+        for (i, (r, line)) in top.iter().enumerate().skip(first_data) {
+            while let Some((_, b, bline)) = blanks.next_if(|(k, _, _)| *k <= i) {
+                rows.push(b, *bline);
+            }
+            rows.push(r, *line);
+        }
+        for (_, b, bline) in blanks {
             rows.push(b, *bline);
         }
-        rows.push(r, *line);
+        Ok(rows)
     }
-    for (_, b, bline) in blanks {
-        rows.push(b, *bline);
+
+    /// The table read. `halted`: the source stopped where a second part starts, and the
+    /// columns keep their room for its rows.
+    fn finish(self, file: &str, halted: bool) -> Result<RawTable, Error> {
+        let Some(rows) = self.rows.filter(|r| !r.lines.is_empty()) else {
+            return Err(Error::NoRows { file: file.into() });
+        };
+        Ok(rows.into_table(file, self.layout, !halted))
     }
-    source.drain(&mut rows)?;
-    if rows.lines.is_empty() {
-        return Err(Error::NoRows { file: file.into() });
-    }
-    layout.header_line = header_line;
-    layout.rows_above_header = if generated_headers { 0 } else { at };
-    layout.generated_headers = generated_headers;
-    // A first part keeps its columns' room for the second part's rows.
-    Ok(rows.into_table(file, layout, !source.halted()))
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod common_dialect {
     use super::*;
     use proptest::prelude::*;
+
+    /// Slices of which every other one has not come when first asked for.
+    struct Late<'a> {
+        chunks: SliceChunks<'a>,
+        late: bool,
+    }
+
+    impl Chunks for Late<'_> {
+        fn size(&self) -> u64 {
+            self.chunks.size()
+        }
+
+        fn read_into(&mut self, buf: &mut Vec<u8>) -> Result<bool, Error> {
+            self.late = !self.late;
+            if !self.late {
+                return Err(Error::Waiting);
+            }
+            self.chunks.read_into(buf)
+        }
+    }
+
+    /// A [`StreamedRead`] stepped until it is read.
+    fn stepped(chunks: Late, opts: &ReadOptions, head: usize) -> Result<RawTable, Error> {
+        let mut read = StreamedRead::with("t", Box::new(chunks), opts, &NativeCodecs, head, None);
+        let mut waits = 0;
+        loop {
+            if let Some((table, _)) = read.step()? {
+                // The first slice was late.
+                assert!(waits > 0);
+                return Ok(table);
+            }
+            waits += 1;
+        }
+    }
 
     /// Records and their lines as the `csv` crate reads them.
     fn by_csv_crate(text: &str, d: &Dialect) -> Vec<(Vec<String>, u64)> {
@@ -1587,6 +1803,7 @@ mod common_dialect {
             bom: bool,
             gbk: bool,
             sniff: bool,
+            waits: bool,
         ) {
             // The rows past the first few, where the header is looked for, are read the
             // fast way: both ways are covered.
@@ -1617,7 +1834,13 @@ mod common_dialect {
                 Err(e) => e.to_string(),
             };
             let whole = show(read_table_decoding("t", &bytes, &opts, &NativeCodecs));
-            let sliced = show(read_streamed("t", &mut SliceChunks::new(&bytes, step), &opts, &NativeCodecs, head));
+            let mut chunks = SliceChunks::new(&bytes, step);
+            let sliced = if waits {
+                // Every other slice comes a step later: the read stops and goes on.
+                show(stepped(Late { chunks, late: true }, &opts, head))
+            } else {
+                show(read_streamed("t", &mut chunks, &opts, &NativeCodecs, head))
+            };
             prop_assert_eq!(sliced, whole, "{:?}", plain);
         }
 
