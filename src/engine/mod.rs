@@ -229,21 +229,6 @@ impl Workbook {
         self.add_read(name, ingest::read_table_decoding(name, bytes, read, codecs))
     }
 
-    /// Add a file that comes in slices ([`ingest::read_table_streamed`]): its bytes are
-    /// never in memory whole, only its columns.
-    pub fn add_streamed(
-        &mut self,
-        name: &str,
-        chunks: &mut dyn ingest::Chunks,
-        read: &ReadOptions,
-        codecs: &impl ingest::Codecs,
-    ) -> Result<(), Error> {
-        self.add_read(
-            name,
-            ingest::read_table_streamed(name, chunks, read, codecs),
-        )
-    }
-
     /// Add a file read elsewhere (a workbook's sheet from the formats worker), or its error.
     pub fn add_read(&mut self, name: &str, read: Result<RawTable, Error>) -> Result<(), Error> {
         self.derived = Derived::default();

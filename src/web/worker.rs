@@ -1,7 +1,9 @@
 //! The Web Worker: keeps the loaded workbook and answers each message with one engine call,
 //! so the page never freezes and changing an option does not read the files again. It talks
 //! to the page over [`crate::web::channel`]: bincode bytes, and progress while it reads. Files
-//! come as `Blob`s and are read a slice at a time, so no whole copy of one is ever made.
+//! come as `Blob`s and are read a slice at a time, so no whole copy of one is ever made; a
+//! large one's slices are read by a small worker of its own while this one puts the slice
+//! before into columns ([`SLICE_READER`]).
 
 use crate::engine::ingest::{self, Codecs};
 use crate::engine::report::Report;
@@ -108,6 +110,141 @@ impl ingest::Chunks for BlobChunks<'_> {
     fn read_into(&mut self, buf: &mut Vec<u8>) -> Result<bool, crate::engine::Error> {
         self.read(buf, SLICE_BYTES)
     }
+}
+
+/// What a slice reader runs: a worker that reads a `Blob` (its first message) a byte range
+/// at a time with `FileReaderSync`, as the engine's worker asks for them (`[start, end]`),
+/// and sends each slice back. The engine's worker puts one slice into its columns while the
+/// next is read there: reading a slice itself, between the slices it puts in, took it about
+/// a third of a large file's load.
+const SLICE_READER: &str = "let b;onmessage=(e)=>{const d=e.data;if(d instanceof Blob){b=d;return}const a=new FileReaderSync().readAsArrayBuffer(b.slice(d[0],d[1]));postMessage(a,[a])}";
+
+/// A file over this many slices is read by a slice reader; a smaller one here.
+const READER_SLICES: f64 = 2.0;
+/// How many slices a slice reader is asked for ahead of the one being put into columns.
+const AHEAD_SLICES: f64 = 3.0;
+
+/// A new slice reader (see [`SLICE_READER`]; its address ends with `#slices`), or `None` if
+/// no worker can start here.
+fn slice_reader() -> Option<web_sys::Worker> {
+    thread_local! {
+        static URL: std::cell::OnceCell<Option<String>> = const { std::cell::OnceCell::new() };
+    }
+    let url = URL.with(|u| {
+        u.get_or_init(|| {
+            let parts = js_sys::Array::of1(&SLICE_READER.into());
+            let options = web_sys::BlobPropertyBag::new();
+            options.set_type("text/javascript");
+            web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)
+                .and_then(|b| web_sys::Url::create_object_url_with_blob(&b))
+                .ok()
+        })
+        .clone()
+    })?;
+    web_sys::Worker::new(&format!("{url}#slices")).ok()
+}
+
+/// A file's slices as a slice reader sends them. The first slice is read here while the
+/// reader starts; without a reader (it could not start, or failed) every slice is.
+struct Sent {
+    name: String,
+    blob: web_sys::Blob,
+    reader: Option<web_sys::Worker>,
+    /// Slices that came and are not read yet, in order from `at`.
+    came: std::collections::VecDeque<js_sys::Uint8Array>,
+    /// The next byte to read, and the first byte not asked of the reader.
+    at: f64,
+    asked: f64,
+}
+
+impl Sent {
+    fn start(
+        name: &str,
+        blob: &web_sys::Blob,
+        listener: &js_sys::Function,
+    ) -> std::rc::Rc<std::cell::RefCell<Sent>> {
+        let size = blob.size();
+        let reader = (size > READER_SLICES * SLICE_BYTES)
+            .then(slice_reader)
+            .flatten()
+            .filter(|r| r.post_message(blob).is_ok());
+        if let Some(r) = &reader {
+            r.set_onmessage(Some(listener));
+            r.set_onerror(Some(listener));
+        }
+        let mut sent = Sent {
+            name: name.into(),
+            blob: blob.clone(),
+            reader,
+            came: Default::default(),
+            at: 0.0,
+            asked: SLICE_BYTES.min(size),
+        };
+        sent.ask();
+        std::rc::Rc::new(std::cell::RefCell::new(sent))
+    }
+
+    /// Ask the reader for slices up to [`AHEAD_SLICES`] ahead of the next to read.
+    fn ask(&mut self) {
+        let size = self.blob.size();
+        while self.asked < size && self.asked - self.at < AHEAD_SLICES * SLICE_BYTES {
+            let end = (self.asked + SLICE_BYTES).min(size);
+            let range = js_sys::Array::of2(&self.asked.into(), &end.into());
+            match &self.reader {
+                Some(r) if r.post_message(&range).is_ok() => self.asked = end,
+                _ => return self.stop(),
+            }
+        }
+    }
+
+    /// No more slices from the reader: the rest is read here.
+    fn stop(&mut self) {
+        if let Some(r) = self.reader.take() {
+            r.set_onmessage(None);
+            r.set_onerror(None);
+            r.terminate();
+        }
+    }
+}
+
+/// The engine's view of a [`Sent`] file: a slice asked of the reader that has not come yet is
+/// [`crate::engine::Error::Waiting`].
+struct SentChunks(std::rc::Rc<std::cell::RefCell<Sent>>);
+
+impl ingest::Chunks for SentChunks {
+    fn size(&self) -> u64 {
+        self.0.borrow().blob.size() as u64
+    }
+
+    fn read_into(&mut self, buf: &mut Vec<u8>) -> Result<bool, crate::engine::Error> {
+        let mut s = self.0.borrow_mut();
+        if let Some(slice) = s.came.pop_front() {
+            s.at += f64::from(slice.length());
+            append(buf, &slice);
+            s.ask();
+            return Ok(true);
+        }
+        if s.reader.is_some() && s.at >= SLICE_BYTES && s.at < s.blob.size() {
+            return Err(crate::engine::Error::Waiting);
+        }
+        let mut here = BlobChunks {
+            name: &s.name,
+            blob: &s.blob,
+            at: s.at,
+        };
+        let more = here.read(buf, SLICE_BYTES)?;
+        s.at = here.at;
+        s.ask();
+        Ok(more)
+    }
+}
+
+/// A load reading a file as a slice reader sends it.
+struct Streaming {
+    load: Pending,
+    name: String,
+    read: ingest::StreamedRead<'static, BrowserCodecs>,
+    sent: std::rc::Rc<std::cell::RefCell<Sent>>,
 }
 
 /// Decoding by the browser's `TextDecoder`: the same WHATWG encodings as encoding_rs, without
@@ -301,7 +438,6 @@ struct Waiting {
     /// The file from the second part's first byte on.
     rest: web_sys::Blob,
     helper: web_sys::Worker,
-    _on_part: Closure<dyn FnMut(web_sys::MessageEvent)>,
 }
 
 pub struct KpiWorker {
@@ -309,6 +445,10 @@ pub struct KpiWorker {
     pending: Option<Pending>,
     /// A load waiting for a helper's part of a file.
     waiting: Option<Waiting>,
+    /// A load reading a file as its slices come.
+    streaming: Option<Streaming>,
+    /// What the helpers' and slice readers' messages go to ([`KpiWorker::heard`]).
+    listener: js_sys::Function,
     /// Requests that came while a load waited: answered, in order, once it is done.
     queued: Vec<(Request, Vec<web_sys::Blob>)>,
     /// This worker, for the helpers' answers to reach it.
@@ -388,19 +528,8 @@ impl KpiWorker {
                 if let Ok((first, Some(line))) = first {
                     // The helper's one message is its part; an error event says it failed (it
                     // could not start, say), and this worker reads the part itself.
-                    let me = self.me.clone();
-                    let on_part = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(
-                        move |e: web_sys::MessageEvent| {
-                            if let Some(w) = me.upgrade() {
-                                let mut w = w.borrow_mut();
-                                w.part_read(e.data());
-                                w.keep_helper();
-                                w.warm_later();
-                            }
-                        },
-                    );
-                    helper.set_onmessage(Some(on_part.as_ref().unchecked_ref()));
-                    helper.set_onerror(Some(on_part.as_ref().unchecked_ref()));
+                    helper.set_onmessage(Some(&self.listener));
+                    helper.set_onerror(Some(&self.listener));
                     self.waiting = Some(Waiting {
                         load: p,
                         name,
@@ -409,7 +538,6 @@ impl KpiWorker {
                         split,
                         rest,
                         helper,
-                        _on_part: on_part,
                     });
                     return None;
                 }
@@ -418,12 +546,22 @@ impl KpiWorker {
                 let _ = self.workbook.add_read(&name, first.map(|(t, _)| t));
                 continue;
             }
-            let _ = self.workbook.add_streamed(
+            let sent = Sent::start(&f.name, blob, &self.listener);
+            let read = ingest::StreamedRead::new(
                 &f.name,
-                &mut BlobChunks::new(&f.name, blob),
+                SentChunks(sent.clone()),
                 &f.read,
                 &BrowserCodecs,
             );
+            let name = f.name.clone();
+            self.streaming = Some(Streaming {
+                load: p,
+                name,
+                read,
+                sent,
+            });
+            self.read_on();
+            return None;
         }
         self.workbook.apply_saved(&p.saved);
         Some(
@@ -520,21 +658,67 @@ impl KpiWorker {
             }
         };
         let _ = self.workbook.add_read(&w.name, joined);
-        let asked = w.load.asked;
-        if let Some(opts) = self.load(w.load) {
+        self.go_on(w.load);
+    }
+
+    /// A helper's or a slice reader's message or error event: one listener serves both, as
+    /// a load waits for one of them at a time.
+    fn heard(&mut self, data: JsValue) {
+        if self.waiting.is_some() {
+            return self.part_read(data);
+        }
+        if let Some(s) = &self.streaming {
+            // A slice, or an error event (the rest is then read here).
+            match data.dyn_into::<js_sys::ArrayBuffer>() {
+                Ok(b) => s
+                    .sent
+                    .borrow_mut()
+                    .came
+                    .push_back(js_sys::Uint8Array::new(&b)),
+                Err(_) => s.sent.borrow_mut().stop(),
+            }
+            self.read_on();
+        }
+    }
+
+    /// Read the streaming file as far as its slices allow; once it is read, go on with the
+    /// load.
+    fn read_on(&mut self) {
+        let Some(mut s) = self.streaming.take() else {
+            return;
+        };
+        let Some(done) = s.read.step().transpose() else {
+            self.streaming = Some(s);
+            return;
+        };
+        s.sent.borrow_mut().stop();
+        let _ = self.workbook.add_read(&s.name, done.map(|(t, _)| t));
+        self.go_on(s.load);
+    }
+
+    /// Read the load's next files, answer once it is done, and then the requests that came
+    /// while it was under way.
+    fn go_on(&mut self, load: Pending) {
+        let asked = load.asked;
+        if let Some(opts) = self.load(load) {
             self.answer(&opts, asked);
         }
-        while self.waiting.is_none() && !self.queued.is_empty() {
+        while !self.busy() && !self.queued.is_empty() {
             let (req, blobs) = self.queued.remove(0);
             self.received(req, blobs);
         }
+    }
+
+    /// A load is under way (waiting for a helper's part, or for slices).
+    fn busy(&self) -> bool {
+        self.waiting.is_some() || self.streaming.is_some()
     }
 
     /// Start a helper when the page wants one and none is waiting. Called when a request is
     /// done: a worker started by a busy one does not run until that one is idle again, so a
     /// helper started when a large file comes would wait for the first part to be read.
     fn keep_helper(&mut self) {
-        if self.wants_helper && self.helper.is_none() && self.waiting.is_none() {
+        if self.wants_helper && self.helper.is_none() && !self.busy() {
             self.helper = spawn_helper();
         }
     }
@@ -555,7 +739,7 @@ impl KpiWorker {
             let Ok(mut w) = w.try_borrow_mut() else {
                 return;
             };
-            if w.done != done || w.pending.is_some() || w.waiting.is_some() {
+            if w.done != done || w.pending.is_some() || w.busy() {
                 return;
             }
             if let Some(opts) = w.warm.take() {
@@ -641,11 +825,26 @@ fn post(resp: &Response) {
 pub fn start() {
     let scope: web_sys::DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
     IS_HELPER.set(own_url().is_some_and(|u| u.ends_with(HELPER)));
-    let worker = std::rc::Rc::new_cyclic(|me| {
+    let worker = std::rc::Rc::new_cyclic(|me: &std::rc::Weak<std::cell::RefCell<KpiWorker>>| {
+        // The helpers' and slice readers' listener lives as long as the worker.
+        let to = me.clone();
+        let listener =
+            Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
+                if let Some(w) = to.upgrade() {
+                    let mut w = w.borrow_mut();
+                    w.heard(e.data());
+                    w.keep_helper();
+                    w.warm_later();
+                }
+            })
+            .into_js_value()
+            .unchecked_into();
         std::cell::RefCell::new(KpiWorker {
             workbook: Workbook::new(),
             pending: None,
             waiting: None,
+            streaming: None,
+            listener,
             queued: Vec::new(),
             me: me.clone(),
             helper: None,
@@ -671,7 +870,7 @@ pub fn start() {
 
 impl KpiWorker {
     fn received(&mut self, msg: Request, blobs: Vec<web_sys::Blob>) {
-        if self.waiting.is_some() {
+        if self.busy() {
             self.queued.push((msg, blobs));
             return;
         }

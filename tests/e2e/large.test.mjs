@@ -114,9 +114,10 @@ test('with two workers a large file is read in two parts and gives the numbers o
 });
 
 test('a 20 MB GBK export with a line break in every deal name reads as the native engine reads it', async (t) => {
-  // The worker reads a file in 8 MB slices and decodes GBK a run of lines at a time: here a
-  // slice ends inside a quoted name or a two-byte character, and the page must still read
-  // every row as the native engine reads the whole file.
+  // The worker reads a file in 8 MB slices (here sent by a slice reader, as they come) and
+  // decodes GBK a run of lines at a time: here a slice ends inside a quoted name or a
+  // two-byte character, and the page must still read every row as the native engine reads
+  // the whole file.
   const bytes = fs.readFileSync(path.join(fixtures, 'wukong_商机_gbk_note_row.csv'));
   const lines = [];
   let start = 0;
@@ -142,9 +143,13 @@ test('a 20 MB GBK export with a line break in every deal name reads as the nativ
   assert.equal(want.tables[0].encoding, 'GBK');
   assert.deepEqual(want.tables[0].issue_counts, {}, 'a well-formed file');
   const page = await openApp(t);
+  const workers = [];
+  page.on('worker', (w) => workers.push(w.url()));
   await page.setInputFiles('#file-input', file);
   await page.waitForFunction(() => document.querySelector('#load-status')?.textContent.includes('wukong_gbk_20mb.csv'));
   await settled(page);
+  // A file of more than two slices has its slices read by a worker of its own.
+  assert.ok(workers.some((u) => u.endsWith('#slices')), `a slice reader read the file: ${workers.join(' ')}`);
   // A new file opens on its last complete month, and the period list says so (the user had
   // picked "whole range" for the sample before).
   const month = want.default_period;
