@@ -24,8 +24,34 @@ function ask(w, msg, transfer = []) {
   });
 }
 
+// A made-up export of `rows` deals in the bench's columns, to warm the module up on (as the
+// page warms up on its built-in sample): a fresh module runs its code from the browser's
+// baseline compiler, and a function moves to optimized code only once it has run a while.
+function warmUpFile(rows) {
+  const stages = ['closedwon', 'closedlost', 'appointmentscheduled', 'qualifiedtobuy', 'contractsent'];
+  const two = (n) => String(n).padStart(2, '0');
+  let csv = 'Deal ID,Deal Name,Deal Stage,Amount,Create Date,Close Date,Deal owner,Pipeline,Lead Source,Associated Company\n';
+  for (let i = 0; i < rows; i++) {
+    const stage = stages[i % 5];
+    const day = (y, k) => `${y}-${two(1 + (k % 12))}-${two(1 + (k % 28))} ${two(k % 24)}:${two(k % 60)}`;
+    const close = stage.startsWith('closed') ? day(2024, i * 7) : '';
+    const name = i % 3 ? `Deal ${i}` : `"Acme ${i % 97}, Inc. - Renewal"`;
+    const amount = i % 20 ? ((i * 7919) % 250000) / 4 : '';
+    csv += `${10000000 + i},${name},${stage},${amount},${day(2023, i)},${close},Owner ${i % 50},Sales Pipeline,Source ${i % 9},Company ${i % 1500}\n`;
+  }
+  return new TextEncoder().encode(csv);
+}
+
+// Two reads of a 2,000-row file (about 0.1 s here): the first 1M-row run then takes
+// 1.2-1.3 s instead of 1.6-1.7 s; larger warm-ups gained nothing more.
+export function warmUp() {
+  const file = warmUpFile(2000);
+  for (let i = 0; i < 2; i++) bench_kpis(file);
+}
+
 export async function init() {
   await wasmInit({ module_or_path: new URL('crm_kpi_bg.wasm', import.meta.url) });
+  warmUp();
   if (twoReaders) {
     workers = [spawn(), spawn()];
     await Promise.all(workers.map((w) => ask(w, { op: 'ready' })));

@@ -1,7 +1,9 @@
 // A worker of crm-kpi's bench plug: reads one part of a file read in two (see entry.js).
 import wasmInit, { bench_first_part, bench_second_part, bench_join_kpis } from './crm_kpi.js';
+import { warmUp } from './entry.js';
 
-const ready = wasmInit({ module_or_path: new URL('crm_kpi_bg.wasm', import.meta.url) });
+// Started and warmed up as the plug's module on the page is (see entry.js).
+const ready = wasmInit({ module_or_path: new URL('crm_kpi_bg.wasm', import.meta.url) }).then(warmUp);
 // The first part read here, waiting for the second part's rows.
 let first = null;
 
