@@ -323,12 +323,7 @@ fn worker_loader() -> String {
     let script = format!(
         "const early = []; self.onmessage = (e) => early.push(e); import({js:?}).then(async (m) => {{ await m.default({{ module_or_path: {wasm:?} }}); m.start_worker(); for (const e of early) self.onmessage(e); }});"
     );
-    let parts = js_sys::Array::of1(&script.into());
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type("text/javascript");
-    web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)
-        .and_then(|b| web_sys::Url::create_object_url_with_blob(&b))
-        .unwrap_or_default()
+    crate::web::script_url(&script).unwrap_or_default()
 }
 
 /// The KPI results as JSON, written by the on-demand formats worker (a worker of its own, so

@@ -131,15 +131,8 @@ fn slice_reader() -> Option<web_sys::Worker> {
         static URL: std::cell::OnceCell<Option<String>> = const { std::cell::OnceCell::new() };
     }
     let url = URL.with(|u| {
-        u.get_or_init(|| {
-            let parts = js_sys::Array::of1(&SLICE_READER.into());
-            let options = web_sys::BlobPropertyBag::new();
-            options.set_type("text/javascript");
-            web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)
-                .and_then(|b| web_sys::Url::create_object_url_with_blob(&b))
-                .ok()
-        })
-        .clone()
+        u.get_or_init(|| crate::web::script_url(SLICE_READER))
+            .clone()
     })?;
     web_sys::Worker::new(&format!("{url}#slices")).ok()
 }
