@@ -42,7 +42,7 @@ function warmUpFile(rows) {
   return new TextEncoder().encode(csv);
 }
 
-// Two reads of a 2,000-row file (about 0.1 s here): the first 1M-row run then takes
+// Two reads of a 2,000-row file (0.1-0.2 s here, with making it): the first 1M-row run then takes
 // 1.2-1.3 s instead of 1.6-1.7 s; larger warm-ups gained nothing more.
 export function warmUp() {
   const file = warmUpFile(2000);
