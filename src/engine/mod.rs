@@ -155,6 +155,8 @@ pub struct Workbook {
 #[derive(Clone, Debug, Default)]
 struct Derived {
     data_range: std::cell::OnceCell<Option<(i32, i32)>>,
+    /// The last day of the data's bulk ([`Workbook::last_complete_month`]).
+    bulk_end: std::cell::OnceCell<Option<i32>>,
     deals_first_day: std::cell::OnceCell<Option<i32>>,
     periods: std::cell::OnceCell<Vec<String>>,
     links: std::cell::OnceCell<Vec<join::Link>>,
@@ -256,6 +258,7 @@ impl Workbook {
             // What only the columns that moved over decide still holds.
             if moved.dates {
                 self.derived.data_range = before.data_range;
+                self.derived.bulk_end = before.bulk_end;
                 self.derived.deals_first_day = before.deals_first_day;
                 self.derived.periods = before.periods;
             }
@@ -386,7 +389,7 @@ impl Workbook {
             self.prepare_passes(opts, &periods);
         }
         let (summary, mut kpis, deal_ids) = self.kpis_for(opts, opts.period, data_range);
-        let default_period = data_range.and_then(|(_, last)| last_complete_month(last));
+        let default_period = self.bulk_end().and_then(last_complete_month);
         let (mut previous_period, mut year_ago_period) = (None, None);
         if opts.review {
             // A period before the data starts would compare with zeros that mean "no data".
@@ -555,8 +558,44 @@ impl Workbook {
 
     /// The last calendar month the data covers to its end ([`last_complete_month`]).
     pub fn last_complete_month(&self) -> Option<Period> {
-        let (_, last) = self.data_range()?;
-        Period::parse(&last_complete_month(last)?)
+        Period::parse(&last_complete_month(self.bulk_end()?)?)
+    }
+
+    /// The last day of the data's bulk: the last date in the last month that holds at least
+    /// a twentieth of the busiest month's dates. Months after it are a sparse tail (a few
+    /// deals closing years later, a mistyped year), and a fresh load that opened on one of
+    /// them would show a month of nothing. Without such a tail it is the last date.
+    fn bulk_end(&self) -> Option<i32> {
+        *self.derived.bulk_end.get_or_init(|| {
+            let (first, last) = self.data_range()?;
+            // Dates counted by day, for data spanning up to a century.
+            let span = usize::try_from(last - first).ok().filter(|s| *s < 36_600)? + 1;
+            let mut per_day = vec![0u32; span];
+            self.each_date(|d| {
+                if let Some(n) = per_day.get_mut((d - first) as usize) {
+                    *n += 1;
+                }
+            });
+            // Each month with dates: its count and its last date.
+            let mut months: Vec<((i32, u32), u32, i32)> = Vec::new();
+            for (i, &n) in per_day.iter().enumerate().filter(|(_, n)| **n > 0) {
+                let day = first + i as i32;
+                let month = value::year_month(day);
+                match months.last_mut() {
+                    Some((m, count, end)) if *m == month => {
+                        *count += n;
+                        *end = day;
+                    }
+                    _ => months.push((month, n, day)),
+                }
+            }
+            let busiest = months.iter().map(|m| m.1).max()?;
+            months
+                .iter()
+                .rev()
+                .find(|m| m.1.saturating_mul(20) >= busiest)
+                .map(|m| m.2)
+        })
     }
 
     /// The first and last day of any date in the loaded tables.
@@ -569,10 +608,13 @@ impl Workbook {
 
     fn find_data_range(&self) -> Option<(i32, i32)> {
         let mut lo_hi: Option<(i32, i32)> = None;
-        let mut see = |m: &value::Minutes| {
-            let d = value::day_of(*m);
-            lo_hi = Some(lo_hi.map_or((d, d), |(a, b)| (a.min(d), b.max(d))));
-        };
+        self.each_date(|d| lo_hi = Some(lo_hi.map_or((d, d), |(a, b)| (a.min(d), b.max(d)))));
+        lo_hi
+    }
+
+    /// Every date of the loaded tables (deals created and closed, records' dates), as days.
+    fn each_date(&self, mut see: impl FnMut(i32)) {
+        let mut see = |m: &value::Minutes| see(value::day_of(*m));
         for t in &self.tables {
             if let Some(d) = &t.deals {
                 for col in [&d.created, &d.closed].into_iter().flatten() {
@@ -585,7 +627,6 @@ impl Workbook {
                 }
             }
         }
-        lo_hi
     }
 
     /// The first day a deal was created or closed.
@@ -899,6 +940,37 @@ mod tests {
                 .collect();
             prop_assert_eq!(back, cells);
         }
+    }
+
+    /// A fresh load opens on the last month the bulk of the data covers to its end, not on
+    /// an empty month before a few deals that close years later.
+    #[test]
+    fn the_default_month_leaves_out_a_sparse_tail() {
+        let mut csv = String::from("Deal Name,Amount,Deal Stage,Create Date,Close Date\n");
+        for i in 0..168 {
+            let (m, d) = (1 + i / 28, 1 + i % 28);
+            csv += &format!("D{i},100,Closed Won,2024-{m:02}-{d:02},2024-{m:02}-{d:02}\n");
+        }
+        let month = |csv: &str| {
+            let mut wb = Workbook::new();
+            assert!(wb.add("d.csv", csv.as_bytes()).is_ok());
+            let report = wb.report(&Options::default());
+            let month = wb.last_complete_month().map(|p| p.to_string());
+            assert_eq!(month, report.default_period);
+            month
+        };
+        // The data ends on 28 June: May is its last whole month.
+        assert_eq!(month(&csv).as_deref(), Some("2024-05"));
+        csv += "D168,100,Closed Won,2024-06-30,2024-06-30\n";
+        assert_eq!(month(&csv).as_deref(), Some("2024-06"));
+        // Two deals closing in 2026 are a tail, not the data's end.
+        csv += "Late,100,Closed Won,2024-06-01,2026-03-15\nLater,100,Closed Lost,2024-06-02,2026-04-30\n";
+        assert_eq!(month(&csv).as_deref(), Some("2024-06"));
+        // A month with a twentieth of the busiest month's dates still counts as the data's.
+        for i in 0..3 {
+            csv += &format!("J{i},100,Closed Won,2024-07-0{},2024-07-31\n", i + 1);
+        }
+        assert_eq!(month(&csv).as_deref(), Some("2024-07"));
     }
 
     /// `sort_list` orders as the standard library's stable sort does: by the comparison, and
