@@ -564,13 +564,16 @@ impl Workbook {
     /// The last day of the data's bulk: the last date in the last month that holds at least
     /// a twentieth of the busiest month's dates. Months after it are a sparse tail (a few
     /// deals closing years later, a mistyped year), and a fresh load that opened on one of
-    /// them would show a month of nothing. Without such a tail it is the last date.
+    /// them would show a month of nothing. Without such a tail it is the last date, and so
+    /// it is for dates spanning more than a century (a year typed as `0024`), which are not
+    /// counted by day.
     fn bulk_end(&self) -> Option<i32> {
         *self.derived.bulk_end.get_or_init(|| {
             let (first, last) = self.data_range()?;
-            // Dates counted by day, for data spanning up to a century.
-            let span = usize::try_from(last - first).ok().filter(|s| *s < 36_600)? + 1;
-            let mut per_day = vec![0u32; span];
+            let Some(span) = usize::try_from(last - first).ok().filter(|s| *s < 36_600) else {
+                return Some(last);
+            };
+            let mut per_day = vec![0u32; span + 1];
             self.each_date(|d| {
                 if let Some(n) = per_day.get_mut((d - first) as usize) {
                     *n += 1;
@@ -971,6 +974,10 @@ mod tests {
             csv += &format!("J{i},100,Closed Won,2024-07-0{},2024-07-31\n", i + 1);
         }
         assert_eq!(month(&csv).as_deref(), Some("2024-07"));
+        // Dates over a century apart are not counted by day: the last date decides, and the
+        // tail's last deal (30 April 2026) ends the data.
+        csv += "Typo,100,Closed Won,0024-07-01,2024-07-31\n";
+        assert_eq!(month(&csv).as_deref(), Some("2026-04"));
     }
 
     /// `sort_list` orders as the standard library's stable sort does: by the comparison, and
