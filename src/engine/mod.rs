@@ -556,7 +556,8 @@ impl Workbook {
         }
     }
 
-    /// The last calendar month the data covers to its end ([`last_complete_month`]).
+    /// The last calendar month the data's bulk covers to its end ([`last_complete_month`] of
+    /// the last day of its bulk).
     pub fn last_complete_month(&self) -> Option<Period> {
         Period::parse(&last_complete_month(self.bulk_end()?)?)
     }

@@ -235,7 +235,6 @@ impl ingest::Chunks for SentChunks {
 /// A load reading a file as a slice reader sends it.
 struct Streaming {
     load: Pending,
-    name: String,
     read: ingest::StreamedRead<'static, BrowserCodecs>,
     sent: std::rc::Rc<std::cell::RefCell<Sent>>,
 }
@@ -546,10 +545,8 @@ impl KpiWorker {
                 &f.read,
                 &BrowserCodecs,
             );
-            let name = f.name.clone();
             self.streaming = Some(Streaming {
                 load: p,
-                name,
                 read,
                 sent,
             });
@@ -684,8 +681,12 @@ impl KpiWorker {
             self.streaming = Some(s);
             return;
         };
-        s.sent.borrow_mut().stop();
-        let _ = self.workbook.add_read(&s.name, done.map(|(t, _)| t));
+        let name = {
+            let mut sent = s.sent.borrow_mut();
+            sent.stop();
+            std::mem::take(&mut sent.name)
+        };
+        let _ = self.workbook.add_read(&name, done.map(|(t, _)| t));
         self.go_on(s.load);
     }
 
