@@ -297,53 +297,37 @@ fn type_column(col: &TextColumn, role: Option<Role>) -> (ValueType, Option<Prepa
     }
 }
 
-/// Every cell of a column read by `read` (a value and the type it proves), and the column's
-/// type; `None` at the first filled cell `read` does not take.
-fn read_all<T>(
-    col: &TextColumn,
-    read: impl Fn(&str) -> Option<(T, ValueType)>,
-) -> Option<(ValueType, Vec<Option<T>>)> {
-    let mut out = Vec::with_capacity(col.len());
-    let mut t = ValueType::Empty;
-    for c in col.iter() {
-        if c.is_empty() {
-            out.push(None);
-            continue;
-        }
-        let (value, this) = read(c)?;
-        out.push(Some(value));
-        t = relax(t, this);
+/// A column's type when every filled cell is in the shape `values` were read from, and
+/// `Empty` when no cell is filled.
+fn filled_type<T>(values: &[Option<T>], t: ValueType) -> ValueType {
+    if values.iter().any(Option::is_some) {
+        t
+    } else {
+        ValueType::Empty
     }
-    Some((t, out))
 }
 
 /// Every cell of a column parsed as an ISO date, or `None` at the first cell in another
 /// shape. Such a cell types as a date and parses as [`parse_date`] parses it.
 fn iso_dates(col: &TextColumn) -> Option<(ValueType, Prepared)> {
-    let (t, dates) = read_all(col, |c| {
-        Some((
-            crate::engine::value::iso_minutes(c.as_bytes())?,
-            ValueType::Date,
-        ))
-    })?;
-    Some((t, Prepared::Minutes(dates)))
+    let dates = crm_kpi_scan::cells::iso_minutes_column(col)?;
+    Some((
+        filled_type(&dates, ValueType::Date),
+        Prepared::Minutes(dates),
+    ))
 }
 
 /// Every cell of a column read as a plain number (`1234`, `-8112.5`), or `None` at the first
 /// cell that is not one. Such cells type as integers or numbers, prove no decimal comma, and
 /// parse as [`parse_amount`] parses them with a decimal dot.
 fn plain_numbers(col: &TextColumn) -> Option<(ValueType, Prepared)> {
-    let (t, numbers) = read_all(col, |c| {
-        let v = crate::engine::value::plain_number(c, DecimalMark::Dot)?;
-        let integer = c.len() < 16 && c.bytes().all(|b| b.is_ascii_digit());
-        let this = if integer {
-            ValueType::Integer
-        } else {
-            ValueType::Number
-        };
-        Some((v, this))
-    })?;
-    Some((t, Prepared::Amounts(numbers)))
+    let (numbers, integers) = crm_kpi_scan::cells::plain_number_column(col)?;
+    let t = if integers {
+        ValueType::Integer
+    } else {
+        ValueType::Number
+    };
+    Some((filled_type(&numbers, t), Prepared::Amounts(numbers)))
 }
 
 fn relax(a: ValueType, b: ValueType) -> ValueType {

@@ -24,37 +24,9 @@ pub fn day_of(m: Minutes) -> i32 {
     ((x * BY_45) >> 34) as i32 - (1 << 21)
 }
 
-fn is_leap(y: i32) -> bool {
-    (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
-}
-
-fn days_in_month(y: i32, m: u32) -> u32 {
-    match m {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if is_leap(y) => 29,
-        2 => 28,
-        _ => 0,
-    }
-}
-
-/// Day number of a calendar date, or `None` when the date does not exist. Integer arithmetic
-/// over 400-year eras (it runs per cell and per row, so no calendar library here); the same
-/// answers as chrono within its years, which the tests check.
-pub fn day_number(y: i32, m: u32, d: u32) -> Option<i32> {
-    if !(-262_000..=262_000).contains(&y) || d == 0 || d > days_in_month(y, m) {
-        return None;
-    }
-    // In 32-bit steps: the years above keep every value far inside i32, and 32-bit division
-    // by a constant is a multiplication (a 64-bit one is a real division in wasm).
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = ((m + 9) % 12) as i32;
-    let doy = (153 * mp + 2) / 5 + d as i32 - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    Some(era * 146_097 + doe - 719_468)
-}
+/// Day number of a calendar date, or `None` when the date does not exist; the same answers
+/// as chrono within its years, which the tests check.
+pub use crm_kpi_scan::cells::day_number;
 
 /// A calendar date; shows as `YYYY-MM-DD`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -174,9 +146,7 @@ impl RawDate {
             (DateShape::Ymd, _) | (_, DateOrder::Mdy) | (_, DateOrder::Ymd) => (self.a, self.b),
             (_, DateOrder::Dmy) => (self.b, self.a),
         };
-        let day = day_number(self.year, m, d)?;
-        let minutes = i64::from(day) * 1440 + i64::from(self.minute_of_day);
-        Minutes::try_from(minutes).ok()
+        crm_kpi_scan::cells::minutes_at(self.year, m, d, self.minute_of_day)
     }
 
     /// Whether this value can be read month first / day first.
@@ -305,54 +275,20 @@ pub fn iso_date(b: &[u8]) -> Option<RawDate> {
 /// [`iso_date`]'s minutes: a date column in the common shape is read straight to its
 /// values, each date's day worked out once.
 pub fn iso_minutes(b: &[u8]) -> Option<Minutes> {
-    iso_parts(b)?.resolve(DateOrder::Ymd)
+    crm_kpi_scan::cells::iso_minutes(b)
 }
 
 /// The parts of an [`iso_date`], the day not yet checked to exist.
 #[inline(always)]
 fn iso_parts(b: &[u8]) -> Option<RawDate> {
-    let [y0, y1, y2, y3, sep, m0, m1, sep2, d0, d1, time @ ..] = b else {
-        return None;
-    };
-    if !matches!(*sep, b'-' | b'/') || sep2 != sep {
-        return None;
-    }
-    let year = two_digits(*y0, *y1)? * 100 + two_digits(*y2, *y3)?;
-    let (month, day) = (two_digits(*m0, *m1)?, two_digits(*d0, *d1)?);
-    let minute_of_day = match time {
-        [] => 0,
-        [b' ' | b'T', h0, h1, b':', n0, n1, tail @ ..] => {
-            let (h, mi) = (two_digits(*h0, *h1)?, two_digits(*n0, *n1)?);
-            let mut tail = tail;
-            if let [b':', s0, s1, more @ ..] = tail {
-                two_digits(*s0, *s1)?;
-                tail = more;
-                if let [b'.' | b',', frac @ ..] = tail {
-                    let n = frac.iter().take_while(|c| c.is_ascii_digit()).count();
-                    tail = &frac[n..];
-                }
-            }
-            if !(tail.is_empty() || tail == b"Z") || h >= 24 || mi >= 60 {
-                return None;
-            }
-            h * 60 + mi
-        }
-        _ => return None,
-    };
+    let p = crm_kpi_scan::cells::iso_parts(b)?;
     Some(RawDate {
-        year: year as i32,
-        a: month,
-        b: day,
-        minute_of_day,
+        year: p.year,
+        a: p.month,
+        b: p.day,
+        minute_of_day: p.minute_of_day,
         shape: DateShape::Ymd,
     })
-}
-
-/// The number two ASCII digits write, if both are digits.
-#[inline(always)]
-fn two_digits(x: u8, y: u8) -> Option<u32> {
-    let (x, y) = (x.wrapping_sub(b'0'), y.wrapping_sub(b'0'));
-    (x < 10 && y < 10).then(|| u32::from(x) * 10 + u32::from(y))
 }
 
 /// Parse one date or date-time cell as written; the column decides the day/month order later.
@@ -643,43 +579,8 @@ fn parse_amount_general(mut s: &str, mark: DecimalMark) -> Option<f64> {
 /// `1234`, `-8112.5`: digits with at most one decimal point (a dot, when the column's mark
 /// is the dot) read directly, as the general path of [`parse_amount`] would read them.
 pub(crate) fn plain_number(s: &str, mark: DecimalMark) -> Option<f64> {
-    let (negative, body) = match s.as_bytes() {
-        [b'-', rest @ ..] => (true, rest),
-        b => (false, b),
-    };
-    let (mut mantissa, mut digits, mut decimals) = (0u64, 0u32, None::<u32>);
-    for &c in body {
-        match c {
-            b'0'..=b'9' => {
-                if digits < 19 {
-                    mantissa = mantissa * 10 + u64::from(c - b'0');
-                }
-                digits += 1;
-                if let Some(d) = decimals.as_mut() {
-                    *d += 1;
-                }
-            }
-            b'.' if decimals.is_none() && mark == DecimalMark::Dot => decimals = Some(0),
-            _ => return None,
-        }
-    }
-    if digits == 0 {
-        return None;
-    }
-    let scale = decimals.unwrap_or(0) as usize;
-    // Up to 15 digits are exact in an f64, as are the powers of ten up to 10^22, and one
-    // division of exact numbers rounds correctly: the same number the full parser gives.
-    if digits <= 15 && scale < POWERS_OF_TEN.len() {
-        let v = mantissa as f64 / POWERS_OF_TEN[scale];
-        return Some(if negative { -v } else { v });
-    }
-    s.parse::<f64>().ok().filter(|v| v.is_finite())
+    crm_kpi_scan::cells::plain_number(s, mark == DecimalMark::Dot)
 }
-
-const POWERS_OF_TEN: [f64; 23] = [
-    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
-    1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
-];
 
 /// Parse a percentage or probability: `45%`, `45`, `0.45` → fraction 0.45 is decided by the
 /// caller from the column's range; this returns the number as written and whether `%` was there.
