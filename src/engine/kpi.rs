@@ -107,49 +107,8 @@ pub fn ratio(a: f64, b: f64) -> Option<f64> {
     (b != 0.0 && r.is_finite()).then_some(r)
 }
 
-/// The median of a list of day counts: mean of the middle two when the count is even.
-/// The values are moved around (selected, not sorted).
-pub fn median(values: &mut [i32]) -> Option<f64> {
-    let n = values.len();
-    if n == 0 {
-        return None;
-    }
-    let (below, &mut hi, _) = values.select_nth_unstable(n / 2);
-    Some(if n % 2 == 1 {
-        f64::from(hi)
-    } else {
-        // Everything before the middle is no greater: the other middle value is its largest.
-        let lo = below.iter().copied().max().unwrap_or(hi);
-        (f64::from(lo) + f64::from(hi)) / 2.0
-    })
-}
-
-/// The median of figures, the mean of the middle two when the count is even. The values
-/// are moved around (selected, not sorted).
-pub fn median_f64(values: &mut [f64]) -> Option<f64> {
-    let n = values.len();
-    if n == 0 {
-        return None;
-    }
-    let hi = nth_smallest(values, n / 2);
-    Some(if n % 2 == 1 {
-        hi
-    } else {
-        (values[..n / 2]
-            .iter()
-            .copied()
-            .max_by(f64::total_cmp)
-            .unwrap_or(hi)
-            + hi)
-            / 2.0
-    })
-}
-
-/// The value that would be at index `k` (0-based) were `values` sorted in total order; the
-/// values are moved around, in linear time.
-pub fn nth_smallest(values: &mut [f64], k: usize) -> f64 {
-    *values.select_nth_unstable_by(k, f64::total_cmp).1
-}
+/// Medians and the k-th smallest value, by selection: built for speed with the field loop.
+pub use crm_kpi_scan::select::{median, median_f64, nth_smallest};
 
 /// Where one deal stands relative to the period.
 struct Place {

@@ -5,6 +5,7 @@
 //! for size: this code runs for every cell of a file, the rest once per column or per row.
 
 pub mod cells;
+pub mod select;
 
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
