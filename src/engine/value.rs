@@ -272,8 +272,8 @@ pub fn iso_date(b: &[u8]) -> Option<RawDate> {
     raw.resolve(DateOrder::Ymd).map(|_| raw)
 }
 
-/// [`iso_date`]'s minutes: a date column in the common shape is read straight to its
-/// values, each date's day worked out once.
+/// [`iso_date`]'s minutes, as a date column whose every cell is in this shape is read
+/// (`crm_kpi_scan::cells::iso_minutes_column`, when a file is typed).
 pub fn iso_minutes(b: &[u8]) -> Option<Minutes> {
     crm_kpi_scan::cells::iso_minutes(b)
 }
