@@ -1018,6 +1018,54 @@ mod fast_paths {
             }
         }
 
+        /// A column of ISO dates, read at once, gives each cell's minutes as the general
+        /// reader gives them, or nothing when any filled cell is not one (a month 0 or 13,
+        /// a 31 April, a 29 February of a common year). Most columns' years lie close
+        /// together, as an export's do; some cells' years are anywhere.
+        #[test]
+        fn iso_date_columns_read_as_the_general_reader_reads_each_cell(
+            base in 0..10_000i32,
+            cells in proptest::collection::vec(
+                proptest::option::weighted(0.9, (
+                    prop_oneof![6 => 0..8i32, 1 => -9_999..9_999i32],
+                    prop_oneof![20 => 1..=12u32, 1 => 0..=13u32],
+                    prop_oneof![20 => 1..=28u32, 1 => 0..=32u32],
+                    proptest::option::of((0..24u32, 0..60u32)),
+                )),
+                0..60,
+            ),
+        ) {
+            let text: Vec<String> = cells
+                .iter()
+                .map(|c| match c {
+                    None => String::new(),
+                    Some((dy, m, d, t)) => {
+                        let y = (base + dy).rem_euclid(10_000);
+                        let mut s = format!("{y:04}-{m:02}-{d:02}");
+                        if let Some((h, mi)) = t {
+                            s += &format!(" {h:02}:{mi:02}");
+                        }
+                        s
+                    }
+                })
+                .collect();
+            let mut col = crm_kpi_scan::TextColumn::default();
+            for c in &text {
+                col.push(c);
+            }
+            col.finish();
+            let want: Option<Vec<Option<Minutes>>> = text
+                .iter()
+                .map(|c| {
+                    if c.is_empty() {
+                        return Some(None);
+                    }
+                    parse_date_general(c)?.resolve(DateOrder::Ymd).map(Some)
+                })
+                .collect();
+            prop_assert_eq!(crm_kpi_scan::cells::iso_minutes_column(&col), want);
+        }
+
         #[test]
         fn plain_numbers_read_as_the_general_reader_reads_them(s in "-?[0-9]{0,18}(\\.[0-9]{0,24})?", comma: bool) {
             let mark = if comma { DecimalMark::Comma } else { DecimalMark::Dot };
