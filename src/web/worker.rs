@@ -827,8 +827,11 @@ pub fn start() {
                 if let Some(w) = to.upgrade() {
                     let mut w = w.borrow_mut();
                     w.heard(e.data());
-                    w.keep_helper();
-                    w.warm_later();
+                    // Only once the load is done: not for every slice that comes.
+                    if !w.busy() {
+                        w.keep_helper();
+                        w.warm_later();
+                    }
                 }
             })
             .into_js_value()
