@@ -1765,8 +1765,12 @@ fn usage_kpis(cx: &Ctx<'_>, have: &[KpiResult], out: &mut Vec<KpiResult>) {
     for t in cx.tables {
         if let Some(d) = &t.deals {
             if let (Some(o), Some(c)) = (&d.owner, &d.created) {
-                let index = d.created_by_day.get_or_init(|| DayIndex::new(c));
-                count_owned(o, c, index.as_ref());
+                // The whole range takes every row: no index is made for it.
+                let index = match cx.period.bounds() {
+                    Some(_) => d.created_by_day.get_or_init(|| DayIndex::new(c)).as_ref(),
+                    None => None,
+                };
+                count_owned(o, c, index);
             }
         }
         if let Some(r) = &t.records {
