@@ -112,11 +112,11 @@ fn is_pad(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | 0xEF | 0xBF)
 }
 
-/// A cell's [`Slot`], not yet numbered, and a hash of its bytes, eight at a time: cells are short, and this
-/// runs for every cell of a coded column. The bytes after the last whole word are read as
-/// one word that overlaps the word before it (or, in a cell under eight bytes, as two
-/// overlapping halves), not one at a time; with the length mixed in, each length's cells
-/// still hash their every byte.
+/// A cell's [`Slot`], not yet numbered, and a hash of its bytes, eight at a time: cells are
+/// short, and this runs for every cell of a coded column. The bytes after the last whole
+/// word are read as one word that overlaps the word before it (or, in a cell under eight
+/// bytes, as two overlapping halves), not one at a time; with the length mixed in, each
+/// length's cells still hash their every byte.
 #[inline(always)]
 fn cell_hash(b: &[u8]) -> (Slot, u64) {
     const K: u64 = 0x9E37_79B9_7F4A_7C15;
