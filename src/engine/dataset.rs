@@ -1526,35 +1526,13 @@ impl DayIndex {
     /// The index of the dated rows of `dates`; `None` when there are none, or when the days
     /// span far more than there are rows (an index mostly of empty days).
     pub fn new(dates: &[Option<Minutes>]) -> Option<DayIndex> {
-        let (mut lo, mut hi) = (i32::MAX, i32::MIN);
-        for m in dates.iter().flatten() {
-            let d = day_of(*m);
-            lo = lo.min(d);
-            hi = hi.max(d);
-        }
-        let span = usize::try_from(i64::from(hi) - i64::from(lo) + 1).ok()?;
-        if lo > hi || span > dates.len().max(1 << 16) || dates.len() >= u32::MAX as usize {
+        if dates.len() >= u32::MAX as usize {
             return None;
         }
-        // A count per day, turned into starts, then each row put in its day's place.
-        let mut starts = vec![0u32; span + 1];
-        for m in dates.iter().flatten() {
-            starts[(day_of(*m) - lo) as usize + 1] += 1;
-        }
-        for i in 1..starts.len() {
-            starts[i] += starts[i - 1];
-        }
-        let mut next = starts.clone();
-        let mut rows = vec![0u32; starts[span] as usize];
-        for (r, m) in dates.iter().enumerate() {
-            if let Some(m) = m {
-                let slot = &mut next[(day_of(*m) - lo) as usize];
-                rows[*slot as usize] = r as u32;
-                *slot += 1;
-            }
-        }
+        let (first, starts, rows) =
+            crm_kpi_scan::cells::rows_by_day(dates, dates.len().max(1 << 16))?;
         Some(DayIndex {
-            first: lo,
+            first,
             starts,
             rows,
         })

@@ -10,19 +10,9 @@ use serde::{Deserialize, Serialize};
 /// Minutes since 1970-01-01 00:00 (naive local time, as the export wrote it).
 pub type Minutes = i32;
 
-/// Day number (days since 1970-01-01) of a timestamp in minutes: `m.div_euclid(1440)`.
-///
-/// Walks over a million rows take it twice a row, and a size-first build (the page's)
-/// divides for real, so it is worked out as `⌊⌊m / 32⌋ / 45⌋`: a shift, then a multiply and
-/// shift on a value made non-negative (below 2²⁸, where `⌊x · ⌈2³⁴ / 45⌉ / 2³⁴⌋ = ⌊x / 45⌋`,
-/// because `⌈2³⁴ / 45⌉ · 45 − 2³⁴ = 11` and `11 · 2²⁸ < 2³⁴`).
-pub fn day_of(m: Minutes) -> i32 {
-    // ⌊(y + 45·2²¹) / 45⌋ = ⌊y / 45⌋ + 2²¹; −2²⁶ ≤ y < 2²⁶, so 0 < y + 45·2²¹ < 77·2²¹.
-    const BIAS: i32 = 45 << 21;
-    const BY_45: u64 = (1 << 34) / 45 + 1;
-    let x = ((m >> 5) + BIAS) as u64;
-    ((x * BY_45) >> 34) as i32 - (1 << 21)
-}
+/// Day number (days since 1970-01-01) of a timestamp in minutes: `m.div_euclid(1440)`,
+/// worked out without a division (see the scan crate's `cells::day_of`).
+pub use crm_kpi_scan::cells::day_of;
 
 /// Day number of a calendar date, or `None` when the date does not exist; the same answers
 /// as chrono within its years, which the tests check.
