@@ -575,11 +575,9 @@ impl Workbook {
                 return Some(last);
             };
             let mut per_day = vec![0u32; span + 1];
-            self.each_date(|d| {
-                if let Some(n) = per_day.get_mut((d - first) as usize) {
-                    *n += 1;
-                }
-            });
+            for col in self.date_columns() {
+                crm_kpi_scan::cells::count_by_day(col, first, &mut per_day);
+            }
             // Each month with dates: its count and its last date.
             let mut months: Vec<((i32, u32), u32, i32)> = Vec::new();
             for (i, &n) in per_day.iter().enumerate().filter(|(_, n)| **n > 0) {
@@ -611,26 +609,33 @@ impl Workbook {
     }
 
     fn find_data_range(&self) -> Option<(i32, i32)> {
-        let mut lo_hi: Option<(i32, i32)> = None;
-        self.each_date(|d| lo_hi = Some(lo_hi.map_or((d, d), |(a, b)| (a.min(d), b.max(d)))));
-        lo_hi
+        // The days of the least and the greatest minute: a day never comes before an
+        // earlier minute's.
+        let (lo, hi) = self
+            .date_columns()
+            .into_iter()
+            .filter_map(crm_kpi_scan::cells::minute_range)
+            .reduce(|(a, b), (c, d)| (a.min(c), b.max(d)))?;
+        Some((value::day_of(lo), value::day_of(hi)))
     }
 
-    /// Every date of the loaded tables (deals created and closed, records' dates), as days.
-    fn each_date(&self, mut see: impl FnMut(i32)) {
-        let mut see = |m: &value::Minutes| see(value::day_of(*m));
+    /// The date columns of the loaded tables: deals created and closed, records' dates.
+    fn date_columns(&self) -> Vec<&[Option<value::Minutes>]> {
+        let mut out = Vec::new();
         for t in &self.tables {
             if let Some(d) = &t.deals {
-                for col in [&d.created, &d.closed].into_iter().flatten() {
-                    col.iter().flatten().for_each(&mut see);
-                }
+                out.extend(
+                    [&d.created, &d.closed]
+                        .into_iter()
+                        .flatten()
+                        .map(Vec::as_slice),
+                );
             }
-            if let Some(r) = &t.records {
-                if let Some(w) = r.when() {
-                    w.iter().flatten().for_each(&mut see);
-                }
+            if let Some(w) = t.records.as_ref().and_then(|r| r.when()) {
+                out.push(w);
             }
         }
+        out
     }
 
     /// The first day a deal was created or closed.
@@ -640,8 +645,8 @@ impl Workbook {
             [&d.created, &d.closed]
                 .into_iter()
                 .flatten()
-                .flat_map(|c| c.iter().flatten())
-                .map(|m| value::day_of(*m))
+                .filter_map(|c| crm_kpi_scan::cells::minute_range(c))
+                .map(|(lo, _)| value::day_of(lo))
                 .min()
         })
     }

@@ -198,6 +198,31 @@ pub fn day_of(m: i32) -> i32 {
     ((x * BY_45) >> 34) as i32 - (1 << 21)
 }
 
+/// The least and the greatest of `dates`; `None` when none is given.
+#[inline(never)]
+pub fn minute_range(dates: &[Option<i32>]) -> Option<(i32, i32)> {
+    let (mut lo, mut hi) = (i32::MAX, i32::MIN);
+    for m in dates.iter().flatten() {
+        lo = lo.min(*m);
+        hi = hi.max(*m);
+    }
+    (lo <= hi).then_some((lo, hi))
+}
+
+/// Add one to `per_day[d - first]` for the day `d` of each of `dates`, passing over days
+/// outside `per_day`.
+#[inline(never)]
+pub fn count_by_day(dates: &[Option<i32>], first: i32, per_day: &mut [u32]) {
+    for m in dates.iter().flatten() {
+        if let Some(n) = usize::try_from(day_of(*m).wrapping_sub(first))
+            .ok()
+            .and_then(|d| per_day.get_mut(d))
+        {
+            *n += 1;
+        }
+    }
+}
+
 /// The rows of `dates` (minutes) by day: days in order, each day's rows in file order, so
 /// that the rows of a span of days are one slice. Gives the first day, where each day's rows
 /// start in the list of rows (and one past the last day's end), and that list; `None` when
@@ -205,15 +230,8 @@ pub fn day_of(m: i32) -> i32 {
 /// from it (a month's review asks for fifteen periods), once per load of a million rows.
 #[inline(never)]
 pub fn rows_by_day(dates: &[Option<i32>], max_days: usize) -> Option<(i32, Vec<u32>, Vec<u32>)> {
-    let (mut lo, mut hi) = (i32::MAX, i32::MIN);
-    for m in dates.iter().flatten() {
-        // The day of the least and the greatest minute: `day_of` never decreases.
-        lo = lo.min(*m);
-        hi = hi.max(*m);
-    }
-    if lo > hi {
-        return None;
-    }
+    // The days of the least and the greatest minute: `day_of` never decreases.
+    let (lo, hi) = minute_range(dates)?;
     let (lo, hi) = (day_of(lo), day_of(hi));
     let span = usize::try_from(i64::from(hi) - i64::from(lo) + 1).ok()?;
     if span > max_days {
@@ -285,6 +303,26 @@ mod tests {
     /// Plain numbers read as Rust's parser reads them, with whether every filled cell is an
     /// integer; a grouping comma, a currency sign or a second point leaves the column to the
     /// general reader.
+    /// A column's least and greatest minute, and its dates counted by day: minutes before
+    /// 1970 fall on negative days, and days outside the counts are passed over.
+    #[test]
+    fn date_columns_give_their_range_and_their_counts_by_day() {
+        let dates = [
+            Some(-1),
+            None,
+            Some(1440 * 3 + 5),
+            Some(0),
+            Some(1439),
+            Some(-1441),
+        ];
+        assert_eq!(minute_range(&dates), Some((-1441, 1440 * 3 + 5)));
+        assert_eq!(minute_range(&[None, None]), None);
+        let mut per_day = [0u32; 3];
+        count_by_day(&dates, -1, &mut per_day);
+        // Days -1, 0 and 1; day 3 and day -2 fall outside.
+        assert_eq!(per_day, [1, 2, 0]);
+    }
+
     #[test]
     fn plain_number_columns_read_with_their_integer_flag() {
         let col = column(&["12", "", "-8112.50", "0.1"]);
