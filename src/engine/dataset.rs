@@ -293,6 +293,8 @@ fn type_column(col: &TextColumn, role: Option<Role>) -> (ValueType, Option<Prepa
     };
     match prepared {
         Some((t, values)) => (t, Some(values)),
+        // An ID column's million cells, each an integer to `cell_type`, in one loop.
+        None if crm_kpi_scan::cells::short_integer_column(col) => (ValueType::Integer, None),
         None => (infer_type(col.iter()), None),
     }
 }
@@ -1763,6 +1765,23 @@ mod coded {
     ];
 
     proptest! {
+        /// A column without a role is typed as its cells are one by one, also when the loop
+        /// for ID columns decides it.
+        #[test]
+        fn plain_columns_type_as_their_cells_do(
+            cells in proptest::collection::vec(prop_oneof![
+                Just(""), Just("123"), Just("0042"), Just("-5"), Just("1.5"), Just("x"),
+                Just("2024-01-01"), Just("123456789012345"), Just("1234567890123456")
+            ], 0..12),
+        ) {
+            let mut col = TextColumn::default();
+            for c in &cells {
+                col.push(c);
+            }
+            col.uncode();
+            prop_assert_eq!(type_column(&col, None).0, infer_type(cells.iter().copied()));
+        }
+
         /// A table rebuilt after a change of mapping, taking what still holds from the one
         /// it replaces, is the table a fresh build gives: values, issues in their order,
         /// column readings. Twice in a row, so that a rebuilt table also serves as the old

@@ -198,6 +198,23 @@ pub fn day_of(m: i32) -> i32 {
     ((x * BY_45) >> 34) as i32 - (1 << 21)
 }
 
+/// Whether every cell of `col` is empty or a whole number of fewer than 16 digits, with at
+/// least one filled: the cells of an ID column, which typing reads as integers. Such a cell
+/// has no date's separators and no sign, point or grouping, so it is nothing else.
+#[inline(never)]
+pub fn short_integer_column(col: &TextColumn) -> bool {
+    let mut filled = false;
+    for c in col.iter() {
+        if !c.is_empty() {
+            if c.len() >= 16 || !c.bytes().all(|b| b.is_ascii_digit()) {
+                return false;
+            }
+            filled = true;
+        }
+    }
+    filled
+}
+
 /// The least and the greatest of `dates`; `None` when none is given.
 #[inline(never)]
 pub fn minute_range(dates: &[Option<i32>]) -> Option<(i32, i32)> {
@@ -303,6 +320,26 @@ mod tests {
     /// Plain numbers read as Rust's parser reads them, with whether every filled cell is an
     /// integer; a grouping comma, a currency sign or a second point leaves the column to the
     /// general reader.
+    /// ID columns: whole numbers under 16 digits, some cells empty; a sign, a point, a
+    /// 16th digit, a date or a word makes a column something else, and so does no cell.
+    #[test]
+    fn short_integer_columns_are_told_from_others() {
+        assert!(short_integer_column(&column(&["10000000006", "", "0042"])));
+        for odd in [
+            "-5",
+            "1.0",
+            "1234567890123456",
+            "20240101T",
+            "2024-01-01",
+            "x",
+            "1 2",
+        ] {
+            assert!(!short_integer_column(&column(&["7", odd])), "{odd}");
+        }
+        assert!(!short_integer_column(&column(&["", ""])));
+        assert!(!short_integer_column(&column(&[])));
+    }
+
     /// A column's least and greatest minute, and its dates counted by day: minutes before
     /// 1970 fall on negative days, and days outside the counts are passed over.
     #[test]
