@@ -2,6 +2,8 @@
 //! whole columns of them. A date or amount column of a million rows goes through these once
 //! per cell when a file is typed, so they are built for speed with the field loop; the app
 //! reads every other shape (`3/4/2024`, `¥1,234`, `3.5万`) once per cell too, but rarely.
+//! Also the other loops over every cell or date of a column that a load runs once: the
+//! check for an ID column, and a date column's range and its rows by day.
 
 use crate::TextColumn;
 
