@@ -245,8 +245,8 @@ pub fn count_by_day(dates: &[Option<i32>], first: i32, per_day: &mut [u32]) {
 /// The rows of `dates` (minutes) by day: days in order, each day's rows in file order, so
 /// that the rows of a span of days are one slice. Gives the first day, where each day's rows
 /// start in the list of rows (and one past the last day's end), and that list; `None` when
-/// no row has a date or the days span more than `max_days`. A report takes a period's rows
-/// from it (a month's review asks for fifteen periods), once per load of a million rows.
+/// no row has a date or the days span more than `max_days`. Made once per load, it gives a
+/// report each period's rows (a month's review asks for fifteen periods).
 #[inline(never)]
 pub fn rows_by_day(dates: &[Option<i32>], max_days: usize) -> Option<(i32, Vec<u32>, Vec<u32>)> {
     // The days of the least and the greatest minute: `day_of` never decreases.
@@ -319,9 +319,6 @@ mod tests {
         assert_eq!(iso_minutes_column(&column(&["2024-01-01 24:00"])), None);
     }
 
-    /// Plain numbers read as Rust's parser reads them, with whether every filled cell is an
-    /// integer; a grouping comma, a currency sign or a second point leaves the column to the
-    /// general reader.
     /// ID columns: whole numbers under 16 digits, some cells empty; a sign, a point, a
     /// 16th digit, a date or a word makes a column something else, and so does no cell.
     #[test]
@@ -362,6 +359,9 @@ mod tests {
         assert_eq!(per_day, [1, 2, 0]);
     }
 
+    /// Plain numbers read as Rust's parser reads them, with whether every filled cell is an
+    /// integer; a grouping comma, a currency sign or a second point leaves the column to the
+    /// general reader.
     #[test]
     fn plain_number_columns_read_with_their_integer_flag() {
         let col = column(&["12", "", "-8112.50", "0.1"]);
