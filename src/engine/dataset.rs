@@ -237,7 +237,7 @@ fn cell_type(c: &str) -> ValueType {
     // The common date shape first: it is none of the number types below.
     if crate::engine::value::iso_date(c.as_bytes()).is_some() {
         ValueType::Date
-    } else if c.bytes().all(|b| b.is_ascii_digit()) && c.len() < 16 {
+    } else if crm_kpi_scan::cells::is_short_integer(c) {
         ValueType::Integer
     } else if crate::engine::value::plain_number(c, DecimalMark::Dot).is_some()
         || c.parse::<f64>().is_ok_and(f64::is_finite)

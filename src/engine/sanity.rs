@@ -247,14 +247,9 @@ pub fn found(tables: &[Table], opts: &Options) -> Vec<Found> {
 /// over the column's span when that is not much longer than the column (a CRM's years of
 /// minutes), otherwise found by sorting.
 fn crowded_minutes(col: &[Option<Minutes>]) -> Vec<Minutes> {
-    let (mut lo, mut hi) = (Minutes::MAX, Minutes::MIN);
-    for m in col.iter().flatten() {
-        lo = lo.min(*m);
-        hi = hi.max(*m);
-    }
-    if lo > hi {
+    let Some((lo, hi)) = crm_kpi_scan::cells::minute_range(col) else {
         return Vec::new();
-    }
+    };
     let span = usize::try_from(i64::from(hi) - i64::from(lo) + 1).unwrap_or(usize::MAX);
     if span <= col.len().saturating_mul(4).max(1 << 16) {
         let mut count = vec![0u8; span];

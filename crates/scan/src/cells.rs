@@ -180,7 +180,7 @@ pub fn plain_number_column(col: &TextColumn) -> Option<(Vec<Option<f64>>, bool)>
     let mut integers = true;
     let values = read_column(col, |c| {
         let v = plain_number(c, true)?;
-        integers &= c.len() < 16 && c.bytes().all(|b| b.is_ascii_digit());
+        integers &= is_short_integer(c);
         Some(v)
     });
     values.map(|v| (v, integers))
@@ -200,15 +200,22 @@ pub fn day_of(m: i32) -> i32 {
     ((x * BY_45) >> 34) as i32 - (1 << 21)
 }
 
-/// Whether every cell of `col` is empty or a whole number of fewer than 16 digits, with at
-/// least one filled: the cells of an ID column, which typing reads as integers. Such a cell
-/// has no date's separators and no sign, point or grouping, so it is nothing else.
+/// A whole number of fewer than 16 digits, no sign: the cell typing reads as an integer
+/// (an empty cell is one too, to this test). Such a cell has no date's separators and no
+/// sign, point or grouping, so it is nothing else.
+#[inline]
+pub fn is_short_integer(c: &str) -> bool {
+    c.len() < 16 && c.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Whether every cell of `col` is empty or [`is_short_integer`], with at least one filled:
+/// the cells of an ID column, which typing reads as integers.
 #[inline(never)]
 pub fn short_integer_column(col: &TextColumn) -> bool {
     let mut filled = false;
     for c in col.iter() {
         if !c.is_empty() {
-            if c.len() >= 16 || !c.bytes().all(|b| b.is_ascii_digit()) {
+            if !is_short_integer(c) {
                 return false;
             }
             filled = true;
