@@ -205,6 +205,37 @@ test('switching to 中文 translates the page and is remembered', async (t) => {
   assert.equal(await page.locator('h1').textContent(), 'CRM 关键指标计算器');
 });
 
+test('an English page lays out Chinese in each font it uses before a switch asks for it', async (t) => {
+  const page = await openApp(t);
+  // Every font of the page's text (its options' included) gets a hidden line of Chinese.
+  await page.waitForFunction(() => {
+    const box = document.querySelector('#font-warmup');
+    if (!box) return false;
+    const font = (el) => {
+      const s = getComputedStyle(el);
+      return `${s.fontStyle} ${s.fontWeight} ${s.fontSize} ${s.fontFamily}`;
+    };
+    const warmed = new Set([...box.children].map(font));
+    const used = [...document.body.querySelectorAll('*')]
+      .filter((el) => !box.contains(el) && [...el.childNodes].some((n) => n.nodeType === 3 && n.data.trim()));
+    return used.length > 50 && used.every((el) => warmed.has(font(el)));
+  }, null, { timeout: 20_000 });
+  const box = await page.evaluate(() => {
+    const box = document.querySelector('#font-warmup');
+    const s = getComputedStyle(box);
+    return {
+      lang: box.lang, hidden: box.getAttribute('aria-hidden'), visibility: s.visibility,
+      lines: box.children.length, text: box.children[0].textContent, right: box.getBoundingClientRect().right,
+    };
+  });
+  assert.deepEqual({ ...box, lines: box.lines > 5, right: box.right < 0 },
+    { lang: 'zh-CN', hidden: 'true', visibility: 'hidden', lines: true, text: '中文，', right: true });
+  // The app around it still switches and draws.
+  await page.click('#lang-zh');
+  await page.waitForFunction(() => document.querySelector('h1')?.textContent === 'CRM 关键指标计算器');
+  assert.equal(await page.locator('#stage option[value="mature"]').textContent(), '成熟期');
+});
+
 test('a Chinese browser opens in Chinese', async (t) => {
   const page = await openApp(t, { locale: 'zh-CN' });
   assert.equal(await page.locator('h1').textContent(), 'CRM 关键指标计算器');
