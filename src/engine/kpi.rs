@@ -208,24 +208,22 @@ impl Pass {
     }
 
     pub fn run(d: &Deals, period: Period) -> Pass {
-        Pass::run_many(d, &[period])
-            .pop()
-            .unwrap_or_else(|| Pass::empty(d))
+        let (_, mut passes) = Walk::every(d, vec![period]).run(d);
+        passes.pop().unwrap_or_else(|| Pass::empty(d))
     }
 
     /// The passes over several periods (a review's period, the one before, a year before
     /// and the trend's months) in one walk over the rows: each row is read once, and each
     /// period's accumulators take the rows in file order, as a pass of its own would.
+    #[cfg(test)]
     pub fn run_many(d: &Deals, periods: &[Period]) -> Vec<Pass> {
-        let mut passes: Vec<Pass> = periods.iter().map(|_| Pass::empty(d)).collect();
-        Pass::walk(d, periods, &mut passes, Parts::EVERY);
-        passes
+        Walk::every(d, periods.to_vec()).run(d).1
     }
 
     /// Fill again the breakdowns that `parts` names in the passes over `periods`, after
     /// their columns changed and every other column the passes read stayed: the rest of
     /// each pass is kept as it is.
-    pub fn redo(d: &Deals, periods: &[Period], passes: &mut [Pass], parts: Parts) {
+    pub fn redo(d: &Deals, periods: Vec<Period>, mut passes: Vec<Pass>, parts: Parts) -> Walk {
         for p in passes.iter_mut() {
             let empty = Pass::empty(d);
             if parts.owner {
@@ -238,19 +236,85 @@ impl Pass {
                 p.by_extra = empty.by_extra;
             }
         }
-        Pass::walk(
-            d,
+        Walk::new(
             periods,
             passes,
             Parts {
                 whole: false,
                 ..parts
             },
-        );
+        )
+    }
+}
+
+/// A walk over the rows into the accumulators `parts` names of each period's pass. It can
+/// stop after any row and go on from there: the worker walks the whole range a slice of
+/// rows at a time while it waits for the next request ([`crate::engine::Ahead`]).
+pub struct Walk {
+    periods: Vec<Period>,
+    passes: Vec<Pass>,
+    parts: Parts,
+    opens: OpenFigures,
+    month_of: MonthOf,
+    won_by_month: Vec<MonthSums>,
+    /// The next row to walk.
+    row: usize,
+}
+
+impl Walk {
+    /// A walk that makes the passes over `periods`.
+    pub fn every(d: &Deals, periods: Vec<Period>) -> Walk {
+        let passes = periods.iter().map(|_| Pass::empty(d)).collect();
+        Walk::new(periods, passes, Parts::EVERY)
     }
 
-    /// One walk over the rows into the accumulators `parts` names of each period's pass.
-    fn walk(d: &Deals, periods: &[Period], passes: &mut [Pass], parts: Parts) {
+    fn new(periods: Vec<Period>, passes: Vec<Pass>, parts: Parts) -> Walk {
+        Walk {
+            periods,
+            opens: OpenFigures::new(&passes, parts),
+            month_of: MonthOf::new(),
+            won_by_month: passes.iter().map(|_| MonthSums::default()).collect(),
+            passes,
+            parts,
+            row: 0,
+        }
+    }
+
+    /// Walk every row left, and give the periods and their passes.
+    pub fn run(mut self, d: &Deals) -> (Vec<Period>, Vec<Pass>) {
+        self.step(d, usize::MAX);
+        self.finish()
+    }
+
+    /// Walk at most `rows` more rows of `d` (the table the walk began on): whether every
+    /// row is walked.
+    pub fn step(&mut self, d: &Deals, rows: usize) -> bool {
+        self.walk(d, self.row.saturating_add(rows).min(d.rows));
+        self.row >= d.rows
+    }
+
+    /// The periods and their passes, once every row is walked ([`Walk::step`]).
+    pub fn finish(self) -> (Vec<Period>, Vec<Pass>) {
+        let mut passes = self.passes;
+        self.opens.finish(&mut passes);
+        for (p, months) in passes.iter_mut().zip(self.won_by_month) {
+            months.add_to(&mut p.by_month);
+        }
+        (self.periods, passes)
+    }
+
+    /// Walk the rows from the next up to `to`.
+    fn walk(&mut self, d: &Deals, to: usize) {
+        let Walk {
+            periods,
+            passes,
+            parts,
+            opens,
+            month_of,
+            won_by_month,
+            row,
+        } = self;
+        let parts = *parts;
         // Dates are compared in minutes: a day is worked out only for a won deal's cycle
         // and month.
         let bounds: Vec<Option<(i64, i64)>> = periods.iter().map(Period::minute_bounds).collect();
@@ -268,13 +332,11 @@ impl Pass {
         let every: Vec<usize> = (0..bounds.len()).collect();
         let (dated, undated): (Vec<usize>, Vec<usize>) =
             every.iter().partition(|p| bounds[**p].is_some());
-        let mut opens = OpenFigures::new(passes, parts);
-        let mut month_of = MonthOf::new();
-        let mut won_by_month: Vec<MonthSums> =
-            passes.iter().map(|_| MonthSums::default()).collect();
         let mut slots: Vec<usize> = Vec::with_capacity(3 + extras.len());
         let before = |m: Option<Minutes>, start: i64| m.is_none_or(|m| i64::from(m) < start);
-        for r in 0..d.rows {
+        let from = *row;
+        *row = to.max(from);
+        for r in from..to {
             let o = d.outcome[r];
             let created = d.created.as_ref().and_then(|c| c[r]);
             let closed = d.closed.as_ref().and_then(|c| c[r]);
@@ -393,10 +455,6 @@ impl Pass {
                     p.all.add(&acc, cycle);
                 }
             }
-        }
-        opens.finish(passes);
-        for (p, months) in passes.iter_mut().zip(won_by_month) {
-            months.add_to(&mut p.by_month);
         }
     }
 }

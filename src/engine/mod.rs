@@ -176,6 +176,12 @@ struct Derived {
 /// The deals' pass over each period.
 type Passes = HashMap<Period, Rc<kpi::Pass>>;
 
+/// The walks over the rows of a report for the whole range, made ahead of need a slice of
+/// rows at a time ([`Workbook::ahead`]).
+pub struct Ahead {
+    walks: Vec<kpi::Walk>,
+}
+
 /// The sanity warnings for one `today`, in both languages.
 type KeptWarnings = (Option<String>, Vec<sanity::Found>);
 /// A period, a language and the inputs (by their `Debug` text, which keeps every digit).
@@ -380,14 +386,8 @@ impl Workbook {
         }
 
         let data_range = self.data_range();
-        if let (true, Some(range)) = (opts.review, data_range) {
-            // Every period the review looks at, in one walk over the deals.
-            let mut periods = vec![opts.period];
-            periods.extend(opts.period.previous());
-            periods.extend(year_earlier(opts.period));
-            periods.extend(trend_months(opts.period, range));
-            self.prepare_passes(opts, &periods);
-        }
+        // Every period the report (its review too) looks at, in one walk over the deals.
+        self.prepare_passes(opts, &self.walked_periods(opts, data_range));
         let (summary, mut kpis, deal_ids) = self.kpis_for(opts, opts.period, data_range);
         let default_period = self.bulk_end().and_then(last_complete_month);
         let (mut previous_period, mut year_ago_period) = (None, None);
@@ -669,8 +669,23 @@ impl Workbook {
 
     /// Make the deals' passes over `periods` that are not kept, in one walk over the rows.
     fn prepare_passes(&self, opts: &Options, periods: &[Period]) {
-        let Some(d) = self.tables.iter().find_map(|t| t.deals.as_ref()) else {
-            return;
+        let Some(d) = self.deals() else { return };
+        for walk in self.walks_for(opts, periods) {
+            self.keep_passes(walk.run(d));
+        }
+    }
+
+    /// The deals table.
+    fn deals(&self) -> Option<&dataset::Deals> {
+        self.tables.iter().find_map(|t| t.deals.as_ref())
+    }
+
+    /// The walks over the rows that make the deals' passes over `periods` that are not kept:
+    /// one that walks again the breakdowns of the passes from before a change of mapping
+    /// (taken from those waiting), and one that makes the others.
+    fn walks_for(&self, opts: &Options, periods: &[Period]) -> Vec<kpi::Walk> {
+        let Some(d) = self.deals() else {
+            return Vec::new();
         };
         let inputs = format!("{:?}", opts.inputs);
         let mut wanted: Vec<Period> = Vec::new();
@@ -684,33 +699,67 @@ impl Workbook {
                 }
             }
         }
-        // Passes from before a change of mapping: only their changed breakdowns are walked.
+        let mut walks = Vec::new();
         if let Some((parts, stale)) = self.derived.stale.borrow_mut().as_mut() {
             // A pass still shared elsewhere is made anew instead.
-            let (again, mut passes): (Vec<Period>, Vec<kpi::Pass>) = wanted
+            let (again, passes): (Vec<Period>, Vec<kpi::Pass>) = wanted
                 .iter()
                 .filter_map(|p| Some((*p, Rc::try_unwrap(stale.remove(p)?).ok()?)))
                 .unzip();
             if !again.is_empty() {
-                kpi::Pass::redo(d, &again, &mut passes, *parts);
-                let mut kept = self.derived.passes.borrow_mut();
-                kept.extend(again.iter().copied().zip(passes.into_iter().map(Rc::new)));
                 wanted.retain(|p| !again.contains(p));
+                walks.push(kpi::Pass::redo(d, again, passes, *parts));
             }
         }
-        if wanted.len() < 2 {
-            return;
+        if !wanted.is_empty() {
+            walks.push(kpi::Walk::every(d, wanted));
         }
-        let made = kpi::Pass::run_many(d, &wanted);
+        walks
+    }
+
+    /// Keep the passes a walk made over `periods`.
+    fn keep_passes(&self, (periods, made): (Vec<Period>, Vec<kpi::Pass>)) {
         let mut kept = self.derived.passes.borrow_mut();
         if kept.len() + made.len() > KEPT_PERIODS {
             kept.clear();
         }
-        kept.extend(
-            wanted
-                .into_iter()
-                .zip(made.into_iter().map(std::rc::Rc::new)),
-        );
+        kept.extend(periods.into_iter().zip(made.into_iter().map(Rc::new)));
+    }
+
+    /// Ahead of need, the walks over the rows that a report for `opts` (the whole range's,
+    /// as the worker asks) would make: [`Workbook::ahead_step`] walks them a slice of rows
+    /// at a time, so that a request that comes meanwhile waits for one slice, not the whole
+    /// walk. Dropped half walked, they are walked again from the start when needed.
+    pub fn ahead(&self, opts: &Options) -> Ahead {
+        Ahead {
+            walks: self.walks_for(opts, &self.walked_periods(opts, self.data_range())),
+        }
+    }
+
+    /// Walk at most `rows` more rows of what [`Workbook::ahead`] left: whether every walk is
+    /// done, its passes kept for the whole range's report.
+    pub fn ahead_step(&self, ahead: &mut Ahead, rows: usize) -> bool {
+        let Some(d) = self.deals() else { return true };
+        if let Some(walk) = ahead.walks.last_mut() {
+            if walk.step(d, rows) {
+                if let Some(walk) = ahead.walks.pop() {
+                    self.keep_passes(walk.finish());
+                }
+            }
+        }
+        ahead.walks.is_empty()
+    }
+
+    /// The periods whose passes a report for `opts` reads: with the review, the period,
+    /// the one before, a year before and the trend's months.
+    fn walked_periods(&self, opts: &Options, range: Option<(i32, i32)>) -> Vec<Period> {
+        let mut periods = vec![opts.period];
+        if let (true, Some(range)) = (opts.review, range) {
+            periods.extend(opts.period.previous());
+            periods.extend(year_earlier(opts.period));
+            periods.extend(trend_months(opts.period, range));
+        }
+        periods
     }
 
     /// The deals' pass over `period`, kept.
@@ -1354,6 +1403,78 @@ mod remapped {
         assert_eq!(waiting(&wb), Some((true, true)));
         assert_eq!(wb.report(&all), fresh(&csv, &detected, &all));
         assert!(wb.derived.passes.borrow().contains_key(&Period::All));
+    }
+
+    /// Walks a workbook's whole range ahead a few rows at a time: how many steps it took.
+    fn walk_ahead(wb: &Workbook, opts: &Options, rows: usize) -> usize {
+        let mut ahead = wb.ahead(&Options {
+            period: Period::All,
+            ..opts.clone()
+        });
+        let mut steps = 1;
+        while !wb.ahead_step(&mut ahead, rows) {
+            steps += 1;
+        }
+        steps
+    }
+
+    /// The whole range walked ahead a slice of rows at a time makes the passes its report
+    /// then only reads, with the figures of a workbook that reports it at once, also after a
+    /// change of mapping and when a walk ahead is dropped half way.
+    #[test]
+    fn the_whole_range_walked_ahead_in_slices_is_the_whole_range_walked_at_once() {
+        let csv = sample(5);
+        let (month, all) = month_and_all();
+        let mut wb = Workbook::new();
+        assert!(wb.add("deals.csv", csv.as_bytes()).is_ok());
+        wb.report(&month);
+        let rows = wb.deals().map_or(0, |d| d.rows);
+        assert!(rows > 300);
+        assert!(!wb.derived.passes.borrow().contains_key(&Period::All));
+        // The walk goes on from where each step stopped: 7 rows a step.
+        assert!(walk_ahead(&wb, &month, 7) >= rows / 7);
+        let walked = wb.derived.passes.borrow().get(&Period::All).cloned();
+        let walked = walked.expect("the whole range's pass is kept");
+        let mut at_once = Workbook::new();
+        assert!(at_once.add("deals.csv", csv.as_bytes()).is_ok());
+        assert_eq!(wb.report(&all), at_once.report(&all));
+        // The report read the pass walked ahead: it did not walk again.
+        let read = wb.derived.passes.borrow().get(&Period::All).cloned();
+        assert!(read.is_some_and(|p| Rc::ptr_eq(&p, &walked)));
+        // Nothing left to walk: done at the first step.
+        assert_eq!(walk_ahead(&wb, &month, 7), 1);
+
+        // The lead source column left unused at the month: the whole range's pass waits.
+        let detected: Vec<Option<Role>> = wb.tables()[0].columns.iter().map(|c| c.role).collect();
+        let source = detected.iter().position(|r| *r == Some(Role::LeadSource));
+        let mut unused = detected.clone();
+        unused[source.expect("a lead source column")] = None;
+        wb.remap(0, Some(&unused));
+        wb.report(&month);
+        let waiting = |wb: &Workbook| {
+            wb.derived
+                .stale
+                .borrow()
+                .as_ref()
+                .is_some_and(|(_, passes)| passes.contains_key(&Period::All))
+        };
+        assert!(waiting(&wb));
+        // Walked ahead to the end: its breakdowns walked again, it waits no more.
+        assert!(walk_ahead(&wb, &month, 50) > 1);
+        assert!(!waiting(&wb));
+        assert!(wb.derived.passes.borrow().contains_key(&Period::All));
+        assert_eq!(wb.report(&all), fresh(&csv, &unused, &all));
+
+        // Given back at the month, then half a walk ahead dropped (a request came): the
+        // whole range's pass is walked again from the start, with the same figures.
+        wb.remap(0, Some(&detected));
+        wb.report(&month);
+        assert!(waiting(&wb));
+        let mut ahead = wb.ahead(&all);
+        assert!(!wb.ahead_step(&mut ahead, rows / 2));
+        drop(ahead);
+        assert!(!wb.derived.passes.borrow().contains_key(&Period::All));
+        assert_eq!(wb.report(&all), fresh(&csv, &detected, &all));
     }
 
     proptest! {
