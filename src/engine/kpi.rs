@@ -214,7 +214,8 @@ impl Pass {
 
     /// The passes over several periods (a review's period, the one before, a year before
     /// and the trend's months) in one walk over the rows: each row is read once, and each
-    /// period's accumulators take the rows in file order, as a pass of its own would.
+    /// period's accumulators take the rows in file order, as a pass of its own would. The
+    /// app makes them through [`Walk`]; the tests compare them with passes made one by one.
     #[cfg(test)]
     pub fn run_many(d: &Deals, periods: &[Period]) -> Vec<Pass> {
         Walk::every(d, periods.to_vec()).run(d).1
@@ -933,9 +934,8 @@ const STAGE_ORDER: &[&str] = &[
 ];
 
 /// The deal KPIs of the catalogue for one period, from its pass over the deals
-/// ([`Pass::run`] or [`Pass::run_many`]): the pass
-/// holds every figure, this adds the catalogue's texts in `lang`, so a pass kept for a
-/// period serves both languages.
+/// ([`Pass::run`] or a [`Walk`] over several periods): the pass holds every figure, this
+/// adds the catalogue's texts in `lang`, so a pass kept for a period serves both languages.
 pub fn deal_kpis_from(
     d: &Deals,
     p: &Pass,
