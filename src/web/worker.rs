@@ -459,9 +459,10 @@ pub struct KpiWorker {
     done: u32,
 }
 
-/// How long the worker waits after a request before it walks the whole range, in ms: long
-/// enough for a run of changes to come first, short next to a person reading the screen.
-const WARM_MS: i32 = 400;
+/// How long the worker waits after a request before it walks the whole range, in ms: the
+/// page has drawn the answer by then, and a request that comes during the walk waits for one
+/// slice of it ([`AHEAD_ROWS`]), so the walk need not wait for a run of changes to end.
+const WARM_MS: i32 = 150;
 
 /// How many rows the worker walks ahead in one task ([`KpiWorker::warm_later`]): about 5 ms
 /// at 1M rows on this machine.
