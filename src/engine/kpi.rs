@@ -221,9 +221,9 @@ impl Pass {
         Walk::every(d, periods.to_vec()).run(d).1
     }
 
-    /// Fill again the breakdowns that `parts` names in the passes over `periods`, after
-    /// their columns changed and every other column the passes read stayed: the rest of
-    /// each pass is kept as it is.
+    /// The walk that fills again the breakdowns `parts` names in the passes over `periods`,
+    /// after their columns changed and every other column the passes read stayed: the rest
+    /// of each pass is kept as it is.
     pub fn redo(d: &Deals, periods: Vec<Period>, mut passes: Vec<Pass>, parts: Parts) -> Walk {
         for p in passes.iter_mut() {
             let empty = Pass::empty(d);

@@ -753,7 +753,6 @@ impl KpiWorker {
     /// request comes, which so waits for one slice of it, not the whole walk.
     fn warm_later(&mut self) {
         self.done = self.done.wrapping_add(1);
-        self.ahead = None;
         if self.warm.is_some() {
             warm_tick(self.me.clone(), self.done, WARM_MS);
         }
