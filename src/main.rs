@@ -237,7 +237,7 @@ fn render(r: &Report) -> String {
             "{:>3}. {} {:<9} {}",
             i + 1,
             pad(&rec.name, 32),
-            format!("{:?}", rec.tier).to_lowercase(),
+            rec.tier.id(),
             value
         );
         let _ = writeln!(out, "       {}", rec.reason);

@@ -17,6 +17,17 @@ pub enum Tier {
     Result,
 }
 
+impl Tier {
+    /// The tier's name as the JSON, the page's CSS classes and the command line write it.
+    pub fn id(self) -> &'static str {
+        match self {
+            Tier::Basic => "basic",
+            Tier::Process => "process",
+            Tier::Result => "result",
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum Unit {
@@ -608,6 +619,18 @@ pub fn get(id: &str) -> Option<&'static KpiDef> {
 mod tests {
     use super::*;
     use std::collections::HashSet;
+
+    #[test]
+    fn a_tiers_id_is_its_name_in_json() {
+        for (tier, json) in [
+            (Tier::Basic, "\"basic\""),
+            (Tier::Process, "\"process\""),
+            (Tier::Result, "\"result\""),
+        ] {
+            assert_eq!(serde_json::to_string(&tier).unwrap(), json);
+            assert_eq!(format!("\"{}\"", tier.id()), json);
+        }
+    }
 
     #[test]
     fn catalogue_is_whole_and_consistent() {

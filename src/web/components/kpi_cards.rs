@@ -259,7 +259,7 @@ fn card(
     let compared = snap.and_then(|(s, all)| Some((s, all.iter().find(|c| c.id == rec.id)?)));
     let def = catalogue::get(&rec.id);
     let formula = def.map(|d| d.formula(lang)).unwrap_or_default();
-    let tier = format!("{:?}", rec.tier).to_lowercase();
+    let tier = rec.tier.id();
     let body = match kpi {
         Some(k) => html! {
             <>
@@ -288,7 +288,7 @@ fn card(
     html! {
         <article class={classes!("kpi-card", kpi.is_none().then_some("missing"))} data-kpi={rec.id.clone()}>
             <header>
-                <span class={classes!("tier", tier.clone())}>{ tier_label(lang, rec.tier) }</span>
+                <span class={classes!("tier", tier)}>{ tier_label(lang, rec.tier) }</span>
                 <h3>{ &rec.name }</h3>
             </header>
             { body }
@@ -353,7 +353,7 @@ pub fn KpiCards(p: &Props) -> Html {
                             <tbody>
                             { for others.iter().map(|k| html! {
                                 <tr data-kpi={k.id.clone()}>
-                                    <th scope="row">{ &k.name }<span class={classes!("tier", format!("{:?}", k.tier).to_lowercase())}>{ tier_label(lang, k.tier) }</span></th>
+                                    <th scope="row">{ &k.name }<span class={classes!("tier", k.tier.id())}>{ tier_label(lang, k.tier) }</span></th>
                                     <td class="num">{ crate::format::value(k.value, k.unit, lang) }</td>
                                     <td class="variant">{ k.note.as_deref().filter(|_| k.value.is_none()).unwrap_or(&k.variant) }</td>
                                 </tr>
