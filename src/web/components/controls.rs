@@ -40,6 +40,9 @@ pub fn Controls(p: &Props) -> Html {
     // Once the user has picked an option, browsers ignore later changes of the options'
     // `selected` attributes: the shown choice is set on the element after every render in
     // which the choice or the options changed (a new file's last month, a host's settings).
+    // Only when it differs: Chrome's autofill reads every form control of the page again
+    // after a select's choice is set in a user's action, even to the same option (16–38 ms
+    // after each switch of language, before the new report could be drawn).
     let stage_ref = use_node_ref();
     let period_ref = use_node_ref();
     {
@@ -47,10 +50,14 @@ pub fn Controls(p: &Props) -> Html {
         let shown = (p.opts.stage.id(), current.clone(), p.periods.clone(), lang);
         use_effect_with(shown, move |(stage, period, _, _)| {
             if let Some(sel) = stage_ref.cast::<HtmlSelectElement>() {
-                sel.set_value(stage);
+                if sel.value() != *stage {
+                    sel.set_value(stage);
+                }
             }
             if let Some(sel) = period_ref.cast::<HtmlSelectElement>() {
-                sel.set_value(period);
+                if sel.value() != *period {
+                    sel.set_value(period);
+                }
             }
         });
     }
