@@ -153,8 +153,15 @@ impl State {
         }
     }
 
+    /// The language the page is drawn in: while the answer for a change of language is on its
+    /// way, the report's. So a switch is drawn once, when its texts come (20–40 ms later), not
+    /// once in a mix of both languages before that and again after: each costs the page a
+    /// whole style and layout. A load under way does not hold it back.
     pub fn lang(&self) -> Lang {
-        self.opts.lang
+        match &self.report {
+            Some(r) if self.busy && !self.loading => r.0.lang,
+            _ => self.opts.lang,
+        }
     }
 
     /// The state after an action.
@@ -594,6 +601,31 @@ mod tests {
     fn language_change_makes_the_report_stale() {
         let s = loaded().apply(Action::SetLang(Lang::Zh));
         assert!(!s.report_is_current());
+    }
+
+    #[test]
+    fn a_switch_of_language_is_drawn_when_its_texts_come() {
+        let s = loaded().apply(Action::SetLang(Lang::Zh));
+        assert!(s.busy);
+        assert_eq!((s.opts.lang, s.lang()), (Lang::Zh, Lang::En));
+        // The answer in Chinese.
+        let csv = "Deal Name,Deal Stage,Amount,Create Date,Close Date\nA,Closed Won,10,2024-01-01,2024-02-01\n";
+        let zh = analyze(&[("d.csv", csv.as_bytes())], &s.opts);
+        let answered = s.clone().apply(Action::Loaded {
+            report: Shown::new(zh),
+            ms: 1.0,
+        });
+        assert!(!answered.busy);
+        assert_eq!(answered.lang(), Lang::Zh);
+        // No answer: the page is drawn in the language chosen.
+        assert_eq!(s.clone().apply(Action::Failed("x".into())).lang(), Lang::Zh);
+        // Back to English before the answer.
+        assert_eq!(s.apply(Action::SetLang(Lang::En)).lang(), Lang::En);
+        // A load under way does not hold a switch back.
+        let loading = loaded()
+            .apply(Action::Loading(Source::Sample))
+            .apply(Action::SetLang(Lang::Zh));
+        assert_eq!(loading.lang(), Lang::Zh);
     }
 
     #[test]

@@ -205,6 +205,26 @@ test('switching to 中文 translates the page and is remembered', async (t) => {
   assert.equal(await page.locator('h1').textContent(), 'CRM 关键指标计算器');
 });
 
+test('a switch of language is drawn once, when its texts have come, never half in each language', async (t) => {
+  const page = await openApp(t);
+  await page.evaluate(() => {
+    window.drawn = [];
+    const look = () => window.drawn.push([
+      document.querySelector('h1').textContent,
+      document.querySelector('[data-kpi="win_rate"] h3')?.textContent,
+      document.querySelector('main').getAttribute('aria-busy'),
+    ].join(' | '));
+    new MutationObserver(look).observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
+  });
+  await page.click('#lang-zh');
+  await page.waitForFunction(() => document.querySelector('h1')?.textContent === 'CRM 关键指标计算器');
+  await settled(page);
+  const drawn = [...new Set(await page.evaluate(() => window.drawn))];
+  assert.deepEqual(drawn.filter((d) => !d.endsWith('| true')), ['CRM 关键指标计算器 | 销售机会转化率（赢单率） | false']);
+  // While the answer was on its way, the page stayed in English, busy.
+  assert.ok(drawn.includes('CRM KPI calculator | Opportunity win rate | true'), drawn.join('\n'));
+});
+
 test('a switch of language leaves the chosen stage and period as they are, without setting them again', async (t) => {
   // Chrome's autofill reads every form control of the page again after a select's choice is
   // set during a user's action, even to the option already chosen: 16–38 ms of each switch.
