@@ -163,7 +163,7 @@ struct Derived {
     warnings: std::cell::RefCell<Option<KeptWarnings>>,
     /// Every KPI of a period, by period, language and inputs: what a report for other
     /// stages, goals or targets reuses, and the review's months that two periods share.
-    kpis: std::cell::RefCell<std::collections::HashMap<KpisKey, KpisFor>>,
+    kpis: std::cell::RefCell<Vec<(KpisKey, KpisFor)>>,
     /// The deals' pass over each period: the figures of [`Derived::kpis`] without their
     /// texts, which a change of language or inputs reuses.
     passes: RefCell<Passes>,
@@ -184,8 +184,9 @@ pub struct Ahead {
 
 /// The sanity warnings for one `today`, in both languages.
 type KeptWarnings = (Option<String>, Vec<sanity::Found>);
-/// A period, a language and the inputs (by their `Debug` text, which keeps every digit).
-type KpisKey = (Period, Lang, String);
+/// A period, a language and the inputs. Kept in a list and compared field by field: inputs
+/// hold numbers, which have no hash (a key by their `Debug` text cost the app its `Debug` code).
+type KpisKey = (Period, Lang, Inputs);
 /// The deals' summary, the KPIs and the ids of those from the deals table.
 type KpisFor = (Option<report::DealSummary>, Vec<KpiResult>, Vec<String>);
 
@@ -654,17 +655,27 @@ impl Workbook {
     /// Every KPI the tables and inputs give for one period, in catalogue order, computed
     /// once per period, language and inputs while the tables stay as they are.
     fn kpis_for(&self, opts: &Options, period: Period, data_range: Option<(i32, i32)>) -> KpisFor {
-        let key = (period, opts.lang, format!("{:?}", opts.inputs));
-        if let Some(kept) = self.derived.kpis.borrow().get(&key) {
-            return kept.clone();
+        if let Some(at) = self.kept_kpis(opts, period) {
+            return self.derived.kpis.borrow()[at].1.clone();
         }
         let computed = self.compute_kpis_for(opts, period, data_range);
         let mut kept = self.derived.kpis.borrow_mut();
         if kept.len() >= KEPT_PERIODS {
             kept.clear();
         }
-        kept.insert(key, computed.clone());
+        kept.push(((period, opts.lang, opts.inputs.clone()), computed.clone()));
         computed
+    }
+
+    /// Where the KPIs kept for `period`, in the language and with the inputs of `opts`, are.
+    fn kept_kpis(&self, opts: &Options, period: Period) -> Option<usize> {
+        self.derived
+            .kpis
+            .borrow()
+            .iter()
+            .position(|((p, lang, inputs), _)| {
+                *p == period && *lang == opts.lang && *inputs == opts.inputs
+            })
     }
 
     /// Make the deals' passes over `periods` that are not kept, in one walk over the rows.
@@ -687,13 +698,11 @@ impl Workbook {
         let Some(d) = self.deals() else {
             return Vec::new();
         };
-        let inputs = format!("{:?}", opts.inputs);
         let mut wanted: Vec<Period> = Vec::new();
         {
-            let (passes, kpis) = (self.derived.passes.borrow(), self.derived.kpis.borrow());
+            let passes = self.derived.passes.borrow();
             for p in periods {
-                let kept =
-                    passes.contains_key(p) || kpis.contains_key(&(*p, opts.lang, inputs.clone()));
+                let kept = passes.contains_key(p) || self.kept_kpis(opts, *p).is_some();
                 if !kept && !wanted.contains(p) {
                     wanted.push(*p);
                 }
