@@ -1482,6 +1482,39 @@ mod remapped {
         drop(ahead);
         assert!(!wb.derived.passes.borrow().contains_key(&Period::All));
         assert_eq!(wb.report(&all), fresh(&csv, &detected, &all));
+
+        // Left unused and given back again, then half a walk ahead kept while reports for
+        // other options come (another month in Chinese, another stage), and walked to the
+        // end after them: the whole range's figures are still a fresh workbook's, read from
+        // the pass the walk made.
+        wb.remap(0, Some(&unused));
+        wb.report(&month);
+        wb.remap(0, Some(&detected));
+        wb.report(&month);
+        assert!(waiting(&wb));
+        let mut ahead = wb.ahead(&all);
+        assert!(!wb.ahead_step(&mut ahead, rows / 3));
+        let other_month = Options {
+            period: Period::Month(2025, 5),
+            lang: Lang::Zh,
+            ..month.clone()
+        };
+        assert_eq!(
+            wb.report(&other_month),
+            fresh(&csv, &detected, &other_month)
+        );
+        let mature = Options {
+            stage: Stage::Mature,
+            ..month.clone()
+        };
+        assert_eq!(wb.report(&mature), fresh(&csv, &detected, &mature));
+        assert!(!wb.ahead_step(&mut ahead, rows / 3));
+        while !wb.ahead_step(&mut ahead, usize::MAX) {}
+        let walked = wb.derived.passes.borrow().get(&Period::All).cloned();
+        let walked = walked.expect("the whole range's pass is kept");
+        assert_eq!(wb.report(&all), fresh(&csv, &detected, &all));
+        let read = wb.derived.passes.borrow().get(&Period::All).cloned();
+        assert!(read.is_some_and(|p| Rc::ptr_eq(&p, &walked)));
     }
 
     proptest! {

@@ -768,7 +768,11 @@ impl KpiWorker {
                 period: Period::All,
                 ..opts
             };
-            self.ahead = Some((self.workbook.ahead(&whole), whole));
+            // A walk left half way by a request goes on: the rows it walks are the same.
+            match &mut self.ahead {
+                Some((_, kept)) if kept.review == whole.review => *kept = whole,
+                _ => self.ahead = Some((self.workbook.ahead(&whole), whole)),
+            }
         }
         let Some((ahead, whole)) = self.ahead.as_mut() else {
             return false;
@@ -901,8 +905,11 @@ impl KpiWorker {
             self.queued.push((msg, blobs));
             return;
         }
-        // A walk ahead stops here: the tables it walks may change.
-        self.ahead = None;
+        // A walk ahead stops here when the tables it walks may change. A request for other
+        // options leaves it for the next pause, and one for the whole range finishes it.
+        if !matches!(msg, Request::Compute(_)) {
+            self.ahead = None;
+        }
         let start = js_sys::Date::now();
         let opts = match msg {
             Request::Load {
@@ -981,7 +988,15 @@ impl KpiWorker {
                 self.workbook.remap(table, mapping.as_deref());
                 opts
             }
-            Request::Compute(opts) => opts,
+            Request::Compute(opts) => {
+                if opts.period == Period::All {
+                    let ahead = self.ahead.take().filter(|(_, w)| w.review == opts.review);
+                    if let Some((mut ahead, _)) = ahead {
+                        while !self.workbook.ahead_step(&mut ahead, usize::MAX) {}
+                    }
+                }
+                opts
+            }
             Request::IssuesCsv(lang) => {
                 let name = match lang {
                     crate::i18n::Lang::En => "unusable-rows.csv",
