@@ -457,6 +457,9 @@ pub struct KpiWorker {
     /// How many requests this worker is done with: a warm-up armed before the last one is not
     /// run.
     done: u32,
+    /// How many slices have come from slice readers: a reader that sends none for
+    /// [`READER_PATIENCE_MS`] while a load waits for one is given up ([`KpiWorker::reader_check`]).
+    slices: u32,
 }
 
 /// How long the worker waits after a request before it walks the whole range, in ms: the
@@ -468,17 +471,29 @@ const WARM_MS: i32 = 150;
 /// at 1M rows on this machine.
 const AHEAD_ROWS: usize = 65_536;
 
-/// The next step of the whole range's walk ahead ([`KpiWorker::warm_step`]) in `ms`, in a
-/// task of its own, and the steps after it; none once another request is done.
-fn warm_tick(me: std::rc::Weak<std::cell::RefCell<KpiWorker>>, done: u32, ms: i32) {
+/// How long a load waits for a slice reader's next slice before it reads the rest of the file
+/// itself, in ms: a reader that stopped without an error event (its worker ended, say) sends
+/// nothing more, and a slice takes it tens of milliseconds to read.
+const READER_PATIENCE_MS: i32 = 10_000;
+
+/// `step(worker, key)` in `ms`, in a task of its own, and again in the next task while it
+/// says there is more: the whole range's walk ahead ([`KpiWorker::warm_step`], none once
+/// another request is done), or a look at whether a slice reader still sends
+/// ([`KpiWorker::reader_check`]).
+fn tick(
+    me: std::rc::Weak<std::cell::RefCell<KpiWorker>>,
+    key: u32,
+    ms: i32,
+    step: fn(&mut KpiWorker, u32) -> bool,
+) {
     let run = Closure::once_into_js(move || {
         let Some(w) = me.upgrade() else { return };
         let more = match w.try_borrow_mut() {
-            Ok(mut w) if w.done == done => w.warm_step(),
+            Ok(mut w) => step(&mut w, key),
             _ => false,
         };
         if more {
-            warm_tick(me, done, 0);
+            tick(me, key, 0, step);
         }
     });
     let global = js_sys::global();
@@ -688,11 +703,13 @@ impl KpiWorker {
         if let Some(s) = &self.streaming {
             // A slice, or an error event (the rest is then read here).
             match data.dyn_into::<js_sys::ArrayBuffer>() {
-                Ok(b) => s
-                    .sent
-                    .borrow_mut()
-                    .came
-                    .push_back(js_sys::Uint8Array::new(&b)),
+                Ok(b) => {
+                    self.slices = self.slices.wrapping_add(1);
+                    s.sent
+                        .borrow_mut()
+                        .came
+                        .push_back(js_sys::Uint8Array::new(&b))
+                }
                 Err(_) => s.sent.borrow_mut().stop(),
             }
             self.read_on();
@@ -706,6 +723,14 @@ impl KpiWorker {
             return;
         };
         let Some(done) = s.read.step().transpose() else {
+            if s.sent.borrow().reader.is_some() {
+                tick(
+                    self.me.clone(),
+                    self.slices,
+                    READER_PATIENCE_MS,
+                    |w, slices| w.reader_check(slices),
+                );
+            }
             self.streaming = Some(s);
             return;
         };
@@ -716,6 +741,22 @@ impl KpiWorker {
         };
         let _ = self.workbook.add_read(&name, done.map(|(t, _)| t));
         self.go_on(s.load);
+    }
+
+    /// [`READER_PATIENCE_MS`] after a load waited for a slice: if no slice has come since
+    /// (`slices` then), the reader is given up and the rest of the file is read here.
+    fn reader_check(&mut self, slices: u32) -> bool {
+        let stuck = self.slices == slices
+            && self.streaming.as_ref().is_some_and(|s| {
+                let mut sent = s.sent.borrow_mut();
+                let stuck = sent.reader.is_some();
+                sent.stop();
+                stuck
+            });
+        if stuck {
+            self.read_on();
+        }
+        false
     }
 
     /// Read the load's next files, answer once it is done, and then the requests that came
@@ -754,7 +795,9 @@ impl KpiWorker {
     fn warm_later(&mut self) {
         self.done = self.done.wrapping_add(1);
         if self.warm.is_some() {
-            warm_tick(self.me.clone(), self.done, WARM_MS);
+            tick(self.me.clone(), self.done, WARM_MS, |w, done| {
+                w.done == done && w.warm_step()
+            });
         }
     }
 
@@ -882,6 +925,7 @@ pub fn start() {
             warm: None,
             ahead: None,
             done: 0,
+            slices: 0,
         })
     });
     let on_message =

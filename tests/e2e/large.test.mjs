@@ -113,6 +113,31 @@ test('with two workers a large file is read in two parts and gives the numbers o
   await sameAsNative(page, quoted, 'deals_600k_quoted.csv');
 });
 
+test('a slice reader that stops without a word does not stall a load: the worker reads the rest itself', async (t) => {
+  // Seven 8 MB slices, read by one worker and its slice reader. The reader gets its file but
+  // none of the byte ranges asked of it, as one that ended would: no error event, no slices.
+  // The load waits ten seconds for a slice (READER_PATIENCE_MS), then reads the file itself.
+  const file = path.join(artifacts, 'deals_800k.csv');
+  fs.writeFileSync(file, dealsCsv(800_000));
+  const page = await openApp(t, { query: '?workers=1' });
+  const engine = page.workers();
+  assert.equal(engine.length, 1, 'the engine\'s worker, and no other yet');
+  await engine[0].evaluate(() => {
+    const Base = self.Worker;
+    self.Worker = class extends Base {
+      constructor(url, options) {
+        super(url, options);
+        if (String(url).endsWith('#slices')) {
+          self.mutedReaders = (self.mutedReaders || 0) + 1;
+          this.postMessage = (m) => { if (m instanceof Blob) super.postMessage(m); };
+        }
+      }
+    };
+  });
+  await sameAsNative(page, file, 'deals_800k.csv');
+  assert.equal(await engine[0].evaluate(() => self.mutedReaders), 1, 'the file had a slice reader, which sent nothing');
+});
+
 test('a 20 MB GBK export with a line break in every deal name reads as the native engine reads it', async (t) => {
   // The worker reads a file in 8 MB slices (here sent by a slice reader, as they come) and
   // decodes GBK a run of lines at a time: here a slice ends inside a quoted name or a
