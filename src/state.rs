@@ -409,9 +409,11 @@ mod tests {
     use super::*;
     use crate::engine::analyze;
 
+    /// One won deal.
+    const ONE_DEAL: &str = "Deal Name,Deal Stage,Amount,Create Date,Close Date\nA,Closed Won,10,2024-01-01,2024-02-01\n";
+
     fn loaded() -> State {
-        let csv = "Deal Name,Deal Stage,Amount,Create Date,Close Date\nA,Closed Won,10,2024-01-01,2024-02-01\n";
-        let report = analyze(&[("d.csv", csv.as_bytes())], &Options::default());
+        let report = analyze(&[("d.csv", ONE_DEAL.as_bytes())], &Options::default());
         State::new(Lang::En)
             .apply(Action::Loading(Source::Sample))
             .apply(Action::Loaded {
@@ -609,8 +611,7 @@ mod tests {
         assert!(s.busy);
         assert_eq!((s.opts.lang, s.lang()), (Lang::Zh, Lang::En));
         // The answer in Chinese.
-        let csv = "Deal Name,Deal Stage,Amount,Create Date,Close Date\nA,Closed Won,10,2024-01-01,2024-02-01\n";
-        let zh = analyze(&[("d.csv", csv.as_bytes())], &s.opts);
+        let zh = analyze(&[("d.csv", ONE_DEAL.as_bytes())], &s.opts);
         let answered = s.clone().apply(Action::Loaded {
             report: Shown::new(zh),
             ms: 1.0,

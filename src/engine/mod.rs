@@ -738,7 +738,8 @@ impl Workbook {
     /// Ahead of need, the walks over the rows that a report for `opts` (the whole range's,
     /// as the worker asks) would make: [`Workbook::ahead_step`] walks them a slice of rows
     /// at a time, so that a request that comes meanwhile waits for one slice, not the whole
-    /// walk. Dropped half walked, they are walked again from the start when needed.
+    /// walk, and [`Workbook::ahead_finish`] walks the rest. Dropped half walked, they are
+    /// walked again from the start when needed.
     pub fn ahead(&self, opts: &Options) -> Ahead {
         Ahead {
             walks: self.walks_for(opts, &self.walked_periods(opts, self.data_range())),
@@ -757,6 +758,11 @@ impl Workbook {
             }
         }
         ahead.walks.is_empty()
+    }
+
+    /// Walk every row [`Workbook::ahead`] left, its passes kept for the whole range's report.
+    pub fn ahead_finish(&self, mut ahead: Ahead) {
+        while !self.ahead_step(&mut ahead, usize::MAX) {}
     }
 
     /// The periods whose passes a report for `opts` reads: with the review, the period,
@@ -1509,7 +1515,7 @@ mod remapped {
         };
         assert_eq!(wb.report(&mature), fresh(&csv, &detected, &mature));
         assert!(!wb.ahead_step(&mut ahead, rows / 3));
-        while !wb.ahead_step(&mut ahead, usize::MAX) {}
+        wb.ahead_finish(ahead);
         let walked = wb.derived.passes.borrow().get(&Period::All).cloned();
         let walked = walked.expect("the whole range's pass is kept");
         assert_eq!(wb.report(&all), fresh(&csv, &detected, &all));

@@ -728,7 +728,7 @@ impl KpiWorker {
                     self.me.clone(),
                     self.slices,
                     READER_PATIENCE_MS,
-                    |w, slices| w.reader_check(slices),
+                    KpiWorker::reader_check,
                 );
             }
             self.streaming = Some(s);
@@ -746,14 +746,13 @@ impl KpiWorker {
     /// [`READER_PATIENCE_MS`] after a load waited for a slice: if no slice has come since
     /// (`slices` then), the reader is given up and the rest of the file is read here.
     fn reader_check(&mut self, slices: u32) -> bool {
-        let stuck = self.slices == slices
-            && self.streaming.as_ref().is_some_and(|s| {
-                let mut sent = s.sent.borrow_mut();
-                let stuck = sent.reader.is_some();
-                sent.stop();
-                stuck
-            });
-        if stuck {
+        let Some(s) = self.streaming.as_ref().filter(|_| self.slices == slices) else {
+            return false;
+        };
+        let mut sent = s.sent.borrow_mut();
+        if sent.reader.is_some() {
+            sent.stop();
+            drop(sent);
             self.read_on();
         }
         false
@@ -790,8 +789,9 @@ impl KpiWorker {
     /// compute the report for the whole range with the last answer's options, and drop it:
     /// its walk over the rows and its KPIs are kept, so a change to the whole range then only
     /// reads them (at 1M rows the walk takes about 75 ms; the change then takes the worker
-    /// a millisecond or two). The walk goes [`AHEAD_ROWS`] rows a task and stops when a
-    /// request comes, which so waits for one slice of it, not the whole walk.
+    /// a millisecond or two). The walk goes [`AHEAD_ROWS`] rows a task, so a request that
+    /// comes meanwhile waits for one slice of it, not the whole walk (see
+    /// [`KpiWorker::received`] for which requests drop it and which finish it).
     fn warm_later(&mut self) {
         self.done = self.done.wrapping_add(1);
         if self.warm.is_some() {
@@ -1035,8 +1035,8 @@ impl KpiWorker {
             Request::Compute(opts) => {
                 if opts.period == Period::All {
                     let ahead = self.ahead.take().filter(|(_, w)| w.review == opts.review);
-                    if let Some((mut ahead, _)) = ahead {
-                        while !self.workbook.ahead_step(&mut ahead, usize::MAX) {}
+                    if let Some((ahead, _)) = ahead {
+                        self.workbook.ahead_finish(ahead);
                     }
                 }
                 opts
