@@ -64,8 +64,11 @@ pub fn theme_value(v: &str) -> Option<String> {
         && v.len() <= 120
         && !v.to_ascii_lowercase().contains("url(")
         && !v.to_ascii_lowercase().contains("expression")
-        && v.chars()
-            .all(|c| c.is_alphanumeric() || " #%.,-_()'\"/".contains(c) || (c as u32) > 0x2e80);
+        && v.chars().all(|c| {
+            crate::engine::case::is_word_char(c)
+                || " #%.,-_()'\"/".contains(c)
+                || (c as u32) > 0x2e80
+        });
     ok.then(|| v.to_string())
 }
 

@@ -249,7 +249,7 @@ pub fn generate(rows: usize, seed: u64) -> String {
             if kind == 0 {
                 "deal".to_string()
             } else {
-                deal_type.to_lowercase()
+                crate::engine::case::lower(deal_type)
             }
         );
         let fields = [

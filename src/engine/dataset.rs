@@ -451,11 +451,11 @@ fn is_footer(raw: &RawTable, i: usize) -> bool {
         return false;
     }
     // Nor with most other characters: no lower-casing for them.
-    let head = first.chars().next().and_then(|c| c.to_lowercase().next());
+    let head = first.chars().next().map(crate::engine::case::lower_char);
     if !FOOTER_STARTS.iter().any(|w| w.chars().next() == head) {
         return false;
     }
-    let lower = first.to_lowercase();
+    let lower = crate::engine::case::lower(first);
     if !FOOTER_STARTS.iter().any(|p| lower.starts_with(p)) {
         return false;
     }

@@ -33,9 +33,8 @@ const SUFFIXES: &[&str] = &[
 
 /// A customer name as a key: lower case, letters and digits only, legal form dropped.
 pub fn customer_key(name: &str) -> String {
-    let words: Vec<String> = name
-        .to_lowercase()
-        .split(|c: char| !c.is_alphanumeric())
+    let words: Vec<String> = crate::engine::case::lower(name)
+        .split(|c: char| !crate::engine::case::is_word_char(c))
         .filter(|w| !w.is_empty())
         .map(str::to_string)
         .collect();

@@ -1340,7 +1340,7 @@ pub fn deal_kpis_from(
     }
 
     if let Some(stage) = &d.stage {
-        let fold = |s: &str| s.trim().to_lowercase();
+        let fold = |s: &str| crate::engine::case::lower(s.trim());
         let mut order: Vec<usize> = (1..stage.names.len())
             .filter(|i| p.by_stage[*i].0 > 0)
             .collect();

@@ -7,6 +7,7 @@
 //! Customers are matched across tables by [`customer_key`]: `Acme, Inc.` in the orders is
 //! `ACME` in the customer table.
 
+use crate::engine::case::lower;
 use crate::engine::dataset::{DayIndex, Interned, Records, Table};
 use crate::engine::join::customer_key;
 use crate::engine::kpi::{en_zh, is_referral, median_f64, ratio, result, row, rows_of_counts};
@@ -942,7 +943,7 @@ fn dup_keys(r: &Records, i: usize) -> [String; 3] {
     } else {
         name
     };
-    let email = r.text_at(Role::Email, i).trim().to_lowercase();
+    let email = lower(r.text_at(Role::Email, i).trim());
     let digits: String = r
         .text_at(Role::Phone, i)
         .chars()
@@ -1758,7 +1759,7 @@ fn usage_kpis(cx: &Ctx<'_>, have: &[KpiResult], out: &mut Vec<KpiResult>) {
         }
         for (id, s) in seen.iter().enumerate() {
             if *s {
-                active.insert(o.name(id as u32).trim().to_lowercase());
+                active.insert(lower(o.name(id as u32).trim()));
             }
         }
     };
@@ -1789,7 +1790,7 @@ fn usage_kpis(cx: &Ctx<'_>, have: &[KpiResult], out: &mut Vec<KpiResult>) {
         if let Some(ll) = u.date(Role::LastLogin) {
             for (i, login) in ll.iter().enumerate() {
                 if login.is_some() && cx.within(*login) {
-                    let name = u.text_at(Role::Name, i).trim().to_lowercase();
+                    let name = lower(u.text_at(Role::Name, i).trim());
                     if name.is_empty() {
                         unnamed += 1;
                     } else {

@@ -18,6 +18,7 @@
 //! assert_eq!(report.kpi("pipeline_value").unwrap().value, Some(70.0));
 //! ```
 
+pub mod case;
 pub mod catalogue;
 pub mod dataset;
 pub mod error;

@@ -165,7 +165,7 @@ pub fn found(tables: &[Table], opts: &Options) -> Vec<Found> {
                     .map(|(_, l)| *l)
                     .collect();
                 // Expected close dates lie ahead by nature.
-                if !future.is_empty() && !header.to_lowercase().contains("expected") {
+                if !future.is_empty() && !crate::engine::case::lower(&header).contains("expected") {
                     let n = future.len();
                     out.push(warning(
                         "future_date",

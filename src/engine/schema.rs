@@ -130,7 +130,7 @@ impl fmt::Display for Role {
 /// entity prefix (`Deal - `), and runs of spaces, `_`, `-`, `.`, `/`, `()` folded to one space.
 pub fn normalize_header(header: &str) -> String {
     let h = header.trim().trim_matches('*').trim();
-    let lower = h.to_lowercase();
+    let lower = crate::engine::case::lower(h);
     let without_entity = ["deal - ", "opportunity - ", "obchod - ", "商机 - "]
         .iter()
         .find_map(|p| lower.strip_prefix(p))
@@ -138,7 +138,7 @@ pub fn normalize_header(header: &str) -> String {
     let mut out = String::with_capacity(without_entity.len());
     let mut space = false;
     for c in without_entity.chars() {
-        if c.is_alphanumeric() || c == '%' {
+        if crate::engine::case::is_word_char(c) || c == '%' {
             if space && !out.is_empty() {
                 out.push(' ');
             }
@@ -1016,13 +1016,13 @@ pub fn kind_scores(
     mapping: &[Option<Role>],
 ) -> Vec<(TableKind, u32)> {
     let has = |r: Role| mapping.contains(&Some(r));
-    let name = file.to_lowercase();
+    let name = crate::engine::case::lower(file);
     KIND_WORDS
         .iter()
         .map(|(kind, words)| {
             let mut score = 0;
             for (h, role) in headers.iter().zip(mapping) {
-                let h = h.to_lowercase();
+                let h = crate::engine::case::lower(h);
                 // A lead source on a deal, a customer on an order: words that name another
                 // table's key, not this table.
                 let foreign = matches!(

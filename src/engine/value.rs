@@ -598,8 +598,8 @@ pub enum Outcome {
 fn fold(text: &str) -> String {
     text.trim()
         .chars()
-        .filter(|c| c.is_alphanumeric())
-        .flat_map(char::to_lowercase)
+        .filter(|&c| crate::engine::case::is_word_char(c))
+        .map(crate::engine::case::lower_char)
         .collect()
 }
 
@@ -690,7 +690,7 @@ pub fn outcome_of(text: &str) -> Option<Outcome> {
 
 /// The text (in any case) contains one of `words`.
 pub fn mentions(text: &str, words: &[&str]) -> bool {
-    let t = text.to_lowercase();
+    let t = crate::engine::case::lower(text);
     words.iter().any(|w| t.contains(w))
 }
 
