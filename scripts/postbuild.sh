@@ -20,11 +20,18 @@ js="$(one 'app-*.js')"; wasm="$(one 'app-*_bg.wasm')"; css="$(one 'style-*.css')
 cp index.html embed.html
 sed -e "s|__APP_JS__|$js|" -e "s|__APP_WASM__|$wasm|" -e "s|__APP_CSS__|$css|" "$root/www/embed.js" > embed.js
 
+# The service worker keeps the page's files when it is installed, and the formats worker's
+# (about 400 KB gzipped, needed only for workbooks, other encodings and dialects) the first
+# time the page fetches them: a first visit downloads the app alone.
 files=(./ index.html embed.html "$js" "$wasm" "$css" sample-deals.csv)
-for f in formats.js formats_bg.wasm; do [ -f "$f" ] && files+=("$f"); done
+lazy=()
+for f in formats.js formats_bg.wasm; do [ -f "$f" ] && lazy+=("$f"); done
 list="$(printf '"%s",' "${files[@]}")"
+later="$(printf '"%s",' "${lazy[@]}")"
 version="$(cat "$js" "$wasm" "$css" sample-deals.csv $( [ -f formats_bg.wasm ] && echo formats_bg.wasm ) | sha256sum | cut -c1-16)"
-sed -e "s|__VERSION__|$version|" -e "s|__FILES__|[${list%,}]|" "$root/www/sw.js" > sw.js
+# Its comments are for this repository, not for every visitor's download.
+sed -e "s|__VERSION__|$version|" -e "s|__FILES__|[${list%,}]|" -e "s|__LATER__|[${later%,}]|" \
+  -e '/^ *\/\//d' "$root/www/sw.js" > sw.js
 
 # The JS API: the library with its wasm-bindgen exports, size first like the page.
 profile=release; [ "${TRUNK_PROFILE:-}" = release ] || profile=dev

@@ -132,7 +132,8 @@ texts! {
     ChosenKpis => "Showing the KPIs this page was set up with.", "当前显示的是本页面设定的指标。";
     ShowRecommended => "Show the recommended set instead", "改为显示推荐指标";
     ConfigProblems => "Some settings in the address were not used", "地址中的部分设置未被采用";
-    OfflineReady => "Works offline: this page is kept in your browser for your next visit.", "可离线使用：本页面已保存在浏览器中，下次无需联网。";
+    OfflineReady => "Works offline: this page is kept in your browser for your next visit (workbooks and other encodings once read here).", "可离线使用：本页面已保存在浏览器中，下次无需联网（工作簿和其他编码的文件需先在此读取过一次）。";
+    ReaderUnreachable => "This needs the part of the calculator that reads workbooks and files in other encodings or dialects and writes JSON, and it could not be fetched (is this device offline?). Try again once online, or save the file as “CSV UTF-8” and load the CSV.", "此操作需要本计算器读取工作簿及其他编码或格式文件、生成 JSON 的组件，但未能下载（设备是否离线？）。请联网后重试，或将文件另存为“CSV UTF-8”后加载 CSV 文件。";
     Variant => "Computed as", "计算口径";
     TierBasic => "basic", "基础指标";
     TierProcess => "process", "过程指标";

@@ -122,6 +122,10 @@ pub enum Action {
         ms: f64,
     },
     Failed(String),
+    /// A load or the JSON download needs the formats worker, and its script could not be
+    /// fetched (offline, before the worker was ever used online): the load stops, the report
+    /// on screen stays.
+    ReaderUnreachable,
 }
 
 impl State {
@@ -333,6 +337,10 @@ impl State {
                 self.progress = None;
                 self.loading = false;
                 self.failure = Some(message);
+            }
+            Action::ReaderUnreachable => {
+                let message = crate::i18n::t(self.lang(), crate::i18n::T::ReaderUnreachable);
+                return self.apply(Action::Failed(message.into()));
             }
         }
         if asks && self.report.is_some() {
@@ -627,6 +635,25 @@ mod tests {
             .apply(Action::Loading(Source::Sample))
             .apply(Action::SetLang(Lang::Zh));
         assert_eq!(loading.lang(), Lang::Zh);
+    }
+
+    /// A load that cannot reach the formats worker stops, says why in the page's language,
+    /// and leaves the report on screen.
+    #[test]
+    fn a_load_without_its_reader_stops_and_keeps_the_report() {
+        let before = loaded();
+        let shown = before.report.clone();
+        let s = before
+            .apply(Action::SetLang(Lang::Zh))
+            .apply(Action::Loading(Source::Files(vec!["a.xlsx".into()])))
+            .apply(Action::ReaderUnreachable);
+        assert!(!s.busy && !s.loading && s.progress.is_none());
+        assert!(
+            s.failure.as_deref().is_some_and(|m| m.contains("离线")),
+            "{:?}",
+            s.failure
+        );
+        assert_eq!(s.report.map(|r| r.0), shown.map(|r| r.0));
     }
 
     #[test]

@@ -290,7 +290,6 @@ struct Answers {
     done: Vec<Done>,
 }
 
-/// Hand the jobs to the formats worker and its answers, all together, to the main worker.
 /// The engine's worker runs this page's own module: the same JS and wasm files, fetched once
 /// and taken from the cache by the worker, which then calls `start_worker` instead of
 /// drawing a page. One module instead of two halves the download (std, serde, the engine's
@@ -327,8 +326,24 @@ fn worker_loader() -> String {
 }
 
 /// The KPI results as JSON, written by the on-demand formats worker (a worker of its own, so
-/// a load's jobs are not mixed up with it); `then` gets the text.
-fn kpis_json(report: &crate::engine::report::Report, then: impl FnOnce(String) + 'static) {
+/// a load's jobs are not mixed up with it); `then` gets the text, or `failed` is called if
+/// the worker's script cannot be fetched.
+fn kpis_json(
+    report: &crate::engine::report::Report,
+    then: impl FnOnce(String) + 'static,
+    failed: impl FnOnce() + 'static,
+) {
+    let report = report.clone();
+    spawn_local(async move {
+        if formats_reachable().await {
+            json_from_worker(report, then);
+        } else {
+            failed();
+        }
+    });
+}
+
+fn json_from_worker(report: crate::engine::report::Report, then: impl FnOnce(String) + 'static) {
     let slot: Rc<RefCell<Option<WorkerBridge<Formats>>>> = Rc::new(RefCell::new(None));
     let then = RefCell::new(Some(then));
     let keep = slot.clone();
@@ -341,11 +356,48 @@ fn kpis_json(report: &crate::engine::report::Report, then: impl FnOnce(String) +
             keep.borrow_mut().take();
         })
         .spawn(&host::asset_url("formats.js"));
-    bridge.send(Job::Json(Box::new(report.clone())));
+    bridge.send(Job::Json(Box::new(report)));
     *slot.borrow_mut() = Some(bridge);
 }
 
-fn prepare(slot: &FormatsSlot, main: &Bridge, jobs: Vec<Job>) {
+/// Whether the formats worker's script can be fetched. Offline, it is there only if the
+/// service worker kept it when it was last used; a worker whose script cannot be fetched
+/// would never answer, and the load would wait for good.
+async fn formats_reachable() -> bool {
+    let Some(window) = web_sys::window() else {
+        return false;
+    };
+    let url = host::asset_url("formats.js");
+    match JsFuture::from(window.fetch_with_str(&url)).await {
+        Ok(r) => r.dyn_into::<web_sys::Response>().is_ok_and(|r| r.ok()),
+        Err(_) => false,
+    }
+}
+
+/// Hand the jobs to the formats worker, started on first need once its script is known to
+/// be reachable; if it is not, the load stops with `unreachable` (the report on screen
+/// stays, and the engine's worker drops the load at the next one).
+fn prepare(
+    slot: &FormatsSlot,
+    main: &Bridge,
+    jobs: Vec<Job>,
+    unreachable: impl FnOnce() + 'static,
+) {
+    if slot.borrow().is_some() {
+        return hand_over(slot, main, jobs);
+    }
+    let (slot, main) = (slot.clone(), main.clone());
+    spawn_local(async move {
+        if formats_reachable().await {
+            hand_over(&slot, &main, jobs);
+        } else {
+            unreachable();
+        }
+    });
+}
+
+/// Hand the jobs to the formats worker and its answers, all together, to the main worker.
+fn hand_over(slot: &FormatsSlot, main: &Bridge, jobs: Vec<Job>) {
     let mut slot_ref = slot.borrow_mut();
     let (bridge, answers) = slot_ref.get_or_insert_with(|| {
         let answers = Rc::new(RefCell::new(Answers::default()));
@@ -400,7 +452,13 @@ fn spawn_engine(
             })
         }
         Response::Progress { file, stage } => dispatcher.dispatch(Action::Progress(file, stage)),
-        Response::Prepare(jobs) => prepare(&formats, &main, jobs),
+        Response::Prepare(jobs) => {
+            let (pending, d) = (pending.clone(), dispatcher.clone());
+            prepare(&formats, &main, jobs, move || {
+                pending.borrow_mut().take();
+                d.dispatch(Action::ReaderUnreachable);
+            })
+        }
         Response::Download { name, text } => save_text(&name, &text),
         Response::Ready => {}
     });
@@ -895,14 +953,15 @@ pub fn App(props: &AppProps) -> Html {
         let key = report.as_ref().map(|r| Rc::as_ptr(&r.0) as usize);
         use_effect_with(key, move |_| {
             if let (true, Some(r)) = (talks, report) {
-                kpis_json(&r, move |json| {
+                let then = move |json: String| {
                     if let Ok(result) = js_sys::JSON::parse(&json) {
                         host::post_to_host(
                             &config,
                             &host::message("crm-kpi:result", &[("result", result)]),
                         );
                     }
-                });
+                };
+                kpis_json(&r, then, || ());
             }
         });
     }
@@ -932,7 +991,9 @@ pub fn App(props: &AppProps) -> Html {
                 ShareAction::Json => {
                     if let Some(r) = report.as_ref() {
                         let name = format!("crm-kpi-{}.json", r.period.replace("..", "_"));
-                        kpis_json(r, move |json| save_text(&name, &json));
+                        let d = d.clone();
+                        let failed = move || d.dispatch(Action::ReaderUnreachable);
+                        kpis_json(r, move |json| save_text(&name, &json), failed);
                     }
                 }
                 ShareAction::CopyLink => {

@@ -54,13 +54,15 @@ export async function newContext(t, { locale = 'en-US' } = {}) {
  * A page of `context` (or of a fresh one) with the sample loaded; page errors fail the test.
  * After a load the page shows the data's last complete month; most tests compare whole-range
  * figures, so they are switched to the whole range unless `period: 'default'` is asked for.
+ * Console errors matching a pattern of `allow` are expected, not failures.
  */
-export async function openApp(t, { locale = 'en-US', context, period = 'all', query = '' } = {}) {
+export async function openApp(t, { locale = 'en-US', context, period = 'all', query = '', allow = [] } = {}) {
   const ctx = context ?? (await newContext(t, { locale }));
   const page = await ctx.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  // `allow`: patterns of console errors a test provokes on purpose (a fetch made offline).
+  page.on('console', (m) => { if (m.type() === 'error' && !allow.some((a) => a.test(m.text()))) errors.push(m.text()); });
   t.after(() => assert.deepEqual(errors, [], 'no page errors'));
   await page.goto(server.url + query);
   await page.waitForSelector('#kpi-cards');

@@ -148,8 +148,18 @@ test('exported rows keep user text that looks like a formula from running', asyn
 
 test('after the first visit the page opens and computes offline, and says so', async (t) => {
   const page = await openApp(t);
+  const asked = [];
+  page.context().on('request', (r) => asked.push(new URL(r.url()).pathname));
   await page.waitForSelector('#offline-ready');
   const before = await cardValue(page, 'win_rate');
+  // The formats worker is kept once used, not fetched with the app.
+  assert.ok(!asked.some((p) => p.includes('formats')), asked.join(' '));
+  const gbk = path.join(fixtures, 'wukong_商机_gbk_note_row.csv');
+  await page.setInputFiles('#file-input', gbk);
+  await waitStatus(page, 'wukong', { period: 'default' });
+  await settled(page);
+  const gbkCards = await page.locator('#kpi-cards').textContent();
+  assert.ok(asked.some((p) => p.endsWith('/formats_bg.wasm')), asked.join(' '));
   await page.context().setOffline(true);
   await page.reload();
   await page.waitForSelector('#kpi-cards');
@@ -163,4 +173,33 @@ test('after the first visit the page opens and computes offline, and says so', a
   await settled(page);
   assert.equal(await cardValue(page, 'win_rate'), '60.0 %');
   assert.match(await page.locator('#offline-ready').textContent(), /Works offline/);
+  // A GBK file read once online is read offline too: the formats worker was kept.
+  await page.setInputFiles('#file-input', gbk);
+  await waitStatus(page, 'wukong', { period: 'default' });
+  await settled(page);
+  assert.equal(await page.locator('#kpi-cards').textContent(), gbkCards);
+});
+
+test('offline, a file that needs the reader never used online says so and the page goes on', async (t) => {
+  const page = await openApp(t, { allow: [/^Failed to load resource: net::ERR_(FAILED|INTERNET_DISCONNECTED)$/] });
+  await page.waitForSelector('#offline-ready');
+  await page.context().setOffline(true);
+  await page.reload();
+  await page.waitForSelector('#kpi-cards');
+  await settled(page);
+  const cards = await page.locator('#kpi-cards').textContent();
+  await page.setInputFiles('#file-input', path.join(fixtures, 'wukong_商机_gbk_note_row.csv'));
+  const alert = page.locator('[role="alert"]').first();
+  await alert.waitFor();
+  assert.match(await alert.textContent(), /This needs the part of the calculator that reads .* offline/);
+  await settled(page);
+  // The report shown before stays, and the page takes the next file.
+  assert.equal(await page.locator('#kpi-cards').textContent(), cards);
+  await page.setInputFiles('#file-input', files);
+  await waitStatus(page, 'deals.csv', { period: 'default' });
+  await settled(page);
+  assert.equal(await cardValue(page, 'win_rate'), '60.0 %');
+  // The JSON download needs the same worker: it says so too.
+  await page.click('#export-json');
+  await page.locator('[role="alert"]', { hasText: 'writes JSON' }).waitFor();
 });
