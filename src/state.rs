@@ -124,8 +124,8 @@ pub enum Action {
     Failed(String),
     /// A load or the JSON download needs the formats worker, and its script could not be
     /// fetched (offline, before the worker was ever used online): the load stops, the report
-    /// on screen stays.
-    ReaderUnreachable,
+    /// on screen stays, with the source it came from.
+    ReaderUnreachable(Source),
 }
 
 impl State {
@@ -338,8 +338,16 @@ impl State {
                 self.loading = false;
                 self.failure = Some(message);
             }
-            Action::ReaderUnreachable => {
+            Action::ReaderUnreachable(shown) => {
                 let message = crate::i18n::t(self.lang(), crate::i18n::T::ReaderUnreachable);
+                // A load that stops leaves the report on screen as it was: its source, and
+                // the period it answers for (the load had asked for the whole range).
+                if self.loading {
+                    self.source = shown;
+                    if let Some(p) = self.report.as_ref().and_then(|r| Period::parse(&r.period)) {
+                        self.opts.period = p;
+                    }
+                }
                 return self.apply(Action::Failed(message.into()));
             }
         }
@@ -433,7 +441,11 @@ mod tests {
     #[test]
     fn marking_a_rep_as_new_needs_no_recompute() {
         let s = loaded().apply(Action::SetPeriod(Period::All));
-        assert!(s.report_is_current());
+        // The same report answers again, but for its language: that switch is still asked.
+        assert!(s
+            .clone()
+            .apply(Action::SetLang(Lang::En))
+            .report_is_current());
         let s = s.apply(Action::ToggleNewRep("Ann".into()));
         assert_eq!(s.new_reps, ["Ann"]);
         assert!(s.report_is_current(), "a view choice, not an engine option");
@@ -486,7 +498,11 @@ mod tests {
             ms: 1.0,
         });
         assert_eq!(s.opts.period, Period::All);
-        assert!(s.report_is_current());
+        // The same report answers again, but for its language: that switch is still asked.
+        assert!(s
+            .clone()
+            .apply(Action::SetLang(Lang::En))
+            .report_is_current());
     }
 
     #[test]
@@ -641,18 +657,33 @@ mod tests {
     /// and leaves the report on screen.
     #[test]
     fn a_load_without_its_reader_stops_and_keeps_the_report() {
-        let before = loaded();
+        let before = loaded().apply(Action::SetPeriod(Period::Month(2024, 1)));
+        let answer = analyze(&[("d.csv", ONE_DEAL.as_bytes())], &before.opts);
+        let before = before.apply(Action::Loaded {
+            report: Shown::new(answer),
+            ms: 1.0,
+        });
         let shown = before.report.clone();
         let s = before
+            .clone()
             .apply(Action::SetLang(Lang::Zh))
             .apply(Action::Loading(Source::Files(vec!["a.xlsx".into()])))
-            .apply(Action::ReaderUnreachable);
+            .apply(Action::ReaderUnreachable(before.source.clone()));
         assert!(!s.busy && !s.loading && s.progress.is_none());
         assert!(
             s.failure.as_deref().is_some_and(|m| m.contains("离线")),
             "{:?}",
             s.failure
         );
+        assert_eq!(
+            (&s.source, s.opts.period),
+            (&before.source, Period::Month(2024, 1))
+        );
+        // The same report answers again, but for its language: that switch is still asked.
+        assert!(s
+            .clone()
+            .apply(Action::SetLang(Lang::En))
+            .report_is_current());
         assert_eq!(s.report.map(|r| r.0), shown.map(|r| r.0));
     }
 
@@ -706,6 +737,10 @@ mod tests {
             .apply(Action::Loaded { report, ms: 1.0 });
         assert_eq!(s.opts.period, Period::Month(2024, 3));
         assert!(s.period_chosen);
-        assert!(s.report_is_current());
+        // The same report answers again, but for its language: that switch is still asked.
+        assert!(s
+            .clone()
+            .apply(Action::SetLang(Lang::En))
+            .report_is_current());
     }
 }

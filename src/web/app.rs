@@ -453,10 +453,10 @@ fn spawn_engine(
         }
         Response::Progress { file, stage } => dispatcher.dispatch(Action::Progress(file, stage)),
         Response::Prepare(jobs) => {
-            let (pending, d) = (pending.clone(), dispatcher.clone());
+            let (pending, shown, d) = (pending.clone(), shown.clone(), dispatcher.clone());
             prepare(&formats, &main, jobs, move || {
                 pending.borrow_mut().take();
-                d.dispatch(Action::ReaderUnreachable);
+                d.dispatch(Action::ReaderUnreachable(shown.borrow().1.clone()));
             })
         }
         Response::Download { name, text } => save_text(&name, &text),
@@ -992,7 +992,7 @@ pub fn App(props: &AppProps) -> Html {
                     if let Some(r) = report.as_ref() {
                         let name = format!("crm-kpi-{}.json", r.period.replace("..", "_"));
                         let d = d.clone();
-                        let failed = move || d.dispatch(Action::ReaderUnreachable);
+                        let failed = move || d.dispatch(Action::ReaderUnreachable(Source::Nothing));
                         kpis_json(r, move |json| save_text(&name, &json), failed);
                     }
                 }

@@ -188,13 +188,16 @@ test('offline, a file that needs the reader never used online says so and the pa
   await page.waitForSelector('#kpi-cards');
   await settled(page);
   const cards = await page.locator('#kpi-cards').textContent();
+  const period = await page.inputValue('#period');
   await page.setInputFiles('#file-input', path.join(fixtures, 'wukong_商机_gbk_note_row.csv'));
   const alert = page.locator('[role="alert"]').first();
   await alert.waitFor();
   assert.match(await alert.textContent(), /This needs the part of the calculator that reads .* offline/);
   await settled(page);
-  // The report shown before stays, and the page takes the next file.
+  // The report shown before stays, with its source and period, and the page takes the next file.
   assert.equal(await page.locator('#kpi-cards').textContent(), cards);
+  assert.match(await page.locator('#load-status').textContent(), /sample/i);
+  assert.equal(await page.inputValue('#period'), period);
   await page.setInputFiles('#file-input', files);
   await waitStatus(page, 'deals.csv', { period: 'default' });
   await settled(page);
