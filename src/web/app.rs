@@ -333,7 +333,9 @@ fn kpis_json(
     then: impl FnOnce(String) + 'static,
     failed: impl FnOnce() + 'static,
 ) {
-    let report = report.clone();
+    let Ok(report) = bincode::serialize(report) else {
+        return failed();
+    };
     spawn_local(async move {
         if formats_reachable().await {
             json_from_worker(report, then);
@@ -343,7 +345,7 @@ fn kpis_json(
     });
 }
 
-fn json_from_worker(report: crate::engine::report::Report, then: impl FnOnce(String) + 'static) {
+fn json_from_worker(report: Vec<u8>, then: impl FnOnce(String) + 'static) {
     let slot: Rc<RefCell<Option<WorkerBridge<Formats>>>> = Rc::new(RefCell::new(None));
     let then = RefCell::new(Some(then));
     let keep = slot.clone();
@@ -356,7 +358,7 @@ fn json_from_worker(report: crate::engine::report::Report, then: impl FnOnce(Str
             keep.borrow_mut().take();
         })
         .spawn(&host::asset_url("formats.js"));
-    bridge.send(Job::Json(Box::new(report)));
+    bridge.send(Job::Json(report));
     *slot.borrow_mut() = Some(bridge);
 }
 

@@ -40,7 +40,11 @@ impl Worker for Formats {
                 file,
                 table: Box::new(read_table_decoding(&name, &bytes, &read, &NativeCodecs)),
             },
-            Job::Json(report) => Done::Json(crate::engine::export::kpis_json(&report)),
+            Job::Json(report) => Done::Json(
+                bincode::deserialize::<crate::engine::report::Report>(&report)
+                    .map(|r| crate::engine::export::kpis_json(&r))
+                    .unwrap_or_default(),
+            ),
         };
         scope.respond(id, done);
     }

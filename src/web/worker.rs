@@ -363,8 +363,9 @@ pub enum Job {
         read: ReadOptions,
     },
     /// The KPI results as JSON (`export::kpis_json`): the JSON writer lives in this on-demand
-    /// module, not in the page's.
-    Json(Box<crate::engine::report::Report>),
+    /// module, not in the page's. The report goes as its bincode bytes, written from the
+    /// page's shared report: no copy of it to send.
+    Json(Vec<u8>),
 }
 
 /// The formats worker's answer to one [`Job`].
