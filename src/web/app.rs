@@ -263,18 +263,27 @@ fn sample_url(config: &PageConfig) -> (String, String) {
     }
 }
 
+/// What a failed browser call says: an `Error`'s message, or the value itself if it is
+/// text. (Not `Debug`: it brings in wasm-bindgen's JS pretty-printer, a kilobyte of glue.)
+fn js_error(e: wasm_bindgen::JsValue) -> String {
+    match e.dyn_ref::<js_sys::Error>() {
+        Some(err) => err.message().into(),
+        None => e.as_string().unwrap_or_else(|| "error".into()),
+    }
+}
+
 async fn fetch_sample(url: &str) -> Result<web_sys::Blob, String> {
     let window = web_sys::window().ok_or("no window")?;
     let resp = JsFuture::from(window.fetch_with_str(url))
         .await
-        .map_err(|e| format!("{e:?}"))?;
+        .map_err(js_error)?;
     let resp: web_sys::Response = resp.dyn_into().map_err(|_| "not a response".to_string())?;
     if !resp.ok() {
         return Err(format!("HTTP {}", resp.status()));
     }
-    let blob = JsFuture::from(resp.blob().map_err(|e| format!("{e:?}"))?)
+    let blob = JsFuture::from(resp.blob().map_err(js_error)?)
         .await
-        .map_err(|e| format!("{e:?}"))?;
+        .map_err(js_error)?;
     blob.dyn_into().map_err(|_| "not a blob".to_string())
 }
 
@@ -1047,7 +1056,7 @@ pub fn App(props: &AppProps) -> Html {
                         let text = match JsFuture::from(file.text()).await {
                             Ok(t) => t.as_string().unwrap_or_default(),
                             Err(e) => {
-                                d.dispatch(Action::Failed(format!("{name}: {e:?}")));
+                                d.dispatch(Action::Failed(format!("{name}: {}", js_error(e))));
                                 return;
                             }
                         };
