@@ -264,7 +264,7 @@ fn sample_url(config: &PageConfig) -> (String, String) {
 }
 
 /// What a failed browser call says: an `Error`'s message, or the value itself if it is
-/// text. (Not `Debug`: it brings in wasm-bindgen's JS pretty-printer, a kilobyte of glue.)
+/// text (`Debug` prints the JS value's whole form, its stack included).
 fn js_error(e: wasm_bindgen::JsValue) -> String {
     match e.dyn_ref::<js_sys::Error>() {
         Some(err) => err.message().into(),
@@ -373,7 +373,8 @@ fn json_from_worker(report: Vec<u8>, then: impl FnOnce(String) + 'static) {
 
 /// Whether the formats worker's script can be fetched. Offline, it is there only if the
 /// service worker kept it when it was last used; a worker whose script cannot be fetched
-/// would never answer, and the load would wait for good.
+/// would never answer, and the load would wait for good. (A page mounted in a host's page
+/// may fetch from the app's origin: it fetched its own wasm from there.)
 async fn formats_reachable() -> bool {
     let Some(window) = web_sys::window() else {
         return false;
