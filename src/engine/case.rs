@@ -3,10 +3,10 @@
 //!
 //! std's `to_lowercase` carries Unicode's whole case table, 7.9 KB of the page's gzipped
 //! download (2 % of the budget), and `is_alphanumeric` its tables of letters and digits,
-//! 2 KB more. What this app compares is written in Latin, Greek or
-//! Cyrillic letters, Chinese (which has no case) or full-width Latin letters typed with a
-//! Chinese input method, so those scripts' capitals are lowered by their code points' layout
-//! and any other character is kept as it is. Where std lowers a character of these scripts
+//! 2 KB more. What this app compares is written in Latin, Greek or Cyrillic letters, Chinese
+//! (which has no case) or full-width Latin letters typed with a Chinese input method, so those
+//! scripts' capitals are lowered by their code points' layout and any other character is kept
+//! as it is. Where std lowers a character of these scripts
 //! to one character, this gives the same one (a test checks every code point); the few it
 //! lowers to two (`İ`) or by context (a final `Σ`) give their plain lower case letter.
 
