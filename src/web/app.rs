@@ -345,13 +345,7 @@ fn kpis_json(
     let Ok(report) = bincode::serialize(report) else {
         return failed();
     };
-    spawn_local(async move {
-        if formats_reachable().await {
-            json_from_worker(report, then);
-        } else {
-            failed();
-        }
-    });
+    if_formats_reachable(move || json_from_worker(report, then), failed);
 }
 
 fn json_from_worker(report: Vec<u8>, then: impl FnOnce(String) + 'static) {
@@ -386,6 +380,17 @@ async fn formats_reachable() -> bool {
     }
 }
 
+/// `ok` once the formats worker's script is known to be reachable, else `failed`.
+fn if_formats_reachable(ok: impl FnOnce() + 'static, failed: impl FnOnce() + 'static) {
+    spawn_local(async move {
+        if formats_reachable().await {
+            ok();
+        } else {
+            failed();
+        }
+    });
+}
+
 /// Hand the jobs to the formats worker, started on first need once its script is known to
 /// be reachable; if it is not, the load stops with `unreachable` (the report on screen
 /// stays, and the engine's worker drops the load at the next one).
@@ -399,13 +404,7 @@ fn prepare(
         return hand_over(slot, main, jobs);
     }
     let (slot, main) = (slot.clone(), main.clone());
-    spawn_local(async move {
-        if formats_reachable().await {
-            hand_over(&slot, &main, jobs);
-        } else {
-            unreachable();
-        }
-    });
+    if_formats_reachable(move || hand_over(&slot, &main, jobs), unreachable);
 }
 
 /// Hand the jobs to the formats worker and its answers, all together, to the main worker.
