@@ -33,29 +33,33 @@ pub struct TextColumn {
     slots: Option<Box<[Slot; CODED_SLOTS]>>,
 }
 
-/// A distinct cell in a coded column's table: its length and its first and last eight
-/// bytes (in a cell under eight bytes, its first and last four; under four, its first,
-/// middle and last byte), and its number plus one (0: a free slot). In a cell of up to
-/// 16 bytes that is every byte, so such a cell is found, or told apart from others, without
-/// reading the column's text.
+/// A distinct cell in a coded column's table: its length, three of its eight-byte words
+/// (the first, the last and one from its middle; in a cell under eight bytes, its first and
+/// last four; under four, its first, middle and last byte), and its number plus one (0: a
+/// free slot). In a cell of up to 24 bytes the three words cover every byte, so such a cell
+/// is found, or told apart from others, without reading the column's text.
 #[derive(Clone, Copy, Debug, Default)]
 struct Slot {
     first: u64,
+    middle: u64,
     last: u64,
     len: u32,
     code: u32,
 }
 
 impl Slot {
-    /// The same length, first and last bytes.
+    /// The same length and the same words.
     #[inline(always)]
-    fn same_ends(&self, other: &Slot) -> bool {
-        self.first == other.first && self.last == other.last && self.len == other.len
+    fn same_key(&self, other: &Slot) -> bool {
+        self.first == other.first
+            && self.middle == other.middle
+            && self.last == other.last
+            && self.len == other.len
     }
 }
 
 /// How long a cell may be for its [`Slot`] to hold all of it.
-const KEY_HOLDS: usize = 16;
+const KEY_HOLDS: usize = 24;
 
 /// How many distinct cells a column may have and stay coded.
 pub const CODED_DISTINCT: usize = 1024;
@@ -113,16 +117,18 @@ fn is_pad(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | 0xEF | 0xBF)
 }
 
-/// A cell's [`Slot`], not yet numbered, and a hash of its bytes, eight at a time: cells are
-/// short, and this runs for every cell of a coded column. The bytes after the last whole
-/// word are read as one word that overlaps the word before it (or, in a cell under eight
-/// bytes, as two overlapping halves), not one at a time; with the length mixed in, each
-/// length's cells still hash their every byte.
+/// A cell's [`Slot`], not yet numbered, and a hash of its bytes. This runs for every cell
+/// of a coded column, whose cells are mostly short and of mixed lengths (a stage column
+/// holds `closedwon` and `presentationscheduled`): a cell of up to 24 bytes is hashed
+/// through its slot's three words alone, each multiplied on its own, with no loop and no
+/// branch on its length past the first eight bytes; only a longer cell's other words are
+/// mixed in one after another.
 #[inline(always)]
 fn cell_hash(b: &[u8]) -> (Slot, u64) {
     const K: u64 = 0x9E37_79B9_7F4A_7C15;
+    const K2: u64 = 0xC2B2_AE3D_27D4_EB4F;
+    const K3: u64 = 0x1656_67B1_9E37_79F9;
     let n = b.len();
-    let mut h = (n as u64).wrapping_mul(K);
     let word = |at: usize| {
         let mut x = [0u8; 8];
         x.copy_from_slice(&b[at..at + 8]);
@@ -133,42 +139,47 @@ fn cell_hash(b: &[u8]) -> (Slot, u64) {
         x.copy_from_slice(&b[at..at + 4]);
         u64::from(u32::from_le_bytes(x))
     };
-    let (first, last) = match n {
-        0 => (0, 0),
+    let (first, middle, last) = match n {
+        0 => (0, 0, 0),
         1..=3 => (
             u64::from(b[0]) | u64::from(b[n / 2]) << 8 | u64::from(b[n - 1]) << 16,
             0,
+            0,
         ),
-        4..=7 => (half(0), half(n - 4)),
-        _ => {
-            let whole = (n - 1) / 8;
-            for k in 0..whole {
-                h = (h ^ word(8 * k)).wrapping_mul(K).rotate_left(31);
-            }
-            (word(0), word(n - 8))
-        }
+        4..=7 => (half(0), 0, half(n - 4)),
+        // From 8 to 24 bytes the words at 0, n/2 − 4 and n − 8 cover the cell.
+        _ => (word(0), word(n / 2 - 4), word(n - 8)),
     };
     let key = Slot {
         first,
+        middle,
         last,
         // The arena of one column of one file stays below 4 GiB: so does a cell.
         len: n as u32,
         code: 0,
     };
-    let tail = if n < 8 { first | last << 32 } else { last };
-    (key, (h ^ tail).wrapping_mul(K) ^ (h >> 29))
+    let mut h = (first ^ n as u64).wrapping_mul(K)
+        ^ middle.wrapping_mul(K2).rotate_left(21)
+        ^ last.wrapping_mul(K3).rotate_left(43);
+    if n > KEY_HOLDS {
+        for k in 1..(n - 1) / 8 {
+            h = (h ^ word(8 * k)).wrapping_mul(K).rotate_left(31);
+        }
+    }
+    (key, h.wrapping_mul(K) ^ (h >> 29))
 }
 
 impl TextColumn {
     /// Add a cell at the end, trimmed of spaces, tabs and byte-order marks around it.
     pub fn push(&mut self, cell: &str) {
-        self.push_here(cell);
+        self.push_with::<false>(cell);
     }
 
-    /// [`TextColumn::push`], built into the loop that calls it ([`Records::fill`]'s, for
-    /// every cell of a file) rather than called.
+    /// [`TextColumn::push`]; `HOT`: with the look-up of a coded column's cells built in, for
+    /// the loop that calls it for every cell of a file ([`Records::fill`]'s). Elsewhere the
+    /// look-up is called, so that its code is in the module twice, not once per caller.
     #[inline(always)]
-    fn push_here(&mut self, cell: &str) {
+    fn push_with<const HOT: bool>(&mut self, cell: &str) {
         // Most cells need no trimming: look at the end bytes before walking characters.
         let b = cell.as_bytes();
         let cell = match (b.first(), b.last()) {
@@ -178,7 +189,12 @@ impl TextColumn {
             _ => cell,
         };
         if self.coded {
-            if let Some(code) = self.code_of(cell) {
+            let code = if HOT {
+                self.code_of(cell)
+            } else {
+                self.code_called(cell)
+            };
+            if let Some(code) = code {
                 self.codes.push(code);
                 return;
             }
@@ -187,6 +203,12 @@ impl TextColumn {
         self.text.push_str(cell);
         // The arena of one column of one file stays below 4 GiB: files are far smaller.
         self.ends.push(self.text.len() as u32);
+    }
+
+    /// [`TextColumn::code_of`], not built into its caller.
+    #[inline(never)]
+    fn code_called(&mut self, cell: &str) -> Option<u32> {
+        self.code_of(cell)
     }
 
     /// A coded column's number for `cell`, a new one if it is new; `None` when the column
@@ -228,7 +250,7 @@ impl TextColumn {
                 0 => return Some(Err(at)),
                 k => k - 1,
             };
-            if slot.same_ends(&key) && (cell.len() <= KEY_HOLDS || self.distinct(code) == cell) {
+            if slot.same_key(&key) && (cell.len() <= KEY_HOLDS || self.distinct(code) == cell) {
                 return Some(Ok(code));
             }
             at = (at + 1) & (CODED_SLOTS - 1);
@@ -236,23 +258,19 @@ impl TextColumn {
     }
 
     /// Make the table of a coded column's distinct cells: for a column filled again after
-    /// it was finished (or sent between workers), the cells it holds go in first.
+    /// it was finished (or sent between workers), the cells it holds go in first, each
+    /// keeping its number (they are distinct: each is new to the table, in order).
     #[cold]
     fn index_distinct(&mut self) {
-        let mut slots = Box::new([Slot::default(); CODED_SLOTS]);
-        for code in 0..self.ends.len() as u32 {
-            let (key, h) = cell_hash(self.distinct(code).as_bytes());
-            // Distinct cells are distinct: each finds a free slot.
-            let mut at = (h >> 53) as usize & (CODED_SLOTS - 1);
-            while slots[at].code != 0 {
-                at = (at + 1) & (CODED_SLOTS - 1);
-            }
-            slots[at] = Slot {
-                code: code + 1,
-                ..key
-            };
+        let text = std::mem::take(&mut self.text);
+        let ends = std::mem::take(&mut self.ends);
+        self.slots = Some(Box::new([Slot::default(); CODED_SLOTS]));
+        let mut start = 0;
+        for end in ends {
+            let end = end as usize;
+            self.code_called(&text[start..end]);
+            start = end;
         }
-        self.slots = Some(slots);
     }
 
     /// Turn a coded column into a plain one (it has too many distinct cells).
@@ -279,7 +297,7 @@ impl TextColumn {
             // Each of the other's distinct cells, numbered in this column.
             let mut codes = Vec::with_capacity(other.ends.len());
             for k in 0..other.ends.len() {
-                match self.code_of(other.span(k)) {
+                match self.code_called(other.span(k)) {
                     Some(code) => codes.push(code),
                     None => break,
                 }
@@ -602,7 +620,7 @@ impl<'t> Records<'t> {
             let text = self.cell(cell);
             blank = blank && text.trim().is_empty();
             if let Some(col) = columns.get_mut(fields) {
-                col.push_here(&text);
+                col.push_with::<true>(&text);
             }
             fields += 1;
             if !goes_on {
@@ -755,7 +773,7 @@ mod tests {
     }
 
     /// A cell of up to `KEY_HOLDS` bytes is in its slot whole: a change of any one byte
-    /// changes the slot's ends, which is what lets the table skip reading such cells.
+    /// changes the slot's key, which is what lets the table skip reading such cells.
     #[test]
     fn a_short_cells_slot_holds_every_byte() {
         for len in 0..=KEY_HOLDS {
@@ -764,17 +782,18 @@ mod tests {
                 let mut other = cell.clone();
                 other[at] = b'b';
                 assert!(
-                    !cell_hash(&cell).0.same_ends(&cell_hash(&other).0),
+                    !cell_hash(&cell).0.same_key(&cell_hash(&other).0),
                     "{len} bytes, byte {at}"
                 );
             }
         }
     }
 
-    /// Cells alike in length and in their first and last bytes are still told apart. A
-    /// thousand distinct cells, half of them up to 16 `a`s and `b`s, half of them eight `a`s,
-    /// one to eight of `a`, `b`, `c` and `d`, and eight `a`s again, each pushed twice in a
-    /// shuffled order, keep a thousand numbers and read back as pushed.
+    /// Cells alike in length and in the three words their slots hold are still told apart.
+    /// A thousand distinct cells, half of them up to 24 `a`s and `b`s, half of them 32 bytes
+    /// of `a`s but for four of `a`, `b`, `c` and `d` at bytes 8–11 and four at 20–23 (the
+    /// bytes no word of their slots holds), each pushed twice in a shuffled order, keep a
+    /// thousand numbers and read back as pushed.
     #[test]
     fn cells_alike_at_their_ends_get_numbers_of_their_own() {
         let mut seed = 0x2545_f491_4f6c_dd1du64;
@@ -788,11 +807,16 @@ mod tests {
         while distinct.len() < 1000 {
             let (long, len, bits) = (next() & 1 == 1, next() as usize, next());
             let cell: String = if long {
-                let middle = (0..1 + len % 8).map(|i| b"abcd"[(bits >> (2 * i)) as usize & 3]);
-                let ends = || std::iter::repeat_n(b'a', 8);
-                ends().chain(middle).chain(ends()).map(char::from).collect()
+                (0..32)
+                    .map(|i| match i {
+                        8..12 => b"abcd"[(bits >> (2 * (i - 8))) as usize & 3],
+                        20..24 => b"abcd"[(bits >> (2 * (i - 16))) as usize & 3],
+                        _ => b'a',
+                    })
+                    .map(char::from)
+                    .collect()
             } else {
-                (0..len % 17)
+                (0..len % 25)
                     .map(|i| if bits >> i & 1 == 1 { 'b' } else { 'a' })
                     .collect()
             };
@@ -808,6 +832,32 @@ mod tests {
         }
         assert_eq!(col.distinct_len(), 1000);
         assert_eq!(cells(&col), order);
+    }
+
+    /// A coded column finished (its table dropped) and filled again, or appended to, finds
+    /// the distinct cells it holds under their old numbers: long and short ones alike.
+    #[test]
+    fn a_finished_column_filled_again_keeps_its_numbers() {
+        let long = "Associated Company Name Limited";
+        let mut col = TextColumn::default();
+        for cell in ["won", long, "", "lost", long] {
+            col.push(cell);
+        }
+        col.finish();
+        let mut other = TextColumn::default();
+        for cell in ["lost", "open", long] {
+            other.push(cell);
+        }
+        other.finish();
+        col.append(&other);
+        col.push("won");
+        col.push("new");
+        assert_eq!(col.distinct_len(), 6);
+        assert_eq!(col.codes(), Some(&[0, 1, 2, 3, 1, 3, 4, 1, 0, 5][..]));
+        assert_eq!(
+            cells(&col),
+            ["won", long, "", "lost", long, "lost", "open", long, "won", "new"]
+        );
     }
 
     /// A column stays coded up to `CODED_DISTINCT` distinct cells and turns plain with one
