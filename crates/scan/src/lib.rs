@@ -120,9 +120,9 @@ fn is_pad(b: u8) -> bool {
 /// A cell's [`Slot`], not yet numbered, and a hash of its bytes. This runs for every cell
 /// of a coded column, whose cells are mostly short and of mixed lengths (a stage column
 /// holds `closedwon` and `presentationscheduled`): a cell of up to 24 bytes is hashed
-/// through its slot's three words alone, each multiplied on its own, with no loop and no
-/// branch on its length past the first eight bytes; only a longer cell's other words are
-/// mixed in one after another.
+/// through its slot's three words alone, each multiplied on its own, whatever its length
+/// from 8 to 24 bytes (a walk over its words made a chain of multiplies as long as the
+/// cell); only a longer cell's other words are mixed in one after another.
 #[inline(always)]
 fn cell_hash(b: &[u8]) -> (Slot, u64) {
     const K: u64 = 0x9E37_79B9_7F4A_7C15;
