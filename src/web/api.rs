@@ -267,18 +267,32 @@ impl crate::engine::ingest::Chunks for ArrayChunks {
     }
 }
 
-/// The bench spec's result for a workbook holding the one file read (or its error).
-fn bench_result(read: Result<ingest::RawTable, crate::engine::Error>) -> Result<JsValue, JsError> {
-    // The spec asks for the whole range's figures: no comparison periods, no trends.
-    let opts = Options {
+/// The bench spec's report options: the whole range's figures, no comparison periods, no
+/// trends.
+fn bench_options() -> Options {
+    Options {
         review: false,
         ..Options::default()
-    };
-    let mut wb = crate::engine::Workbook::new();
-    if let Err(e) = wb.add_read(BENCH_FILE, read) {
-        return Err(JsError::new(&e.message(Lang::En)));
     }
-    to_js(&crate::bench_spec::spec_result(&wb.report(&opts)))
+}
+
+/// A workbook holding the one file read (or its error).
+fn bench_workbook(
+    read: Result<ingest::RawTable, crate::engine::Error>,
+) -> Result<crate::engine::Workbook, JsError> {
+    let mut wb = crate::engine::Workbook::new();
+    match wb.add_read(BENCH_FILE, read) {
+        Ok(()) => Ok(wb),
+        Err(e) => Err(JsError::new(&e.message(Lang::En))),
+    }
+}
+
+/// The bench spec's result for a workbook holding the one file read (or its error).
+fn bench_result(read: Result<ingest::RawTable, crate::engine::Error>) -> Result<JsValue, JsError> {
+    let wb = bench_workbook(read)?;
+    to_js(&crate::bench_spec::spec_result(
+        &wb.report(&bench_options()),
+    ))
 }
 
 const BENCH_FILE: &str = "bench.csv";
@@ -294,6 +308,45 @@ pub fn bench_kpis(bytes: js_sys::Uint8Array) -> Result<JsValue, JsError> {
     let read =
         ingest::read_table_streamed(BENCH_FILE, &mut chunks, &Default::default(), &NativeCodecs);
     bench_result(read)
+}
+
+/// The page's or worker's `performance.now()`, in milliseconds (`Date.now()` where there is
+/// none).
+fn now() -> f64 {
+    let global = js_sys::global();
+    js_sys::Reflect::get(&global, &JsValue::from_str("performance"))
+        .ok()
+        .and_then(|perf| {
+            let now = js_sys::Reflect::get(&perf, &JsValue::from_str("now")).ok()?;
+            now.dyn_into::<js_sys::Function>()
+                .ok()?
+                .call0(&perf)
+                .ok()?
+                .as_f64()
+        })
+        .unwrap_or_else(js_sys::Date::now)
+}
+
+/// [`bench_kpis`] step by step, for `bench/ab.sh`: how many milliseconds reading the bytes
+/// into columns, typing them, the report and its conversion to the bench's result took. A
+/// change to one step shows in that step's time, where the whole run's noise can hide it.
+#[wasm_bindgen]
+pub fn bench_kpis_steps(bytes: js_sys::Uint8Array) -> Result<Vec<f64>, JsError> {
+    let t0 = now();
+    let mut chunks = ArrayChunks {
+        array: bytes,
+        at: 0,
+    };
+    let read =
+        ingest::read_table_streamed(BENCH_FILE, &mut chunks, &Default::default(), &NativeCodecs);
+    let t1 = now();
+    let wb = bench_workbook(read)?;
+    let t2 = now();
+    let report = wb.report(&bench_options());
+    let t3 = now();
+    to_js(&crate::bench_spec::spec_result(&report))?;
+    let t4 = now();
+    Ok(vec![t1 - t0, t2 - t1, t3 - t2, t4 - t3])
 }
 
 /// The size from which a file is read in two parts ([`ingest::SPLIT_BYTES`]), for the
