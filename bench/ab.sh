@@ -17,21 +17,13 @@ export PATH="$root/tests/e2e/node_modules/.bin:${CARGO_HOME:-$HOME/.cargo}/bin:$
 out="$root/target/ab"
 mkdir -p "$out"
 
-# build SOURCE_DIR NAME: the bench module of the tree in SOURCE_DIR into $out/NAME. Each
-# build has a target directory of its own, and the tree's path is written as /crm-kpi in the
-# module (panics name their source files): two builds of the same code are the same bytes,
-# so a difference between a and b is the code's, not where its strings happen to fall.
+# build SOURCE_DIR NAME: the bench module of the tree in SOURCE_DIR into $out/NAME, read with
+# one worker. Each build has a target directory of its own and writes its tree's path alike
+# (bench/build.sh's REMAP): two builds of the same code are the same bytes, so a difference
+# between a and b is the code's, not where its strings happen to fall.
 build() {
-  local src="$1" pkg="$out/$2" target="$out/target-$2"
-  (cd "$src" && CARGO_TARGET_DIR="$target" RUSTFLAGS="--remap-path-prefix=$src=/crm-kpi" \
-    cargo build --quiet --lib --release --target wasm32-unknown-unknown --features api)
-  rm -rf "$pkg" && mkdir -p "$pkg"
-  wasm-bindgen --target web --out-dir "$pkg" "$target/wasm32-unknown-unknown/release/crm_kpi.wasm"
-  wasm-opt -Oz --enable-bulk-memory --enable-bulk-memory-opt --enable-nontrapping-float-to-int \
-    --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
-    "$pkg/crm_kpi_bg.wasm" -o "$pkg/crm_kpi_bg.wasm"
-  cp "$src/bench/worker.js" "$pkg/"
-  sed "s/^const WORKERS = 'auto';/const WORKERS = '1';/" "$src/bench/entry.js" > "$pkg/entry.js"
+  CARGO_TARGET_DIR="$out/target-$2" REMAP=1 WORKERS=1 PROFILE=release \
+    bash "$root/bench/build.sh" "$1" "$out/$2"
 }
 
 commit="$(git rev-parse --verify "$rev^{commit}")"

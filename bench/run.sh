@@ -15,18 +15,8 @@ export PATH="$root/tests/e2e/node_modules/.bin:${CARGO_HOME:-$HOME/.cargo}/bin:$
 # By default the module is built as the shipped worker is: the release profile (size first),
 # then wasm-opt -Oz. PROFILE=bench builds it speed first (opt-level 3, wasm-opt -O3) to
 # measure what the size-first choice costs.
-profile="${PROFILE:-release}"
-opt=-Oz; [ "$profile" = release ] || opt=-O3
-cargo build --lib --profile "$profile" --target wasm32-unknown-unknown --features api
 pkg="$root/target/bench-pkg"
-rm -rf "$pkg" && mkdir -p "$pkg"
-# Cargo's built-in bench profile writes to target/…/release, like the release profile.
-dir="$profile"; [ "$profile" = bench ] && dir=release
-wasm-bindgen --target web --out-dir "$pkg" "target/wasm32-unknown-unknown/$dir/crm_kpi.wasm"
-wasm-opt "$opt" --enable-bulk-memory --enable-bulk-memory-opt --enable-nontrapping-float-to-int --enable-sign-ext \
-  --enable-mutable-globals --enable-reference-types --enable-multivalue "$pkg/crm_kpi_bg.wasm" -o "$pkg/crm_kpi_bg.wasm"
-cp bench/worker.js "$pkg/"
-sed "s/^const WORKERS = 'auto';/const WORKERS = '${WORKERS:-auto}';/" bench/entry.js > "$pkg/entry.js"
+bash bench/build.sh "$root" "$pkg"
 
 harness="$root/target/shared-bench"
 if [ ! -f "$harness/package.json" ] || ! diff -q "$root/../shared/bench/package-lock.json" "$harness/package-lock.json" >/dev/null; then

@@ -301,13 +301,16 @@ const BENCH_FILE: &str = "bench.csv";
 /// a file (in slices, [`crate::engine::ingest::read_table_streamed`]).
 #[wasm_bindgen]
 pub fn bench_kpis(bytes: js_sys::Uint8Array) -> Result<JsValue, JsError> {
+    bench_result(bench_read(bytes))
+}
+
+/// The bench's whole file read into columns, a slice at a time.
+fn bench_read(bytes: js_sys::Uint8Array) -> Result<ingest::RawTable, crate::engine::Error> {
     let mut chunks = ArrayChunks {
         array: bytes,
         at: 0,
     };
-    let read =
-        ingest::read_table_streamed(BENCH_FILE, &mut chunks, &Default::default(), &NativeCodecs);
-    bench_result(read)
+    ingest::read_table_streamed(BENCH_FILE, &mut chunks, &Default::default(), &NativeCodecs)
 }
 
 /// The page's or worker's `performance.now()`, in milliseconds (`Date.now()` where there is
@@ -333,12 +336,7 @@ fn now() -> f64 {
 #[wasm_bindgen]
 pub fn bench_kpis_steps(bytes: js_sys::Uint8Array) -> Result<Vec<f64>, JsError> {
     let t0 = now();
-    let mut chunks = ArrayChunks {
-        array: bytes,
-        at: 0,
-    };
-    let read =
-        ingest::read_table_streamed(BENCH_FILE, &mut chunks, &Default::default(), &NativeCodecs);
+    let read = bench_read(bytes);
     let t1 = now();
     let wb = bench_workbook(read)?;
     let t2 = now();
