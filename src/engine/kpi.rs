@@ -1096,8 +1096,8 @@ pub fn deal_kpis_from(
         k.breakdowns = p.breakdowns(d, win_row);
     }
 
-    let mut cycles = a.cycles.clone();
-    let median_cycle = median(&mut cycles);
+    let cycles = &a.cycles;
+    let median_cycle = median(cycles);
     let mean_cycle = ratio(
         cycles.iter().map(|c| f64::from(*c)).sum(),
         cycles.len() as f64,
@@ -1136,8 +1136,8 @@ pub fn deal_kpis_from(
             k.details.insert("mean_days".into(), m);
         }
         k.breakdowns = p.breakdowns(d, |a| {
-            let mut c = a.cycles.clone();
-            row(median(&mut c), None, Some(c.len() as f64), c.len() as u64)
+            let c = &a.cycles;
+            row(median(c), None, Some(c.len() as f64), c.len() as u64)
         });
     }
 

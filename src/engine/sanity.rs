@@ -416,7 +416,7 @@ fn rep_outliers(
     let with_cycles: Vec<(usize, f64)> = reps
         .iter()
         .filter(|i| cycles[**i].len() >= 5)
-        .filter_map(|i| Some((*i, median(&mut cycles[*i].clone())?)))
+        .filter_map(|i| Some((*i, median(&cycles[*i])?)))
         .collect();
     if with_cycles.len() >= 4 {
         let mut v: Vec<f64> = with_cycles.iter().map(|(_, x)| *x).collect();
@@ -477,7 +477,7 @@ mod selection {
             v in proptest::collection::vec(-1000i32..1000, 0..200),
         ) {
             let f: Vec<f64> = v.iter().map(|x| f64::from(*x) / 8.0).collect();
-            prop_assert_eq!(median(&mut v.clone()), sorted_median(f.iter().map(|x| x * 8.0).collect()));
+            prop_assert_eq!(median(&v), sorted_median(f.iter().map(|x| x * 8.0).collect()));
             prop_assert_eq!(crate::engine::kpi::median_f64(&mut f.clone()), sorted_median(f.clone()));
             if !f.is_empty() {
                 let mut s = f.clone();
