@@ -27,8 +27,33 @@ pub fn number(v: f64, decimals: usize) -> String {
 }
 
 fn money(v: f64) -> String {
-    let whole = (v - v.round()).abs() < 0.005;
-    number(v, if whole || v.abs() >= 100_000.0 { 0 } else { 2 })
+    number(v, money_places(&mut std::iter::once(v)))
+}
+
+/// Decimal places for money figures shown together, as in a table's column: none when each
+/// is whole to the cent or one reaches 100,000 (cents are noise beside it), two otherwise.
+/// One rule for the column, so its figures line up and read alike.
+#[inline(never)]
+pub fn money_places(values: &mut dyn Iterator<Item = f64>) -> usize {
+    let (mut cents, mut large) = (false, false);
+    for v in values {
+        cents |= (v - v.round()).abs() >= 0.005;
+        large |= v.abs() >= 100_000.0;
+    }
+    if cents && !large {
+        2
+    } else {
+        0
+    }
+}
+
+/// A money figure of a column whose places [`money_places`] chose, or the "n/a" word.
+#[inline(never)]
+pub fn money_in(v: Option<f64>, places: usize, lang: Lang) -> String {
+    v.map_or_else(
+        || t(lang, T::NotAvailable).to_string(),
+        |v| number(v, places),
+    )
 }
 
 /// A short money figure for chart axes: `1.2M`, `35k`, `950`.
@@ -86,5 +111,30 @@ mod tests {
         for (v, unit, lang, want) in cases {
             assert_eq!(value(*v, *unit, *lang), *want, "case {v:?} {unit:?}");
         }
+    }
+
+    #[test]
+    fn a_column_of_money_has_one_number_of_decimals() {
+        let cases: &[(&[f64], usize)] = &[
+            (&[183_998.4, 98_710.94, 7.5], 0),
+            (&[98_710.94, 2_500.0], 2),
+            (&[2_500.0, 12.0, 0.0], 0),
+            (&[99_999.996, 1.0], 0),
+            (&[-100_000.0, 0.25], 0),
+            (&[0.25], 2),
+            (&[], 0),
+        ];
+        for (values, want) in cases {
+            assert_eq!(
+                money_places(&mut values.iter().copied()),
+                *want,
+                "{values:?}"
+            );
+        }
+        let column: Vec<String> = [98_710.94, 2_500.0]
+            .iter()
+            .map(|v| number(*v, money_places(&mut [98_710.94, 2_500.0].into_iter())))
+            .collect();
+        assert_eq!(column, ["98,710.94", "2,500.00"]);
     }
 }

@@ -105,7 +105,7 @@ pub fn bars_svg(rows: &[(String, f64)], fmt: &dyn Fn(f64) -> String) -> Option<S
         return None;
     }
     let max = rows.iter().map(|r| r.1).fold(0.0, f64::max).max(1e-9) * 1.15;
-    let (w, left, right, row) = (420.0, 136.0, 12.0, 24.0);
+    let (w, left, right, row) = (420.0, 150.0, 12.0, 24.0);
     let h = row * rows.len() as f64 + 30.0;
     let x = |v: f64| left + (w - left - right) * v.max(0.0) / max;
     let mut svg = String::new();
@@ -138,8 +138,9 @@ pub fn bars_svg(rows: &[(String, f64)], fmt: &dyn Fn(f64) -> String) -> Option<S
 }
 
 fn shorten(s: &str) -> String {
-    if s.chars().count() > 18 {
-        let mut t: String = s.chars().take(17).collect();
+    // 22 characters fit the labels' 150 units: HubSpot's "Appointment Scheduled" whole.
+    if s.chars().count() > 22 {
+        let mut t: String = s.chars().take(21).collect();
         t.push('…');
         t
     } else if s.is_empty() {

@@ -29,8 +29,20 @@ test('the sample loads with the same KPIs the native engine computes', async (t)
   assert.equal(more, '3,000');
   // The detected mapping names each column's meaning.
   assert.equal(await page.locator('.mapping-table tr[data-role="closed_at"] th').textContent(), 'Close Date');
+  // A column of money takes one number of decimals: with figures over 100,000 in it, whole
+  // units for every owner, also those under it.
+  const owners = kpi('revenue').breakdowns.owner;
+  assert.ok(owners.some((r) => r.value >= 100_000) && owners.some((r) => r.value % 1 !== 0));
+  const shown = await revenueByKey(page, '#by-owner');
+  assert.deepEqual(shown, Object.fromEntries(owners.map((r) => [r.key || '(blank)', Math.round(r.value).toLocaleString('en-US')])));
   await page.screenshot({ path: path.join(artifacts, 'sample-en.png'), fullPage: true });
 });
+
+/** A breakdown table's won revenue as shown, by the row's key. */
+function revenueByKey(page, table) {
+  return page.locator(`${table} tbody tr`).evaluateAll((rows) => Object.fromEntries(
+    rows.map((r) => [r.querySelector('th').textContent, r.querySelector('.bar-text').textContent])));
+}
 
 test('pasting a small export changes the KPIs to its numbers', async (t) => {
   const page = await openApp(t);
@@ -46,6 +58,8 @@ test('pasting a small export changes the KPIs to its numbers', async (t) => {
   assert.equal(await cardValue(page, 'sales_cycle_days'), '30 days');
   assert.deepEqual(await page.locator('.counts .n').allTextContents(), ['6', '3', '1', '2']);
   assert.match(await page.locator('#load-status').textContent(), /pasted data/);
+  // Won revenue by owner, one column: Cy's cents give every figure two decimals.
+  assert.deepEqual(await revenueByKey(page, '#by-owner'), { Bob: '2,500.00', Cy: '1,500.50', Ann: '1,000.00' });
   assert.equal(await page.locator('#issues .ok').count(), 1, 'no unusable rows in this paste');
 });
 

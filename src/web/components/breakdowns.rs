@@ -1,6 +1,6 @@
 use crate::engine::catalogue::Unit;
 use crate::engine::report::{BreakdownRow, Report};
-use crate::format::value;
+use crate::format::{money_in, money_places, value};
 use crate::i18n::{t, Lang, T};
 use yew::prelude::*;
 
@@ -28,6 +28,7 @@ fn table(lang: Lang, report: &Report, dim: &str, title: T, head: T) -> Html {
     let max = revenue.map_or(0.0, |rs| {
         rs.iter().filter_map(|r| r.value).fold(0.0, f64::max)
     });
+    let places = money_places(&mut revenue.into_iter().flatten().filter_map(|r| r.value));
     let mut rows: Vec<(&BreakdownRow, Option<f64>, u64)> = rates
         .iter()
         .map(|r| {
@@ -55,7 +56,7 @@ fn table(lang: Lang, report: &Report, dim: &str, title: T, head: T) -> Html {
                             <th scope="row">{ key_label(lang, &r.key) }</th>
                             <td class="num">{ value(r.value, Unit::Ratio, lang) }</td>
                             <td class="num">{ won }</td>
-                            <td class="num bar-cell"><span class="bar" style={format!("width:{width:.1}%")}></span><span class="bar-text">{ value(*rev, Unit::Money, lang) }</span></td>
+                            <td class="num bar-cell"><span class="bar" style={format!("width:{width:.1}%")}></span><span class="bar-text">{ money_in(*rev, places, lang) }</span></td>
                         </tr>
                     }
                 }) }
@@ -75,6 +76,7 @@ pub fn Breakdowns(p: &Props) -> Html {
         .map(|k| k.series.clone())
         .unwrap_or_default();
     let max = months.iter().map(|m| m.value).fold(0.0, f64::max);
+    let places = money_places(&mut months.iter().map(|m| m.value));
     html! {
         <section class="breakdowns" aria-labelledby="bd-h">
             <h2 id="bd-h">{ t(lang, T::Breakdowns) }</h2>
@@ -98,7 +100,7 @@ pub fn Breakdowns(p: &Props) -> Html {
                                 <tr>
                                     <th scope="row">{ &m.period }</th>
                                     <td class="num bar-cell"><span class="bar" style={format!("width:{:.1}%", if max > 0.0 { 100.0 * m.value / max } else { 0.0 })}></span>
-                                        <span class="bar-text">{ value(Some(m.value), Unit::Money, lang) }</span></td>
+                                        <span class="bar-text">{ money_in(Some(m.value), places, lang) }</span></td>
                                 </tr>
                             }) }
                             </tbody>

@@ -1,6 +1,6 @@
 use crate::engine::catalogue::Unit;
 use crate::engine::report::Report;
-use crate::format::value;
+use crate::format::{money_in, money_places, value};
 use crate::i18n::{t, Lang, T};
 use yew::prelude::*;
 
@@ -67,6 +67,14 @@ pub fn Reps(p: &Props) -> Html {
         if rows.is_empty() {
             return html! {};
         }
+        // A money column's figures take one number of decimals.
+        let places: Vec<Option<usize>> = cols
+            .iter()
+            .map(|(k, unit)| {
+                (*unit == Unit::Money)
+                    .then(|| money_places(&mut rows.iter().filter_map(|x| figure(r, k, x))))
+            })
+            .collect();
         html! {
             <div class="breakdown" id={if new { "reps-new" } else { "reps-senior" }}>
                 <h3>{ t(lang, if new { T::NewReps } else { T::SeniorReps }) }</h3>
@@ -83,7 +91,10 @@ pub fn Reps(p: &Props) -> Html {
                         html! {
                             <tr data-rep={(*rep).clone()}>
                                 <th scope="row">{ *rep }</th>
-                                { for cols.iter().map(|(k, unit)| html! { <td class="num">{ value(figure(r, k, rep), *unit, lang) }</td> }) }
+                                { for cols.iter().zip(&places).map(|((k, unit), places)| {
+                                    let v = figure(r, k, rep);
+                                    html! { <td class="num">{ places.map_or_else(|| value(v, *unit, lang), |n| money_in(v, n, lang)) }</td> }
+                                }) }
                                 <td><input type="checkbox" class="new-rep" checked={new}
                                     aria-label={format!("{} — {}", t(lang, T::MarkNew), rep)}
                                     onchange={Callback::from(move |_| cb.emit(name.clone()))} /></td>
