@@ -29,6 +29,8 @@ pub struct Acc {
     pub won_amount: f64,
     pub won_with_amount: u64,
     pub open_amount: f64,
+    /// Open deals with an amount: with none, `open_amount` is unknown, not zero.
+    pub open_with_amount: u64,
     pub open_weighted: f64,
     pub open_with_probability: u64,
     pub won_revenue_with_cost: f64,
@@ -66,6 +68,7 @@ impl Acc {
         self.won_amount += o.won_amount;
         self.won_with_amount += o.won_with_amount;
         self.open_amount += o.open_amount;
+        self.open_with_amount += o.open_with_amount;
         self.open_weighted += o.open_weighted;
         self.open_with_probability += o.open_with_probability;
         self.won_revenue_with_cost += o.won_revenue_with_cost;
@@ -359,6 +362,7 @@ impl Walk {
             // What the row adds to a period at whose end it is open.
             let open = OpenSums {
                 open: 1,
+                with_amount: u32::from(amount.is_some()),
                 amount: amount.unwrap_or(0.0),
                 weighted: amount
                     .zip(d.probability.as_ref().and_then(|p| p[r]))
@@ -545,7 +549,10 @@ fn year_and_month(month: i32) -> (i32, u32) {
 /// One accumulator's open figures in one period's pass (or one row's).
 #[derive(Clone, Copy, Default)]
 struct OpenSums {
-    open: u64,
+    // Two counts of rows in 32 bits each (a file has fewer than 2³² rows): the sums stay 32
+    // bytes, four to a cache line.
+    open: u32,
+    with_amount: u32,
     amount: f64,
     weighted: f64,
     with_probability: u64,
@@ -555,6 +562,7 @@ impl OpenSums {
     #[inline(always)]
     fn add(&mut self, o: &OpenSums) {
         self.open += o.open;
+        self.with_amount += o.with_amount;
         self.amount += o.amount;
         self.weighted += o.weighted;
         self.with_probability += o.with_probability;
@@ -649,7 +657,8 @@ impl OpenFigures {
             for (k, acc) in accs.enumerate() {
                 let s = self.sums[k * self.passes + i];
                 if s.open > 0 {
-                    acc.open += s.open;
+                    acc.open += u64::from(s.open);
+                    acc.open_with_amount += u64::from(s.with_amount);
                     acc.open_amount += s.amount;
                     acc.open_weighted += s.weighted;
                     acc.open_with_probability += s.with_probability;
@@ -1176,23 +1185,37 @@ pub fn deal_kpis_from(
                 format!("截至 {} 仍在进行中的商机金额合计", date_of_day(end)),
             ),
         };
-        let k = b.push("pipeline_value", Some(a.open_amount), variant, "");
+        // Open deals of which not one has an amount: the pipeline's value is unknown, not 0.
+        let pipeline = |a: &Acc| (a.open == 0 || a.open_with_amount > 0).then_some(a.open_amount);
+        let note = en_zh(
+            lang,
+            format!("none of the {} open deals has an amount", a.open),
+            format!("{} 个进行中的商机都没有金额", a.open),
+        );
+        let k = b.push("pipeline_value", pipeline(a), variant, &note);
         k.denominator = Some(a.open as f64);
         k.details.insert("open_deals".into(), a.open as f64);
         if a.open_with_probability > 0 {
             k.details.insert("weighted".into(), a.open_weighted);
         }
-        k.breakdowns = p.breakdowns(d, |a| row(Some(a.open_amount), None, None, a.open));
+        k.breakdowns = p.breakdowns(d, |a| row(pipeline(a), None, None, a.open));
 
+        // Likewise won deals of which not one has an amount.
+        let won = |a: &Acc| (a.won == 0 || a.won_with_amount > 0).then_some(a.won_amount);
+        let note = en_zh(
+            lang,
+            format!("none of the {} won deals has an amount", a.won),
+            format!("{} 个赢单商机都没有金额", a.won),
+        );
         let k = b.push(
             "revenue",
-            Some(a.won_amount),
+            won(a),
             en_zh(
                 lang,
                 format!("amounts of deals won in the period, {by_close}"),
                 format!("本周期赢单商机金额合计，{by_close}"),
             ),
-            "",
+            &note,
         );
         k.denominator = Some(a.won as f64);
         k.series = p
@@ -1203,7 +1226,7 @@ pub fn deal_kpis_from(
                 value: *v,
             })
             .collect();
-        k.breakdowns = p.breakdowns(d, |a| row(Some(a.won_amount), None, None, a.won));
+        k.breakdowns = p.breakdowns(d, |a| row(won(a), None, None, a.won));
 
         if has_closed {
             let prev = period.previous().and_then(|pp| won_revenue(d, pp));
@@ -1679,6 +1702,7 @@ mod tests {
             if pl.open_at_end {
                 acc.open = 1;
                 acc.open_amount = amount.unwrap_or(0.0);
+                acc.open_with_amount = u64::from(amount.is_some());
                 if let (Some(a), Some(prob)) = (amount, d.probability.as_ref().and_then(|p| p[r])) {
                     acc.open_weighted = a * prob;
                     acc.open_with_probability = 1;
@@ -1765,6 +1789,58 @@ mod tests {
 
     fn near(a: Option<f64>, b: f64) -> bool {
         a.is_some_and(|a| (a - b).abs() < 1e-9)
+    }
+
+    #[test]
+    fn a_sum_without_one_amount_is_unknown_not_zero() {
+        // The fixture with D's amount taken out: neither open deal (D, E) has one.
+        let csv = CSV.replace("D,Dino,200,", "D,Dino,,");
+        let opts = Options {
+            period: Period::All,
+            ..Options::default()
+        };
+        let r = analyze(&[("t.csv", csv.as_bytes())], &opts);
+        let k = r.kpi("pipeline_value").cloned().unwrap_or_else(|| panic!());
+        assert_eq!(k.value, None);
+        assert_eq!(
+            k.note.as_deref(),
+            Some("none of the 2 open deals has an amount")
+        );
+        // Ann's open deal D has none; Bob has no open deal, so his pipeline is 0.
+        let owner = |key: &str| {
+            k.breakdowns["owner"]
+                .iter()
+                .find(|r| r.key == key)
+                .map(|r| r.value)
+        };
+        assert_eq!(owner("Ann"), Some(None));
+        assert_eq!(owner("Bob"), Some(Some(0.0)));
+        // The open deals are still counted.
+        assert_eq!(k.denominator, Some(2.0));
+        // So is revenue when no won deal has an amount (A and B taken out); Ann's won deal
+        // A has none, Bob's B neither; nobody else won a deal.
+        let csv = CSV
+            .replace("A,Acme,100,", "A,Acme,,")
+            .replace("B,Beta,300,", "B,Beta,,");
+        let r = analyze(&[("t.csv", csv.as_bytes())], &opts);
+        let k = r.kpi("revenue").cloned().unwrap_or_else(|| panic!());
+        assert_eq!(k.value, None);
+        assert_eq!(
+            k.note.as_deref(),
+            Some("none of the 2 won deals has an amount")
+        );
+        let owner = |key: &str| {
+            k.breakdowns["owner"]
+                .iter()
+                .find(|r| r.key == key)
+                .map(|r| r.value)
+        };
+        assert_eq!(
+            (owner("Ann"), owner("Bob"), owner("")),
+            (Some(None), Some(None), Some(Some(0.0)))
+        );
+        // With D's amount (the fixture as it is), the sum is known: 200.
+        assert!(near(kpi("pipeline_value").value, 200.0));
     }
 
     #[test]
