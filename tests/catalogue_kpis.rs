@@ -318,6 +318,42 @@ fn order_customers_are_one_across_spellings() {
 }
 
 #[test]
+fn order_revenue_grows_against_the_month_before_and_a_year_earlier() {
+    // February 2024: 100 + 20 (the return of −40 left out); January: 80 (two lines of
+    // order 2 summed); February 2023: 60.
+    let csv = "Order ID,Customer,Order Date,Amount\n\
+        1,Acme,2023-02-10,60\n\
+        2,Acme,2024-01-05,50\n\
+        2,Acme,2024-01-05,30\n\
+        3,Beta,2024-02-01,100\n\
+        4,Cato,2024-02-28,20\n\
+        5,Cato,2024-02-29,-40\n";
+    let r = analyze(&[("orders.csv", csv.as_bytes())], &feb());
+    near(&r, "revenue", 120.0);
+    // (120 − 80) ÷ 80.
+    near(&r, "revenue_growth", 0.5);
+    let k = r.kpi("revenue_growth").unwrap();
+    assert_eq!(k.variant, "against 2024-01");
+    assert_eq!(k.details["previous"], 80.0);
+    assert_eq!(k.details["year_ago"], 60.0);
+    // (120 − 60) ÷ 60.
+    assert!((k.details["year_over_year"] - 1.0).abs() < 1e-12);
+    // December 2023 had no order: January's growth cannot be said, and the note says why.
+    let jan = analyze(
+        &[("orders.csv", csv.as_bytes())],
+        &Options {
+            period: Period::Month(2024, 1),
+            ..Options::default()
+        },
+    );
+    assert_eq!(value(&jan, "revenue_growth"), None);
+    assert_eq!(
+        jan.kpi("revenue_growth").unwrap().note.as_deref(),
+        Some("no revenue in the previous period to compare with")
+    );
+}
+
+#[test]
 fn sanity_warnings_list_the_rows() {
     let mut csv = String::from("Deal Name,Amount,Stage,Create Date,Close Date,Owner\n");
     for i in 0..30 {

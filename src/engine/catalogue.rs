@@ -520,7 +520,7 @@ pub static CATALOGUE: &[KpiDef] = &[
     kpi!("revenue_growth", "Revenue growth", "销售增长率", SalesResults, Result, Ratio, HigherIsBetter,
         "(Revenue this period − previous period) ÷ previous period.",
         "（本期销售额 − 上期销售额）÷ 上期销售额。",
-        [&[D_AMOUNT, D_STATUS, D_CLOSED, Comparison]]),
+        [&[D_AMOUNT, D_STATUS, D_CLOSED, Comparison], &[Col(K::Orders, R::Amount), Comparison]]),
     kpi!("profit_margin", "Sales profit margin", "销售利润率", SalesResults, Result, Ratio, HigherIsBetter,
         "(Won revenue − cost) ÷ won revenue, in the period.",
         "（本周期赢单金额 − 成本）÷ 赢单金额。",

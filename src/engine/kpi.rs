@@ -734,6 +734,52 @@ pub fn en_zh(lang: Lang, en: String, zh: String) -> String {
     }
 }
 
+/// Revenue growth of `period` against the period before, whose revenue `revenue_of` gives
+/// (and against the same month or quarter a year earlier, as a detail), for the deals' won
+/// revenue and the orders' alike.
+pub fn revenue_growth(
+    lang: Lang,
+    period: Period,
+    revenue: f64,
+    revenue_of: &dyn Fn(Period) -> Option<f64>,
+) -> KpiResult {
+    let before = period.previous();
+    let prev = before.and_then(revenue_of);
+    let note = match prev {
+        None => en_zh(
+            lang,
+            "needs a month, quarter or year as the period".into(),
+            "需要选择月、季度或年作为统计周期".into(),
+        ),
+        Some(_) => en_zh(
+            lang,
+            "no revenue in the previous period to compare with".into(),
+            "上一周期没有销售额，无法比较".into(),
+        ),
+    };
+    let before = before.map(|p| p.to_string()).unwrap_or_default();
+    let variant = en_zh(lang, format!("against {before}"), format!("对比 {before}"));
+    let growth = prev.and_then(|pv| ratio(revenue - pv, pv));
+    let mut k = result("revenue_growth", lang, growth, variant, &note);
+    k.numerator = prev.map(|pv| revenue - pv);
+    k.denominator = prev;
+    if let Some(pv) = prev {
+        k.details.insert("previous".into(), pv);
+    }
+    let year_ago = match period {
+        Period::Month(y, m) => Some(Period::Month(y - 1, m)),
+        Period::Quarter(y, q) => Some(Period::Quarter(y - 1, q)),
+        Period::Year(_) | Period::All | Period::Range(..) => None,
+    };
+    if let Some(ya) = year_ago.and_then(revenue_of) {
+        k.details.insert("year_ago".into(), ya);
+        if let Some(g) = ratio(revenue - ya, ya) {
+            k.details.insert("year_over_year".into(), g);
+        }
+    }
+    k
+}
+
 /// A KPI's result with its catalogue definition filled in; `note_if_none` says why there is
 /// no value when `value` is `None`.
 pub fn result(
@@ -1229,48 +1275,10 @@ pub fn deal_kpis_from(
         k.breakdowns = p.breakdowns(d, |a| row(won(a), None, None, a.won));
 
         if has_closed {
-            let prev = period.previous().and_then(|pp| won_revenue(d, pp));
-            let note = match prev {
-                None => en_zh(
-                    lang,
-                    "needs a month, quarter or year as the period".into(),
-                    "需要选择月、季度或年作为统计周期".into(),
-                ),
-                Some(_) => en_zh(
-                    lang,
-                    "no revenue in the previous period to compare with".into(),
-                    "上一周期没有销售额，无法比较".into(),
-                ),
-            };
-            let variant = en_zh(
-                lang,
-                format!(
-                    "against {}",
-                    period.previous().map(|p| p.to_string()).unwrap_or_default()
-                ),
-                format!(
-                    "对比 {}",
-                    period.previous().map(|p| p.to_string()).unwrap_or_default()
-                ),
-            );
-            let growth = prev.and_then(|pv| ratio(a.won_amount - pv, pv));
-            let k = b.push("revenue_growth", growth, variant, &note);
-            k.numerator = prev.map(|pv| a.won_amount - pv);
-            k.denominator = prev;
-            if let Some(pv) = prev {
-                k.details.insert("previous".into(), pv);
-            }
-            let year_ago = match period {
-                Period::Month(y, m) => Some(Period::Month(y - 1, m)),
-                Period::Quarter(y, q) => Some(Period::Quarter(y - 1, q)),
-                Period::Year(_) | Period::All | Period::Range(..) => None,
-            };
-            if let Some(ya) = year_ago.and_then(|ya| won_revenue(d, ya)) {
-                k.details.insert("year_ago".into(), ya);
-                if let Some(g) = ratio(a.won_amount - ya, ya) {
-                    k.details.insert("year_over_year".into(), g);
-                }
-            }
+            let revenue = a.won_amount;
+            b.out.push(revenue_growth(lang, period, revenue, &|pp| {
+                won_revenue(d, pp)
+            }));
         }
 
         if d.cost.is_some() {

@@ -10,7 +10,9 @@
 use crate::engine::case::lower;
 use crate::engine::dataset::{DayIndex, Interned, Records, Table};
 use crate::engine::join::customer_key;
-use crate::engine::kpi::{en_zh, is_referral, median_f64, ratio, result, row, rows_of_counts};
+use crate::engine::kpi::{
+    en_zh, is_referral, median_f64, ratio, result, revenue_growth, row, rows_of_counts,
+};
 use crate::engine::period::Period;
 use crate::engine::report::{BreakdownRow, KpiResult};
 use crate::engine::schema::{Role, TableKind};
@@ -301,19 +303,47 @@ impl Orders {
 }
 
 /// Retention and churn of order customers for `[start, end]`, a customer being active on a
-/// day when it ordered within the `w` days up to it: (customers at start S, active at end E,
-/// new N, lost).
-fn order_churn(o: &Orders, start: i32, end: i32, w: i32) -> (usize, usize, usize, usize) {
-    let (mut s, mut e, mut n, mut lost) = (0, 0, 0, 0);
+/// day when it ordered within the `w` days up to it.
+#[derive(Clone, Copy)]
+struct OrderChurn {
+    /// Active at the start (S) and at the end (E).
+    start: usize,
+    end: usize,
+    /// First order in the period.
+    new: usize,
+    /// Active at the end, not at the start, though they had ordered before: won back.
+    back: usize,
+    /// Active at the start, not at the end.
+    lost: usize,
+}
+
+impl OrderChurn {
+    /// Active at the start and still at the end: E less those new or won back, which
+    /// keeps retention at most 1 (a customer won back is not one kept).
+    fn kept(&self) -> usize {
+        self.start - self.lost
+    }
+}
+
+fn order_churn(o: &Orders, start: i32, end: i32, w: i32) -> OrderChurn {
+    let mut f = OrderChurn {
+        start: 0,
+        end: 0,
+        new: 0,
+        back: 0,
+        lost: 0,
+    };
     for c in 1..o.customers.len() {
         let at_start = o.ordered_between(c, start - w, start - 1);
         let at_end = o.ordered_between(c, end - w + 1, end);
-        s += usize::from(at_start);
-        e += usize::from(at_end);
-        lost += usize::from(at_start && !at_end);
-        n += usize::from(o.first_day(c).is_some_and(|f| start <= f && f <= end));
+        let first = o.first_day(c);
+        f.start += usize::from(at_start);
+        f.end += usize::from(at_end);
+        f.lost += usize::from(at_start && !at_end);
+        f.new += usize::from(first.is_some_and(|d| start <= d && d <= end));
+        f.back += usize::from(at_end && !at_start && first.is_some_and(|d| d < start));
     }
-    (s, e, n, lost)
+    f
 }
 
 /// Month bounds `(first day, last day)` for every complete calendar month inside `[a, b]`.
@@ -429,6 +459,17 @@ fn order_kpis(
         k.series = monthly(o.orders.iter().map(|(d, _, a)| (*d, *a)));
         out.push(k);
     }
+    if has_amount && want("revenue_growth") {
+        // Another period's order revenue, summed as the period's is above.
+        let revenue_of = |q: Period| {
+            let orders = o
+                .orders
+                .iter()
+                .filter(|(d, _, a)| *a > 0.0 && q.contains(*d));
+            Some(orders.fold(0.0, |t, (_, _, a)| t + a))
+        };
+        out.push(revenue_growth(lang, p, revenue, &revenue_of));
+    }
     if has_amount {
         let mut k = result(
             "average_order_value",
@@ -532,7 +573,7 @@ fn order_kpis(
     // Retention and churn with the inactivity window.
     let w = cx.inputs.churn_window_days();
     let first_data = cx.data_range.map(|(a, _)| a);
-    let churn_at = |s: i32, e: i32| -> Option<(usize, usize, usize, usize)> {
+    let churn_at = |s: i32, e: i32| -> Option<OrderChurn> {
         (first_data.is_some_and(|f| s - w >= f)).then(|| order_churn(o, s, e, w))
     };
     let window = cx.tr(
@@ -557,19 +598,21 @@ fn order_kpis(
         let mut k = result(
             "retention_rate",
             lang,
-            f.and_then(|(s, e, n, _)| ratio(e as f64 - n as f64, s as f64)),
+            f.and_then(|f| ratio(f.kept() as f64, f.start as f64)),
             cx.tr(
-                format!("(E − N) ÷ S over order customers; {window}"),
-                format!("（期末客户 − 新客户）÷ 期初客户，按订单客户；{window}"),
+                format!("(E − N) ÷ S over order customers, N the customers new or won back in the period; {window}"),
+                format!("（期末客户 − 新增或召回客户）÷ 期初客户，按订单客户；{window}"),
             ),
             &note,
         );
-        if let Some((s, e, n, _)) = f {
-            k.numerator = Some(e as f64 - n as f64);
-            k.denominator = Some(s as f64);
-            k.details.insert("customers_at_start".into(), s as f64);
-            k.details.insert("customers_at_end".into(), e as f64);
-            k.details.insert("new_customers".into(), n as f64);
+        if let Some(f) = f {
+            k.numerator = Some(f.kept() as f64);
+            k.denominator = Some(f.start as f64);
+            k.details
+                .insert("customers_at_start".into(), f.start as f64);
+            k.details.insert("customers_at_end".into(), f.end as f64);
+            k.details.insert("new_customers".into(), f.new as f64);
+            k.details.insert("won_back".into(), f.back as f64);
         }
         out.push(k);
     }
@@ -577,16 +620,16 @@ fn order_kpis(
         let mut k = result(
             "churn_rate",
             lang,
-            f.and_then(|(s, _, _, l)| ratio(l as f64, s as f64)),
+            f.and_then(|f| ratio(f.lost as f64, f.start as f64)),
             cx.tr(
                 format!("customers active at the start and not at the end ÷ customers active at the start; {window}"),
                 format!("期初活跃、期末不再活跃的客户 ÷ 期初活跃客户；{window}"),
             ),
             &note,
         );
-        if let Some((s, _, _, l)) = f {
-            k.numerator = Some(l as f64);
-            k.denominator = Some(s as f64);
+        if let Some(f) = f {
+            k.numerator = Some(f.lost as f64);
+            k.denominator = Some(f.start as f64);
         }
         out.push(k);
     }
@@ -624,7 +667,7 @@ fn order_kpis(
         .rev()
         .take(12)
         .filter_map(|(s, e)| churn_at(s, e))
-        .filter_map(|(s, _, _, l)| ratio(l as f64, s as f64))
+        .filter_map(|f| ratio(f.lost as f64, f.start as f64))
         .collect();
     let m_churn = ratio(monthly.iter().sum(), monthly.len() as f64);
     let annual = m_churn.map(|m| 1.0 - (1.0 - m).powi(12));

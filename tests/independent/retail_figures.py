@@ -43,8 +43,11 @@ def active(c, a, b):
 S = [c for c in days if active(c, start - timedelta(W), start - timedelta(1))]
 E = [c for c in days if active(c, end - timedelta(W - 1), end)]
 lost = [c for c in S if c not in set(E)]
-print("S", len(S), "E", len(E), "N", len(new), "lost", len(lost))
-print("retention_rate", (len(E) - len(new)) / len(S), "churn_rate", len(lost) / len(S))
+# Won back: active at the end, not at the start, with orders from before the period. Like
+# new customers they are not customers kept, so retention is (E - N - B) / S.
+back = [c for c in E if c not in set(S) and first[c] < start]
+print("S", len(S), "E", len(E), "N", len(new), "B", len(back), "lost", len(lost))
+print("retention_rate", (len(E) - len(new) - len(back)) / len(S), "churn_rate", len(lost) / len(S))
 
 # Retention and churn month by month (the trend), for every month with 90 days of history.
 first_day = min(o[0] for o in orders.values())
@@ -57,7 +60,8 @@ def churn_figures(s, e):
     E = [c for c in days if active(c, e - timedelta(W - 1), e)]
     N = [c for c, f in first.items() if s <= f <= e]
     lost = [c for c in S if c not in set(E)]
-    return len(S), len(E), len(N), len(lost)
+    B = [c for c in E if c not in set(S) and first[c] < s]
+    return len(S), len(E), len(N) + len(B), len(lost)
 monthly = []
 for (y, m) in [(2011, 3), (2011, 4), (2011, 5), (2011, 6)]:
     s, e = month_bounds(y, m)
