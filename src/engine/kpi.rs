@@ -900,14 +900,16 @@ pub fn rows_of(
 }
 
 /// KPIs in catalogue order (each KPI appears once). Not generic: one sort for all callers.
-pub fn in_catalogue_order(kpis: &mut [KpiResult]) {
-    kpis.sort_unstable_by_key(|k| catalogue::CATALOGUE.iter().position(|d| d.id == k.id));
+pub fn in_catalogue_order(kpis: &mut Vec<KpiResult>) {
+    let at = |k: &KpiResult| catalogue::CATALOGUE.iter().position(|d| d.id == k.id);
+    crate::engine::sort_list(kpis, |a, b| at(a).cmp(&at(b)));
 }
 
 /// Highest value first; the blank key (no owner, no source) last, as it is nobody to act
-/// on; equal values by key. Not generic, so that every caller shares one sort.
-pub fn sort_by_value(rows: &mut [BreakdownRow]) {
-    rows.sort_unstable_by(|a, b| {
+/// on; equal values by key. Through [`crate::engine::sort_list`], the sort every short
+/// list shares.
+pub fn sort_by_value(rows: &mut Vec<BreakdownRow>) {
+    crate::engine::sort_list(rows, |a, b| {
         a.key
             .is_empty()
             .cmp(&b.key.is_empty())
