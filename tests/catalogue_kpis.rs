@@ -354,6 +354,59 @@ fn order_revenue_grows_against_the_month_before_and_a_year_earlier() {
 }
 
 #[test]
+fn bulk_entries_count_orders_not_their_lines_and_many_make_one_warning() {
+    let mut csv = String::from("Invoice No,Customer,Invoice Date,Amount\n");
+    // 10:00: one invoice of 30 lines (one order, no bulk); 11:00: 20 invoices of one line
+    // each, two of them without a number (each its own record): a bulk entry.
+    for _ in 0..30 {
+        csv.push_str("100,Acme,2024-03-04 10:00,5\n");
+    }
+    for i in 0..20 {
+        let id = if i < 2 {
+            String::new()
+        } else {
+            format!("2{i:02}")
+        };
+        csv.push_str(&format!("{id},C{i},2024-03-04 11:00,5\n"));
+    }
+    let r = analyze(&[("orders.csv", csv.as_bytes())], &Options::default());
+    let bulk: Vec<_> = r
+        .warnings
+        .iter()
+        .filter(|w| w.kind == "bulk_entry")
+        .collect();
+    assert_eq!(bulk.len(), 1, "{:?}", r.warnings);
+    assert_eq!(bulk[0].count, 20);
+    assert_eq!(
+        bulk[0].lines[0], 32,
+        "the 11:00 lines start after the header and 30 lines"
+    );
+    assert!(bulk[0]
+        .message
+        .starts_with("20 records were created at the same minute, 2024-03-04 11:00"));
+
+    // Five such minutes (of 20, 21 … 24 invoices) make one warning for the file.
+    let mut csv = String::from("Invoice No,Customer,Invoice Date,Amount\n");
+    for m in 0..5 {
+        for i in 0..20 + m {
+            csv.push_str(&format!("{m}{i:02},C,2024-03-04 1{m}:30,5\n"));
+        }
+    }
+    let r = analyze(&[("orders.csv", csv.as_bytes())], &Options::default());
+    let bulk: Vec<_> = r
+        .warnings
+        .iter()
+        .filter(|w| w.kind == "bulk_entry")
+        .collect();
+    assert_eq!(bulk.len(), 1, "{:?}", r.warnings);
+    assert_eq!(bulk[0].count, 20 + 21 + 22 + 23 + 24);
+    assert_eq!(
+        bulk[0].message,
+        "at 5 minutes, 20 or more records were created at once (the most: 24 at 2024-03-04 14:30): bulk imports or entries"
+    );
+}
+
+#[test]
 fn sanity_warnings_list_the_rows() {
     let mut csv = String::from("Deal Name,Amount,Stage,Create Date,Close Date,Owner\n");
     for i in 0..30 {

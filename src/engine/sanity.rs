@@ -297,24 +297,77 @@ fn bulk_entries(t: &Table, tr: &dyn Fn(String, String) -> Texts, out: &mut Vec<F
     if !timed {
         return;
     }
+    // Lines of one order or invoice share its record id and its time: one record, not a
+    // bulk of them.
+    let ids = t
+        .records
+        .as_ref()
+        .and_then(|r| r.text(Role::RecordId))
+        .map(|i| i.ids.as_slice());
     let crowded = crowded_minutes(col);
-    // Each crowded minute's lines, in file order.
-    let mut groups: Vec<(Minutes, Vec<u64>)> = crowded.iter().map(|m| (*m, Vec::new())).collect();
+    // Each crowded minute's lines, in file order, and its records' ids.
+    let mut groups: Vec<(Minutes, Vec<u64>, Vec<u64>)> = crowded
+        .iter()
+        .map(|m| (*m, Vec::new(), Vec::new()))
+        .collect();
     if !groups.is_empty() {
-        for (x, l) in col.iter().zip(lines) {
+        for (i, (x, l)) in col.iter().zip(lines).enumerate() {
             if let Some(k) = x.and_then(|m| crowded.binary_search(&m).ok()) {
                 groups[k].1.push(*l);
+                // A row without an id (0: blank) is a record of its own.
+                let id = ids.and_then(|ids| ids.get(i)).copied().unwrap_or(0);
+                groups[k].2.push(if id == 0 {
+                    (1 << 32) + i as u64
+                } else {
+                    u64::from(id)
+                });
             }
         }
     }
-    for (m, lines) in groups {
-        let n = lines.len();
-        let when = format!(
+    // (minute, records, lines)
+    let bulk: Vec<(Minutes, usize, Vec<u64>)> = groups
+        .into_iter()
+        .filter_map(|(m, lines, mut records)| {
+            records.sort_unstable();
+            records.dedup();
+            (records.len() >= BULK).then_some((m, records.len(), lines))
+        })
+        .collect();
+    let when = |m: Minutes| {
+        format!(
             "{} {:02}:{:02}",
             date_of_day(day_of(m)),
             m.rem_euclid(1440) / 60,
             m.rem_euclid(60)
-        );
+        )
+    };
+    // A few such minutes are told one by one; more make one warning, or a file of timed
+    // imports would fill the page with them.
+    if bulk.len() > 3 {
+        let minutes = bulk.len();
+        let (top, most) =
+            bulk.iter()
+                .map(|(m, n, _)| (*m, *n))
+                .fold((0, 0), |b, x| if x.1 > b.1 { x } else { b });
+        let top = when(top);
+        let lines = bulk.into_iter().flat_map(|(_, _, l)| l).collect();
+        out.push(warning(
+            "bulk_entry",
+            &t.file,
+            tr(
+                format!(
+                    "at {minutes} minutes, {BULK} or more records were created at once (the most: {most} at {top}): bulk imports or entries"
+                ),
+                format!(
+                    "有 {minutes} 个时间点（精确到分钟）各有 {BULK} 条以上记录同时创建（最多：{top} 共 {most} 条）：可能是批量导入或录入"
+                ),
+            ),
+            lines,
+        ));
+        return;
+    }
+    for (m, n, lines) in bulk {
+        let when = when(m);
         out.push(warning(
             "bulk_entry",
             &t.file,
