@@ -120,6 +120,26 @@ test('several tables load together, each with its kind, linked by customer', asy
     'Opportunity.csv → Account.csv: AccountId = Id · 50 of 50 rows (18 of 18 customers) found');
 });
 
+test("a shop's invoice lines read as orders: revenue growth, retention, no flood of warnings", async (t) => {
+  const page = await openApp(t);
+  const retail = path.join(fixtures, '../../../shared/data/uci-online-retail/online_retail_non_uk.csv');
+  await page.setInputFiles('#file-input', retail);
+  await waitStatus(page, 'online_retail_non_uk.csv', { period: 'default' });
+  await settled(page);
+  // The data ends on 2011-12-09: the page opens on November 2011.
+  assert.equal(await page.locator('#period').inputValue(), '2011-11');
+  // November against October (tests/independent/retail_figures.py 2011-11-01 2011-11-30):
+  // (184,150.12 − 216,004.29) ÷ 216,004.29.
+  assert.equal(await cardValue(page, 'revenue'), '184,150');
+  assert.equal(await cardValue(page, 'revenue_growth'), '-14.7 %');
+  // 245 customers active at the start, 24 lost: 221 kept; the 25 won back are not.
+  assert.equal(await page.locator('#more-kpis tr[data-kpi="retention_rate"] td.num').first().textContent(), '90.2 %');
+  assert.equal(await page.locator('#more-kpis tr[data-kpi="churn_rate"] td.num').first().textContent(), '9.8 %');
+  // An invoice's lines share its minute: they are one record, not a bulk entry.
+  const kinds = await page.locator('#warnings li').evaluateAll((ls) => ls.map((l) => l.dataset.kind));
+  assert.deepEqual(kinds, ['amount_outlier']);
+});
+
 test('the full list of unusable rows downloads as CSV', async (t) => {
   const page = await openApp(t);
   await waitStatus(page, '3,000 rows');
