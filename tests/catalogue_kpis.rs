@@ -3,7 +3,7 @@
 //! together (`tests/fixtures/catalogue/`), the manual inputs, targets, the review against
 //! the previous period, and the data-sanity warnings.
 
-use crm_kpi::engine::report::{Report, TargetStatus};
+use crm_kpi::engine::report::{Report, TargetStatus, Warning};
 use crm_kpi::engine::{analyze, Inputs, Options, Period};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -353,6 +353,19 @@ fn order_revenue_grows_against_the_month_before_and_a_year_earlier() {
     );
 }
 
+/// The bulk-entry warnings of an orders file.
+fn bulk_warnings(csv: &str) -> Vec<Warning> {
+    let r = analyze(&[("orders.csv", csv.as_bytes())], &Options::default());
+    let all = r.warnings.clone();
+    let bulk: Vec<Warning> = r
+        .warnings
+        .into_iter()
+        .filter(|w| w.kind == "bulk_entry")
+        .collect();
+    assert_eq!(bulk.len(), 1, "{all:?}");
+    bulk
+}
+
 #[test]
 fn bulk_entries_count_orders_not_their_lines_and_many_make_one_warning() {
     let mut csv = String::from("Invoice No,Customer,Invoice Date,Amount\n");
@@ -369,13 +382,7 @@ fn bulk_entries_count_orders_not_their_lines_and_many_make_one_warning() {
         };
         csv.push_str(&format!("{id},C{i},2024-03-04 11:00,5\n"));
     }
-    let r = analyze(&[("orders.csv", csv.as_bytes())], &Options::default());
-    let bulk: Vec<_> = r
-        .warnings
-        .iter()
-        .filter(|w| w.kind == "bulk_entry")
-        .collect();
-    assert_eq!(bulk.len(), 1, "{:?}", r.warnings);
+    let bulk = bulk_warnings(&csv);
     assert_eq!(bulk[0].count, 20);
     assert_eq!(
         bulk[0].lines[0], 32,
@@ -392,13 +399,7 @@ fn bulk_entries_count_orders_not_their_lines_and_many_make_one_warning() {
             csv.push_str(&format!("{m}{i:02},C,2024-03-04 1{m}:30,5\n"));
         }
     }
-    let r = analyze(&[("orders.csv", csv.as_bytes())], &Options::default());
-    let bulk: Vec<_> = r
-        .warnings
-        .iter()
-        .filter(|w| w.kind == "bulk_entry")
-        .collect();
-    assert_eq!(bulk.len(), 1, "{:?}", r.warnings);
+    let bulk = bulk_warnings(&csv);
     assert_eq!(bulk[0].count, 20 + 21 + 22 + 23 + 24);
     assert_eq!(
         bulk[0].message,

@@ -734,6 +734,15 @@ pub fn en_zh(lang: Lang, en: String, zh: String) -> String {
     }
 }
 
+/// Why a KPI that compares with an earlier period has no value over the whole range.
+pub fn need_period(lang: Lang) -> String {
+    en_zh(
+        lang,
+        "needs a month, quarter or year as the period".into(),
+        "需要选择月、季度或年作为统计周期".into(),
+    )
+}
+
 /// Revenue growth of `period` against the period before, whose revenue `revenue_of` gives
 /// (and against the same month or quarter a year earlier, as a detail), for the deals' won
 /// revenue and the orders' alike.
@@ -746,11 +755,7 @@ pub fn revenue_growth(
     let before = period.previous();
     let prev = before.and_then(revenue_of);
     let note = match prev {
-        None => en_zh(
-            lang,
-            "needs a month, quarter or year as the period".into(),
-            "需要选择月、季度或年作为统计周期".into(),
-        ),
+        None => need_period(lang),
         Some(_) => en_zh(
             lang,
             "no revenue in the previous period to compare with".into(),
@@ -1072,11 +1077,7 @@ pub fn deal_kpis_from(
             .bounds()
             .map(|(s, _)| first.iter().flatten().filter(|(day, _)| *day < s).count() as f64);
         let note = match at_start {
-            None => en_zh(
-                lang,
-                "needs a month, quarter or year as the period".into(),
-                "需要选择月、季度或年作为统计周期".into(),
-            ),
+            None => need_period(lang),
             Some(_) => en_zh(
                 lang,
                 "no customer had a won deal before this period".into(),
@@ -1803,53 +1804,54 @@ mod tests {
 
     #[test]
     fn a_sum_without_one_amount_is_unknown_not_zero() {
-        // The fixture with D's amount taken out: neither open deal (D, E) has one.
-        let csv = CSV.replace("D,Dino,200,", "D,Dino,,");
-        let opts = Options {
-            period: Period::All,
-            ..Options::default()
+        // A KPI of the fixture with the amounts of some deals (by name) taken out, and its
+        // value for Ann, Bob and the blank owner.
+        let without = |deals: &[&str], id: &str| {
+            let csv = CSV
+                .lines()
+                .map(|l| match l.split(',').collect::<Vec<_>>()[..] {
+                    [name, account, _, ref rest @ ..] if deals.contains(&name) => {
+                        format!("{name},{account},,{}\n", rest.join(","))
+                    }
+                    _ => format!("{l}\n"),
+                })
+                .collect::<String>();
+            let opts = Options {
+                period: Period::All,
+                ..Options::default()
+            };
+            let r = analyze(&[("t.csv", csv.as_bytes())], &opts);
+            let k = r.kpi(id).cloned().unwrap_or_else(|| panic!("{id}"));
+            let owner = |key: &str| {
+                k.breakdowns["owner"]
+                    .iter()
+                    .find(|r| r.key == key)
+                    .map(|r| r.value)
+            };
+            let owners = (owner("Ann"), owner("Bob"), owner(""));
+            (k, owners)
         };
-        let r = analyze(&[("t.csv", csv.as_bytes())], &opts);
-        let k = r.kpi("pipeline_value").cloned().unwrap_or_else(|| panic!());
+        // D's amount taken out: neither open deal (D, E) has one. Ann's open deal D has
+        // none, E's blank owner neither; Bob has no open deal, so his pipeline is 0.
+        let (k, owners) = without(&["D"], "pipeline_value");
         assert_eq!(k.value, None);
         assert_eq!(
             k.note.as_deref(),
             Some("none of the 2 open deals has an amount")
         );
-        // Ann's open deal D has none; Bob has no open deal, so his pipeline is 0.
-        let owner = |key: &str| {
-            k.breakdowns["owner"]
-                .iter()
-                .find(|r| r.key == key)
-                .map(|r| r.value)
-        };
-        assert_eq!(owner("Ann"), Some(None));
-        assert_eq!(owner("Bob"), Some(Some(0.0)));
+        assert_eq!(owners, (Some(None), Some(Some(0.0)), Some(None)));
         // The open deals are still counted.
         assert_eq!(k.denominator, Some(2.0));
-        // So is revenue when no won deal has an amount (A and B taken out); Ann's won deal
-        // A has none, Bob's B neither; nobody else won a deal.
-        let csv = CSV
-            .replace("A,Acme,100,", "A,Acme,,")
-            .replace("B,Beta,300,", "B,Beta,,");
-        let r = analyze(&[("t.csv", csv.as_bytes())], &opts);
-        let k = r.kpi("revenue").cloned().unwrap_or_else(|| panic!());
+        // So is revenue when no won deal has an amount (A and B taken out): Ann's won
+        // deal A has none, Bob's B neither; nobody else won a deal.
+        let (k, owners) = without(&["A", "B"], "revenue");
         assert_eq!(k.value, None);
         assert_eq!(
             k.note.as_deref(),
             Some("none of the 2 won deals has an amount")
         );
-        let owner = |key: &str| {
-            k.breakdowns["owner"]
-                .iter()
-                .find(|r| r.key == key)
-                .map(|r| r.value)
-        };
-        assert_eq!(
-            (owner("Ann"), owner("Bob"), owner("")),
-            (Some(None), Some(None), Some(Some(0.0)))
-        );
-        // With D's amount (the fixture as it is), the sum is known: 200.
+        assert_eq!(owners, (Some(None), Some(None), Some(Some(0.0))));
+        // With the amounts (the fixture as it is), the sum is known: 200.
         assert!(near(kpi("pipeline_value").value, 200.0));
     }
 

@@ -102,10 +102,7 @@ impl<'a> Ctx<'a> {
     }
 
     fn need_period(&self) -> String {
-        self.tr(
-            "needs a month, quarter or year as the period",
-            "需要选择月、季度或年作为统计周期",
-        )
+        crate::engine::kpi::need_period(self.lang)
     }
 }
 
