@@ -33,7 +33,6 @@ fn money(v: f64) -> String {
 /// Decimal places for money figures shown together, as in a table's column: none when each
 /// is whole to the cent or one reaches 100,000 (cents are noise beside it), two otherwise.
 /// One rule for the column, so its figures line up and read alike.
-#[inline(never)]
 pub fn money_places(values: &mut dyn Iterator<Item = f64>) -> usize {
     let (mut cents, mut large) = (false, false);
     for v in values {
@@ -48,7 +47,6 @@ pub fn money_places(values: &mut dyn Iterator<Item = f64>) -> usize {
 }
 
 /// A money figure of a column whose places [`money_places`] chose, or the "n/a" word.
-#[inline(never)]
 pub fn money_in(v: Option<f64>, places: usize, lang: Lang) -> String {
     v.map_or_else(
         || t(lang, T::NotAvailable).to_string(),

@@ -1278,10 +1278,9 @@ pub fn deal_kpis_from(
         k.breakdowns = p.breakdowns(d, |a| row(won(a), None, None, a.won));
 
         if has_closed {
-            let revenue = a.won_amount;
-            b.out.push(revenue_growth(lang, period, revenue, &|pp| {
-                won_revenue(d, pp)
-            }));
+            let revenue_of = |pp| won_revenue(d, pp);
+            b.out
+                .push(revenue_growth(lang, period, a.won_amount, &revenue_of));
         }
 
         if d.cost.is_some() {
