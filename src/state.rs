@@ -410,14 +410,20 @@ pub enum Ask {
 /// Rep targets as typed: one `name: amount` per line (a tab or comma works too, as pasted
 /// from a spreadsheet). Lines that do not end in a number are skipped.
 pub fn parse_rep_targets(text: &str) -> std::collections::BTreeMap<String, f64> {
-    text.lines()
-        .filter_map(|line| {
-            let (name, amount) = line.rsplit_once([':', '\t', ',', '：'])?;
-            let v: f64 = amount.trim().replace([' ', '\u{a0}'], "").parse().ok()?;
-            let name = name.trim();
-            (!name.is_empty() && v.is_finite() && v >= 0.0).then(|| (name.to_string(), v))
-        })
-        .collect()
+    // Inserted one by one (a later line for the same rep wins): collecting into the map
+    // would sort first, with a sort of its own in the module.
+    let mut targets = std::collections::BTreeMap::new();
+    for line in text.lines() {
+        let Some((name, amount)) = line.rsplit_once([':', '\t', ',', '：']) else {
+            continue;
+        };
+        let v: Option<f64> = amount.trim().replace([' ', '\u{a0}'], "").parse().ok();
+        let name = name.trim();
+        if let Some(v) = v.filter(|v| !name.is_empty() && v.is_finite() && *v >= 0.0) {
+            targets.insert(name.to_string(), v);
+        }
+    }
+    targets
 }
 
 #[cfg(test)]
@@ -452,13 +458,14 @@ mod tests {
     #[test]
     fn rep_targets_read_as_typed_or_pasted() {
         let t = parse_rep_targets(
-            "Ann Lee: 20000\nBob\t15 000\n王五：8000\nno number: x\n\nCy, 5000.5\n",
+            "Ann Lee: 20000\nBob\t15 000\n王五：8000\nno number: x\n\nCy, 5000.5\nAnn Lee: 21000\n",
         );
+        // A rep given twice keeps the later figure.
         let got: Vec<(&str, f64)> = t.iter().map(|(k, v)| (k.as_str(), *v)).collect();
         assert_eq!(
             got,
             [
-                ("Ann Lee", 20000.0),
+                ("Ann Lee", 21000.0),
                 ("Bob", 15000.0),
                 ("Cy", 5000.5),
                 ("王五", 8000.0)

@@ -504,10 +504,13 @@ impl Workbook {
                     mark(w);
                 }
             }
-            let months: std::collections::BTreeSet<(i32, u32)> = (first..=last)
+            // Days in order give their months in order: a list, not a set (whose collect
+            // would bring a sort of its own into the module).
+            let mut months: Vec<(i32, u32)> = (first..=last)
                 .filter(|d| seen[(d - first) as usize])
                 .map(value::year_month)
                 .collect();
+            months.dedup();
             let days = months
                 .iter()
                 .filter_map(|(y, m)| value::day_number(*y, *m, 1));

@@ -102,9 +102,20 @@ impl Period {
     /// Every year, quarter and month that holds at least one of these days, newest first
     /// within each kind: what a period picker offers.
     pub fn available(days: impl Iterator<Item = i32>) -> Vec<Period> {
-        let mut months: Vec<(i32, u32)> = days.map(year_month).collect();
-        months.sort_unstable();
-        months.dedup();
+        // Months as numbers (year × 12 + month − 1): sorted by the sort of `i32` the module
+        // already has for dates, not one of its own for pairs.
+        let mut numbers: Vec<i32> = days
+            .map(|d| {
+                let (y, m) = year_month(d);
+                y * 12 + m as i32 - 1
+            })
+            .collect();
+        numbers.sort_unstable();
+        numbers.dedup();
+        let months: Vec<(i32, u32)> = numbers
+            .iter()
+            .map(|n| (n.div_euclid(12), n.rem_euclid(12) as u32 + 1))
+            .collect();
         let mut out = Vec::new();
         let mut years: Vec<i32> = months.iter().map(|(y, _)| *y).collect();
         years.dedup();
