@@ -145,6 +145,12 @@ texts! {
     ByRegion => "By region", "按地区";
     ByTeam => "By team", "按团队";
     BySegment => "By segment", "按客户级别";
+    ByIndustry => "By industry", "按行业";
+    Industry => "Industry", "行业";
+    LookedUpByOwner => "Looked up in {file} ({column}) by each deal's owner: found for {found} of {rows} deals",
+                       "按商机负责人在 {file}（{column}）中查找：{rows} 个商机中找到 {found} 个";
+    LookedUpByCustomer => "Looked up in {file} ({column}) by each deal's customer: found for {found} of {rows} deals",
+                          "按商机客户在 {file}（{column}）中查找：{rows} 个商机中找到 {found} 个";
     Segment => "Segment", "客户级别";
     Product => "Product", "产品";
     Region => "Region", "地区";

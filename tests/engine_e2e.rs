@@ -641,6 +641,130 @@ fn maven_deals_link_to_their_accounts_by_name() {
     );
 }
 
+/// Figures from `tests/independent/maven_figures.py` (its last three lines).
+#[test]
+fn maven_deals_break_down_by_the_reps_office_and_manager_and_the_accounts_sector() {
+    let read = |p: &str| {
+        std::fs::read(shared(&format!("data/maven-crm-sales-opportunities/{p}"))).unwrap()
+    };
+    let files = [
+        "sales_pipeline.csv",
+        "sales_teams.csv",
+        "accounts.csv",
+        "products.csv",
+    ];
+    let bytes: Vec<Vec<u8>> = files.iter().map(|f| read(f)).collect();
+    let named: Vec<(&str, &[u8])> = files
+        .iter()
+        .zip(&bytes)
+        .map(|(f, b)| (*f, &b[..]))
+        .collect();
+    let r = analyze(&named, &Options::default());
+    let lookups: Vec<_> = r
+        .lookups
+        .iter()
+        .map(|l| {
+            (
+                l.dimension.as_str(),
+                l.file.as_str(),
+                l.column.as_str(),
+                l.by.as_str(),
+                l.rows,
+                l.rows_found,
+            )
+        })
+        .collect();
+    assert_eq!(
+        lookups,
+        [
+            (
+                "region",
+                "sales_teams.csv",
+                "regional_office",
+                "owner",
+                8800,
+                8800
+            ),
+            ("team", "sales_teams.csv", "manager", "owner", 8800, 8800),
+            // 1,425 deals name no account; every one that does is found.
+            ("industry", "accounts.csv", "sector", "customer", 7375, 7375),
+        ]
+    );
+    let rows = |id: &str, dim: &str| {
+        let mut v: Vec<(String, u64, f64)> = r.kpi(id).unwrap().breakdowns[dim]
+            .iter()
+            .map(|x| (x.key.clone(), x.count, x.value.unwrap_or(f64::NAN)))
+            .collect();
+        v.sort_by(|a, b| a.0.cmp(&b.0));
+        v
+    };
+    // Win rate: won / (won + lost), count the closed deals; revenue: won close values.
+    let wins = |dim: &str, want: &[(&str, u64, u64, f64)]| {
+        let (mut rates, mut revenue) = (rows("win_rate", dim), rows("revenue", dim));
+        // The open deals without an account make a blank row with no closed deal.
+        if dim == "industry" {
+            assert_eq!((rates[0].0.as_str(), rates[0].1), ("", 0));
+            rates.remove(0);
+            revenue.remove(0);
+        }
+        assert_eq!(rates.len(), want.len(), "{dim}: {rates:?}");
+        for (((key, n, rate), (key2, won, rev)), (k, w, l, money)) in
+            rates.iter().zip(&revenue).zip(want)
+        {
+            assert_eq!(
+                (key.as_str(), key2.as_str(), *n, *won),
+                (*k, *k, w + l, *w),
+                "{dim}"
+            );
+            close(Some(*rate), *w as f64 / (w + l) as f64, key);
+            close(Some(*rev), *money, key);
+        }
+    };
+    wins(
+        "region",
+        &[
+            ("Central", 1629, 975, 3346293.0),
+            ("East", 1171, 687, 3090594.0),
+            ("West", 1438, 811, 3568647.0),
+        ],
+    );
+    wins(
+        "team",
+        &[
+            ("Cara Losch", 480, 265, 1130049.0),
+            ("Celia Rouche", 610, 352, 1603897.0),
+            ("Dustin Brinkmann", 747, 439, 1094363.0),
+            ("Melvin Marxen", 882, 536, 2251930.0),
+            ("Rocco Neubert", 691, 422, 1960545.0),
+            ("Summer Sewald", 828, 459, 1964750.0),
+        ],
+    );
+    wins(
+        "industry",
+        &[
+            ("employment", 179, 107, 436174.0),
+            ("entertainment", 260, 142, 689007.0),
+            ("finance", 375, 238, 950908.0),
+            ("marketing", 404, 219, 922321.0),
+            ("medical", 592, 358, 1359595.0),
+            ("retail", 799, 468, 1867528.0),
+            ("services", 223, 129, 533006.0),
+            ("software", 450, 254, 1077934.0),
+            ("technolgy", 671, 387, 1515487.0),
+            ("telecommunications", 285, 171, 653574.0),
+        ],
+    );
+    // The accounts' own country is a region too, but the reps' office comes first; the
+    // deals alone have neither.
+    let alone = analyze(&named[..1], &Options::default());
+    assert!(alone.lookups.is_empty());
+    assert!(!alone
+        .kpi("win_rate")
+        .unwrap()
+        .breakdowns
+        .contains_key("region"));
+}
+
 #[test]
 fn fxiaoke_api_names_and_epoch_dates_read() {
     let r = report_of(

@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 
 /// Repeated strings stored once; id 0 is always the blank value.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Interned {
     pub ids: Vec<u32>,
     pub names: Vec<String>,
@@ -386,6 +386,10 @@ pub struct Deals {
     pub team: Option<Interned>,
     /// The customer's segment or tier (`Segment`, `客户级别`), when the deals export has it.
     pub segment: Option<Interned>,
+    pub industry: Option<Interned>,
+    /// Breakdowns the deals table lacks, looked up in the tables loaded with it by each
+    /// deal's owner or customer (set by the workbook, [`crate::engine::join::linked_dims`]).
+    pub linked: Vec<crate::engine::join::Linked>,
     /// Won amount by close month, filled on first use (growth and trends ask for it often).
     pub won_by_month: std::cell::OnceCell<BTreeMap<(i32, u32), f64>>,
     /// Per customer id: the day and row of its first won deal, filled on first use.
@@ -810,7 +814,7 @@ pub struct Moved {
     /// The breakdowns' columns, each of which moved over.
     pub owner: bool,
     pub source: bool,
-    /// Product, region, team and segment.
+    /// Product, region, team, segment and industry.
     pub extras: bool,
 }
 
@@ -1297,9 +1301,15 @@ fn build_deals(b: &mut Builder<'_>, rows: usize) -> Deals {
                 .all(kept),
         owner: kept(Role::Owner),
         source: kept(Role::LeadSource),
-        extras: [Role::Product, Role::Region, Role::Team, Role::Segment]
-            .into_iter()
-            .all(kept),
+        extras: [
+            Role::Product,
+            Role::Region,
+            Role::Team,
+            Role::Segment,
+            Role::Industry,
+        ]
+        .into_iter()
+        .all(kept),
     };
     if let Some(o) = b.old.as_mut() {
         let d = &mut o.deals;
@@ -1333,6 +1343,8 @@ fn build_deals(b: &mut Builder<'_>, rows: usize) -> Deals {
         region: b.kept_or(Role::Region, |d| &mut d.region, |b, r| b.interned(r)),
         team: b.kept_or(Role::Team, |d| &mut d.team, |b, r| b.interned(r)),
         segment: b.kept_or(Role::Segment, |d| &mut d.segment, |b, r| b.interned(r)),
+        industry: b.kept_or(Role::Industry, |d| &mut d.industry, |b, r| b.interned(r)),
+        linked: Vec::new(),
         won_by_month: first_use.won_by_month,
         first_won: first_use.first_won,
         created_span: first_use.created_span,
@@ -1553,16 +1565,19 @@ impl DayIndex {
 }
 
 impl Deals {
-    /// The breakdown dimensions beyond owner and lead source that this table has.
+    /// The breakdown dimensions beyond owner and lead source that this table has, then those
+    /// looked up in other tables.
     pub fn extra_dimensions(&self) -> Vec<(&'static str, &Interned)> {
         [
             ("product", &self.product),
             ("region", &self.region),
             ("team", &self.team),
             ("segment", &self.segment),
+            ("industry", &self.industry),
         ]
         .into_iter()
         .filter_map(|(name, dim)| dim.as_ref().map(|d| (name, d)))
+        .chain(self.linked.iter().map(|l| (l.dim, &l.values)))
         .collect()
     }
 

@@ -3,11 +3,11 @@
 //! by exact id or by normalised name (`Acme, Inc.` = `ACME Inc` = `acme`; `华为技术有限公司` =
 //! `华为技术`). Later KPIs combine the linked rows; the report shows how well each link holds.
 
-use crate::engine::dataset::Table;
+use crate::engine::dataset::{Interned, Table};
 use crate::engine::ingest::RawTable;
 use crate::engine::schema::{Role, TableKind};
 use serde::{Deserialize, Serialize};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 /// Legal-form words that do not tell two customers apart.
 const SUFFIXES: &[&str] = &[
@@ -126,9 +126,271 @@ pub fn links(tables: &[Table], raws: &[RawTable]) -> Vec<Link> {
     out
 }
 
+/// A breakdown of the deals that their own table lacks, looked up in another table by each
+/// deal's owner (a team list: rep, manager, office) or customer (an account list: industry,
+/// segment, country).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Linked {
+    /// The breakdown: `region`, `team`, `segment` or `industry`.
+    pub dim: &'static str,
+    /// Each deal's value (id 0: blank, or not found).
+    pub values: Interned,
+    pub file: String,
+    pub column: String,
+    /// [`Role::Owner`] or [`Role::Customer`].
+    pub by: Role,
+    /// Deals with an owner (or customer), and of those the ones found.
+    pub rows: usize,
+    pub rows_found: usize,
+}
+
+/// The breakdowns that can be looked up, and whether a customer's value comes before an
+/// owner's: a region or a team is the rep's first, a segment or an industry the customer's.
+const LOOKED_UP: [(Role, &str, bool); 4] = [
+    (Role::Region, "region", false),
+    (Role::Team, "team", false),
+    (Role::Segment, "segment", true),
+    (Role::Industry, "industry", true),
+];
+
+/// The breakdowns the deals table `at` lacks that another loaded table gives by owner or by
+/// customer: a customer table, or any table but a deals table that names each owner (a list
+/// of reps) or each customer (a list of accounts) on one row. Its key must find at least half
+/// of the deals' distinct owners or customers. Keys match as customer names do
+/// ([`customer_key`]).
+pub fn linked_dims(tables: &[Table], raws: &[RawTable], at: usize) -> Vec<Linked> {
+    let Some(d) = tables.get(at).and_then(|t| t.deals.as_ref()) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (role, dim, customer_first) in LOOKED_UP {
+        if column(&tables[at], role).is_some() {
+            continue;
+        }
+        let mut by = [(Role::Owner, &d.owner), (Role::Customer, &d.customer)];
+        if customer_first {
+            by.reverse();
+        }
+        let found = by.iter().find_map(|(by, keys)| {
+            let keys = keys.as_ref()?;
+            look_up(tables, raws, at, keys, *by, role)
+        });
+        out.extend(found.map(|l| Linked { dim, ..l }));
+    }
+    out
+}
+
+/// The best column of `role` found by `by` for the deals' `keys`, over every table but `at`.
+fn look_up(
+    tables: &[Table],
+    raws: &[RawTable],
+    at: usize,
+    keys: &Interned,
+    by: Role,
+    role: Role,
+) -> Option<Linked> {
+    // The table that finds the most of the deals' distinct keys, and its rows by key.
+    let distinct = keys.names.iter().filter(|n| !n.trim().is_empty()).count();
+    let mut best: Option<(usize, usize, usize, RowsByKey)> = None;
+    for (ti, t) in tables.iter().enumerate() {
+        let Some(vc) = column(t, role).filter(|_| ti != at && t.deals.is_none()) else {
+            continue;
+        };
+        // A customer table is searched by id, customer or name; any other table by its
+        // owner or customer column, and only if it gives each one value (a list of reps or
+        // of accounts).
+        let listed = by == Role::Customer && t.kind == TableKind::Customers;
+        let key_roles: &[Role] = match listed {
+            true => &[Role::RecordId, Role::Customer, Role::Name],
+            false => std::slice::from_ref(&by),
+        };
+        for kc in key_roles.iter().filter_map(|r| column(t, *r)) {
+            let Some(rows) = RowsByKey::new(&raws[ti], kc, vc, !listed) else {
+                continue;
+            };
+            let found = keys.names.iter().filter(|n| rows.find(n).is_some()).count();
+            if found > 0 && 2 * found >= distinct && best.as_ref().is_none_or(|b| found > b.0) {
+                best = Some((found, ti, vc, rows));
+            }
+        }
+    }
+    let (_, ti, vc, rows) = best?;
+    let value = |row: u32| raws[ti].columns[vc].get(row as usize).trim();
+    // Each key's value id, numbered in the order the deals first use them (0: blank or not
+    // found); the deals with a key, and with one found.
+    const UNSEEN: u32 = u32::MAX;
+    let mut id_of = vec![UNSEEN; keys.names.len()];
+    let mut names = vec![String::new()];
+    let mut number: rustc_hash::FxHashMap<&str, u32> = Default::default();
+    let mut counts = vec![[0usize; 2]; keys.names.len()];
+    let ids: Vec<u32> = keys
+        .ids
+        .iter()
+        .map(|&k| {
+            let k = k as usize;
+            if id_of[k] == UNSEEN {
+                let row = rows.find(&keys.names[k]);
+                id_of[k] = match row.map(value).filter(|v| !v.is_empty()) {
+                    Some(v) => *number.entry(v).or_insert_with(|| {
+                        names.push(v.to_string());
+                        (names.len() - 1) as u32
+                    }),
+                    None => 0,
+                };
+                counts[k][1] = usize::from(row.is_some());
+            }
+            counts[k][0] += 1;
+            id_of[k]
+        })
+        .collect();
+    let (with_key, found) = keys
+        .names
+        .iter()
+        .zip(&counts)
+        .filter(|(n, _)| !n.trim().is_empty())
+        .fold((0, 0), |(w, f), (_, [n, found])| (w + n, f + n * found));
+    let t = &tables[ti];
+    Some(Linked {
+        dim: "",
+        values: Interned { ids, names },
+        file: t.file.clone(),
+        column: t.columns[vc].header.clone(),
+        by,
+        rows: with_key,
+        rows_found: found,
+    })
+}
+
+/// A table's rows by key: by the key as written, else by its [`customer_key`] (`Acme Inc.`
+/// finds `ACME`), the first row of a key counting. Names whose keys are alike but whose rows
+/// give other values (`Acme APAC Corp.` and `Acme APAC Ltd`) are found only as written.
+struct RowsByKey {
+    exact: HashMap<String, u32>,
+    named: HashMap<String, u32>,
+}
+
+/// The mark of a [`customer_key`] whose rows disagree.
+const AMBIGUOUS: u32 = u32::MAX;
+
+impl RowsByKey {
+    /// The rows of `raw` by its column `kc`, for the values of column `vc`. With `list`, none
+    /// when one key's rows give two values (the table is not a list of them).
+    fn new(raw: &RawTable, kc: usize, vc: usize, list: bool) -> Option<RowsByKey> {
+        let values = &raw.columns[vc];
+        let same = |a: u32, b: usize| values.get(a as usize).trim() == values.get(b).trim();
+        let (mut exact, mut named) = (HashMap::new(), HashMap::new());
+        for (row, k) in raw.columns[kc].iter().enumerate() {
+            let k = k.trim();
+            if k.is_empty() {
+                continue;
+            }
+            let first = *exact.entry(k.to_string()).or_insert(row as u32);
+            if list && !same(first, row) {
+                return None;
+            }
+            let first = named.entry(customer_key(k)).or_insert(row as u32);
+            if *first != AMBIGUOUS && !same(*first, row) {
+                *first = AMBIGUOUS;
+            }
+        }
+        Some(RowsByKey { exact, named })
+    }
+
+    fn find(&self, name: &str) -> Option<u32> {
+        let name = name.trim();
+        if name.is_empty() {
+            return None;
+        }
+        match self.exact.get(name) {
+            Some(row) => Some(*row),
+            None => self
+                .named
+                .get(&customer_key(name))
+                .copied()
+                .filter(|r| *r != AMBIGUOUS),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn lookups(files: &[(&str, &str)]) -> Vec<(String, String, String)> {
+        let files: Vec<(&str, &[u8])> = files.iter().map(|(n, t)| (*n, t.as_bytes())).collect();
+        let r = crate::engine::analyze(&files, &Default::default());
+        r.lookups
+            .into_iter()
+            .map(|l| (l.dimension, l.file, l.column))
+            .collect()
+    }
+
+    #[test]
+    fn a_list_of_reps_or_customers_gives_breakdowns_only_when_it_is_one() {
+        let deals = "Deal,Owner,Company,Stage,Amount\n\
+                     1,Ann,Acme,Closed Won,100\n2,Bob,Beta,Closed Lost,200\n\
+                     3,Cy,Gamma,Closed Won,300\n4,Ann,Delta,Open,400\n";
+        let reps = "Owner,Team\nann ,North\nBOB,South\n";
+        // Two of the three owners found, matched without regard to case or spaces.
+        assert_eq!(
+            lookups(&[("deals.csv", deals), ("reps.csv", reps)]),
+            [("team".into(), "reps.csv".into(), "Team".into())]
+        );
+        // An owner on two rows with two teams: not a list of reps. On two rows with one
+        // team (an activities table, say): still one team per owner.
+        let twice = "Owner,Team\nAnn,North\nBob,South\nAnn,East\n";
+        assert!(lookups(&[("deals.csv", deals), ("reps.csv", twice)]).is_empty());
+        let agree = "Owner,Team\nAnn,North\nBob,South\nAnn,North\n";
+        assert_eq!(
+            lookups(&[("deals.csv", deals), ("reps.csv", agree)]).len(),
+            1
+        );
+        // One owner of three: too few to be the deals' reps.
+        let few = "Owner,Team\nAnn,North\nZed,South\n";
+        assert!(lookups(&[("deals.csv", deals), ("reps.csv", few)]).is_empty());
+        // A customer table: Acme found by its name without the legal form; Beta's first row
+        // counts; Gamma and Delta are not listed (Delta's deal is open: no closed deal).
+        let accounts = "Account Name,Industry\nAcme Inc.,Retail\nBeta,Energy\nBeta,Mining\n";
+        let industries = |deals: &str| {
+            let r = crate::engine::analyze(
+                &[
+                    ("deals.csv", deals.as_bytes()),
+                    ("accounts.csv", accounts.as_bytes()),
+                ],
+                &Default::default(),
+            );
+            let l = &r.lookups[0];
+            let found = (l.dimension.clone(), l.by.clone(), l.rows, l.rows_found);
+            let mut rows: Vec<(String, u64)> = r.kpi("win_rate").unwrap().breakdowns["industry"]
+                .iter()
+                .map(|x| (x.key.clone(), x.count))
+                .collect();
+            rows.sort();
+            (found, rows)
+        };
+        let (found, rows) = industries(deals);
+        assert_eq!(found, ("industry".into(), "customer".into(), 4, 2));
+        assert_eq!(
+            rows,
+            [("".into(), 1), ("Energy".into(), 1), ("Retail".into(), 1)]
+        );
+        // Names alike but for their legal form, with other industries: found only as
+        // written.
+        let accounts = "Account Name,Industry\nAcme APAC Corp.,Retail\nAcme APAC Ltd,Mining\n";
+        let deals = "Deal,Company,Stage\n1,Acme APAC Ltd,Closed Won\n2,ACME APAC,Closed Won\n";
+        let r = crate::engine::analyze(
+            &[
+                ("deals.csv", deals.as_bytes()),
+                ("accounts.csv", accounts.as_bytes()),
+            ],
+            &Default::default(),
+        );
+        let rows: Vec<(String, u64)> = r.kpi("win_rate").unwrap().breakdowns["industry"]
+            .iter()
+            .map(|x| (x.key.clone(), x.count))
+            .collect();
+        assert_eq!(rows, [("Mining".into(), 1), ("".into(), 1)]);
+    }
 
     #[test]
     fn names_match_across_spellings() {

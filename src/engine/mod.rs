@@ -246,6 +246,7 @@ impl Workbook {
             Ok(raw) => {
                 self.tables.push(build_table(&raw, None));
                 self.raws.push(raw);
+                self.link_dims();
                 Ok(())
             }
             Err(e) => {
@@ -261,8 +262,14 @@ impl Workbook {
     pub fn remap(&mut self, table: usize, mapping: Option<&[Option<Role>]>) {
         let before = std::mem::take(&mut self.derived);
         if let (Some(raw), Some(old)) = (self.raws.get(table), self.tables.get_mut(table)) {
-            let (rebuilt, moved) = dataset::rebuild_table(raw, mapping, old);
+            // The breakdowns looked up in other tables stay, to be compared with the new ones.
+            let linked = old.deals.as_mut().map(|d| std::mem::take(&mut d.linked));
+            let (mut rebuilt, moved) = dataset::rebuild_table(raw, mapping, old);
+            if let (Some(d), Some(linked)) = (rebuilt.deals.as_mut(), linked) {
+                d.linked = linked;
+            }
             *old = rebuilt;
+            let relinked = self.link_dims();
             // What only the columns that moved over decide still holds.
             if moved.dates {
                 self.derived.data_range = before.data_range;
@@ -280,7 +287,7 @@ impl Workbook {
                     whole: false,
                     owner: !moved.owner,
                     source: !moved.source,
-                    extras: !moved.extras,
+                    extras: !moved.extras || relinked,
                 };
                 let mut passes = before.passes.into_inner();
                 // Passes still waiting from an earlier change (the whole range's, after a
@@ -318,6 +325,22 @@ impl Workbook {
                     dataset::rebuild_table(&self.raws[i], Some(m), &mut self.tables[i]).0;
             }
         }
+        self.link_dims();
+    }
+
+    /// Look up again the deals' breakdowns that other tables give
+    /// ([`join::linked_dims`]): whether they changed.
+    fn link_dims(&mut self) -> bool {
+        let Some(at) = self.tables.iter().position(|t| t.deals.is_some()) else {
+            return false;
+        };
+        let linked = join::linked_dims(&self.tables, &self.raws, at);
+        let Some(d) = self.tables[at].deals.as_mut() else {
+            return false;
+        };
+        let changed = d.linked != linked;
+        d.linked = linked;
+        changed
     }
 
     /// Every row and cell that could not be used, of every table, as CSV for a spreadsheet:
@@ -549,6 +572,19 @@ impl Workbook {
                 .links
                 .get_or_init(|| join::links(&self.tables, &self.raws))
                 .clone(),
+            lookups: self
+                .deals()
+                .into_iter()
+                .flat_map(|d| &d.linked)
+                .map(|l| report::Lookup {
+                    dimension: l.dim.into(),
+                    file: l.file.clone(),
+                    column: l.column.clone(),
+                    by: l.by.id().into(),
+                    rows: l.rows,
+                    rows_found: l.rows_found,
+                })
+                .collect(),
             recommendation,
             kpis,
             default_period,
@@ -1387,6 +1423,106 @@ mod remapped {
             assert!(wb.report(&opts) == fresh(&mapping), "{role:?} moved");
             wb.remap(0, Some(&detected));
             assert!(wb.report(&opts) == full, "{role:?} back");
+        }
+    }
+
+    /// The sample's deals with a list of reps (owner → team) and of accounts (company →
+    /// industry, segment): a change of any table's mapping gives a fresh workbook's report,
+    /// looked-up breakdowns included.
+    #[test]
+    fn looked_up_breakdowns_follow_every_change_of_mapping() {
+        let csv = sample(5);
+        let mut wb = Workbook::new();
+        assert!(wb.add("deals.csv", csv.as_bytes()).is_ok());
+        let names = |role: Role| -> Vec<String> {
+            let t = &wb.tables()[0];
+            let c = t.columns.iter().position(|c| c.role == Some(role)).unwrap();
+            let mut v: Vec<String> = wb.raws[0].columns[c].iter().map(str::to_string).collect();
+            v.sort();
+            v.dedup();
+            v.retain(|n| !n.is_empty());
+            v
+        };
+        let mut reps = String::from("Sales Rep,Team,Office\n");
+        for (i, o) in names(Role::Owner).iter().enumerate() {
+            reps.push_str(&format!("{o},Team {},Office {}\n", i % 3, i % 2));
+        }
+        let mut accounts = String::from("Account Name,Industry,Segment\n");
+        // Every other company is listed, in upper case with a legal form.
+        for (i, c) in names(Role::Customer).iter().enumerate().step_by(2) {
+            accounts.push_str(&format!(
+                "\"{} Inc.\",Industry {},Tier {}\n",
+                c.to_uppercase(),
+                i % 4,
+                i % 3
+            ));
+        }
+        let files = [
+            ("deals.csv", csv.as_str()),
+            ("reps.csv", reps.as_str()),
+            ("accounts.csv", accounts.as_str()),
+        ];
+        for (name, text) in &files[1..] {
+            assert!(wb.add(name, text.as_bytes()).is_ok());
+        }
+        let opts = Options {
+            period: Period::Month(2025, 6),
+            today: Some("2025-09-01".into()),
+            ..Options::default()
+        };
+        // A fresh workbook given every table's mapping (the tables already given one are
+        // marked as the user's).
+        let fresh = |mappings: &[Vec<Option<Role>>]| {
+            let mut wb = Workbook::new();
+            for (name, text) in files {
+                assert!(wb.add(name, text.as_bytes()).is_ok());
+            }
+            for (table, mapping) in mappings.iter().enumerate() {
+                wb.remap(table, Some(mapping));
+            }
+            wb.report(&opts)
+        };
+        let full = wb.report(&opts);
+        let dims: Vec<(&str, &str, &str)> = full
+            .lookups
+            .iter()
+            .map(|l| (l.dimension.as_str(), l.file.as_str(), l.by.as_str()))
+            .collect();
+        // The deals have a region of their own; the reps' offices are not looked up.
+        assert_eq!(
+            dims,
+            [
+                ("team", "reps.csv", "owner"),
+                ("segment", "accounts.csv", "customer"),
+                ("industry", "accounts.csv", "customer"),
+            ]
+        );
+        let teams = &full.kpi("win_rate").unwrap().breakdowns["team"];
+        assert_eq!(teams.len(), 3);
+        let detected: Vec<Vec<Option<Role>>> = wb
+            .tables()
+            .iter()
+            .map(|t| t.columns.iter().map(|c| c.role).collect())
+            .collect();
+        // Every table's mapping given as the user's, as `fresh` gives them.
+        for (table, mapping) in detected.iter().enumerate() {
+            wb.remap(table, Some(mapping));
+        }
+        assert!(wb.report(&opts).kpis == full.kpis);
+        for table in 0..3 {
+            for c in 0..detected[table].len() {
+                let mut mappings = detected.clone();
+                mappings[table][c] = None;
+                wb.remap(table, Some(&mappings[table]));
+                assert!(
+                    wb.report(&opts) == fresh(&mappings),
+                    "table {table}, column {c} unused"
+                );
+                wb.remap(table, Some(&detected[table]));
+                let back = wb.report(&opts);
+                assert!(back == fresh(&detected), "table {table}, column {c} back");
+                assert!(back.kpis == full.kpis, "table {table}, column {c} back");
+            }
         }
     }
 

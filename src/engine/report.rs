@@ -30,6 +30,9 @@ pub struct Report {
     pub recommendation: Vec<Recommended>,
     /// How the tables' customers are found in the customer tables loaded with them.
     pub links: Vec<crate::engine::join::Link>,
+    /// Breakdowns of the deals looked up in another table by owner or customer.
+    #[serde(default)]
+    pub lookups: Vec<Lookup>,
     /// Every KPI the loaded data can compute, in catalogue order.
     pub kpis: Vec<KpiResult>,
     /// The last complete month of the data: the period the page starts on.
@@ -44,6 +47,19 @@ pub struct Report {
     /// The KPIs asked for instead of the recommendation (`Options::kpis`), if any.
     #[serde(default)]
     pub chosen: Vec<String>,
+}
+
+/// A breakdown of the deals whose values come from another table: `dimension` (`region`,
+/// `team`, `segment`, `industry`) is `column` of `file`, found by each deal's `by` (`owner` or
+/// `customer`) for `rows_found` of the `rows` deals that have one.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Lookup {
+    pub dimension: String,
+    pub file: String,
+    pub column: String,
+    pub by: String,
+    pub rows: usize,
+    pub rows_found: usize,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

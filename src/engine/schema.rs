@@ -519,6 +519,8 @@ const SYNONYMS: &[(Role, &[&str])] = &[
             "owner department",
             "department",
             "负责人所在部门",
+            // A rep's manager names the team (Maven's sales teams: agent, manager, office).
+            "manager",
         ],
     ),
     (

@@ -57,3 +57,35 @@ for r in won:
 new_q2 = [a for a, c in first.items() if (c.year, (c.month - 1) // 3 + 1) == (2017, 2)]
 before = [a for a, c in first.items() if c < date(2017, 4, 1)]
 print("customers_with_won", len(first), "new_q2", len(new_q2), "before_q2", len(before))
+# Breakdowns looked up in the other tables: the rep's office and manager (sales_teams.csv, by
+# sales_agent), the account's sector (accounts.csv, by account). Win rate = won / (won + lost)
+# over all closed deals; revenue = sum of won close_value.
+base = path.rsplit("/", 1)[0]
+teams = {r["sales_agent"]: r for r in csv.DictReader(open(base + "/sales_teams.csv", newline="", encoding="utf-8"))}
+sectors = {r["account"]: r["sector"] for r in csv.DictReader(open(base + "/accounts.csv", newline="", encoding="utf-8"))}
+for name, of in [
+    ("regional_office", lambda r: teams[r["sales_agent"]]["regional_office"]),
+    ("manager", lambda r: teams[r["sales_agent"]]["manager"]),
+    ("sector", lambda r: sectors.get(r["account"], "")),
+]:
+    g = defaultdict(lambda: [0, 0, 0.0])
+    for r in won + lost:
+        a = g[of(r)]
+        a[0 if r["deal_stage"] == "Won" else 1] += 1
+        if r["deal_stage"] == "Won":
+            a[2] += float(r["close_value"])
+    print(name, sorted((k, w, l, w / (w + l), rev) for k, (w, l, rev) in g.items()))
+# December 2017, the month the page opens on: closed deals by the rep's office and by the
+# account's sector.
+for name, of in [
+    ("regional_office", lambda r: teams[r["sales_agent"]]["regional_office"]),
+    ("sector", lambda r: sectors.get(r["account"], "")),
+]:
+    dec = defaultdict(lambda: [0, 0, 0.0])
+    for r in won + lost:
+        if r["close_date"].startswith("2017-12"):
+            a = dec[of(r)]
+            a[0 if r["deal_stage"] == "Won" else 1] += 1
+            if r["deal_stage"] == "Won":
+                a[2] += float(r["close_value"])
+    print("2017-12", name, sorted((k, w, l, w / (w + l), rev) for k, (w, l, rev) in dec.items()))

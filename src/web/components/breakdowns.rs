@@ -45,6 +45,14 @@ fn table(lang: Lang, report: &Report, dim: &str, title: T, head: T) -> Html {
     html! {
         <div class="breakdown" id={format!("by-{dim}")}>
             <h3>{ t(lang, title) }</h3>
+            { for report.lookups.iter().filter(|l| l.dimension == dim).map(|l| {
+                let n = |v: usize| crate::format::number(v as f64, 0);
+                let line = if l.by == "owner" { T::LookedUpByOwner } else { T::LookedUpByCustomer };
+                let text = t(lang, line)
+                    .replace("{column}", &l.column).replace("{file}", &l.file)
+                    .replace("{found}", &n(l.rows_found)).replace("{rows}", &n(l.rows));
+                html! { <p class="hint">{ text }</p> }
+            }) }
             <table>
                 <thead><tr><th scope="col">{ t(lang, head) }</th><th scope="col" class="num">{ t(lang, T::WinRate) }</th>
                     <th scope="col" class="num">{ t(lang, T::WonDeals) }</th><th scope="col" class="num">{ t(lang, T::WonRevenue) }</th></tr></thead>
@@ -87,6 +95,7 @@ pub fn Breakdowns(p: &Props) -> Html {
                 { table(lang, &p.report, "region", T::ByRegion, T::Region) }
                 { table(lang, &p.report, "team", T::ByTeam, T::Team) }
                 { table(lang, &p.report, "segment", T::BySegment, T::Segment) }
+                { table(lang, &p.report, "industry", T::ByIndustry, T::Industry) }
             </div>
             { p.report.kpi("stage_funnel").map(|k| crate::web::components::kpi_cards::funnel(lang, k)).unwrap_or_default() }
             {

@@ -206,6 +206,7 @@ pub fn dim_label(lang: Lang, dim: &str) -> String {
         "region" => en_zh("region", "地区"),
         "team" => en_zh("team", "团队"),
         "segment" => en_zh("segment", "客户级别"),
+        "industry" => en_zh("industry", "行业"),
         "contract_type" => en_zh("contract type", "合同类型"),
         "stage" => en_zh("stage", "阶段"),
         "field" => en_zh("field", "字段"),
