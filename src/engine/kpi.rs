@@ -1279,8 +1279,12 @@ pub fn deal_kpis_from(
 
         if has_closed {
             let revenue_of = |pp| won_revenue(d, pp);
-            b.out
-                .push(revenue_growth(lang, period, a.won_amount, &revenue_of));
+            let mut k = revenue_growth(lang, period, a.won_amount, &revenue_of);
+            // Revenue unknown (no won deal with an amount): so is its growth, for that reason.
+            if won(a).is_none() {
+                (k.value, k.numerator, k.note) = (None, None, Some(note.clone()));
+            }
+            b.out.push(k);
         }
 
         if d.cost.is_some() {
@@ -1799,6 +1803,26 @@ mod tests {
 
     fn near(a: Option<f64>, b: f64) -> bool {
         a.is_some_and(|a| (a - b).abs() < 1e-9)
+    }
+
+    #[test]
+    fn growth_of_an_unknown_revenue_is_unknown_not_minus_everything() {
+        // March's won deals have amounts; April's two won deals have none.
+        let csv = "Deal Name,Deal Stage,Amount,Create Date,Close Date\n\
+                   A,Closed Won,100,2024-03-01,2024-03-10\n\
+                   B,Closed Won,,2024-04-01,2024-04-10\n\
+                   C,Closed Won,,2024-04-02,2024-04-12\n";
+        let opts = Options {
+            period: Period::Month(2024, 4),
+            ..Options::default()
+        };
+        let r = analyze(&[("t.csv", csv.as_bytes())], &opts);
+        let k = r.kpi("revenue_growth").unwrap();
+        assert_eq!((k.value, k.numerator), (None, None));
+        assert_eq!(
+            k.note.as_deref(),
+            Some("none of the 2 won deals has an amount")
+        );
     }
 
     #[test]
