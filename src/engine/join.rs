@@ -249,6 +249,11 @@ fn look_up(
         .zip(&counts)
         .filter(|(n, _)| !n.trim().is_empty())
         .fold((0, 0), |(w, f), (_, [n, found])| (w + n, f + n * found));
+    // A column blank for every deal found (Salesforce's account Type, often) breaks nothing
+    // down.
+    if names.len() == 1 {
+        return None;
+    }
     let t = &tables[ti];
     Some(Linked {
         dim: "",
@@ -374,6 +379,9 @@ mod tests {
             rows,
             [("".into(), 1), ("Energy".into(), 1), ("Retail".into(), 1)]
         );
+        // A column blank for every deal found gives no breakdown.
+        let blank = "Owner,Team\nAnn,\nBob,\n";
+        assert!(lookups(&[("deals.csv", deals), ("reps.csv", blank)]).is_empty());
         // Names alike but for their legal form, with other industries: found only as
         // written.
         let accounts = "Account Name,Industry\nAcme APAC Corp.,Retail\nAcme APAC Ltd,Mining\n";
