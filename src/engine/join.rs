@@ -100,10 +100,10 @@ pub fn links(tables: &[Table], raws: &[RawTable]) -> Vec<Link> {
                 let Some(tc) = column(to, role) else {
                     continue;
                 };
-                let exact: HashSet<&str> = raws[ti].columns[tc].iter().collect();
-                let named: HashSet<String> =
-                    raws[ti].columns[tc].iter().map(customer_key).collect();
-                let found = |v: &str| exact.contains(v) || named.contains(&customer_key(v));
+                let Some(rows) = RowsByKey::new(&raws[ti], tc, tc, false) else {
+                    continue;
+                };
+                let found = |v: &str| rows.holds(v);
                 let link = Link {
                     from: from.file.clone(),
                     from_column: from.columns[fc].header.clone(),
@@ -293,12 +293,22 @@ impl RowsByKey {
             if list && !same(first, row) {
                 return None;
             }
-            let first = named.entry(customer_key(k)).or_insert(row as u32);
+            // A name of punctuation alone has no key to be found by.
+            let key = customer_key(k);
+            if key.is_empty() {
+                continue;
+            }
+            let first = named.entry(key).or_insert(row as u32);
             if *first != AMBIGUOUS && !same(*first, row) {
                 *first = AMBIGUOUS;
             }
         }
         Some(RowsByKey { exact, named })
+    }
+
+    /// Whether a row has the key of `name`, as written or as [`customer_key`] makes it.
+    fn holds(&self, name: &str) -> bool {
+        self.exact.contains_key(name.trim()) || self.named.contains_key(&customer_key(name))
     }
 
     fn find(&self, name: &str) -> Option<u32> {
