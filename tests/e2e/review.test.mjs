@@ -102,8 +102,10 @@ test('an input the export lacks makes its KPI computable', async (t) => {
 test('reps marked as new are measured on activity, the others on results', async (t) => {
   const page = await loadThree(t);
   // February: Ann and Bob own deals and activities; both start as experienced.
-  const senior = await page.locator('#reps-senior tbody th').allTextContents();
-  assert.deepEqual(senior.sort(), ['Ann', 'Bob']);
+  // Highest revenue first: Bob's 900 (E and H, below), then Ann's 200 (D won; F, G lost).
+  const rows = await page.locator('#reps-senior tbody tr').evaluateAll((trs) =>
+    trs.map((tr) => [tr.querySelector('th').textContent, tr.querySelector('td.num').textContent]));
+  assert.deepEqual(rows, [['Bob', '900'], ['Ann', '200']]);
   await page.locator('#reps-senior tr[data-rep="Ann"] .new-rep').click();
   await page.waitForSelector('#reps-new tr[data-rep="Ann"]');
   // Ann's February activities: 2 (both done).

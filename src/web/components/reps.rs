@@ -60,12 +60,24 @@ pub fn Reps(p: &Props) -> Html {
             .iter()
             .filter(|(k, _)| r.kpi(k).is_some_and(|x| x.breakdowns.contains_key("owner")))
             .collect();
-        let rows: Vec<&String> = reps
+        let mut rows: Vec<&String> = reps
             .iter()
             .filter(|x| p.new_reps.contains(x) == new)
             .collect();
         if rows.is_empty() {
             return html! {};
+        }
+        // Highest first by the table's first column (revenue, or activities), reps without
+        // a figure last.
+        if let Some((k, _)) = cols.first() {
+            let mut keyed: Vec<(Option<f64>, &String)> =
+                rows.iter().map(|x| (figure(r, k, x), *x)).collect();
+            crate::engine::sort_list(&mut keyed, |(a, _), (b, _)| {
+                b.is_some()
+                    .cmp(&a.is_some())
+                    .then(b.unwrap_or(0.0).total_cmp(&a.unwrap_or(0.0)))
+            });
+            rows = keyed.into_iter().map(|(_, x)| x).collect();
         }
         // A money column's figures take one number of decimals.
         let places: Vec<Option<usize>> = cols
