@@ -181,7 +181,7 @@ texts! {
                    "如果某列识别有误，可以修改它的含义；指标会重新计算，并在下次加载相同列的文件时沿用。";
     Encoding => "Text encoding", "文本编码";
     Sheet => "Sheet", "工作表";
-    Links => "Tables linked by customer", "按客户关联的表";
+    Links => "How the tables are linked", "表之间的关联";
     LinkLine => "{from} → {to}: {fc} = {tc} · {found} of {rows} rows ({cfound} of {customers} customers) found",
                 "{from} → {to}：{fc} = {tc} · {rows} 行中找到 {found} 行（{customers} 个客户中找到 {cfound} 个）";
     EncodingBom => "marked in the file", "文件内已标明";

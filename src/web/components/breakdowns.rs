@@ -18,6 +18,21 @@ fn key_label(lang: Lang, key: &str) -> String {
     }
 }
 
+/// Where a breakdown looked up in another table came from, and for how many deals.
+pub fn lookup_line(lang: Lang, l: &crate::engine::report::Lookup) -> String {
+    let n = |v: usize| crate::format::number(v as f64, 0);
+    let line = if l.by == "owner" {
+        T::LookedUpByOwner
+    } else {
+        T::LookedUpByCustomer
+    };
+    t(lang, line)
+        .replace("{column}", &l.column)
+        .replace("{file}", &l.file)
+        .replace("{found}", &n(l.rows_found))
+        .replace("{rows}", &n(l.rows))
+}
+
 /// Win rate and won revenue side by side for one dimension.
 fn table(lang: Lang, report: &Report, dim: &str, title: T, head: T) -> Html {
     let Some(rates) = report.kpi("win_rate").and_then(|k| k.breakdowns.get(dim)) else {
@@ -46,12 +61,7 @@ fn table(lang: Lang, report: &Report, dim: &str, title: T, head: T) -> Html {
         <div class="breakdown" id={format!("by-{dim}")}>
             <h3>{ t(lang, title) }</h3>
             { for report.lookups.iter().filter(|l| l.dimension == dim).map(|l| {
-                let n = |v: usize| crate::format::number(v as f64, 0);
-                let line = if l.by == "owner" { T::LookedUpByOwner } else { T::LookedUpByCustomer };
-                let text = t(lang, line)
-                    .replace("{column}", &l.column).replace("{file}", &l.file)
-                    .replace("{found}", &n(l.rows_found)).replace("{rows}", &n(l.rows));
-                html! { <p class="hint">{ text }</p> }
+                html! { <p class="hint">{ lookup_line(lang, l) }</p> }
             }) }
             <table>
                 <thead><tr><th scope="col">{ t(lang, head) }</th><th scope="col" class="num">{ t(lang, T::WinRate) }</th>

@@ -120,7 +120,7 @@ pub fn Mapping(p: &Props) -> Html {
         <section class="mapping" aria-labelledby="map-h">
             <h2 id="map-h">{ t(lang, T::Mapping) }</h2>
             <p class="hint">{ t(lang, T::MappingHint) }</p>
-            if !p.report.links.is_empty() {
+            if !p.report.links.is_empty() || !p.report.lookups.is_empty() {
                 <div class="links">
                     <h3>{ t(lang, T::Links) }</h3>
                     <ul>
@@ -132,6 +132,10 @@ pub fn Mapping(p: &Props) -> Html {
                             .replace("{found}", &n(l.rows_found)).replace("{rows}", &n(l.rows))
                             .replace("{cfound}", &n(l.customers_found)).replace("{customers}", &n(l.customers));
                         html! { <li class="link">{ text }</li> }
+                    }) }
+                    { for p.report.lookups.iter().map(|l| html! {
+                        <li class="lookup">{ format!("{}: {}", crate::web::components::kpi_cards::dim_label(lang, &l.dimension),
+                            crate::web::components::breakdowns::lookup_line(lang, l)) }</li>
                     }) }
                     </ul>
                 </div>
