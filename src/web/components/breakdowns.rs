@@ -46,6 +46,8 @@ fn table(lang: Lang, report: &Report, dim: &str, title: T, head: T) -> Html {
     let places = money_places(&mut revenue.into_iter().flatten().filter_map(|r| r.value));
     let mut rows: Vec<(&BreakdownRow, Option<f64>, u64)> = rates
         .iter()
+        // Deals without a value (no account, say) none of which closed: nothing to read.
+        .filter(|r| !(r.key.is_empty() && r.count == 0))
         .map(|r| {
             let rev = revenue.and_then(|rs| rs.iter().find(|x| x.key == r.key));
             (r, rev.and_then(|x| x.value), rev.map_or(0, |x| x.count))
