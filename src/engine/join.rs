@@ -7,7 +7,7 @@ use crate::engine::dataset::{Interned, Table};
 use crate::engine::ingest::RawTable;
 use crate::engine::schema::{Role, TableKind};
 use serde::{Deserialize, Serialize};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 /// Legal-form words that do not tell two customers apart.
 const SUFFIXES: &[&str] = &[
@@ -92,7 +92,11 @@ pub fn links(tables: &[Table], raws: &[RawTable]) -> Vec<Link> {
             .iter()
             .filter(|v| !v.is_empty())
             .collect();
-        let distinct: HashSet<&str> = values.iter().copied().collect();
+        // Distinct as interning counts them (a map to nothing of the type it uses).
+        let mut distinct: rustc_hash::FxHashMap<&str, u32> = Default::default();
+        for v in &values {
+            distinct.entry(v).or_insert(0);
+        }
         for &ti in &targets {
             let to = &tables[ti];
             let mut best: Option<Link> = None;
@@ -112,7 +116,7 @@ pub fn links(tables: &[Table], raws: &[RawTable]) -> Vec<Link> {
                     rows: values.len(),
                     rows_found: values.iter().filter(|v| found(v)).count(),
                     customers: distinct.len(),
-                    customers_found: distinct.iter().filter(|v| found(v)).count(),
+                    customers_found: distinct.keys().filter(|v| found(v)).count(),
                 };
                 if best.as_ref().is_none_or(|b| link.rows_found > b.rows_found) {
                     best = Some(link);

@@ -19,7 +19,7 @@ use crate::engine::schema::{Role, TableKind};
 use crate::engine::value::{date_of_day, day_of, mentions, parse_bool, Minutes};
 use crate::engine::Inputs;
 use crate::i18n::Lang;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 
 /// Average days in a month, for turning monthly inputs into a period's figure.
 const MONTH_DAYS: f64 = 365.25 / 12.0;
@@ -643,7 +643,7 @@ fn order_kpis(
     let first = first_data.unwrap_or(end);
     let t0 = (end - 364).max(first);
     let (mut t_rev, mut t_orders, mut t_cust_orders) = (0.0, 0u64, 0u64);
-    let mut t_customers: HashSet<u32> = HashSet::new();
+    let mut t_customers: Vec<u32> = Vec::new();
     for (d, c, a) in &o.orders {
         if *d < t0 || *d > end || *a <= 0.0 {
             continue;
@@ -652,13 +652,13 @@ fn order_kpis(
         t_orders += 1;
         if *c != 0 {
             t_cust_orders += 1;
-            t_customers.insert(*c);
+            t_customers.push(*c);
         }
     }
     let span_days = f64::from(end - t0 + 1);
     let aov = ratio(t_rev, t_orders as f64);
-    let per_year =
-        ratio(t_cust_orders as f64, t_customers.len() as f64).map(|f| f * 365.0 / span_days);
+    let per_year = ratio(t_cust_orders as f64, distinct_ids(t_customers) as f64)
+        .map(|f| f * 365.0 / span_days);
     let monthly: Vec<f64> = months_within(first, end)
         .into_iter()
         .rev()
@@ -1000,13 +1000,14 @@ fn dup_keys(r: &Records, i: usize) -> [String; 3] {
 
 /// Lines of the records that repeat an earlier record's name, email or phone.
 pub fn duplicate_lines(r: &Records) -> Vec<u64> {
-    let mut seen: [HashSet<String>; 3] = Default::default();
+    // Keys seen, as maps (to nothing) of the one type the module already hashes strings in.
+    let mut seen: [HashMap<String, u32>; 3] = Default::default();
     let mut out = Vec::new();
     for i in 0..r.rows {
         let keys = dup_keys(r, i);
         let mut dup = false;
         for (k, set) in keys.into_iter().zip(seen.iter_mut()) {
-            if !k.is_empty() && !set.insert(k) {
+            if !k.is_empty() && set.insert(k, 0).is_some() {
                 dup = true;
             }
         }
@@ -1398,13 +1399,12 @@ fn active_customers(cx: &Ctx<'_>) -> Option<(f64, String)> {
     }
     let (_, r) = cx.records(TableKind::Orders)?;
     let o = orders(r)?;
-    let set: HashSet<u32> = o
-        .orders
-        .iter()
-        .filter(|(d, c, _)| *c != 0 && cx.period.contains(*d))
-        .map(|(_, c, _)| *c)
-        .collect();
-    let n = set.len();
+    let n = distinct_ids(
+        o.orders
+            .iter()
+            .filter(|(d, c, _)| *c != 0 && cx.period.contains(*d))
+            .map(|(_, c, _)| *c),
+    );
     Some((
         n as f64,
         cx.tr(
@@ -1698,27 +1698,43 @@ fn combined_kpis(cx: &Ctx<'_>, all: &[KpiResult], out: &mut Vec<KpiResult>) {
     }
 }
 
+/// How many distinct ids there are among interned ids (small and dense: a list of marks, not
+/// a hash set).
+fn distinct_ids(ids: impl IntoIterator<Item = u32>) -> usize {
+    let mut seen: Vec<bool> = Vec::new();
+    let mut n = 0;
+    for id in ids {
+        let i = id as usize;
+        if i >= seen.len() {
+            seen.resize(i + 1, false);
+        }
+        n += usize::from(!std::mem::replace(&mut seen[i], true));
+    }
+    n
+}
+
 /// Distinct customers with revenue in the period: order customers, else deal customers.
 fn paying_customers(cx: &Ctx<'_>) -> Option<f64> {
     if let Some((_, r)) = cx.records(TableKind::Orders) {
         let o = orders(r)?;
-        let set: HashSet<u32> = o
-            .orders
-            .iter()
-            .filter(|(d, c, a)| *c != 0 && *a > 0.0 && cx.period.contains(*d))
-            .map(|(_, c, _)| *c)
-            .collect();
-        return Some(set.len() as f64);
+        let n = distinct_ids(
+            o.orders
+                .iter()
+                .filter(|(d, c, a)| *c != 0 && *a > 0.0 && cx.period.contains(*d))
+                .map(|(_, c, _)| *c),
+        );
+        return Some(n as f64);
     }
     let d = cx.tables.iter().find_map(|t| t.deals.as_ref())?;
     let (c, closed) = (d.customer.as_ref()?, d.closed.as_ref()?);
-    let set: HashSet<u32> = (0..d.rows)
-        .filter(|r| d.outcome[*r] == crate::engine::value::Outcome::Won)
-        .filter(|r| cx.within(closed[*r]))
-        .map(|r| c.get(r))
-        .filter(|id| *id != 0)
-        .collect();
-    Some(set.len() as f64)
+    let n = distinct_ids(
+        (0..d.rows)
+            .filter(|r| d.outcome[*r] == crate::engine::value::Outcome::Won)
+            .filter(|r| cx.within(closed[*r]))
+            .map(|r| c.get(r))
+            .filter(|id| *id != 0),
+    );
+    Some(n as f64)
 }
 
 /// CRM usage over every table: completeness of each table's required fields, active users
@@ -1775,7 +1791,7 @@ fn usage_kpis(cx: &Ctx<'_>, have: &[KpiResult], out: &mut Vec<KpiResult>) {
 
     // Active users: owners of any record dated in the period, and users who logged in.
     // Counted per interned owner first, so a million rows cost no string work.
-    let mut active: HashSet<String> = HashSet::new();
+    let mut active: HashMap<String, u32> = HashMap::new();
     let mut records = 0u64;
     let mut count_owned = |o: &Interned, dates: &[Option<Minutes>], by_day: Option<&DayIndex>| {
         let mut seen = vec![false; o.names.len()];
@@ -1799,7 +1815,7 @@ fn usage_kpis(cx: &Ctx<'_>, have: &[KpiResult], out: &mut Vec<KpiResult>) {
         }
         for (id, s) in seen.iter().enumerate() {
             if *s {
-                active.insert(lower(o.name(id as u32).trim()));
+                active.insert(lower(o.name(id as u32).trim()), 0);
             }
         }
     };
@@ -1834,7 +1850,7 @@ fn usage_kpis(cx: &Ctx<'_>, have: &[KpiResult], out: &mut Vec<KpiResult>) {
                     if name.is_empty() {
                         unnamed += 1;
                     } else {
-                        active.insert(name);
+                        active.insert(name, 0);
                     }
                 }
             }

@@ -398,7 +398,7 @@ impl Workbook {
             ),
         ] {
             if given {
-                avail.inputs.insert(input);
+                avail.inputs.push(input);
             }
         }
         for t in &self.tables {

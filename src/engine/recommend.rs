@@ -8,13 +8,13 @@ use crate::engine::catalogue::{self, Goal, Input, KpiDef, Need, Stage, Tier, CAT
 use crate::engine::report::Recommended;
 use crate::engine::schema::{Role, TableKind};
 use crate::i18n::Lang;
-use std::collections::HashSet;
 
-/// What the loaded data and the user's inputs offer.
+/// What the loaded data and the user's inputs offer. Short lists, not sets: a few dozen
+/// entries are looked through as fast as hashed, without a hash table's code in the module.
 #[derive(Clone, Debug, Default)]
 pub struct Availability {
-    pub columns: HashSet<(TableKind, Role)>,
-    pub inputs: HashSet<Input>,
+    pub columns: Vec<(TableKind, Role)>,
+    pub inputs: Vec<Input>,
     /// The chosen period has a previous one to compare with.
     pub comparison: bool,
 }
@@ -261,6 +261,7 @@ pub fn chosen(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::HashSet;
 
     fn ids(stage: Stage, goals: &[Goal]) -> Vec<String> {
         recommend(stage, goals, &Availability::default(), Lang::En)
@@ -353,7 +354,7 @@ mod tests {
     #[test]
     fn computability_names_what_is_missing() {
         let mut a = Availability::default();
-        a.columns.insert((TableKind::Deals, Role::Status));
+        a.columns.push((TableKind::Deals, Role::Status));
         let def = catalogue::get("win_rate").unwrap();
         assert_eq!(a.check(def), (true, vec![]));
         let def = catalogue::get("sales_cycle_days").unwrap();

@@ -164,12 +164,12 @@ pub fn recommend(
         .ok_or_else(|| JsError::new(&format!("role {r:?}: unknown table kind {kind:?}")))?;
         let role = Role::from_id(role)
             .ok_or_else(|| JsError::new(&format!("role {r:?}: unknown role")))?;
-        avail.columns.insert((kind, role));
+        avail.columns.push((kind, role));
         // As for loaded data: a deal's outcome is read from its stage or its won/closed flags.
         if kind == TableKind::Deals
             && matches!(role, Role::Stage | Role::WonFlag | Role::ClosedFlag)
         {
-            avail.columns.insert((kind, Role::Status));
+            avail.columns.push((kind, Role::Status));
         }
     }
     // Figures a user types in are assumed given: the answer is about the data.
