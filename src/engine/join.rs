@@ -104,9 +104,7 @@ pub fn links(tables: &[Table], raws: &[RawTable]) -> Vec<Link> {
                 let Some(tc) = column(to, role) else {
                     continue;
                 };
-                let Some(rows) = RowsByKey::new(&raws[ti], tc, tc, false) else {
-                    continue;
-                };
+                let rows = Keyed::new(&raws[ti], tc);
                 let found = |v: &str| rows.holds(v);
                 let link = Link {
                     from: from.file.clone(),
@@ -167,6 +165,8 @@ pub fn linked_dims(tables: &[Table], raws: &[RawTable], at: usize) -> Vec<Linked
         return Vec::new();
     };
     let mut out = Vec::new();
+    // Each key column's rows by key, made once for every breakdown that searches it.
+    let mut keyed = Vec::new();
     for (role, dim, customer_first) in LOOKED_UP {
         if column(&tables[at], role).is_some() {
             continue;
@@ -177,12 +177,15 @@ pub fn linked_dims(tables: &[Table], raws: &[RawTable], at: usize) -> Vec<Linked
         }
         let found = by.iter().find_map(|(by, keys)| {
             let keys = keys.as_ref()?;
-            look_up(tables, raws, at, keys, *by, role)
+            look_up(tables, raws, at, keys, *by, role, &mut keyed)
         });
         out.extend(found.map(|l| Linked { dim, ..l }));
     }
     out
 }
+
+/// The key columns made into [`Keyed`] so far: (table, column) and its rows by key.
+type KeyedColumns = Vec<((usize, usize), Keyed)>;
 
 /// The best column of `role` found by `by` for the deals' `keys`, over every table but `at`.
 fn look_up(
@@ -192,10 +195,12 @@ fn look_up(
     keys: &Interned,
     by: Role,
     role: Role,
+    keyed: &mut KeyedColumns,
 ) -> Option<Linked> {
-    // The table that finds the most of the deals' distinct keys, and its rows by key.
+    // The table that finds the most of the deals' distinct keys: the number found, where
+    // its rows by key are in `keyed`, its value column, and its keys whose rows disagree.
     let distinct = keys.names.iter().filter(|n| !n.trim().is_empty()).count();
-    let mut best: Option<(usize, usize, usize, RowsByKey)> = None;
+    let mut best: Option<(usize, usize, usize, Vec<bool>)> = None;
     for (ti, t) in tables.iter().enumerate() {
         let Some(vc) = column(t, role).filter(|_| ti != at && t.deals.is_none()) else {
             continue;
@@ -209,16 +214,30 @@ fn look_up(
             false => std::slice::from_ref(&by),
         };
         for kc in key_roles.iter().filter_map(|r| column(t, *r)) {
-            let Some(rows) = RowsByKey::new(&raws[ti], kc, vc, !listed) else {
+            let slot = match keyed.iter().position(|(k, _)| *k == (ti, kc)) {
+                Some(slot) => slot,
+                None => {
+                    keyed.push(((ti, kc), Keyed::new(&raws[ti], kc)));
+                    keyed.len() - 1
+                }
+            };
+            let rows = &keyed[slot].1;
+            let Some(mixed) = rows.mixed(&raws[ti].columns[vc], !listed) else {
                 continue;
             };
-            let found = keys.names.iter().filter(|n| rows.find(n).is_some()).count();
+            let found = keys
+                .names
+                .iter()
+                .filter(|n| rows.find(n, &mixed).is_some())
+                .count();
             if found > 0 && 2 * found >= distinct && best.as_ref().is_none_or(|b| found > b.0) {
-                best = Some((found, ti, vc, rows));
+                best = Some((found, slot, vc, mixed));
             }
         }
     }
-    let (_, ti, vc, rows) = best?;
+    let (_, slot, vc, mixed) = best?;
+    let ((ti, _), rows) = &keyed[slot];
+    let ti = *ti;
     let value = |row: u32| raws[ti].columns[vc].get(row as usize).trim();
     // Each key's value id, numbered in the order the deals first use them (0: blank or not
     // found); the deals with a key, and with one found.
@@ -233,7 +252,7 @@ fn look_up(
         .map(|&k| {
             let k = k as usize;
             if id_of[k] == UNSEEN {
-                let row = rows.find(&keys.names[k]);
+                let row = rows.find(&keys.names[k], &mixed);
                 id_of[k] = match row.map(value).filter(|v| !v.is_empty()) {
                     Some(v) => *number.entry(v).or_insert_with(|| {
                         names.push(v.to_string());
@@ -270,44 +289,65 @@ fn look_up(
     })
 }
 
-/// A table's rows by key: by the key as written, else by its [`customer_key`] (`Acme Inc.`
-/// finds `ACME`), the first row of a key counting. Names whose keys are alike but whose rows
-/// give other values (`Acme APAC Corp.` and `Acme APAC Ltd`) are found only as written.
-struct RowsByKey {
+/// A table's rows by one column's keys: by the key as written, else by its [`customer_key`]
+/// (`Acme Inc.` finds `ACME`), the first row of a key counting.
+struct Keyed {
     exact: HashMap<String, u32>,
     named: HashMap<String, u32>,
+    /// Each row's first row with its key as written, and with its customer key (`NONE`:
+    /// blank).
+    firsts: Vec<(u32, u32)>,
 }
 
-/// The mark of a [`customer_key`] whose rows disagree.
-const AMBIGUOUS: u32 = u32::MAX;
+/// No row.
+const NONE: u32 = u32::MAX;
 
-impl RowsByKey {
-    /// The rows of `raw` by its column `kc`, for the values of column `vc`. With `list`, none
-    /// when one key's rows give two values (the table is not a list of them).
-    fn new(raw: &RawTable, kc: usize, vc: usize, list: bool) -> Option<RowsByKey> {
-        let values = &raw.columns[vc];
-        let same = |a: u32, b: usize| values.get(a as usize).trim() == values.get(b).trim();
+impl Keyed {
+    fn new(raw: &RawTable, kc: usize) -> Keyed {
         let (mut exact, mut named) = (HashMap::new(), HashMap::new());
+        let mut firsts = Vec::with_capacity(raw.rows());
         for (row, k) in raw.columns[kc].iter().enumerate() {
             let k = k.trim();
+            let row = row as u32;
             if k.is_empty() {
+                firsts.push((NONE, NONE));
                 continue;
             }
-            let first = *exact.entry(k.to_string()).or_insert(row as u32);
+            let first = *exact.entry(k.to_string()).or_insert(row);
+            // A name of punctuation alone has no key to be found by.
+            let key = customer_key(k);
+            let named_first = match key.is_empty() {
+                true => NONE,
+                false => *named.entry(key).or_insert(row),
+            };
+            firsts.push((first, named_first));
+        }
+        Keyed {
+            exact,
+            named,
+            firsts,
+        }
+    }
+
+    /// For the values of column `values`: the rows that are the first of a customer key
+    /// whose rows give other values (`Acme APAC Corp.` and `Acme APAC Ltd`: each is then
+    /// found only as written). With `list`, none when one name's rows give two values (the
+    /// table is not a list of them).
+    fn mixed(&self, values: &crm_kpi_scan::TextColumn, list: bool) -> Option<Vec<bool>> {
+        let same = |a: u32, b: usize| values.get(a as usize).trim() == values.get(b).trim();
+        let mut mixed = vec![false; self.firsts.len()];
+        for (row, &(first, named)) in self.firsts.iter().enumerate() {
+            if first == NONE {
+                continue;
+            }
             if list && !same(first, row) {
                 return None;
             }
-            // A name of punctuation alone has no key to be found by.
-            let key = customer_key(k);
-            if key.is_empty() {
-                continue;
-            }
-            let first = named.entry(key).or_insert(row as u32);
-            if *first != AMBIGUOUS && !same(*first, row) {
-                *first = AMBIGUOUS;
+            if named != NONE && !same(named, row) {
+                mixed[named as usize] = true;
             }
         }
-        Some(RowsByKey { exact, named })
+        Some(mixed)
     }
 
     /// Whether a row has the key of `name`, as written or as [`customer_key`] makes it.
@@ -315,7 +355,9 @@ impl RowsByKey {
         self.exact.contains_key(name.trim()) || self.named.contains_key(&customer_key(name))
     }
 
-    fn find(&self, name: &str) -> Option<u32> {
+    /// The row of `name`: as written, else by its customer key unless that key's rows
+    /// give other values (`mixed`, from [`Keyed::mixed`]).
+    fn find(&self, name: &str, mixed: &[bool]) -> Option<u32> {
         let name = name.trim();
         if name.is_empty() {
             return None;
@@ -326,7 +368,7 @@ impl RowsByKey {
                 .named
                 .get(&customer_key(name))
                 .copied()
-                .filter(|r| *r != AMBIGUOUS),
+                .filter(|r| !mixed[*r as usize]),
         }
     }
 }
