@@ -177,9 +177,9 @@ pub fn linked_dims(tables: &[Table], raws: &[RawTable], at: usize) -> Vec<Linked
         }
         let found = by.iter().find_map(|(by, keys)| {
             let keys = keys.as_ref()?;
-            look_up(tables, raws, at, keys, *by, role, &mut keyed)
+            look_up(tables, raws, at, keys, *by, (role, dim), &mut keyed)
         });
-        out.extend(found.map(|l| Linked { dim, ..l }));
+        out.extend(found);
     }
     out
 }
@@ -187,14 +187,15 @@ pub fn linked_dims(tables: &[Table], raws: &[RawTable], at: usize) -> Vec<Linked
 /// The key columns made into [`Keyed`] so far: (table, column) and its rows by key.
 type KeyedColumns = Vec<((usize, usize), Keyed)>;
 
-/// The best column of `role` found by `by` for the deals' `keys`, over every table but `at`.
+/// The breakdown `dim` from the best column of `role` found by `by` for the deals' `keys`,
+/// over every table but `at`.
 fn look_up(
     tables: &[Table],
     raws: &[RawTable],
     at: usize,
     keys: &Interned,
     by: Role,
-    role: Role,
+    (role, dim): (Role, &'static str),
     keyed: &mut KeyedColumns,
 ) -> Option<Linked> {
     // The table that finds the most of the deals' distinct keys: the number found, where
@@ -279,7 +280,7 @@ fn look_up(
     }
     let t = &tables[ti];
     Some(Linked {
-        dim: "",
+        dim,
         values: Interned { ids, names },
         file: t.file.clone(),
         column: t.columns[vc].header.clone(),
