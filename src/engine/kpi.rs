@@ -273,9 +273,10 @@ impl Walk {
     }
 
     fn new(periods: Vec<Period>, passes: Vec<Pass>, parts: Parts) -> Walk {
+        let dated = periods.iter().map(|p| p.bounds().is_some()).collect();
         Walk {
             periods,
-            opens: OpenFigures::new(&passes, parts),
+            opens: OpenFigures::new(&passes, parts, dated),
             month_of: MonthOf::new(),
             won_by_month: passes.iter().map(|_| MonthSums::default()).collect(),
             passes,
@@ -336,6 +337,11 @@ impl Walk {
         let every: Vec<usize> = (0..bounds.len()).collect();
         let (dated, undated): (Vec<usize>, Vec<usize>) =
             every.iter().partition(|p| bounds[**p].is_some());
+        // A review's months (its trend, the period and those it compares with) do not
+        // overlap: a row is created in one of them, closed in one and open at the end of
+        // those between, found by a search instead of placing the row in each month.
+        let months = Months::of(periods, &bounds);
+        let mut touched: Vec<usize> = Vec::with_capacity(every.len());
         let mut slots: Vec<usize> = Vec::with_capacity(3 + extras.len());
         let before = |m: Option<Minutes>, start: i64| m.is_none_or(|m| i64::from(m) < start);
         let from = *row;
@@ -385,7 +391,8 @@ impl Walk {
             let to = if before_all || open_only {
                 &undated
             } else {
-                &every
+                months.touched(o, (created, closed), &mut touched);
+                &touched
             };
             for &i in to {
                 let (p, b) = (&mut passes[i], bounds[i]);
@@ -461,6 +468,77 @@ impl Walk {
                 }
             }
         }
+    }
+}
+
+/// The calendar months among a walk's periods, in order, and its other periods. Months never
+/// overlap, so the months a row can fall in make one run of them, found by searching their
+/// bounds; every other period is looked at for each row.
+struct Months {
+    /// Each month's first and last minute, in order.
+    starts: Vec<i64>,
+    ends: Vec<i64>,
+    /// Each month's place among the walk's periods.
+    at: Vec<usize>,
+    /// The places of the other periods (the whole range, years, quarters, ranges).
+    others: Vec<usize>,
+}
+
+impl Months {
+    fn of(periods: &[Period], bounds: &[Option<(i64, i64)>]) -> Months {
+        let mut months: Vec<(i64, i64, usize)> = Vec::new();
+        let mut others = Vec::new();
+        for (i, (p, b)) in periods.iter().zip(bounds).enumerate() {
+            match (p, b) {
+                // A month given twice is an other period the second time.
+                (Period::Month(..), Some((a, z))) if !months.iter().any(|m| m.0 == *a) => {
+                    months.push((*a, *z, i))
+                }
+                _ => others.push(i),
+            }
+        }
+        crate::engine::sort_list(&mut months, |x, y| x.0.cmp(&y.0));
+        Months {
+            starts: months.iter().map(|m| m.0).collect(),
+            ends: months.iter().map(|m| m.1).collect(),
+            at: months.iter().map(|m| m.2).collect(),
+            others,
+        }
+    }
+
+    /// The periods a row of outcome `o`, created and closed at `(created, closed)`, may be
+    /// created in, closed in or open at the end of: every other period, and the run of
+    /// months from the first that ends after it was created (or it was closed, if earlier)
+    /// to the one it was closed in (to the last, while it is open). The row is placed in
+    /// each as before; the months left out are those it has nothing to do with.
+    #[inline(always)]
+    fn touched(
+        &self,
+        o: Outcome,
+        (created, closed): (Option<Minutes>, Option<Minutes>),
+        out: &mut Vec<usize>,
+    ) {
+        out.clear();
+        out.extend_from_slice(&self.others);
+        let n = self.at.len();
+        if n == 0 {
+            return;
+        }
+        // The first month that ends at or after minute `m`, and the months that start at or
+        // before it.
+        // Counted, not searched: a dozen comparisons without a branch.
+        let ending_from = |m: Minutes| self.ends.iter().filter(|e| **e < i64::from(m)).count();
+        let starting_by = |m: Minutes| self.starts.iter().filter(|s| **s <= i64::from(m)).count();
+        let from_created = created.map_or(0, ending_from);
+        let (first, last) = match (o, closed) {
+            (Outcome::Open, _) => (from_created, n),
+            (Outcome::Won | Outcome::Lost, Some(z)) => (
+                from_created.min(ending_from(z)),
+                starting_by(z).max(from_created + 1),
+            ),
+            _ => (from_created, from_created + 1),
+        };
+        out.extend(self.at[first.min(n)..last.min(n)].iter().copied());
     }
 }
 
@@ -582,10 +660,16 @@ struct OpenFigures {
     owners: usize,
     /// Where each other dimension's accumulators start.
     extras: Vec<usize>,
+    /// The counts of the rows open at the end of every dated period ([`OpenFigures::add_to_each`]),
+    /// by accumulator: counts add up in any order, so they are added to each dated period's
+    /// sums once, at the end.
+    common: Vec<OpenSums>,
+    /// Which passes are over a dated period.
+    dated: Vec<bool>,
 }
 
 impl OpenFigures {
-    fn new(passes: &[Pass], parts: Parts) -> OpenFigures {
+    fn new(passes: &[Pass], parts: Parts, dated: Vec<bool>) -> OpenFigures {
         let (owners, sources, extra_lens) = passes.first().map_or((0, 0, Vec::new()), |p| {
             (
                 p.by_owner.len(),
@@ -607,6 +691,8 @@ impl OpenFigures {
             sums: vec![OpenSums::default(); at * passes.len()],
             owners,
             extras,
+            common: vec![OpenSums::default(); at],
+            dated,
         }
     }
 
@@ -636,19 +722,44 @@ impl OpenFigures {
         }
     }
 
-    /// Add a row's open figures to its accumulators in each of `passes`.
+    /// Add the open figures of a row open at the end of every dated period to its
+    /// accumulators in each of those periods' passes (`dated`). Its counts go to the
+    /// accumulators' common counts; its amounts to each period's sums in file order, as
+    /// adding the row to each would. Adding a zero changes no sum (a sum that starts at +0
+    /// is never −0), so a row without an amount or probability adds nothing there.
     #[inline(always)]
-    fn add_to_each(&mut self, slots: &[usize], passes: &[usize], f: &OpenSums) {
+    fn add_to_each(&mut self, slots: &[usize], dated: &[usize], f: &OpenSums) {
+        for k in slots {
+            let c = &mut self.common[*k];
+            c.open += f.open;
+            c.with_amount += f.with_amount;
+            c.with_probability += f.with_probability;
+        }
         for k in slots {
             let row = &mut self.sums[k * self.passes..(k + 1) * self.passes];
-            for p in passes {
-                row[*p].add(f);
+            if f.amount != 0.0 {
+                for p in dated {
+                    row[*p].amount += f.amount;
+                }
+            }
+            if f.weighted != 0.0 {
+                for p in dated {
+                    row[*p].weighted += f.weighted;
+                }
             }
         }
     }
 
     /// Hand each accumulator its open figures (it has none of its own).
-    fn finish(self, passes: &mut [Pass]) {
+    fn finish(mut self, passes: &mut [Pass]) {
+        for (k, c) in self.common.iter().enumerate() {
+            let row = &mut self.sums[k * self.passes..(k + 1) * self.passes];
+            for (s, _) in row.iter_mut().zip(&self.dated).filter(|(_, d)| **d) {
+                s.open += c.open;
+                s.with_amount += c.with_amount;
+                s.with_probability += c.with_probability;
+            }
+        }
         for (i, pass) in passes.iter_mut().enumerate() {
             let dims = [&mut pass.by_owner, &mut pass.by_source];
             let accs = std::iter::once(&mut pass.all)
