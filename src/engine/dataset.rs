@@ -806,8 +806,8 @@ pub fn rebuild_table(
 pub struct Moved {
     /// Create dates, outcomes and close dates: the days the deals cover.
     pub dates: bool,
-    /// Those, the amounts and the owners: all that the sanity checks read of a deals table.
-    pub checked: bool,
+    /// The amounts.
+    pub amount: bool,
     /// Every column a deals pass reads but its breakdowns' (the dates, outcomes, amounts,
     /// probabilities, costs, stages and deal types).
     pub pass_rows: bool,
@@ -1294,7 +1294,7 @@ fn build_deals(b: &mut Builder<'_>, rows: usize) -> Deals {
     let dates = keep_outcome && kept(Role::CreatedAt);
     b.moved = Moved {
         dates,
-        checked: dates && kept(Role::Amount) && kept(Role::Owner),
+        amount: kept(Role::Amount),
         pass_rows: dates
             && [Role::Amount, Role::Probability, Role::Cost, Role::DealType]
                 .into_iter()

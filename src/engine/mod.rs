@@ -183,8 +183,12 @@ pub struct Ahead {
     walks: Vec<kpi::Walk>,
 }
 
-/// The sanity warnings for one `today`, in both languages.
-type KeptWarnings = (Option<String>, Vec<sanity::Found>);
+/// The sanity warnings for one `today`, in both languages: each table's, by group of checks
+/// ([`sanity::PARTS`]), each worked out when a report first needs it.
+type KeptWarnings = (
+    Option<String>,
+    Vec<[Option<Vec<sanity::Found>>; sanity::PARTS]>,
+);
 /// A period, a language and the inputs. Kept in a list and compared field by field: inputs
 /// hold numbers, which have no hash (a key by their `Debug` text cost the app its `Debug` code).
 type KpisKey = (Period, Lang, Inputs);
@@ -277,8 +281,17 @@ impl Workbook {
                 self.derived.deals_first_day = before.deals_first_day;
                 self.derived.periods = before.periods;
             }
-            if moved.checked {
-                self.derived.warnings = before.warnings;
+            // The other tables' warnings stay, and this table's that read only columns that
+            // moved over.
+            if let Some((today, mut kept)) = before.warnings.into_inner() {
+                if let Some(parts) = kept.get_mut(table) {
+                    for (k, part) in parts.iter_mut().enumerate() {
+                        if !sanity::part_holds(k, &moved) {
+                            *part = None;
+                        }
+                    }
+                }
+                self.derived.warnings = RefCell::new(Some((today, kept)));
             }
             if moved.pass_rows {
                 // The breakdowns whose columns changed are walked again when a report
@@ -473,14 +486,24 @@ impl Workbook {
         }
         let warnings = {
             let mut cached = self.derived.warnings.borrow_mut();
-            let found = match cached.as_ref() {
-                Some((today, found)) if *today == opts.today => found,
+            let n = self.tables.len();
+            let kept = match cached.as_mut() {
+                Some((today, kept)) if *today == opts.today && kept.len() == n => kept,
                 _ => {
-                    let found = sanity::found(&self.tables, opts);
-                    &cached.insert((opts.today.clone(), found)).1
+                    &mut cached
+                        .insert((opts.today.clone(), vec![Default::default(); n]))
+                        .1
                 }
             };
-            found.iter().map(|f| f.in_lang(lang)).collect()
+            let today = sanity::today(opts);
+            let mut out = Vec::new();
+            for (t, parts) in self.tables.iter().zip(kept.iter_mut()) {
+                for (k, part) in parts.iter_mut().enumerate() {
+                    let found = part.get_or_insert_with(|| sanity::found(t, today, k));
+                    out.extend(found.iter().map(|f| f.in_lang(lang)));
+                }
+            }
+            out
         };
         let mut recommendation = if opts.kpis.is_empty() {
             recommend::recommend(opts.stage, &opts.goals, &avail, lang)
@@ -1178,6 +1201,57 @@ mod tests {
             .message
             .contains("records were created at the same minute"));
         assert_eq!((w_en[1].count, w_zh[1].count), (30, 30));
+    }
+
+    /// A change of mapping works out again only the warnings that read a column it changed:
+    /// with the amounts left unused, the date checks are kept and the amounts' check is
+    /// redone (and finds nothing), as a fresh workbook's would.
+    #[test]
+    fn a_change_of_amounts_keeps_the_date_warnings_and_checks_the_amounts_again() {
+        let mut csv = String::from("Deal Name,Amount,Stage,Create Date,Close Date,Owner\n");
+        for i in 0..30 {
+            csv.push_str(&format!(
+                "D{i},{},Closed Won,2024-01-05 10:31,2024-02-01,Ann\n",
+                900 + i
+            ));
+        }
+        csv.push_str("Z,90000000,Closed Won,2024-03-01 10:00,2024-02-01,Bob\n");
+        let mut wb = Workbook::new();
+        assert!(wb.add("deals.csv", csv.as_bytes()).is_ok());
+        let opts = Options::default();
+        let kinds = |wb: &Workbook| -> Vec<String> {
+            wb.report(&opts)
+                .warnings
+                .into_iter()
+                .map(|w| w.kind)
+                .collect()
+        };
+        assert_eq!(
+            kinds(&wb),
+            ["closed_before_created", "amount_outlier", "bulk_entry"]
+        );
+        let mut mapping: Vec<Option<Role>> =
+            wb.tables()[0].columns.iter().map(|c| c.role).collect();
+        assert_eq!(mapping[1], Some(Role::Amount));
+        mapping[1] = None;
+        wb.remap(0, Some(&mapping));
+        let kept = |part: usize| {
+            wb.derived
+                .warnings
+                .borrow()
+                .as_ref()
+                .map(|(_, t)| t[0][part].is_some())
+        };
+        // Dates (closed before created), amounts, bulk entries, reps, repeats.
+        assert_eq!(
+            (0..sanity::PARTS).map(kept).collect::<Vec<_>>(),
+            [Some(true), Some(false), Some(true), Some(true), Some(false)]
+        );
+        assert_eq!(kinds(&wb), ["closed_before_created", "bulk_entry"]);
+        let mut fresh = Workbook::new();
+        assert!(fresh.add("deals.csv", csv.as_bytes()).is_ok());
+        fresh.remap(0, Some(&mapping));
+        assert_eq!(wb.report(&opts).warnings, fresh.report(&opts).warnings);
     }
 
     /// Reports on one workbook, for one set of options after another, equal reports of a

@@ -1,7 +1,7 @@
 //! Data sanity: what looks like an entry mistake or a gamed number. Each warning lists the
 //! rows concerned; nothing is corrected or left out because of it.
 
-use crate::engine::dataset::{IssueKind, Table};
+use crate::engine::dataset::{IssueKind, Moved, Table};
 use crate::engine::kpi::{median, median_f64, nth_smallest};
 use crate::engine::kpi_tables::duplicate_lines;
 use crate::engine::report::Warning;
@@ -127,15 +127,37 @@ fn quartiles(v: &mut [f64], f: impl Fn(f64) -> f64) -> (f64, f64) {
     (q(0.25), q(0.75))
 }
 
-/// Every sanity warning of the tables, in both languages ([`Found::in_lang`] picks one).
-pub fn found(tables: &[Table], opts: &Options) -> Vec<Found> {
+/// How many groups of checks [`found`] makes of a table, in the order their warnings are
+/// listed: dates (closed before created, after today), amounts, bulk entries, reps' closing
+/// patterns, repeated customers.
+pub const PARTS: usize = 5;
+
+/// Whether a group of checks of a deals table ([`found`]'s `part`) still holds after a change
+/// of mapping that moved over the columns `moved` names: it reads nothing else of the table.
+pub fn part_holds(part: usize, moved: &Moved) -> bool {
+    match part {
+        0 | 2 => moved.dates,
+        1 => moved.amount,
+        3 => moved.dates && moved.owner,
+        // A customer or lead list's repeats: such a table has no deals to move over.
+        _ => false,
+    }
+}
+
+/// Today's day number from the page's clock, when it gave one.
+pub fn today(opts: &Options) -> Option<i32> {
+    opts.today
+        .as_deref()
+        .and_then(crate::engine::value::parse_ymd)
+}
+
+/// One group of sanity warnings of a table ([`PARTS`]), in both languages
+/// ([`Found::in_lang`] picks one). A workbook keeps each group, and a change of mapping
+/// works out again only the groups that read a column it changed.
+pub fn found(t: &Table, today: Option<i32>, part: usize) -> Vec<Found> {
     let tr = |en: String, zh: String| (en, zh);
     let mut out = Vec::new();
-    let today = opts
-        .today
-        .as_deref()
-        .and_then(crate::engine::value::parse_ymd);
-    for t in tables {
+    if part == 0 {
         // Closed before created: found while reading, listed here with the other warnings.
         let lines: Vec<u64> = t
             .issues
@@ -182,6 +204,8 @@ pub fn found(tables: &[Table], opts: &Options) -> Vec<Found> {
                 }
             }
         }
+    }
+    if part == 1 {
         if let Some((amount, lines)) = amounts(t) {
             let mut positive: Vec<f64> = amount
                 .iter()
@@ -218,10 +242,14 @@ pub fn found(tables: &[Table], opts: &Options) -> Vec<Found> {
                 }
             }
         }
+    }
+    if part == 2 {
         bulk_entries(t, &tr, &mut out);
-        if let Some(d) = &t.deals {
-            rep_outliers(t, d, &tr, &mut out);
-        }
+    }
+    if let Some(d) = t.deals.as_ref().filter(|_| part == 3) {
+        rep_outliers(t, d, &tr, &mut out);
+    }
+    if part == 4 {
         if let Some(r) = &t.records {
             if matches!(t.kind, TableKind::Customers | TableKind::Leads)
                 && (r.text(Role::Customer).is_some() || r.text(Role::Name).is_some())
