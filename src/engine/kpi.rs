@@ -390,6 +390,8 @@ impl Walk {
             // The dated periods have taken such rows whole: the whole range is left.
             let to = if before_all || open_only {
                 &undated
+            } else if months.at.is_empty() {
+                &every
             } else {
                 months.touched(o, (created, closed), &mut touched);
                 &touched
@@ -521,9 +523,6 @@ impl Months {
         out.clear();
         out.extend_from_slice(&self.others);
         let n = self.at.len();
-        if n == 0 {
-            return;
-        }
         // The first month that ends at or after minute `m`, and the months that start at or
         // before it.
         // Counted, not searched: a dozen comparisons without a branch.
