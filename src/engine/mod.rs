@@ -1203,6 +1203,52 @@ mod tests {
         assert_eq!((w_en[1].count, w_zh[1].count), (30, 30));
     }
 
+    /// A rep whose win rate or median sales cycle lies far from the other reps' is named,
+    /// with the figures and every closed deal's line. Five reps of 20 closed deals each:
+    /// win rates 40, 50, 50, 60 and 100 % (median 50 %, deviations 10, 0, 0, 10, 50: a
+    /// scaled median deviation of 14.8 points, so a gap over 44.5 points stands out), and
+    /// median cycles of 10, 12, 14, 16 and 90 days (median 14; deviations 4, 2, 0, 2, 76:
+    /// over 8.9 days stands out).
+    #[test]
+    fn a_rep_far_from_the_others_is_named_with_the_figures() {
+        let mut csv = String::from("Deal Name,Stage,Create Date,Close Date,Owner\n");
+        for (rep, won, cycle) in [
+            ("Ann", 8, 10),
+            ("Bob", 10, 12),
+            ("Cy", 10, 14),
+            ("Di", 12, 16),
+            ("Ed", 20, 90),
+        ] {
+            for i in 0..20 {
+                let (stage, days) = if i < won {
+                    ("Closed Won", cycle)
+                } else {
+                    ("Closed Lost", 4)
+                };
+                let close = crate::engine::value::date_of_day(
+                    crate::engine::value::parse_ymd("2024-01-01").unwrap() + days,
+                );
+                csv.push_str(&format!("{rep}{i},{stage},2024-01-01,{close},{rep}\n"));
+            }
+        }
+        let mut wb = Workbook::new();
+        assert!(wb.add("deals.csv", csv.as_bytes()).is_ok());
+        let warnings = wb.report(&Options::default()).warnings;
+        let messages: Vec<&str> = warnings.iter().map(|w| w.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "Ed: win rate 100.0 % against a median of 50.0 % across 5 reps; worth a look before it is rewarded",
+                "Ed: median sales cycle 90 d against a median of 14 d across 5 reps; worth a look before it is rewarded",
+            ]
+        );
+        // Ed's deals are the last 20 rows: lines 82 to 101.
+        for w in &warnings {
+            assert_eq!((w.kind.as_str(), w.count), ("rep_outlier", 20));
+            assert_eq!(w.lines, (82..=101).collect::<Vec<u64>>());
+        }
+    }
+
     /// A change of mapping works out again only the warnings that read a column it changed:
     /// with the amounts left unused, the date checks are kept and the amounts' check is
     /// redone (and finds nothing), as a fresh workbook's would.

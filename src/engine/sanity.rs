@@ -423,16 +423,18 @@ fn rep_outliers(
     let mut won = vec![0u32; n];
     let mut closed = vec![0u32; n];
     let mut cycles: Vec<Vec<i32>> = vec![Vec::new(); n];
-    for r in 0..d.rows {
-        let o = owner.get(r) as usize;
-        match d.outcome[r] {
+    // Rows are read in step through the columns, not looked up one by one: no bounds check
+    // per cell.
+    let dates = d.created.as_deref().zip(d.closed.as_deref());
+    for (r, (o, outcome)) in owner.ids.iter().zip(&d.outcome).enumerate() {
+        let o = *o as usize;
+        match outcome {
             Outcome::Won => {
                 won[o] += 1;
                 closed[o] += 1;
-                if let (Some(c), Some(z)) = (
-                    d.created.as_ref().and_then(|c| c[r]),
-                    d.closed.as_ref().and_then(|c| c[r]),
-                ) {
+                if let Some((Some(c), Some(z))) =
+                    dates.and_then(|(c, z)| Some((*c.get(r)?, *z.get(r)?)))
+                {
                     cycles[o].push(day_of(z) - day_of(c));
                 }
             }
