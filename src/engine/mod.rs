@@ -158,6 +158,8 @@ struct Derived {
     data_range: std::cell::OnceCell<Option<(i32, i32)>>,
     /// The last day of the data's bulk ([`Workbook::last_complete_month`]).
     bulk_end: std::cell::OnceCell<Option<i32>>,
+    /// How many dates fall on each day of the data's range ([`Workbook::per_day`]).
+    per_day: std::cell::OnceCell<Option<Vec<u32>>>,
     deals_first_day: std::cell::OnceCell<Option<i32>>,
     periods: std::cell::OnceCell<Vec<String>>,
     links: std::cell::OnceCell<Vec<join::Link>>,
@@ -278,6 +280,7 @@ impl Workbook {
             if moved.dates {
                 self.derived.data_range = before.data_range;
                 self.derived.bulk_end = before.bulk_end;
+                self.derived.per_day = before.per_day;
                 self.derived.deals_first_day = before.deals_first_day;
                 self.derived.periods = before.periods;
             }
@@ -532,24 +535,21 @@ impl Workbook {
             let Some((first, last)) = data_range else {
                 return Vec::new();
             };
-            let mut seen = vec![false; (last - first + 1) as usize];
-            let mut mark = |col: &[Option<value::Minutes>]| {
-                for m in col.iter().flatten() {
-                    if let Some(s) = seen.get_mut((value::day_of(*m) - first) as usize) {
-                        *s = true;
+            // The days counted for the data's bulk, unless the range spans centuries.
+            let seen: Vec<bool> = match self.per_day() {
+                Some(per_day) => per_day.iter().map(|n| *n > 0).collect(),
+                None => {
+                    let mut seen = vec![false; (last - first + 1) as usize];
+                    for col in self.date_columns() {
+                        for m in col.iter().flatten() {
+                            if let Some(s) = seen.get_mut((value::day_of(*m) - first) as usize) {
+                                *s = true;
+                            }
+                        }
                     }
+                    seen
                 }
             };
-            for t in &self.tables {
-                if let Some(d) = &t.deals {
-                    for col in [&d.created, &d.closed].into_iter().flatten() {
-                        mark(col);
-                    }
-                }
-                if let Some(w) = t.records.as_ref().and_then(|r| r.when()) {
-                    mark(w);
-                }
-            }
             // Days in order give their months in order: a list, not a set (whose collect
             // would bring a sort of its own into the module).
             let mut months: Vec<(i32, u32)> = (first..=last)
@@ -635,13 +635,9 @@ impl Workbook {
     fn bulk_end(&self) -> Option<i32> {
         *self.derived.bulk_end.get_or_init(|| {
             let (first, last) = self.data_range()?;
-            let Some(span) = usize::try_from(last - first).ok().filter(|s| *s < 36_600) else {
+            let Some(per_day) = self.per_day() else {
                 return Some(last);
             };
-            let mut per_day = vec![0u32; span + 1];
-            for col in self.date_columns() {
-                crm_kpi_scan::cells::count_by_day(col, first, &mut per_day);
-            }
             // Each month with dates: its count and its last date.
             let mut months: Vec<((i32, u32), u32, i32)> = Vec::new();
             for (i, &n) in per_day.iter().enumerate().filter(|(_, n)| **n > 0) {
@@ -662,6 +658,24 @@ impl Workbook {
                 .find(|m| m.1.saturating_mul(20) >= busiest)
                 .map(|m| m.2)
         })
+    }
+
+    /// How many dates of the loaded tables fall on each day of the data's range, from its
+    /// first day, when the range spans less than a century: what the data's bulk and the
+    /// months it covers are found from, in one pass over the dates.
+    fn per_day(&self) -> Option<&[u32]> {
+        self.derived
+            .per_day
+            .get_or_init(|| {
+                let (first, last) = self.data_range()?;
+                let span = usize::try_from(last - first).ok().filter(|s| *s < 36_600)?;
+                let mut per_day = vec![0u32; span + 1];
+                for col in self.date_columns() {
+                    crm_kpi_scan::cells::count_by_day(col, first, &mut per_day);
+                }
+                Some(per_day)
+            })
+            .as_deref()
     }
 
     /// The first and last day of any date in the loaded tables.
