@@ -207,12 +207,7 @@ pub fn found(t: &Table, today: Option<i32>, part: usize) -> Vec<Found> {
     }
     if part == 1 {
         if let Some((amount, lines)) = amounts(t) {
-            let mut positive: Vec<f64> = amount
-                .iter()
-                .flatten()
-                .copied()
-                .filter(|a| *a > 0.0)
-                .collect();
+            let mut positive = crm_kpi_scan::cells::positives(amount);
             if positive.len() >= 20 {
                 // Quartiles of the amounts' logarithms.
                 let (q1, q3) = quartiles(&mut positive, f64::log10);

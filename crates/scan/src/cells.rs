@@ -235,6 +235,19 @@ pub fn minute_range(dates: &[Option<i32>]) -> Option<(i32, i32)> {
     (lo <= hi).then_some((lo, hi))
 }
 
+/// The values above zero of a column, in order: what the amounts' sanity check takes its
+/// quartiles of.
+#[inline(never)]
+pub fn positives(values: &[Option<f64>]) -> Vec<f64> {
+    let mut out = Vec::with_capacity(values.len());
+    for v in values.iter().flatten() {
+        if *v > 0.0 {
+            out.push(*v);
+        }
+    }
+    out
+}
+
 /// Add one to `per_day[d - first]` for the day `d` of each of `dates`, passing over days
 /// outside `per_day`.
 #[inline(never)]
