@@ -390,7 +390,7 @@ impl Walk {
             // The dated periods have taken such rows whole: the whole range is left.
             let to = if before_all || open_only {
                 &undated
-            } else if months.at.is_empty() {
+            } else if months.months.is_empty() {
                 &every
             } else {
                 months.touched(o, (created, closed), &mut touched);
@@ -477,11 +477,8 @@ impl Walk {
 /// overlap, so the months a row can fall in make one run of them, found by searching their
 /// bounds; every other period is looked at for each row.
 struct Months {
-    /// Each month's first and last minute, in order.
-    starts: Vec<i64>,
-    ends: Vec<i64>,
-    /// Each month's place among the walk's periods.
-    at: Vec<usize>,
+    /// Each month's first and last minute and its place among the walk's periods, in order.
+    months: Vec<(i64, i64, usize)>,
     /// The places of the other periods (the whole range, years, quarters, ranges).
     others: Vec<usize>,
 }
@@ -494,18 +491,13 @@ impl Months {
             match (p, b) {
                 // A month given twice is an other period the second time.
                 (Period::Month(..), Some((a, z))) if !months.iter().any(|m| m.0 == *a) => {
-                    months.push((*a, *z, i))
+                    let at = months.iter().filter(|m| m.0 < *a).count();
+                    months.insert(at, (*a, *z, i));
                 }
                 _ => others.push(i),
             }
         }
-        crate::engine::sort_list(&mut months, |x, y| x.0.cmp(&y.0));
-        Months {
-            starts: months.iter().map(|m| m.0).collect(),
-            ends: months.iter().map(|m| m.1).collect(),
-            at: months.iter().map(|m| m.2).collect(),
-            others,
-        }
+        Months { months, others }
     }
 
     /// The periods a row of outcome `o`, created and closed at `(created, closed)`, may be
@@ -522,12 +514,11 @@ impl Months {
     ) {
         out.clear();
         out.extend_from_slice(&self.others);
-        let n = self.at.len();
-        // The first month that ends at or after minute `m`, and the months that start at or
-        // before it.
-        // Counted, not searched: a dozen comparisons without a branch.
-        let ending_from = |m: Minutes| self.ends.iter().filter(|e| **e < i64::from(m)).count();
-        let starting_by = |m: Minutes| self.starts.iter().filter(|s| **s <= i64::from(m)).count();
+        let n = self.months.len();
+        // The first month that ends at or after minute `m`, and how many start at or before
+        // it: counted, not searched, a dozen comparisons without a branch.
+        let ending_from = |m: Minutes| self.months.iter().filter(|x| x.1 < i64::from(m)).count();
+        let starting_by = |m: Minutes| self.months.iter().filter(|x| x.0 <= i64::from(m)).count();
         let from_created = created.map_or(0, ending_from);
         let (first, last) = match (o, closed) {
             (Outcome::Open, _) => (from_created, n),
@@ -537,7 +528,7 @@ impl Months {
             ),
             _ => (from_created, from_created + 1),
         };
-        out.extend(self.at[first.min(n)..last.min(n)].iter().copied());
+        out.extend(self.months[first.min(n)..last.min(n)].iter().map(|m| m.2));
     }
 }
 
@@ -1887,6 +1878,13 @@ mod tests {
         // over, but not those created within a period.
         let months = &periods[periods.len() - 12..];
         for (p, pass) in months.iter().zip(super::Pass::run_many(d, months)) {
+            assert!(pass == reference_pass(d, *p), "{p}: {:?}", pass.all);
+        }
+        // Months in any order (a review gives its period first), one of them twice.
+        let mut mixed: Vec<Period> = months.iter().rev().copied().collect();
+        mixed.swap(2, 7);
+        mixed.push(months[4]);
+        for (p, pass) in mixed.iter().zip(super::Pass::run_many(d, &mixed)) {
             assert!(pass == reference_pass(d, *p), "{p}: {:?}", pass.all);
         }
     }

@@ -185,12 +185,9 @@ pub struct Ahead {
     walks: Vec<kpi::Walk>,
 }
 
-/// The sanity warnings for one `today`, in both languages: each table's, by group of checks
-/// ([`sanity::PARTS`]), each worked out when a report first needs it.
-type KeptWarnings = (
-    Option<String>,
-    Vec<[Option<Vec<sanity::Found>>; sanity::PARTS]>,
-);
+/// The sanity warnings for one `today`, in both languages: each group of checks
+/// ([`sanity::PARTS`]) of each table worked out so far, as (table, group, warnings).
+type KeptWarnings = (Option<String>, Vec<(usize, usize, Vec<sanity::Found>)>);
 /// A period, a language and the inputs. Kept in a list and compared field by field: inputs
 /// hold numbers, which have no hash (a key by their `Debug` text cost the app its `Debug` code).
 type KpisKey = (Period, Lang, Inputs);
@@ -287,13 +284,7 @@ impl Workbook {
             // The other tables' warnings stay, and this table's that read only columns that
             // moved over.
             if let Some((today, mut kept)) = before.warnings.into_inner() {
-                if let Some(parts) = kept.get_mut(table) {
-                    for (k, part) in parts.iter_mut().enumerate() {
-                        if !sanity::part_holds(k, &moved) {
-                            *part = None;
-                        }
-                    }
-                }
+                kept.retain(|(t, part, _)| *t != table || sanity::part_holds(*part, &moved));
                 self.derived.warnings = RefCell::new(Some((today, kept)));
             }
             if moved.pass_rows {
@@ -489,21 +480,22 @@ impl Workbook {
         }
         let warnings = {
             let mut cached = self.derived.warnings.borrow_mut();
-            let n = self.tables.len();
             let kept = match cached.as_mut() {
-                Some((today, kept)) if *today == opts.today && kept.len() == n => kept,
-                _ => {
-                    &mut cached
-                        .insert((opts.today.clone(), vec![Default::default(); n]))
-                        .1
-                }
+                Some((today, kept)) if *today == opts.today => kept,
+                _ => &mut cached.insert((opts.today.clone(), Vec::new())).1,
             };
             let today = sanity::today(opts);
             let mut out = Vec::new();
-            for (t, parts) in self.tables.iter().zip(kept.iter_mut()) {
-                for (k, part) in parts.iter_mut().enumerate() {
-                    let found = part.get_or_insert_with(|| sanity::found(t, today, k));
-                    out.extend(found.iter().map(|f| f.in_lang(lang)));
+            for (i, t) in self.tables.iter().enumerate() {
+                for part in 0..sanity::PARTS {
+                    let at = match kept.iter().position(|(x, k, _)| (*x, *k) == (i, part)) {
+                        Some(at) => at,
+                        None => {
+                            kept.push((i, part, sanity::found(t, today, part)));
+                            kept.len() - 1
+                        }
+                    };
+                    out.extend(kept[at].2.iter().map(|f| f.in_lang(lang)));
                 }
             }
             out
@@ -1296,11 +1288,9 @@ mod tests {
         mapping[1] = None;
         wb.remap(0, Some(&mapping));
         let kept = |part: usize| {
-            wb.derived
-                .warnings
-                .borrow()
-                .as_ref()
-                .map(|(_, t)| t[0][part].is_some())
+            let kept = wb.derived.warnings.borrow();
+            kept.as_ref()
+                .map(|(_, k)| k.iter().any(|(t, p, _)| (*t, *p) == (0, part)))
         };
         // Dates (closed before created), amounts, bulk entries, reps, repeats.
         assert_eq!(
