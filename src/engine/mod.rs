@@ -1177,9 +1177,9 @@ mod tests {
         assert_eq!(months(&wb.report(&opts)), ["2024-03", "2024-01"]);
     }
 
-    /// Sanity warnings are found once in both languages; each report gets its own.
-    #[test]
-    fn warnings_kept_in_both_languages_come_out_in_the_one_asked_for() {
+    /// Thirty deals created in the same minute (a bulk entry), then one closed before it was
+    /// created, whose amount is `last`.
+    fn bulk_and_backwards(last: u32) -> String {
         let mut csv = String::from("Deal Name,Amount,Stage,Create Date,Close Date,Owner\n");
         for i in 0..30 {
             csv.push_str(&format!(
@@ -1187,7 +1187,16 @@ mod tests {
                 900 + i
             ));
         }
-        csv.push_str("Z,1000,Closed Won,2024-03-01 10:00,2024-02-01,Bob\n");
+        csv.push_str(&format!(
+            "Z,{last},Closed Won,2024-03-01 10:00,2024-02-01,Bob\n"
+        ));
+        csv
+    }
+
+    /// Sanity warnings are found once in both languages; each report gets its own.
+    #[test]
+    fn warnings_kept_in_both_languages_come_out_in_the_one_asked_for() {
+        let csv = bulk_and_backwards(1000);
         let mut wb = Workbook::new();
         assert!(wb.add("deals.csv", csv.as_bytes()).is_ok());
         let en = Options::default();
@@ -1260,14 +1269,7 @@ mod tests {
     /// redone (and finds nothing), as a fresh workbook's would.
     #[test]
     fn a_change_of_amounts_keeps_the_date_warnings_and_checks_the_amounts_again() {
-        let mut csv = String::from("Deal Name,Amount,Stage,Create Date,Close Date,Owner\n");
-        for i in 0..30 {
-            csv.push_str(&format!(
-                "D{i},{},Closed Won,2024-01-05 10:31,2024-02-01,Ann\n",
-                900 + i
-            ));
-        }
-        csv.push_str("Z,90000000,Closed Won,2024-03-01 10:00,2024-02-01,Bob\n");
+        let csv = bulk_and_backwards(90_000_000);
         let mut wb = Workbook::new();
         assert!(wb.add("deals.csv", csv.as_bytes()).is_ok());
         let opts = Options::default();
