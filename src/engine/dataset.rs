@@ -396,8 +396,6 @@ pub struct Deals {
     pub first_won: std::cell::OnceCell<Vec<Option<(i32, usize)>>>,
     /// The first and last day a deal was created, worked out on first use.
     pub created_span: std::cell::OnceCell<Option<(i32, i32)>>,
-    /// The deals by the day they were created, made on first use.
-    pub created_by_day: std::cell::OnceCell<Option<DayIndex>>,
     /// Which column the close dates came from (the expected close date is a fallback).
     pub close_from: Option<Role>,
     /// Where each outcome came from: a status column, won/closed flags, or the stage.
@@ -1321,7 +1319,6 @@ fn build_deals(b: &mut Builder<'_>, rows: usize) -> Deals {
         }
         if span {
             first_use.created_span = std::mem::take(&mut d.created_span);
-            first_use.created_by_day = std::mem::take(&mut d.created_by_day);
         }
     }
     Deals {
@@ -1348,7 +1345,6 @@ fn build_deals(b: &mut Builder<'_>, rows: usize) -> Deals {
         won_by_month: first_use.won_by_month,
         first_won: first_use.first_won,
         created_span: first_use.created_span,
-        created_by_day: first_use.created_by_day,
         close_from,
         outcome_from,
         last_day,
@@ -1523,44 +1519,6 @@ fn closed_before_created(
                 }
             }
         }
-    }
-}
-
-/// Rows by day: the rows of each day in file order, days in order, so that the rows of a
-/// span of days are one slice.
-#[derive(Clone, Debug, PartialEq)]
-pub struct DayIndex {
-    first: i32,
-    /// Where each day's rows start in `rows`, and one past the last day's end.
-    starts: Vec<u32>,
-    rows: Vec<u32>,
-}
-
-impl DayIndex {
-    /// The index of the dated rows of `dates`; `None` when there are none, or when the days
-    /// span far more than there are rows (an index mostly of empty days).
-    pub fn new(dates: &[Option<Minutes>]) -> Option<DayIndex> {
-        if dates.len() >= u32::MAX as usize {
-            return None;
-        }
-        let (first, starts, rows) =
-            crm_kpi_scan::cells::rows_by_day(dates, dates.len().max(1 << 16))?;
-        Some(DayIndex {
-            first,
-            starts,
-            rows,
-        })
-    }
-
-    /// The rows dated from day `a` to day `b`, both included, by day.
-    pub fn within(&self, a: i32, b: i32) -> &[u32] {
-        let days = self.starts.len() - 1;
-        let at = |d: i32| (i64::from(d) - i64::from(self.first)).clamp(0, days as i64) as usize;
-        let (from, to) = (at(a), at(b.saturating_add(1)));
-        if from >= to {
-            return &[];
-        }
-        &self.rows[self.starts[from] as usize..self.starts[to] as usize]
     }
 }
 
@@ -1879,29 +1837,6 @@ mod coded {
                 let t = rebuild_table(&raw, Some(m), &mut old).0;
                 prop_assert_eq!(format!("{t:?}"), format!("{:?}", build_table(&raw, Some(m))));
             }
-        }
-
-        /// The rows a day index gives for a span of days are those dated in it, in file
-        /// order within each day and days in order.
-        #[test]
-        fn a_day_index_gives_the_rows_of_its_days(
-            dates in proptest::collection::vec(proptest::option::of(-3000i32..30000), 0..200),
-            a in -5i32..25,
-            len in -2i32..25,
-        ) {
-            let b = a + len;
-            let index = DayIndex::new(&dates);
-            prop_assert_eq!(index.is_none(), dates.iter().all(Option::is_none));
-            let mut want: Vec<(i32, u32)> = dates
-                .iter()
-                .enumerate()
-                .filter_map(|(r, m)| Some((day_of((*m)?), r as u32)))
-                .filter(|(d, _)| a <= *d && *d <= b)
-                .collect();
-            want.sort();
-            let want: Vec<u32> = want.into_iter().map(|(_, r)| r).collect();
-            let got = index.map(|i| i.within(a, b).to_vec()).unwrap_or_default();
-            prop_assert_eq!(got, want);
         }
 
         /// A coded column interns to the numbers and names its cells give one by one.

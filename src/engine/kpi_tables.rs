@@ -8,7 +8,7 @@
 //! `ACME` in the customer table.
 
 use crate::engine::case::lower;
-use crate::engine::dataset::{DayIndex, Interned, Records, Table};
+use crate::engine::dataset::{Interned, Records, Table};
 use crate::engine::join::customer_key;
 use crate::engine::kpi::{
     en_zh, is_referral, median_f64, ratio, result, revenue_growth, row, rows_of_counts,
@@ -34,6 +34,10 @@ pub struct Ctx<'a> {
     pub inputs: &'a Inputs,
     /// The first and last day of any date in the loaded tables.
     pub data_range: Option<(i32, i32)>,
+    /// For a dated period, how many deals each owner (by the deals' owner numbers) created
+    /// in it: the deals' pass over the period has counted them, so the active users are
+    /// found without looking at the rows again.
+    pub deals_by_owner: Option<Vec<u64>>,
 }
 
 impl<'a> Ctx<'a> {
@@ -51,6 +55,7 @@ impl<'a> Ctx<'a> {
             lang,
             inputs,
             data_range,
+            deals_by_owner: None,
         }
     }
 
@@ -1793,22 +1798,24 @@ fn usage_kpis(cx: &Ctx<'_>, have: &[KpiResult], out: &mut Vec<KpiResult>) {
     // Counted per interned owner first, so a million rows cost no string work.
     let mut active: HashMap<String, u32> = HashMap::new();
     let mut records = 0u64;
-    let mut count_owned = |o: &Interned, dates: &[Option<Minutes>], by_day: Option<&DayIndex>| {
+    // `counted`: the records of each owner in the period, already counted.
+    let mut count_owned = |o: &Interned, dates: &[Option<Minutes>], counted: Option<&[u64]>| {
         let mut seen = vec![false; o.names.len()];
-        let mut see = |r: usize| {
-            let id = o.get(r) as usize;
-            if id != 0 {
-                seen[id] = true;
-                records += 1;
+        match counted {
+            Some(counted) => {
+                for (id, n) in counted.iter().enumerate().skip(1).filter(|(_, n)| **n > 0) {
+                    if let Some(s) = seen.get_mut(id) {
+                        *s = true;
+                        records += n;
+                    }
+                }
             }
-        };
-        match (by_day, cx.period.bounds()) {
-            // Only the period's days' rows, when they are indexed by day.
-            (Some(index), Some((a, b))) => index.within(a, b).iter().for_each(|r| see(*r as usize)),
-            _ => {
+            None => {
                 for (r, when) in dates.iter().enumerate() {
-                    if when.is_some() && cx.within(*when) {
-                        see(r);
+                    let id = o.get(r) as usize;
+                    if id != 0 && when.is_some() && cx.within(*when) {
+                        seen[id] = true;
+                        records += 1;
                     }
                 }
             }
@@ -1822,12 +1829,12 @@ fn usage_kpis(cx: &Ctx<'_>, have: &[KpiResult], out: &mut Vec<KpiResult>) {
     for t in cx.tables {
         if let Some(d) = &t.deals {
             if let (Some(o), Some(c)) = (&d.owner, &d.created) {
-                // The whole range takes every row: no index is made for it.
-                let index = match cx.period.bounds() {
-                    Some(_) => d.created_by_day.get_or_init(|| DayIndex::new(c)).as_ref(),
-                    None => None,
-                };
-                count_owned(o, c, index);
+                // The whole range counts the dated rows (its pass counts every row).
+                let counted = cx
+                    .deals_by_owner
+                    .as_deref()
+                    .filter(|_| cx.period.bounds().is_some());
+                count_owned(o, c, counted);
             }
         }
         if let Some(r) = &t.records {

@@ -867,15 +867,19 @@ impl Workbook {
         data_range: Option<(i32, i32)>,
     ) -> KpisFor {
         let deals = self.tables.iter().find_map(|t| t.deals.as_ref());
+        let mut by_owner = None;
         let (summary, mut kpis) = match deals {
             Some(d) => {
                 let pass = self.pass(d, period);
+                by_owner = Some(pass.by_owner.iter().map(|a| a.created).collect());
                 let (s, k) = kpi::deal_kpis_from(d, &pass, period, opts.lang);
                 (Some(s), k)
             }
             None => (None, Vec::new()),
         };
-        let cx = kpi_tables::Ctx::new(&self.tables, period, opts.lang, &opts.inputs, data_range);
+        let mut cx =
+            kpi_tables::Ctx::new(&self.tables, period, opts.lang, &opts.inputs, data_range);
+        cx.deals_by_owner = by_owner;
         let more = kpi_tables::table_kpis(&cx, &kpis);
         kpis.retain(|k| !more.iter().any(|m| m.id == k.id));
         // What is left of the deals' KPIs (some are replaced by ones over every table).
@@ -1304,6 +1308,54 @@ mod tests {
         assert!(fresh.add("deals.csv", csv.as_bytes()).is_ok());
         fresh.remap(0, Some(&mapping));
         assert_eq!(wb.report(&opts).warnings, fresh.report(&opts).warnings);
+    }
+
+    /// Active CRM users in a month are the owners of deals created in it and of activities
+    /// dated in it; engagement counts those records. Worked out month by month (from the
+    /// deals' passes) and over the whole range (from the rows, dated ones only), against
+    /// counts made here from the file.
+    #[test]
+    fn active_users_are_the_owners_of_the_periods_records() {
+        let deals = "Deal Name,Stage,Create Date,Close Date,Owner\n\
+            A,Closed Won,2024-01-03,2024-01-20,Ann\n\
+            B,Open,2024-01-09,,Bob\n\
+            C,Closed Lost,2024-02-02,2024-04-02,Ann\n\
+            D,Open,2024-03-01,,Bob\n\
+            E,Open,2024-03-05,,Cy\n\
+            F,Closed Won,2024-03-09,2024-03-30,Di\n\
+            G,Open,2024-03-10,,\n\
+            H,Open,,,Eve\n";
+        let acts = "Subject,Activity Type,Assigned To,Activity Date\n\
+            Call,Call,Ann,2024-01-15 10:00\n\
+            Call,Call,Ann,2024-01-16 10:00\n\
+            Call,Call,Fay,2024-02-20 10:00\n";
+        let mut wb = Workbook::new();
+        assert!(wb.add("deals.csv", deals.as_bytes()).is_ok());
+        assert!(wb.add("activities.csv", acts.as_bytes()).is_ok());
+        let at = |period: Period| {
+            let opts = Options {
+                period,
+                inputs: Inputs {
+                    licences: Some(10.0),
+                    ..Inputs::default()
+                },
+                kpis: vec!["user_activation_rate".into(), "user_engagement".into()],
+                ..Options::default()
+            };
+            let r = wb.report(&opts);
+            let num = |id: &str| r.kpi(id).and_then(|k| k.numerator);
+            (num("user_activation_rate"), num("user_engagement"))
+        };
+        // January: Ann and Bob (2 of 10 licences); 2 deals and 2 calls.
+        assert_eq!(at(Period::Month(2024, 1)), (Some(2.0), Some(4.0)));
+        // February: Ann's deal, Fay's call.
+        assert_eq!(at(Period::Month(2024, 2)), (Some(2.0), Some(2.0)));
+        // March: Bob, Cy, Di (the deal without an owner is no one's).
+        assert_eq!(at(Period::Month(2024, 3)), (Some(3.0), Some(3.0)));
+        // April: deal C closed, none created.
+        assert_eq!(at(Period::Month(2024, 4)), (Some(0.0), Some(0.0)));
+        // The whole range: Ann, Bob, Cy, Di, Fay; Eve's deal has no date.
+        assert_eq!(at(Period::All), (Some(5.0), Some(9.0)));
     }
 
     /// Reports on one workbook, for one set of options after another, equal reports of a

@@ -3,7 +3,7 @@
 //! per cell when a file is typed, so they are built for speed with the field loop; the app
 //! reads every other shape (`3/4/2024`, `¥1,234`, `3.5万`) once per cell too, but rarely.
 //! Also the other loops over every cell or date of a column that a load runs once: the
-//! check for an ID column, and a date column's range and its rows by day.
+//! check for an ID column, a date column's range and its dates counted by day.
 
 use crate::TextColumn;
 
@@ -260,40 +260,6 @@ pub fn count_by_day(dates: &[Option<i32>], first: i32, per_day: &mut [u32]) {
             *n += 1;
         }
     }
-}
-
-/// The rows of `dates` (minutes) by day: days in order, each day's rows in file order, so
-/// that the rows of a span of days are one slice. Gives the first day, where each day's rows
-/// start in the list of rows (and one past the last day's end), and that list; `None` when
-/// no row has a date or the days span more than `max_days`. Made once per load, it gives a
-/// report each period's rows (a month's review asks for fifteen periods).
-#[inline(never)]
-pub fn rows_by_day(dates: &[Option<i32>], max_days: usize) -> Option<(i32, Vec<u32>, Vec<u32>)> {
-    // The days of the least and the greatest minute: `day_of` never decreases.
-    let (lo, hi) = minute_range(dates)?;
-    let (lo, hi) = (day_of(lo), day_of(hi));
-    let span = usize::try_from(i64::from(hi) - i64::from(lo) + 1).ok()?;
-    if span > max_days {
-        return None;
-    }
-    // A count per day, turned into starts, then each row put in its day's place.
-    let mut starts = vec![0u32; span + 1];
-    for m in dates.iter().flatten() {
-        starts[(day_of(*m) - lo) as usize + 1] += 1;
-    }
-    for i in 1..starts.len() {
-        starts[i] += starts[i - 1];
-    }
-    let mut next = starts.clone();
-    let mut rows = vec![0u32; starts[span] as usize];
-    for (r, m) in dates.iter().enumerate() {
-        if let Some(m) = m {
-            let slot = &mut next[(day_of(*m) - lo) as usize];
-            rows[*slot as usize] = r as u32;
-            *slot += 1;
-        }
-    }
-    Some((lo, starts, rows))
 }
 
 #[cfg(test)]
