@@ -16,7 +16,7 @@ if (!file) {
   console.error('usage: node tests/e2e/load-profile.mjs FILE');
   process.exit(2);
 }
-const dist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist');
+const dist = process.env.DIST || path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist');
 const server = await serve(dist);
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
