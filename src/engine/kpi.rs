@@ -339,7 +339,7 @@ impl Walk {
             every.iter().partition(|p| bounds[**p].is_some());
         // A review's months (its trend, the period and those it compares with) do not
         // overlap: a row is created in one of them, closed in one and open at the end of
-        // those between, found by a search instead of placing the row in each month.
+        // those between, found from the months' bounds instead of placing the row in each.
         let months = Months::of(periods, &bounds);
         let mut touched: Vec<usize> = Vec::with_capacity(every.len());
         let mut slots: Vec<usize> = Vec::with_capacity(3 + extras.len());
@@ -474,8 +474,8 @@ impl Walk {
 }
 
 /// The calendar months among a walk's periods, in order, and its other periods. Months never
-/// overlap, so the months a row can fall in make one run of them, found by searching their
-/// bounds; every other period is looked at for each row.
+/// overlap, so the months a row can fall in make one run of them, found from their bounds;
+/// every other period is looked at for each row.
 struct Months {
     /// Each month's first and last minute and its place among the walk's periods, in order.
     months: Vec<(i64, i64, usize)>,
