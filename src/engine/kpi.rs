@@ -273,10 +273,9 @@ impl Walk {
     }
 
     fn new(periods: Vec<Period>, passes: Vec<Pass>, parts: Parts) -> Walk {
-        let dated = periods.iter().map(|p| p.bounds().is_some()).collect();
         Walk {
             periods,
-            opens: OpenFigures::new(&passes, parts, dated),
+            opens: OpenFigures::new(&passes, parts),
             month_of: MonthOf::new(),
             won_by_month: passes.iter().map(|_| MonthSums::default()).collect(),
             passes,
@@ -301,7 +300,7 @@ impl Walk {
     /// The periods and their passes, once every row is walked ([`Walk::step`]).
     pub fn finish(self) -> (Vec<Period>, Vec<Pass>) {
         let mut passes = self.passes;
-        self.opens.finish(&mut passes);
+        self.opens.finish(&mut passes, &self.periods);
         for (p, months) in passes.iter_mut().zip(self.won_by_month) {
             months.add_to(&mut p.by_month);
         }
@@ -654,12 +653,10 @@ struct OpenFigures {
     /// by accumulator: counts add up in any order, so they are added to each dated period's
     /// sums once, at the end.
     common: Vec<OpenSums>,
-    /// Which passes are over a dated period.
-    dated: Vec<bool>,
 }
 
 impl OpenFigures {
-    fn new(passes: &[Pass], parts: Parts, dated: Vec<bool>) -> OpenFigures {
+    fn new(passes: &[Pass], parts: Parts) -> OpenFigures {
         let (owners, sources, extra_lens) = passes.first().map_or((0, 0, Vec::new()), |p| {
             (
                 p.by_owner.len(),
@@ -682,7 +679,6 @@ impl OpenFigures {
             owners,
             extras,
             common: vec![OpenSums::default(); at],
-            dated,
         }
     }
 
@@ -740,11 +736,16 @@ impl OpenFigures {
         }
     }
 
-    /// Hand each accumulator its open figures (it has none of its own).
-    fn finish(mut self, passes: &mut [Pass]) {
+    /// Hand each accumulator of the passes over `periods` its open figures (it has none of
+    /// its own).
+    fn finish(mut self, passes: &mut [Pass], periods: &[Period]) {
         for (k, c) in self.common.iter().enumerate() {
             let row = &mut self.sums[k * self.passes..(k + 1) * self.passes];
-            for (s, _) in row.iter_mut().zip(&self.dated).filter(|(_, d)| **d) {
+            for (s, _) in row
+                .iter_mut()
+                .zip(periods)
+                .filter(|(_, p)| p.bounds().is_some())
+            {
                 s.open += c.open;
                 s.with_amount += c.with_amount;
                 s.with_probability += c.with_probability;

@@ -1829,12 +1829,7 @@ fn usage_kpis(cx: &Ctx<'_>, have: &[KpiResult], out: &mut Vec<KpiResult>) {
     for t in cx.tables {
         if let Some(d) = &t.deals {
             if let (Some(o), Some(c)) = (&d.owner, &d.created) {
-                // The whole range counts the dated rows (its pass counts every row).
-                let counted = cx
-                    .deals_by_owner
-                    .as_deref()
-                    .filter(|_| cx.period.bounds().is_some());
-                count_owned(o, c, counted);
+                count_owned(o, c, cx.deals_by_owner.as_deref());
             }
         }
         if let Some(r) = &t.records {

@@ -127,19 +127,26 @@ fn quartiles(v: &mut [f64], f: impl Fn(f64) -> f64) -> (f64, f64) {
     (q(0.25), q(0.75))
 }
 
-/// How many groups of checks [`found`] makes of a table, in the order their warnings are
-/// listed: dates (closed before created, after today), amounts, bulk entries, reps' closing
-/// patterns, repeated customers.
+// The groups of checks [`found`] makes of a table, in the order their warnings are listed.
+/// Deals closed before they were created, dates after today.
+const DATES: usize = 0;
+const AMOUNTS: usize = 1;
+const BULK_ENTRIES: usize = 2;
+/// Reps' win rates and sales cycles.
+const REPS: usize = 3;
+/// A customer or lead list's repeated records.
+const REPEATS: usize = 4;
+/// How many groups there are.
 pub const PARTS: usize = 5;
 
 /// Whether a group of checks of a deals table ([`found`]'s `part`) still holds after a change
 /// of mapping that moved over the columns `moved` names: it reads nothing else of the table.
 pub fn part_holds(part: usize, moved: &Moved) -> bool {
     match part {
-        0 | 2 => moved.dates,
-        1 => moved.amount,
-        3 => moved.dates && moved.owner,
-        // A customer or lead list's repeats: such a table has no deals to move over.
+        DATES | BULK_ENTRIES => moved.dates,
+        AMOUNTS => moved.amount,
+        REPS => moved.dates && moved.owner,
+        // Such a table has no deals to move over.
         _ => false,
     }
 }
@@ -157,7 +164,7 @@ pub fn today(opts: &Options) -> Option<i32> {
 pub fn found(t: &Table, today: Option<i32>, part: usize) -> Vec<Found> {
     let tr = |en: String, zh: String| (en, zh);
     let mut out = Vec::new();
-    if part == 0 {
+    if part == DATES {
         // Closed before created: found while reading, listed here with the other warnings.
         let lines: Vec<u64> = t
             .issues
@@ -205,7 +212,7 @@ pub fn found(t: &Table, today: Option<i32>, part: usize) -> Vec<Found> {
             }
         }
     }
-    if part == 1 {
+    if part == AMOUNTS {
         if let Some((amount, lines)) = amounts(t) {
             let mut positive = crm_kpi_scan::cells::positives(amount);
             if positive.len() >= 20 {
@@ -238,13 +245,13 @@ pub fn found(t: &Table, today: Option<i32>, part: usize) -> Vec<Found> {
             }
         }
     }
-    if part == 2 {
+    if part == BULK_ENTRIES {
         bulk_entries(t, &tr, &mut out);
     }
-    if let Some(d) = t.deals.as_ref().filter(|_| part == 3) {
+    if let Some(d) = t.deals.as_ref().filter(|_| part == REPS) {
         rep_outliers(t, d, &tr, &mut out);
     }
-    if part == 4 {
+    if part == REPEATS {
         if let Some(r) = &t.records {
             if matches!(t.kind, TableKind::Customers | TableKind::Leads)
                 && (r.text(Role::Customer).is_some() || r.text(Role::Name).is_some())
