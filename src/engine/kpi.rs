@@ -287,7 +287,7 @@ impl Walk {
     /// Walk every row left, and give the periods and their passes.
     pub fn run(mut self, d: &Deals) -> (Vec<Period>, Vec<Pass>) {
         self.step(d, usize::MAX);
-        self.finish()
+        self.finish(d)
     }
 
     /// Walk at most `rows` more rows of `d` (the table the walk began on): whether every
@@ -297,12 +297,19 @@ impl Walk {
         self.row >= d.rows
     }
 
-    /// The periods and their passes, once every row is walked ([`Walk::step`]).
-    pub fn finish(self) -> (Vec<Period>, Vec<Pass>) {
+    /// The periods and their passes, once every row is walked ([`Walk::step`]) over `d`.
+    pub fn finish(self, d: &Deals) -> (Vec<Period>, Vec<Pass>) {
         let mut passes = self.passes;
         self.opens.finish(&mut passes, &self.periods);
-        for (p, months) in passes.iter_mut().zip(self.won_by_month) {
+        for ((p, months), period) in passes.iter_mut().zip(self.won_by_month).zip(&self.periods) {
             months.add_to(&mut p.by_month);
+            // The whole range's won revenue by month is what growth against an earlier
+            // month or quarter reads ([`won_revenue`]): no other walk need sum it.
+            if *period == Period::All && self.parts.whole {
+                let mut all = BTreeMap::new();
+                months.add_to(&mut all);
+                let _ = d.won_by_month.set(all);
+            }
         }
         (self.periods, passes)
     }
@@ -599,10 +606,10 @@ impl MonthSums {
     }
 
     /// Add each month's sum to `map`, keyed by (year, month).
-    fn add_to(self, map: &mut BTreeMap<(i32, u32), f64>) {
-        let near = self.sums.into_iter().enumerate();
+    fn add_to(&self, map: &mut BTreeMap<(i32, u32), f64>) {
+        let near = self.sums.iter().copied().enumerate();
         let near = near.filter_map(|(k, sum)| Some((year_and_month(self.first + k as i32), sum?)));
-        for (key, sum) in near.chain(self.far.into_iter().flatten()) {
+        for (key, sum) in near.chain(self.far.iter().flatten().map(|(k, v)| (*k, *v))) {
             *map.entry(key).or_insert(0.0) += sum;
         }
     }
@@ -812,7 +819,9 @@ fn won_revenue(d: &Deals, period: Period) -> Option<f64> {
             by
         });
         let (from, to) = (year_month(a), year_month(b));
-        return Some(months.range(from..=to).map(|(_, v)| *v).sum());
+        // Summed from +0: a month of won deals without amounts is kept as 0 by the whole
+        // range's pass (see `Workbook::keep_passes`) and left out here, and both sum to +0.
+        return Some(months.range(from..=to).fold(0.0, |s, (_, v)| s + v));
     }
     Some(
         (0..d.rows)

@@ -822,7 +822,7 @@ impl Workbook {
         if let Some(walk) = ahead.walks.last_mut() {
             if walk.step(d, rows) {
                 if let Some(walk) = ahead.walks.pop() {
-                    self.keep_passes(walk.finish());
+                    self.keep_passes(walk.finish(d));
                 }
             }
         }
@@ -1091,6 +1091,71 @@ mod tests {
                 .collect();
             prop_assert_eq!(back, cells);
         }
+    }
+
+    /// Growth against an earlier month or quarter reads the whole range's won revenue by
+    /// month once the whole range was walked, and the same figures come out as summed on
+    /// their own: also for a month whose won deals have no amount (+0 either way, not −0).
+    #[test]
+    fn growth_reads_the_same_revenue_after_the_whole_range_was_walked() {
+        let csv = "Deal Name,Deal Stage,Amount,Create Date,Close Date\n\
+                   A,Closed Won,100.1,2024-01-02,2024-01-20\n\
+                   B,Closed Won,0.2,2024-01-05,2024-01-25\n\
+                   C,Closed Won,40,2024-02-01,2024-02-10\n\
+                   D,Closed Lost,70,2024-02-03,2024-02-11\n\
+                   E,Closed Won,,2024-03-01,2024-03-09\n\
+                   F,Closed Won,55.5,2024-04-01,2024-04-09\n\
+                   G,Closed Won,0.25,2024-04-03,2024-04-19\n\
+                   H,Open,30,2024-04-05,\n\
+                   I,Closed Won,12,2024-05-02,2024-05-30\n";
+        let growth = |wb: &Workbook, period: Period| {
+            let r = wb.report(&Options {
+                period,
+                ..Options::default()
+            });
+            let k = r.kpi("revenue_growth").cloned().unwrap_or_default();
+            let bits = |v: Option<f64>| v.map(f64::to_bits);
+            let details: Vec<(String, u64)> = k
+                .details
+                .iter()
+                .map(|(n, v)| (n.clone(), v.to_bits()))
+                .collect();
+            (
+                bits(k.value),
+                bits(k.numerator),
+                bits(k.denominator),
+                details,
+            )
+        };
+        let periods = [
+            Period::Month(2024, 2),
+            Period::Month(2024, 3),
+            Period::Month(2024, 4),
+            Period::Month(2024, 5),
+            Period::Quarter(2024, 2),
+        ];
+        for p in periods {
+            let (mut fresh, mut walked) = (Workbook::new(), Workbook::new());
+            assert!(fresh.add("d.csv", csv.as_bytes()).is_ok());
+            assert!(walked.add("d.csv", csv.as_bytes()).is_ok());
+            let _ = walked.report(&Options {
+                period: Period::All,
+                ..Options::default()
+            });
+            assert!(walked
+                .deals()
+                .is_some_and(|d| d.won_by_month.get().is_some()));
+            assert_eq!(growth(&walked, p), growth(&fresh, p), "{p}");
+        }
+        // April against March, whose one won deal has no amount: +0 before, so no growth.
+        let mut wb = Workbook::new();
+        assert!(wb.add("d.csv", csv.as_bytes()).is_ok());
+        let april = growth(&wb, Period::Month(2024, 4));
+        assert_eq!(april.0, None);
+        assert_eq!(april.2, Some(0f64.to_bits()));
+        // March against February's 40.
+        let march = growth(&wb, Period::Month(2024, 3));
+        assert_eq!(march.2, Some(40f64.to_bits()));
     }
 
     /// A fresh load opens on the last month the bulk of the data covers to its end, not on
