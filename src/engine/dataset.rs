@@ -506,10 +506,21 @@ fn parse_date_columns(
     mapping: &[Option<Role>],
     keep: &[bool],
     prepared: &mut HashMap<usize, Prepared>,
+    read_before: &[Option<(DateOrder, OrderEvidence)>],
 ) -> Option<DateOrder> {
     let (mut mdy, mut dmy) = (0, 0);
     for (c, role) in mapping.iter().enumerate() {
         if !role.is_some_and(|r| DATE_ROLES.contains(&r)) {
+            continue;
+        }
+        // A column read as dates before a change of mapping proved what it proved then:
+        // its cells need not be parsed to tell.
+        if let Some((order, evidence)) = read_before.get(c).copied().flatten() {
+            match (order, evidence) {
+                (DateOrder::Mdy, OrderEvidence::Values) => mdy += 1,
+                (DateOrder::Dmy, OrderEvidence::Values) => dmy += 1,
+                _ => {}
+            }
             continue;
         }
         let parsed = match prepared.get(&c) {
@@ -590,8 +601,9 @@ struct OldDeals {
     mapping: Vec<Option<Role>>,
     issues: Issues,
     infos: Vec<ColumnInfo>,
-    /// The same columns hold dates as before, so the file's date order is the same.
-    same_dates: bool,
+    /// The day/month order its date columns proved together, which those that proved
+    /// none by their own values followed.
+    table_order: Option<DateOrder>,
 }
 
 /// The roles that decide each deal's outcome and close date.
@@ -615,11 +627,22 @@ const CELL_KINDS: [IssueKind; 3] = [
 
 impl<'a> Builder<'a> {
     /// Whether the replaced table read `role` from the same column, read the same way: its
-    /// typed values, issues and reading (date order, decimal mark) still hold.
+    /// typed values, issues and reading (date order, decimal mark) still hold. A date
+    /// column is read the same way when its own values decided its order (year first, a
+    /// day above 12 …), or when the order the table's date columns prove is unchanged.
     fn kept(&self, role: Role) -> bool {
         self.old.as_ref().is_some_and(|o| {
-            o.mapping.iter().position(|r| *r == Some(role)) == self.col(role)
-                && (o.same_dates || !DATE_ROLES.contains(&role))
+            let c = self.col(role);
+            // Neither table has the role: nothing to read either way.
+            let own_order = || {
+                c.is_none_or(|c| {
+                    o.infos[c].date_order.is_some_and(|(_, e)| {
+                        !matches!(e, OrderEvidence::Assumed | OrderEvidence::OtherColumns)
+                    })
+                })
+            };
+            o.mapping.iter().position(|r| *r == Some(role)) == c
+                && (!DATE_ROLES.contains(&role) || o.table_order == self.table_order || own_order())
         })
     }
 
@@ -735,7 +758,25 @@ impl<'a> Builder<'a> {
                 self.infos[c].date_order = Some((DateOrder::Ymd, OrderEvidence::YearFirst));
                 return Some(m);
             }
-            _ => kept_rows(keep).map(|i| parse_date(col.get(i))).collect(),
+            _ => {
+                // After a change of mapping, a column read as year-first dates before is
+                // tried in the shape nearly every export writes them in, ISO, cell by cell.
+                let year_first = Some((DateOrder::Ymd, OrderEvidence::YearFirst));
+                let iso = self
+                    .old
+                    .as_ref()
+                    .is_some_and(|o| o.infos[c].date_order == year_first)
+                    .then(|| crm_kpi_scan::cells::iso_minutes_column(col))
+                    .flatten();
+                if let Some(mut m) = iso {
+                    if !self.all_kept {
+                        retain_kept(&mut m, keep);
+                    }
+                    self.infos[c].date_order = year_first;
+                    return Some(m);
+                }
+                kept_rows(keep).map(|i| parse_date(col.get(i))).collect()
+            }
         };
         let (mut order, mut evidence) = decide_order(&parsed);
         if let (OrderEvidence::Assumed, Some(proven)) = (evidence, self.table_order) {
@@ -932,7 +973,16 @@ fn build(
     });
     let table_order = match &old {
         Some(o) if same_dates => o.table_order,
-        _ => parse_date_columns(raw, &mapping, &keep, &mut prepared),
+        Some(o) => {
+            // Each column read as dates before keeps its reading's evidence.
+            let read_before: Vec<_> = o
+                .columns
+                .iter()
+                .map(|c| c.date_order.filter(|_| is_date(c.role)))
+                .collect();
+            parse_date_columns(raw, &mapping, &keep, &mut prepared, &read_before)
+        }
+        None => parse_date_columns(raw, &mapping, &keep, &mut prepared, &[]),
     };
     let old = old
         .filter(|o| o.kind == TableKind::Deals && kind == TableKind::Deals)
@@ -942,7 +992,7 @@ fn build(
                 mapping: o.columns.iter().map(|c| c.role).collect(),
                 issues: std::mem::take(&mut o.issues),
                 infos: std::mem::take(&mut o.columns),
-                same_dates,
+                table_order: o.table_order,
             })
         });
     let mut b = Builder {

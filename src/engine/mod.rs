@@ -1603,6 +1603,82 @@ mod remapped {
         wb.report(opts)
     }
 
+    /// Date columns that keep their roles move over a change of another date column's
+    /// role only when their reading holds: a column whose own values proved its day/month
+    /// order, or one that followed the others' proof while that proof stands. Every step
+    /// gives the table a fresh build with that mapping gives.
+    #[test]
+    fn date_columns_are_read_again_only_when_their_order_may_change() {
+        // The create dates read either way and follow the close dates, which prove day
+        // first (25/03); the activity dates are year first.
+        let csv =
+            "Deal Name,Deal Stage,Amount,Create Date,Close Date,Last Activity Date,Deal owner\n\
+                   D1,Closed Won,100,01/02/2024,25/03/2024,2024-04-01,Ann\n\
+                   D2,Closed Lost,50,03/04/2024,13/05/2024,2024-05-20,Bob\n\
+                   D3,Open,70,05/06/2024,,2024-06-07,Ann\n\
+                   D4,Closed Won,90,02/01/2024,01/02/2024,2024-02-10,Bob\n\
+                   D5,Closed Won,90,07/08/2024,31/08/2024,not a date,Bob\n";
+        let mut wb = Workbook::new();
+        assert!(wb.add("deals.csv", csv.as_bytes()).is_ok());
+        let detected: Vec<Option<Role>> = wb.tables()[0].columns.iter().map(|c| c.role).collect();
+        let at = |role: Role| detected.iter().position(|r| *r == Some(role)).unwrap();
+        let (created, closed, activity) = (
+            at(Role::CreatedAt),
+            at(Role::ClosedAt),
+            at(Role::LastActivityAt),
+        );
+        let without = |cols: &[usize]| {
+            let mut m = detected.clone();
+            for c in cols {
+                m[*c] = None;
+            }
+            m
+        };
+        let created_day = |wb: &Workbook| {
+            let d = wb.tables()[0].deals.as_ref().unwrap();
+            let first = d.created.as_ref().and_then(|c| c[0]);
+            first.map(|m| value::date_of_day(value::day_of(m)).to_string())
+        };
+        // 01/02/2024 is 1 February while the close dates prove day first.
+        assert_eq!(created_day(&wb).as_deref(), Some("2024-02-01"));
+        let steps = [
+            (without(&[closed]), "2024-01-02"),
+            (detected.clone(), "2024-02-01"),
+            (without(&[activity]), "2024-02-01"),
+            (without(&[activity, closed]), "2024-01-02"),
+            (without(&[closed]), "2024-01-02"),
+            (without(&[created]), ""),
+            (detected.clone(), "2024-02-01"),
+            (without(&[activity]), "2024-02-01"),
+            (detected.clone(), "2024-02-01"),
+        ];
+        for (mapping, day) in steps {
+            wb.remap(0, Some(&mapping));
+            let fresh = dataset::build_table(&wb.raws[0], Some(&mapping));
+            let t = &wb.tables()[0];
+            assert_eq!(created_day(&wb).unwrap_or_default(), day, "{mapping:?}");
+            let (a, b) = (t.deals.as_ref().unwrap(), fresh.deals.as_ref().unwrap());
+            assert_eq!(a.created, b.created, "{mapping:?}");
+            assert_eq!(a.closed, b.closed, "{mapping:?}");
+            assert_eq!(a.touched, b.touched, "{mapping:?}");
+            assert_eq!(a.outcome, b.outcome, "{mapping:?}");
+            assert_eq!(t.columns, fresh.columns, "{mapping:?}");
+            assert_eq!(t.table_order, fresh.table_order, "{mapping:?}");
+            let mut issues = t.issues.all.clone();
+            let mut fresh_issues = fresh.issues.all.clone();
+            issues.sort_by_key(|i| (i.line, i.kind));
+            fresh_issues.sort_by_key(|i| (i.line, i.kind));
+            assert_eq!(issues, fresh_issues, "{mapping:?}");
+            let (month, all) = month_and_all();
+            for opts in [month, all] {
+                let mut w = Workbook::new();
+                assert!(w.add("deals.csv", csv.as_bytes()).is_ok());
+                w.tables[0] = dataset::build_table(&w.raws[0], Some(&mapping));
+                assert_eq!(wb.report(&opts), w.report(&opts), "{mapping:?}");
+            }
+        }
+    }
+
     /// Create dates moved to another date column (the same columns hold dates): the
     /// outcomes move over, but the data's range and the create dates' span are new.
     #[test]
