@@ -2,9 +2,9 @@
 // Chromium and prints how long the load took, every main-thread task over 50 ms (the Long
 // Tasks API), the renderer's memory before and at its peak (VmRSS of Chromium's renderer
 // processes, sampled every 20 ms), and how long a stage and a period change take on the
-// loaded data, a change of language and a change of one column's meaning.
+// loaded data, a change of language and changes of columns' meanings.
 //   node tests/e2e/load-profile.mjs FILE [QUERY]   (after trunk build --release; QUERY: page
-//   settings such as ?workers=2)
+//   settings such as ?workers=2; DIST=: another build's dist; ROLES=: the columns remapped)
 import { chromium } from 'playwright-core';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -115,28 +115,22 @@ for (const [select, value] of [['#stage', 'mature'], ['#period', months[0]], ['#
 // The other language and back, twice.
 for (const lang of ['zh', 'en', 'zh', 'en']) await timed(`language → ${lang}`, { click: `#lang-${lang}` });
 const sourceRow = page.locator('.mapping-table tbody tr[data-role="lead_source"] th');
-// The lead source column left unused, then given back.
-const remapSource = async (where) => {
-  if (!(await sourceRow.count())) return;
-  const column = await sourceRow.textContent();
+// One column of a role left unused, then given back. The roles timed are the lead source's
+// (only its breakdown is walked again) and the amount's (every pass is); `ROLES=` names
+// others too, such as `ROLES=lead_source,amount,owner,stage,created_at,closed_at`.
+const roles = (process.env.ROLES || 'lead_source,amount').split(',').filter(Boolean);
+const remap = async (role, where) => {
+  const row = page.locator(`.mapping-table tbody tr[data-role="${role}"] th`);
+  if (!(await row.count())) return;
+  const column = await row.textContent();
   await timed(`${where}mapping: “${column}” unused`, { column, value: '' });
-  await timed(`${where}mapping: “${column}” → lead source`, { column, value: 'lead_source' });
+  await timed(`${where}mapping: “${column}” → ${role}`, { column, value: role });
 };
-await remapSource('');
-const remapAmount = async (where) => {
-  const amountRow = page.locator('.mapping-table tbody tr[data-role="amount"] th');
-  if (!(await amountRow.count())) return;
-  const column = await amountRow.textContent();
-  await timed(`${where}mapping: “${column}” unused`, { column, value: '' });
-  await timed(`${where}mapping: “${column}” → amount`, { column, value: 'amount' });
-};
-await remapAmount('');
+for (const role of roles) await remap(role, '');
 // The whole range at once (its own pass is walked then), the same change of mapping there,
 // and back to a month.
 await timed('#period → all', { select: '#period', value: 'all' });
-await remapSource('whole range, ');
-// The amount column: every figure but the counts depends on it, so every pass is walked again.
-await remapAmount('whole range, ');
+for (const role of roles) await remap(role, 'whole range, ');
 if (months[0]) await timed(`#period → ${months[0]}`, { select: '#period', value: months[0] });
 // As a person would: a change of mapping at a month, a second spent reading it (the worker
 // walks the whole range meanwhile), then the whole range.
