@@ -1309,11 +1309,11 @@ fn build_deals(b: &mut Builder<'_>, rows: usize) -> Deals {
     };
     let last_day = match b.old.as_ref() {
         Some(o) if keep_outcome && keep_touched && b.kept(Role::CreatedAt) => o.deals.last_day,
+        // The day of the greatest minute: a day never comes before an earlier minute's.
         _ => [&created, &closed, &touched]
             .iter()
-            .filter_map(|c| c.as_ref())
-            .flat_map(|c| c.iter().flatten())
-            .map(|m| day_of(*m))
+            .filter_map(|c| crm_kpi_scan::cells::minute_range(c.as_deref()?))
+            .map(|(_, hi)| day_of(hi))
             .max(),
     };
     let completeness = required_fields(TableKind::Deals)

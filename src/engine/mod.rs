@@ -681,41 +681,39 @@ impl Workbook {
     fn find_data_range(&self) -> Option<(i32, i32)> {
         // The days of the least and the greatest minute: a day never comes before an
         // earlier minute's.
-        let (lo, hi) = self
-            .date_columns()
-            .into_iter()
-            .filter_map(crm_kpi_scan::cells::minute_range)
-            .reduce(|(a, b), (c, d)| (a.min(c), b.max(d)))?;
-        Some((value::day_of(lo), value::day_of(hi)))
+        let first_deals = self.tables.iter().position(|t| t.deals.is_some());
+        let mut range: Option<(i32, i32)> = None;
+        for (i, t) in self.tables.iter().enumerate() {
+            let own = date_columns_of(t)
+                .filter_map(crm_kpi_scan::cells::minute_range)
+                .reduce(|(a, b), (c, d)| (a.min(c), b.max(d)));
+            // The deals' first day comes from the same ranges (see `deals_first_day`).
+            if Some(i) == first_deals {
+                let _ = self
+                    .derived
+                    .deals_first_day
+                    .set(own.map(|(lo, _)| value::day_of(lo)));
+            }
+            range = match (range, own) {
+                (Some((a, b)), Some((c, d))) => Some((a.min(c), b.max(d))),
+                (r, o) => r.or(o),
+            };
+        }
+        range.map(|(lo, hi)| (value::day_of(lo), value::day_of(hi)))
     }
 
     /// The date columns of the loaded tables: deals created and closed, records' dates.
     fn date_columns(&self) -> Vec<&[Option<value::Minutes>]> {
-        let mut out = Vec::new();
-        for t in &self.tables {
-            if let Some(d) = &t.deals {
-                out.extend(
-                    [&d.created, &d.closed]
-                        .into_iter()
-                        .flatten()
-                        .map(Vec::as_slice),
-                );
-            }
-            if let Some(w) = t.records.as_ref().and_then(|r| r.when()) {
-                out.push(w);
-            }
-        }
-        out
+        self.tables.iter().flat_map(date_columns_of).collect()
     }
 
-    /// The first day a deal was created or closed.
+    /// The first day a deal was created or closed: found with the data's range.
     fn deals_first_day(&self) -> Option<i32> {
+        let _ = self.data_range();
         *self.derived.deals_first_day.get_or_init(|| {
-            let d = self.tables.iter().find_map(|t| t.deals.as_ref())?;
-            [&d.created, &d.closed]
-                .into_iter()
-                .flatten()
-                .filter_map(|c| crm_kpi_scan::cells::minute_range(c))
+            let t = self.tables.iter().find(|t| t.deals.is_some())?;
+            date_columns_of(t)
+                .filter_map(crm_kpi_scan::cells::minute_range)
                 .map(|(lo, _)| value::day_of(lo))
                 .min()
         })
@@ -1062,6 +1060,14 @@ pub fn analyze(files: &[(&str, &[u8])], opts: &Options) -> Report {
         let _ = wb.add(name, bytes);
     }
     wb.report(opts)
+}
+
+/// A table's date columns: a deals table's create and close dates, or a records table's
+/// dates.
+fn date_columns_of(t: &dataset::Table) -> impl Iterator<Item = &[Option<value::Minutes>]> {
+    let deals = t.deals.iter().flat_map(|d| [&d.created, &d.closed]);
+    let records = t.records.as_ref().and_then(|r| r.when());
+    deals.flatten().map(Vec::as_slice).chain(records)
 }
 
 #[cfg(test)]
@@ -1427,6 +1433,49 @@ mod tests {
         assert_eq!(at(Period::Month(2024, 4)), (Some(0.0), Some(0.0)));
         // The whole range: Ann, Bob, Cy, Di, Fay; Eve's deal has no date.
         assert_eq!(at(Period::All), (Some(5.0), Some(9.0)));
+    }
+
+    /// Deals that begin after the activities do are compared only with periods they cover:
+    /// a deal KPI has no previous month before the first deal and no trend point there,
+    /// while the activities' months count for the workbook's range.
+    #[test]
+    fn deal_kpis_compare_only_with_months_the_deals_cover() {
+        let deals = "Deal Name,Stage,Amount,Create Date,Close Date,Owner\n\
+            A,Closed Won,100,2024-03-03,2024-03-20,Ann\n\
+            B,Closed Lost,50,2024-03-09,2024-03-25,Bob\n\
+            C,Closed Won,70,2024-04-02,2024-04-12,Ann\n\
+            D,Closed Lost,40,2024-04-05,2024-04-22,Bob\n\
+            E,Closed Won,90,2024-04-07,2024-04-28,Bob\n";
+        let acts = "Subject,Activity Type,Assigned To,Activity Date\n\
+            Call,Call,Ann,2024-01-15 10:00\n\
+            Call,Call,Bob,2024-02-20 10:00\n\
+            Call,Call,Ann,2024-03-20 10:00\n\
+            Call,Call,Ann,2024-04-20 10:00\n";
+        let mut wb = Workbook::new();
+        assert!(wb.add("deals.csv", deals.as_bytes()).is_ok());
+        assert!(wb.add("activities.csv", acts.as_bytes()).is_ok());
+        assert_eq!(
+            wb.data_range()
+                .map(|(a, _)| value::date_of_day(a).to_string()),
+            Some("2024-01-15".to_string())
+        );
+        let report = |period: Period| {
+            wb.report(&Options {
+                period,
+                kpis: vec!["revenue".into()],
+                ..Options::default()
+            })
+        };
+        // March against February, when no deal was won, nor yet created: not 0, unknown.
+        let march = report(Period::Month(2024, 3));
+        let k = march.kpi("revenue").unwrap();
+        assert_eq!((k.value, k.previous), (Some(100.0), None));
+        // April against March, and a trend of March and April only.
+        let april = report(Period::Month(2024, 4));
+        let k = april.kpi("revenue").unwrap();
+        assert_eq!((k.value, k.previous), (Some(160.0), Some(100.0)));
+        let months: Vec<&str> = k.series.iter().map(|p| p.period.as_str()).collect();
+        assert_eq!(months, ["2024-03", "2024-04"]);
     }
 
     /// Reports on one workbook, for one set of options after another, equal reports of a
