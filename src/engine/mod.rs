@@ -681,39 +681,49 @@ impl Workbook {
     fn find_data_range(&self) -> Option<(i32, i32)> {
         // The days of the least and the greatest minute: a day never comes before an
         // earlier minute's.
-        let first_deals = self.tables.iter().position(|t| t.deals.is_some());
-        let mut range: Option<(i32, i32)> = None;
-        for (i, t) in self.tables.iter().enumerate() {
-            let own = date_columns_of(t)
-                .filter_map(crm_kpi_scan::cells::minute_range)
-                .reduce(|(a, b), (c, d)| (a.min(c), b.max(d)));
-            // The deals' first day comes from the same ranges (see `deals_first_day`).
-            if Some(i) == first_deals {
-                let _ = self
-                    .derived
-                    .deals_first_day
-                    .set(own.map(|(lo, _)| value::day_of(lo)));
-            }
-            range = match (range, own) {
-                (Some((a, b)), Some((c, d))) => Some((a.min(c), b.max(d))),
-                (r, o) => r.or(o),
-            };
-        }
-        range.map(|(lo, hi)| (value::day_of(lo), value::day_of(hi)))
+        let (lo, hi) = self
+            .date_columns()
+            .into_iter()
+            .filter_map(crm_kpi_scan::cells::minute_range)
+            .reduce(|(a, b), (c, d)| (a.min(c), b.max(d)))?;
+        Some((value::day_of(lo), value::day_of(hi)))
     }
 
     /// The date columns of the loaded tables: deals created and closed, records' dates.
     fn date_columns(&self) -> Vec<&[Option<value::Minutes>]> {
-        self.tables.iter().flat_map(date_columns_of).collect()
+        let mut out = Vec::new();
+        for t in &self.tables {
+            if let Some(d) = &t.deals {
+                out.extend(
+                    [&d.created, &d.closed]
+                        .into_iter()
+                        .flatten()
+                        .map(Vec::as_slice),
+                );
+            }
+            if let Some(w) = t.records.as_ref().and_then(|r| r.when()) {
+                out.push(w);
+            }
+        }
+        out
     }
 
-    /// The first day a deal was created or closed: found with the data's range.
+    /// The first day a deal was created or closed.
     fn deals_first_day(&self) -> Option<i32> {
-        let _ = self.data_range();
         *self.derived.deals_first_day.get_or_init(|| {
-            let t = self.tables.iter().find(|t| t.deals.is_some())?;
-            date_columns_of(t)
-                .filter_map(crm_kpi_scan::cells::minute_range)
+            // A deals table alone: the data's range is its dates' (and found already).
+            if let [t] = self.tables.as_slice() {
+                return t
+                    .deals
+                    .as_ref()
+                    .and(self.data_range())
+                    .map(|(first, _)| first);
+            }
+            let d = self.tables.iter().find_map(|t| t.deals.as_ref())?;
+            [&d.created, &d.closed]
+                .into_iter()
+                .flatten()
+                .filter_map(|c| crm_kpi_scan::cells::minute_range(c))
                 .map(|(lo, _)| value::day_of(lo))
                 .min()
         })
@@ -1060,14 +1070,6 @@ pub fn analyze(files: &[(&str, &[u8])], opts: &Options) -> Report {
         let _ = wb.add(name, bytes);
     }
     wb.report(opts)
-}
-
-/// A table's date columns: a deals table's create and close dates, or a records table's
-/// dates.
-fn date_columns_of(t: &dataset::Table) -> impl Iterator<Item = &[Option<value::Minutes>]> {
-    let deals = t.deals.iter().flat_map(|d| [&d.created, &d.closed]);
-    let records = t.records.as_ref().and_then(|r| r.when());
-    deals.flatten().map(Vec::as_slice).chain(records)
 }
 
 #[cfg(test)]
