@@ -1389,6 +1389,14 @@ mod tests {
         assert_eq!(wb.report(&opts).warnings, fresh.report(&opts).warnings);
     }
 
+    /// A workbook of a deals file and an activities file.
+    fn deals_and_activities(deals: &str, acts: &str) -> Workbook {
+        let mut wb = Workbook::new();
+        assert!(wb.add("deals.csv", deals.as_bytes()).is_ok());
+        assert!(wb.add("activities.csv", acts.as_bytes()).is_ok());
+        wb
+    }
+
     /// Active CRM users in a month are the owners of deals created in it and of activities
     /// dated in it; engagement counts those records. Worked out month by month (from the
     /// deals' passes) and over the whole range (from the rows, dated ones only), against
@@ -1408,9 +1416,7 @@ mod tests {
             Call,Call,Ann,2024-01-15 10:00\n\
             Call,Call,Ann,2024-01-16 10:00\n\
             Call,Call,Fay,2024-02-20 10:00\n";
-        let mut wb = Workbook::new();
-        assert!(wb.add("deals.csv", deals.as_bytes()).is_ok());
-        assert!(wb.add("activities.csv", acts.as_bytes()).is_ok());
+        let wb = deals_and_activities(deals, acts);
         let at = |period: Period| {
             let opts = Options {
                 period,
@@ -1453,9 +1459,7 @@ mod tests {
             Call,Call,Bob,2024-02-20 10:00\n\
             Call,Call,Ann,2024-03-20 10:00\n\
             Call,Call,Ann,2024-04-20 10:00\n";
-        let mut wb = Workbook::new();
-        assert!(wb.add("deals.csv", deals.as_bytes()).is_ok());
-        assert!(wb.add("activities.csv", acts.as_bytes()).is_ok());
+        let wb = deals_and_activities(deals, acts);
         assert_eq!(
             wb.data_range()
                 .map(|(a, _)| value::date_of_day(a).to_string()),
