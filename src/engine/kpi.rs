@@ -820,7 +820,7 @@ fn won_revenue(d: &Deals, period: Period) -> Option<f64> {
         });
         let (from, to) = (year_month(a), year_month(b));
         // Summed from +0: a month of won deals without amounts is kept as 0 by the whole
-        // range's pass (see `Workbook::keep_passes`) and left out here, and both sum to +0.
+        // range's pass (see `Walk::finish`) and left out here, and both sum to +0.
         return Some(months.range(from..=to).fold(0.0, |s, (_, v)| s + v));
     }
     Some(
