@@ -845,6 +845,8 @@ pub fn rebuild_table(
 pub struct Moved {
     /// Create dates, outcomes and close dates: the days the deals cover.
     pub dates: bool,
+    /// The create dates.
+    pub created: bool,
     /// The amounts.
     pub amount: bool,
     /// Every column a deals pass reads but its breakdowns' (the dates, outcomes, amounts,
@@ -1342,6 +1344,7 @@ fn build_deals(b: &mut Builder<'_>, rows: usize) -> Deals {
     let dates = keep_outcome && kept(Role::CreatedAt);
     b.moved = Moved {
         dates,
+        created: span,
         amount: kept(Role::Amount),
         pass_rows: dates
             && [Role::Amount, Role::Probability, Role::Cost, Role::DealType]

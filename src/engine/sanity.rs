@@ -143,7 +143,9 @@ pub const PARTS: usize = 5;
 /// of mapping that moved over the columns `moved` names: it reads nothing else of the table.
 pub fn part_holds(part: usize, moved: &Moved) -> bool {
     match part {
-        DATES | BULK_ENTRIES => moved.dates,
+        DATES => moved.dates,
+        // A deals table's bulk entries read its create dates alone.
+        BULK_ENTRIES => moved.created,
         AMOUNTS => moved.amount,
         REPS => moved.dates && moved.owner,
         // Such a table has no deals to move over.
