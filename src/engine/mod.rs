@@ -1072,6 +1072,14 @@ pub fn analyze(files: &[(&str, &[u8])], opts: &Options) -> Report {
     wb.report(opts)
 }
 
+/// A workbook holding one file, which must load.
+#[cfg(test)]
+fn loaded(file: &str, text: &str) -> Workbook {
+    let mut wb = Workbook::new();
+    assert!(wb.add(file, text.as_bytes()).is_ok());
+    wb
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1156,8 +1164,7 @@ mod tests {
             assert_eq!(growth(&walked, p), growth(&fresh, p), "{p}");
         }
         // April against March, whose one won deal has no amount: +0 before, so no growth.
-        let mut wb = Workbook::new();
-        assert!(wb.add("d.csv", csv.as_bytes()).is_ok());
+        let wb = loaded("d.csv", csv);
         let april = growth(&wb, Period::Month(2024, 4));
         assert_eq!(april.0, None);
         assert_eq!(april.2, Some(0f64.to_bits()));
@@ -1176,8 +1183,7 @@ mod tests {
             csv += &format!("D{i},100,Closed Won,2024-{m:02}-{d:02},2024-{m:02}-{d:02}\n");
         }
         let month = |csv: &str| {
-            let mut wb = Workbook::new();
-            assert!(wb.add("d.csv", csv.as_bytes()).is_ok());
+            let wb = loaded("d.csv", csv);
             let report = wb.report(&Options::default());
             let month = wb.last_complete_month().map(|p| p.to_string());
             assert_eq!(month, report.default_period);
@@ -1228,8 +1234,7 @@ mod tests {
         let csv = "Deal Name,Amount,Deal Stage,Create Date,Close Date\n\
                    A,100,closedwon,2024-01-10,2024-02-03\n\
                    B,200,closedlost,2024-03-05,2024-04-20\n";
-        let mut wb = Workbook::new();
-        assert!(wb.add("deals.csv", csv.as_bytes()).is_ok());
+        let mut wb = loaded("deals.csv", csv);
         let opts = Options::default();
         let months = |r: &Report| {
             r.periods
@@ -1279,16 +1284,14 @@ mod tests {
     #[test]
     fn warnings_kept_in_both_languages_come_out_in_the_one_asked_for() {
         let csv = bulk_and_backwards(1000);
-        let mut wb = Workbook::new();
-        assert!(wb.add("deals.csv", csv.as_bytes()).is_ok());
+        let wb = loaded("deals.csv", &csv);
         let en = Options::default();
         let zh = Options {
             lang: Lang::Zh,
             ..Options::default()
         };
         let (w_en, w_zh) = (wb.report(&en).warnings, wb.report(&zh).warnings);
-        let mut fresh = Workbook::new();
-        assert!(fresh.add("deals.csv", csv.as_bytes()).is_ok());
+        let fresh = loaded("deals.csv", &csv);
         assert_eq!(w_zh, fresh.report(&zh).warnings);
         assert_eq!(w_en, wb.report(&en).warnings);
         let kinds: Vec<&str> = w_zh.iter().map(|w| w.kind.as_str()).collect();
@@ -1328,8 +1331,7 @@ mod tests {
                 csv.push_str(&format!("{rep}{i},{stage},2024-01-01,{close},{rep}\n"));
             }
         }
-        let mut wb = Workbook::new();
-        assert!(wb.add("deals.csv", csv.as_bytes()).is_ok());
+        let wb = loaded("deals.csv", &csv);
         let warnings = wb.report(&Options::default()).warnings;
         let messages: Vec<&str> = warnings.iter().map(|w| w.message.as_str()).collect();
         assert_eq!(
@@ -1353,8 +1355,7 @@ mod tests {
     #[test]
     fn a_change_of_amounts_keeps_the_date_warnings_and_checks_the_amounts_again() {
         let csv = bulk_and_backwards(90_000_000);
-        let mut wb = Workbook::new();
-        assert!(wb.add("deals.csv", csv.as_bytes()).is_ok());
+        let mut wb = loaded("deals.csv", &csv);
         let opts = Options::default();
         let kinds = |wb: &Workbook| -> Vec<String> {
             wb.report(&opts)
@@ -1388,8 +1389,7 @@ mod tests {
             [Some(true), Some(false), Some(true), Some(true), Some(false)]
         );
         assert_eq!(kinds(&wb), ["closed_before_created", "bulk_entry"]);
-        let mut fresh = Workbook::new();
-        assert!(fresh.add("deals.csv", csv.as_bytes()).is_ok());
+        let mut fresh = loaded("deals.csv", &csv);
         fresh.remap(0, Some(&mapping));
         assert_eq!(wb.report(&opts).warnings, fresh.report(&opts).warnings);
         // The stage column left unused: every deal is open, so no deal closed before it
@@ -1409,16 +1409,14 @@ mod tests {
             ]
         );
         assert_eq!(kinds(&wb), ["bulk_entry"]);
-        let mut fresh = Workbook::new();
-        assert!(fresh.add("deals.csv", csv.as_bytes()).is_ok());
+        let mut fresh = loaded("deals.csv", &csv);
         fresh.remap(0, Some(&mapping));
         assert_eq!(wb.report(&opts).warnings, fresh.report(&opts).warnings);
     }
 
     /// A workbook of a deals file and an activities file.
     fn deals_and_activities(deals: &str, acts: &str) -> Workbook {
-        let mut wb = Workbook::new();
-        assert!(wb.add("deals.csv", deals.as_bytes()).is_ok());
+        let mut wb = loaded("deals.csv", deals);
         assert!(wb.add("activities.csv", acts.as_bytes()).is_ok());
         wb
     }
@@ -1516,8 +1514,7 @@ mod tests {
     fn kept_kpis_answer_only_for_their_own_options() {
         use crate::engine::catalogue::{Goal, Stage};
         let csv = crate::sample::generate(600, 7);
-        let mut wb = Workbook::new();
-        assert!(wb.add("deals.csv", csv.as_bytes()).is_ok());
+        let mut wb = loaded("deals.csv", &csv);
         let month = Period::parse(&wb.report(&Options::default()).periods[1]).unwrap();
         let base = Options {
             today: Some("2026-12-02".into()),
@@ -1560,8 +1557,7 @@ mod tests {
             base.clone(),
         ];
         for opts in &runs {
-            let mut fresh = Workbook::new();
-            assert!(fresh.add("deals.csv", csv.as_bytes()).is_ok());
+            let fresh = loaded("deals.csv", &csv);
             assert_eq!(wb.report(opts), fresh.report(opts), "{opts:?}");
         }
         // A mapping change is seen: without amounts there is no revenue.
@@ -1678,8 +1674,7 @@ mod remapped {
 
     /// The report of a fresh workbook given `mapping`.
     fn fresh(csv: &str, mapping: &[Option<Role>], opts: &Options) -> Report {
-        let mut wb = Workbook::new();
-        assert!(wb.add("deals.csv", csv.as_bytes()).is_ok());
+        let mut wb = loaded("deals.csv", csv);
         wb.remap(0, Some(mapping));
         wb.report(opts)
     }
@@ -1699,8 +1694,7 @@ mod remapped {
                    D3,Open,70,05/06/2024,,2024-06-07,Ann\n\
                    D4,Closed Won,90,02/01/2024,01/02/2024,2024-02-10,Bob\n\
                    D5,Closed Won,90,07/08/2024,31/08/2024,not a date,Bob\n";
-        let mut wb = Workbook::new();
-        assert!(wb.add("deals.csv", csv.as_bytes()).is_ok());
+        let mut wb = loaded("deals.csv", csv);
         let detected: Vec<Option<Role>> = wb.tables()[0].columns.iter().map(|c| c.role).collect();
         let at = |role: Role| detected.iter().position(|r| *r == Some(role)).unwrap();
         let (created, closed, activity) = (
@@ -1752,8 +1746,7 @@ mod remapped {
             assert_eq!(issues, fresh_issues, "{mapping:?}");
             let (month, all) = month_and_all();
             for opts in [month, all] {
-                let mut w = Workbook::new();
-                assert!(w.add("deals.csv", csv.as_bytes()).is_ok());
+                let mut w = loaded("deals.csv", csv);
                 w.tables[0] = dataset::build_table(&w.raws[0], Some(&mapping));
                 assert_eq!(wb.report(&opts), w.report(&opts), "{mapping:?}");
             }
@@ -1765,8 +1758,7 @@ mod remapped {
     #[test]
     fn swapped_date_columns_give_a_fresh_workbooks_report() {
         let csv = sample(7);
-        let mut wb = Workbook::new();
-        assert!(wb.add("deals.csv", csv.as_bytes()).is_ok());
+        let mut wb = loaded("deals.csv", &csv);
         let all = Options::default();
         assert!(wb.report(&all).periods.contains(&"2023-03".to_string()));
         let mut mapping: Vec<Option<Role>> =
@@ -1796,8 +1788,7 @@ mod remapped {
             today: Some("2025-09-01".into()),
             ..Options::default()
         };
-        let mut wb = Workbook::new();
-        assert!(wb.add("deals.csv", csv.as_bytes()).is_ok());
+        let mut wb = loaded("deals.csv", &csv);
         let detected: Vec<Option<Role>> = wb.tables()[0].columns.iter().map(|c| c.role).collect();
         let fresh = |mapping: &[Option<Role>]| fresh(&csv, mapping, &opts);
         let full = fresh(&detected);
@@ -1838,8 +1829,7 @@ mod remapped {
     #[test]
     fn looked_up_breakdowns_follow_every_change_of_mapping() {
         let csv = sample(5);
-        let mut wb = Workbook::new();
-        assert!(wb.add("deals.csv", csv.as_bytes()).is_ok());
+        let mut wb = loaded("deals.csv", &csv);
         let names = |role: Role| -> Vec<String> {
             let t = &wb.tables()[0];
             let c = t.columns.iter().position(|c| c.role == Some(role)).unwrap();
@@ -1939,8 +1929,7 @@ mod remapped {
     fn the_whole_ranges_pass_waits_through_two_changes_made_at_a_month() {
         let csv = sample(11);
         let (month, all) = month_and_all();
-        let mut wb = Workbook::new();
-        assert!(wb.add("deals.csv", csv.as_bytes()).is_ok());
+        let mut wb = loaded("deals.csv", &csv);
         wb.report(&all);
         wb.report(&month);
         let detected: Vec<Option<Role>> = wb.tables()[0].columns.iter().map(|c| c.role).collect();
@@ -1984,8 +1973,7 @@ mod remapped {
     fn the_whole_range_walked_ahead_in_slices_is_the_whole_range_walked_at_once() {
         let csv = sample(5);
         let (month, all) = month_and_all();
-        let mut wb = Workbook::new();
-        assert!(wb.add("deals.csv", csv.as_bytes()).is_ok());
+        let mut wb = loaded("deals.csv", &csv);
         wb.report(&month);
         let rows = wb.deals().map_or(0, |d| d.rows);
         assert!(rows > 300);
@@ -1994,8 +1982,7 @@ mod remapped {
         assert!(walk_ahead(&wb, &all, 7) >= rows / 7);
         let walked = wb.derived.passes.borrow().get(&Period::All).cloned();
         let walked = walked.expect("the whole range's pass is kept");
-        let mut at_once = Workbook::new();
-        assert!(at_once.add("deals.csv", csv.as_bytes()).is_ok());
+        let at_once = loaded("deals.csv", &csv);
         assert_eq!(wb.report(&all), at_once.report(&all));
         // The report read the pass walked ahead: it did not walk again.
         let read = wb.derived.passes.borrow().get(&Period::All).cloned();
