@@ -427,8 +427,8 @@ fn rep_outliers(
     let mut won = vec![0u32; n];
     let mut closed = vec![0u32; n];
     let mut cycles: Vec<Vec<i32>> = vec![Vec::new(); n];
-    // Rows are read in step through the columns, not looked up one by one: no bounds check
-    // per cell.
+    // Owners and outcomes are read in step through their columns; the dates, which only a
+    // won deal needs, are looked up by its row.
     let dates = d.created.as_deref().zip(d.closed.as_deref());
     for (r, (o, outcome)) in owner.ids.iter().zip(&d.outcome).enumerate() {
         let o = *o as usize;
