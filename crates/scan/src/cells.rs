@@ -102,11 +102,117 @@ pub fn minutes_at(year: i32, month: u32, day: u32, minute_of_day: u32) -> Option
     i32::try_from(i64::from(day) * 1440 + i64::from(minute_of_day)).ok()
 }
 
-/// The minutes of an ISO date ([`iso_parts`]) whose day exists.
-#[inline(always)]
+/// The minutes of an ISO date ([`iso_parts`]) whose day exists. One copy for the app's cell
+/// by cell readers; the column loop has its own, inlined.
+#[inline(never)]
 pub fn iso_minutes(b: &[u8]) -> Option<i32> {
+    read_iso_minutes(b)
+}
+
+#[inline(always)]
+fn read_iso_minutes(b: &[u8]) -> Option<i32> {
+    // The two shapes nearly every export writes, read eight bytes at a time; any other
+    // shape, and any cell they turn down, goes the general way.
+    let fast = match b.len() {
+        16 => iso_minutes_16(b),
+        10 => iso_minutes_10(b),
+        _ => None,
+    };
+    fast.or_else(|| iso_minutes_by_parts(b))
+}
+
+/// [`iso_minutes`] of any shape [`iso_parts`] reads.
+fn iso_minutes_by_parts(b: &[u8]) -> Option<i32> {
     let p = iso_parts(b)?;
     minutes_at(p.year, p.month, p.day, p.minute_of_day)
+}
+
+/// Eight bytes as a word, each less `'0'`: a digit's byte is then its value.
+#[inline(always)]
+fn word_less_zeros(b: &[u8]) -> u64 {
+    let mut w = [0u8; 8];
+    w.copy_from_slice(&b[..8]);
+    u64::from_le_bytes(w) ^ 0x3030_3030_3030_3030
+}
+
+/// Whether every byte of `t` (a [`word_less_zeros`]) that `mask` marks with `0x80` was a
+/// digit. A byte of 10 or more gets its top bit from the addition, one of `0x80` or more has
+/// it already; a carry out of a byte only ever sets more top bits, so no other byte passes.
+#[inline(always)]
+fn digits_at(t: u64, mask: u64) -> bool {
+    (t.wrapping_add(0x7676_7676_7676_7676) | t) & mask == 0
+}
+
+/// Byte `i` of a word.
+#[inline(always)]
+fn lane(t: u64, i: u32) -> u32 {
+    ((t >> (8 * i)) & 0xff) as u32
+}
+
+/// Days before each month in a year that is not a leap year, and the days in each month
+/// (index: the month, 1–12).
+const DAYS_BEFORE: [u16; 13] = [0, 0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334];
+const DAYS_IN: [u8; 13] = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/// Minutes since 1970 of a date of year 1 to 9999 (and its minute of day, below 1440), if
+/// the day exists: [`minutes_at`] without its era arithmetic, and without branches on
+/// the year, whose leap years come in no order a predictor learns.
+#[inline(always)]
+fn minutes_from_year_1(year: u32, month: u32, day: u32, minute_of_day: u32) -> Option<i32> {
+    if year == 0 || !(1..=12).contains(&month) || day == 0 {
+        return None;
+    }
+    let leap = u32::from((year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0)));
+    let feb = u32::from(month == 2);
+    if day > u32::from(DAYS_IN[month as usize]) + (leap & feb) {
+        return None;
+    }
+    let y = year - 1;
+    let past_feb = u32::from(month > 2);
+    let day_of_year = u32::from(DAYS_BEFORE[month as usize]) + (leap & past_feb) + day - 1;
+    // Days from 0001-01-01 to 1970-01-01: 719,162.
+    let days = i64::from(y * 365 + y / 4 - y / 100 + y / 400 + day_of_year) - 719_162;
+    i32::try_from(days * 1440 + i64::from(minute_of_day)).ok()
+}
+
+/// `YYYY-MM-DD HH:MM` (or with `/` between the date's parts, or `T` before the time).
+#[inline(always)]
+fn iso_minutes_16(b: &[u8]) -> Option<i32> {
+    let (a, c) = (word_less_zeros(b), word_less_zeros(&b[8..]));
+    // Digits at bytes 0–3, 5, 6 of the first word and 0, 1, 3, 4, 6, 7 of the second.
+    if !digits_at(a, 0x0080_8000_8080_8080) || !digits_at(c, 0x8080_0080_8000_8080) {
+        return None;
+    }
+    if !matches!(b[4], b'-' | b'/')
+        || b[7] != b[4]
+        || !matches!(b[10], b' ' | b'T')
+        || b[13] != b':'
+    {
+        return None;
+    }
+    let year = lane(a, 0) * 1000 + lane(a, 1) * 100 + lane(a, 2) * 10 + lane(a, 3);
+    let (month, day) = (lane(a, 5) * 10 + lane(a, 6), lane(c, 0) * 10 + lane(c, 1));
+    let (hour, minute) = (lane(c, 3) * 10 + lane(c, 4), lane(c, 6) * 10 + lane(c, 7));
+    if hour >= 24 || minute >= 60 {
+        return None;
+    }
+    minutes_from_year_1(year, month, day, hour * 60 + minute)
+}
+
+/// `YYYY-MM-DD` (or with `/`).
+#[inline(always)]
+fn iso_minutes_10(b: &[u8]) -> Option<i32> {
+    let a = word_less_zeros(b);
+    let (d0, d1) = (b[8].wrapping_sub(b'0'), b[9].wrapping_sub(b'0'));
+    if !digits_at(a, 0x0080_8000_8080_8080) || d0 >= 10 || d1 >= 10 {
+        return None;
+    }
+    if !matches!(b[4], b'-' | b'/') || b[7] != b[4] {
+        return None;
+    }
+    let year = lane(a, 0) * 1000 + lane(a, 1) * 100 + lane(a, 2) * 10 + lane(a, 3);
+    let month = lane(a, 5) * 10 + lane(a, 6);
+    minutes_from_year_1(year, month, u32::from(d0) * 10 + u32::from(d1), 0)
 }
 
 const POWERS_OF_TEN: [f64; 23] = [
@@ -115,9 +221,18 @@ const POWERS_OF_TEN: [f64; 23] = [
 ];
 
 /// `1234`, `-8112.5`: digits with at most one decimal point (only when `dot` says the
-/// decimal mark is the dot), read as Rust's own parser reads them.
-#[inline(always)]
+/// decimal mark is the dot), read as Rust's own parser reads them. One copy for the app's
+/// cell by cell readers; the column loop reads the short shapes inlined.
+#[inline(never)]
 pub fn plain_number(s: &str, dot: bool) -> Option<f64> {
+    match short_plain(s.as_bytes(), dot) {
+        Some((v, _)) => Some(v),
+        None => any_plain_number(s, dot),
+    }
+}
+
+/// [`plain_number`] of any length, with a sign.
+fn any_plain_number(s: &str, dot: bool) -> Option<f64> {
     let (negative, body) = match s.as_bytes() {
         [b'-', rest @ ..] => (true, rest),
         b => (false, b),
@@ -169,7 +284,7 @@ fn read_column<T>(
 /// first filled cell that is not one.
 #[inline(never)]
 pub fn iso_minutes_column(col: &TextColumn) -> Option<Vec<Option<i32>>> {
-    read_column(col, |c| iso_minutes(c.as_bytes()))
+    read_column(col, |c| read_iso_minutes(c.as_bytes()))
 }
 
 /// Every cell of a column as a [`plain_number`] with a decimal dot, and whether every filled
@@ -179,9 +294,12 @@ pub fn iso_minutes_column(col: &TextColumn) -> Option<Vec<Option<i32>>> {
 pub fn plain_number_column(col: &TextColumn) -> Option<(Vec<Option<f64>>, bool)> {
     let mut integers = true;
     let values = read_column(col, |c| {
-        let v = plain_number(c, true)?;
-        integers &= is_short_integer(c);
-        Some(v)
+        if let Some((v, integer)) = short_plain(c.as_bytes(), true) {
+            integers &= integer;
+            return Some(v);
+        }
+        integers = false;
+        any_plain_number(c, true)
     });
     values.map(|v| (v, integers))
 }
@@ -198,6 +316,39 @@ pub fn day_of(m: i32) -> i32 {
     const BY_45: u64 = (1 << 34) / 45 + 1;
     let x = ((m >> 5) + BIAS) as u64;
     ((x * BY_45) >> 34) as i32 - (1 << 21)
+}
+
+/// A cell of 1 to 15 digits with at most one decimal point among them (when `dot` allows
+/// it) and nothing else, and whether it has no point: the value [`plain_number`] gives it,
+/// read in loops of their own because nearly every amount and ID is in this shape.
+#[inline(always)]
+fn short_plain(b: &[u8], dot: bool) -> Option<(f64, bool)> {
+    if b.len() > 16 {
+        return None;
+    }
+    let (whole, fraction) = match b.iter().position(|c| *c == b'.') {
+        Some(p) if dot => (&b[..p], &b[p + 1..]),
+        Some(_) => return None,
+        None => (b, &[][..]),
+    };
+    let digits = whole.len() + fraction.len();
+    if digits == 0 || digits > 15 {
+        return None;
+    }
+    let mut v = 0u64;
+    for part in [whole, fraction] {
+        for &c in part {
+            let d = c.wrapping_sub(b'0');
+            if d >= 10 {
+                return None;
+            }
+            v = v * 10 + u64::from(d);
+        }
+    }
+    // Fifteen digits are exact in an f64, as is 10^15, and one division of exact numbers
+    // rounds correctly.
+    let integer = whole.len() == b.len();
+    Some((v as f64 / POWERS_OF_TEN[fraction.len()], integer))
 }
 
 /// A whole number of fewer than 16 digits, no sign: the cell typing reads as an integer
@@ -303,6 +454,166 @@ mod tests {
             None
         );
         assert_eq!(iso_minutes_column(&column(&["2024-01-01 24:00"])), None);
+    }
+
+    /// Bytes that each position of a date or number is tried with: digits, the separators
+    /// of both shapes, letters, a control byte and bytes at and above 0x80 (whose carries
+    /// the word-at-a-time checks must not let through).
+    const TRIED: &[u8] = b"0123456789-/: T.,Z+ea\x00\x7f\x80\xc3\xff";
+
+    /// Every date of two centuries, and the edges of the calendar (year 1, leap rules,
+    /// the last minute an i32 holds, year 9999), with and without a time, give the same
+    /// minutes through the word-at-a-time shapes as through [`iso_parts`]; so does each of
+    /// them with any one byte changed to any of [`TRIED`].
+    #[test]
+    fn the_common_iso_shapes_read_as_the_general_reader_reads_them() {
+        let mut cells: Vec<Vec<u8>> = Vec::new();
+        let years = (1899..=2101).chain([1, 4, 100, 400, 1600, 1700, 6053, 6054, 9999]);
+        for y in years {
+            for m in [0, 1, 2, 3, 12, 13] {
+                for d in [0, 1, 28, 29, 30, 31, 32] {
+                    cells.push(format!("{y:04}-{m:02}-{d:02}").into_bytes());
+                }
+            }
+        }
+        for day in (day_number(1899, 1, 1).unwrap()..day_number(2102, 1, 1).unwrap()).step_by(7) {
+            let (y, m, d) = civil_of(day);
+            let minute = (day * 37).rem_euclid(1440);
+            let t = ["T", " "][(day & 1) as usize];
+            let sep = ["-", "/"][((day >> 1) & 1) as usize];
+            cells.push(format!("{y:04}{sep}{m:02}{sep}{d:02}").into_bytes());
+            cells.push(
+                format!(
+                    "{y:04}{sep}{m:02}{sep}{d:02}{t}{:02}:{:02}",
+                    minute / 60,
+                    minute % 60
+                )
+                .into_bytes(),
+            );
+        }
+        for c in [
+            "2024-02-29 23:59",
+            "2023-02-29 00:00",
+            "2024-01-01 24:00",
+            "2024-01-01 23:60",
+            "6053-01-23 02:07",
+            "6053-01-23 02:08",
+            "0000-01-01",
+            "9999-12-31 23:59",
+            "2024-01/01",
+        ] {
+            cells.push(c.as_bytes().to_vec());
+        }
+        let mut tried = 0;
+        for cell in &cells {
+            assert_eq!(
+                iso_minutes(cell),
+                iso_minutes_by_parts(cell),
+                "{:?}",
+                String::from_utf8_lossy(cell)
+            );
+            for at in 0..cell.len() {
+                for &b in TRIED {
+                    let mut odd = cell.clone();
+                    odd[at] = b;
+                    tried += 1;
+                    assert_eq!(
+                        iso_minutes(&odd),
+                        iso_minutes_by_parts(&odd),
+                        "{:?}",
+                        String::from_utf8_lossy(&odd)
+                    );
+                }
+            }
+        }
+        assert!(tried > 1_000_000, "{tried}");
+        // The shapes are read at all: a day of 2024, and the last minute an i32 holds.
+        assert_eq!(
+            iso_minutes(b"2024-03-01"),
+            day_number(2024, 3, 1).map(|d| d * 1440)
+        );
+        assert_eq!(iso_minutes(b"6053-01-23 02:07"), Some(i32::MAX));
+        assert_eq!(iso_minutes(b"6053-01-23 02:08"), None);
+    }
+
+    /// Year, month and day of a day number, by counting: slow and plainly right.
+    fn civil_of(day: i32) -> (i32, u32, u32) {
+        let mut y = 1899;
+        while day_number(y + 1, 1, 1).unwrap() <= day {
+            y += 1;
+        }
+        let mut m = 1;
+        while m < 12 && day_number(y, m + 1, 1).unwrap() <= day {
+            m += 1;
+        }
+        (y, m, (day - day_number(y, m, 1).unwrap() + 1) as u32)
+    }
+
+    /// Plain numbers up to 15 digits, with and without a point, and each with any one byte
+    /// changed to any of [`TRIED`], read as the general loop reads them, with a decimal dot
+    /// and without; so is a column of them, with its integer flag.
+    #[test]
+    fn short_plain_numbers_read_as_the_general_loop_reads_them() {
+        let mut cells: Vec<String> = Vec::new();
+        for n in [
+            "0",
+            "7",
+            "8112",
+            "7904.46",
+            "25144.13",
+            "106579.03",
+            "123456789012345",
+            "12345678901234.5",
+            "1234567890123456",
+            "0.000000000000001",
+            "5.",
+            ".5",
+            "00042",
+            "99999999999999.99",
+            "-8112.50",
+            "1.2.3",
+        ] {
+            cells.push(n.to_string());
+        }
+        let mut tried = 0;
+        for cell in &cells {
+            let mut variants = vec![cell.clone().into_bytes()];
+            for at in 0..cell.len() {
+                for &b in TRIED {
+                    let mut odd = cell.clone().into_bytes();
+                    odd[at] = b;
+                    variants.push(odd);
+                }
+            }
+            for v in variants {
+                let Ok(v) = String::from_utf8(v) else {
+                    continue;
+                };
+                tried += 1;
+                for dot in [true, false] {
+                    let (fast, general) = (plain_number(&v, dot), any_plain_number(&v, dot));
+                    assert_eq!(
+                        fast.map(f64::to_bits),
+                        general.map(f64::to_bits),
+                        "{v:?} {dot}"
+                    );
+                }
+                // A column holds its cells trimmed.
+                let col = column(&["1", &v]);
+                let cell = col.get(1);
+                let expected = if cell.is_empty() {
+                    Some(vec![Some(1.0), None])
+                } else {
+                    any_plain_number(cell, true).map(|x| vec![Some(1.0), Some(x)])
+                };
+                let read = plain_number_column(&col);
+                assert_eq!(read.as_ref().map(|r| &r.0), expected.as_ref(), "{v:?}");
+                if let Some((_, integers)) = read {
+                    assert_eq!(integers, is_short_integer(cell), "{v:?}");
+                }
+            }
+        }
+        assert!(tried > 2_000, "{tried}");
     }
 
     /// ID columns: whole numbers under 16 digits, some cells empty; a sign, a point, a
