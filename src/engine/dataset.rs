@@ -23,10 +23,12 @@ pub struct Interned {
 }
 
 impl Interned {
-    fn from_column(col: &TextColumn, keep: &[bool]) -> Interned {
-        match col.codes() {
-            Some(codes) => Self::from_codes(col, codes, keep),
-            None => Self::from_cells(col.iter(), keep),
+    /// A column's cells numbered, of the rows `keep` marks (`None`: every row).
+    fn from_column(col: &TextColumn, keep: Option<&[bool]>) -> Interned {
+        match (col.codes(), keep) {
+            (Some(codes), _) => Self::from_codes(col, codes, keep),
+            (None, Some(keep)) => Self::from_cells(col.iter(), keep),
+            (None, None) => Self::from_cells(col.iter(), &vec![true; col.len()]),
         }
     }
 
@@ -52,7 +54,7 @@ impl Interned {
 
     /// A coded column's numbers renumbered in the order the kept rows first use them, as
     /// interning its cells would number them (the empty cell is 0).
-    fn from_codes(col: &TextColumn, codes: &[u32], keep: &[bool]) -> Interned {
+    fn from_codes(col: &TextColumn, codes: &[u32], keep: Option<&[bool]>) -> Interned {
         const UNSEEN: u32 = u32::MAX;
         let mut names = vec![String::new()];
         let mut id_of: Vec<u32> = (0..col.distinct_len() as u32)
@@ -64,15 +66,35 @@ impl Interned {
                 }
             })
             .collect();
-        let mut ids = Vec::with_capacity(codes.len());
-        for (&code, _) in codes.iter().zip(keep).filter(|(_, k)| **k) {
+        // First the numbers in order of first use, up to the row where every distinct cell
+        // has been seen (a few hundred rows, for owners or sources); then each row's number,
+        // in a loop that only looks them up.
+        let mut unseen = id_of.iter().filter(|id| **id == UNSEEN).count();
+        let kept = |i: usize| keep.is_none_or(|k| k[i]);
+        for (i, &code) in codes.iter().enumerate() {
+            if unseen == 0 {
+                break;
+            }
+            if !kept(i) {
+                continue;
+            }
             let id = &mut id_of[code as usize];
             if *id == UNSEEN {
                 *id = names.len() as u32;
                 names.push(col.distinct(code).to_string());
+                unseen -= 1;
             }
-            ids.push(*id);
         }
+        let id = |code: &u32| id_of.get(*code as usize).copied().unwrap_or(0);
+        let ids = match keep {
+            None => codes.iter().map(id).collect(),
+            Some(keep) => codes
+                .iter()
+                .zip(keep)
+                .filter(|(_, k)| **k)
+                .map(|(code, _)| id(code))
+                .collect(),
+        };
         Interned { ids, names }
     }
 
@@ -805,7 +827,8 @@ impl<'a> Builder<'a> {
 
     fn interned(&self, role: Role) -> Option<Interned> {
         let c = self.col(role)?;
-        Some(Interned::from_column(&self.raw.columns[c], &self.keep))
+        let keep = (!self.all_kept).then_some(self.keep.as_slice());
+        Some(Interned::from_column(&self.raw.columns[c], keep))
     }
 
     fn texts(&self, role: Role) -> Option<Vec<&'a str>> {
@@ -1456,6 +1479,11 @@ fn read_outcomes(
         }
         o
     };
+    // A coded stage column alone (nearly every export): each row's stage decides.
+    if let (None, None, Some(so)) = (&status, &won_flag, &stage_outcome) {
+        let outcome = so.iter().map(|o| o.unwrap_or(Outcome::Open)).collect();
+        return (outcome, outcome_from);
+    }
     let mut outcome = Vec::with_capacity(rows);
     for r in 0..rows {
         let mut o = None;
@@ -1516,6 +1544,19 @@ fn close_dates_of(
         (None, None, None, Some(_)) => (2, Some(Role::ExpectedCloseAt)),
         _ => (3, None),
     };
+    // One close-date column (nearly every export): its date on each closed deal.
+    let alone = match (closed_at, won_at, lost_at, expected) {
+        (Some(v), None, None, _) | (None, None, None, Some(v)) => Some(v),
+        _ => None,
+    };
+    if let Some(dates) = alone {
+        let closed = outcome
+            .iter()
+            .zip(dates)
+            .map(|(o, d)| d.filter(|_| matches!(o, Outcome::Won | Outcome::Lost)))
+            .collect();
+        return (Some(closed), close_from);
+    }
     let closed: Option<Vec<Option<Minutes>>> = close_from.map(|_| {
         (0..rows)
             .map(|r| {
@@ -1545,30 +1586,18 @@ fn closed_before_created(
 ) {
     if let (Some(cr), Some(cl)) = (created, closed) {
         let created_col = b.col(Role::CreatedAt).map(|c| b.raw.headers[c].clone());
+        let fmt = |m: Minutes| crate::engine::value::date_of_day(day_of(m));
         for (r, (a, z)) in cr.iter().zip(cl).enumerate() {
-            if let (Some(a), Some(z)) = (a, z) {
-                if day_of(*z) < day_of(*a) {
+            if let (Some(a), Some(z)) = (*a, *z) {
+                // A close in an earlier minute is the only way to an earlier day.
+                if z < a && day_of(z) < day_of(a) {
+                    // Both dates, so that the list reads on its own.
                     b.issues.add(
                         lines[r],
                         created_col.as_deref(),
-                        "",
+                        &format!("{} → {}", fmt(a), fmt(z)),
                         IssueKind::ClosedBeforeCreated,
                     );
-                }
-            }
-        }
-        // Fill the value with both dates so the list reads on its own.
-        let fmt = |m: Minutes| crate::engine::value::date_of_day(day_of(m)).to_string();
-        for issue in b
-            .issues
-            .all
-            .iter_mut()
-            .filter(|i| i.kind == IssueKind::ClosedBeforeCreated && i.value.is_empty())
-        {
-            // Data rows are in file order, so their lines ascend.
-            if let Ok(r) = lines.binary_search(&issue.line) {
-                if let (Some(a), Some(z)) = (cr[r], cl[r]) {
-                    issue.value = format!("{} → {}", fmt(a), fmt(z));
                 }
             }
         }
@@ -1750,6 +1779,33 @@ mod tests {
         );
     }
 
+    /// A deal closed on an earlier day than it was created is listed with both days; one
+    /// closed earlier on its own day, or open with an earlier close date, is not.
+    #[test]
+    fn deals_closed_on_an_earlier_day_are_listed_with_both_days() {
+        let t = table(
+            "Deal,Stage,Create Date,Close Date\n\
+             A,closedwon,2024-03-01 14:00,2024-03-01 09:00\n\
+             B,closedlost,2024-03-01 00:10,2024-02-29 23:59\n\
+             C,appointmentscheduled,2024-03-05 10:00,2024-01-01 10:00\n\
+             D,closedwon,2024-01-05,2023-12-31\n",
+        );
+        let listed: Vec<(u64, &str, Option<&str>)> = t
+            .issues
+            .all
+            .iter()
+            .filter(|i| i.kind == IssueKind::ClosedBeforeCreated)
+            .map(|i| (i.line, i.value.as_str(), i.column.as_deref()))
+            .collect();
+        assert_eq!(
+            listed,
+            [
+                (3, "2024-03-01 → 2024-02-29", Some("Create Date")),
+                (5, "2024-01-05 → 2023-12-31", Some("Create Date")),
+            ]
+        );
+    }
+
     #[test]
     fn close_dates_fall_back_and_say_so() {
         let t = table("商机名称,商机金额,商机阶段,预计成交日期,创建时间\nA,1,赢单,2024-03-01,2024-01-01 10:00:00\nB,1,需求分析,2024-04-01,2024-01-02 10:00:00\n");
@@ -1906,13 +1962,18 @@ mod coded {
             }
             let keep: Vec<bool> = (0..cells.len()).map(|i| (keep_seed >> (i % 64)) & 1 == 1).collect();
             prop_assert!(col.codes().is_some());
-            let coded = Interned::from_column(&col, &keep);
+            let coded = Interned::from_column(&col, Some(&keep));
             let by_cells = Interned::from_cells(col.iter(), &keep);
+            let every = Interned::from_cells(col.iter(), &vec![true; cells.len()]);
+            let coded_every = Interned::from_column(&col, None);
             col.uncode();
             prop_assert!(col.codes().is_none());
-            let plain = Interned::from_column(&col, &keep);
+            let plain = Interned::from_column(&col, Some(&keep));
+            let plain_every = Interned::from_column(&col, None);
             prop_assert_eq!((&coded.ids, &coded.names), (&by_cells.ids, &by_cells.names));
             prop_assert_eq!((&coded.ids, &coded.names), (&plain.ids, &plain.names));
+            prop_assert_eq!((&coded_every.ids, &coded_every.names), (&every.ids, &every.names));
+            prop_assert_eq!((&plain_every.ids, &plain_every.names), (&every.ids, &every.names));
         }
 
         /// Typing a column in one pass, coded or plain, with or without a date or number
