@@ -235,6 +235,15 @@ fn manual_inputs_fill_what_exports_lack() {
     near(&r, "cac_payback_months", 2.5);
     // Ann and Bob created deals in January, of 4 licences.
     near(&r, "user_activation_rate", 0.5);
+    // Over the whole range too, where the deals' own engagement leaves the count of
+    // active users to the licences alone.
+    let whole = Options {
+        period: Period::All,
+        ..opts.clone()
+    };
+    let all = analyze(&[("deals.csv", DEALS.as_bytes())], &whole);
+    assert!(all.kpi("user_engagement").is_some());
+    near(&all, "user_activation_rate", 0.5);
     near(&r, "crm_budget_variance", 0.2);
     // The data starts on 1 January: December would compare with zeros that mean "no data".
     assert_eq!(r.previous_period, None);

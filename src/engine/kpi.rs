@@ -1151,14 +1151,13 @@ pub fn deal_kpis_from(
     let first_won: Option<&Vec<Option<(i32, usize)>>> = match (&d.customer, &d.closed) {
         (Some(c), Some(closed)) if has_status => Some(d.first_won.get_or_init(|| {
             let mut first = vec![None; c.names.len()];
-            for (r, close) in closed.iter().enumerate() {
-                let id = c.get(r) as usize;
-                if id == 0 || d.outcome[r] != Outcome::Won {
+            let rows = c.ids.iter().zip(&d.outcome).zip(closed).enumerate();
+            for (r, ((id, outcome), close)) in rows {
+                if *outcome != Outcome::Won || *id == 0 {
                     continue;
                 }
-                if let Some(day) = close.map(day_of) {
-                    let slot: &mut Option<(i32, usize)> = &mut first[id];
-                    if slot.is_none_or(|(f, _)| day < f) {
+                if let (Some(day), Some(slot)) = (close.map(day_of), first.get_mut(*id as usize)) {
+                    if slot.is_none_or(|(f, _): (i32, usize)| day < f) {
                         *slot = Some((day, r));
                     }
                 }

@@ -1794,70 +1794,7 @@ fn usage_kpis(cx: &Ctx<'_>, have: &[KpiResult], out: &mut Vec<KpiResult>) {
         out.push(k);
     }
 
-    // Active users: owners of any record dated in the period, and users who logged in.
-    // Counted per interned owner first, so a million rows cost no string work.
-    let mut active: HashMap<String, u32> = HashMap::new();
-    let mut records = 0u64;
-    // `counted`: the records of each owner in the period, already counted.
-    let mut count_owned = |o: &Interned, dates: &[Option<Minutes>], counted: Option<&[u64]>| {
-        let mut seen = vec![false; o.names.len()];
-        match counted {
-            Some(counted) => {
-                for (id, n) in counted.iter().enumerate().skip(1).filter(|(_, n)| **n > 0) {
-                    if let Some(s) = seen.get_mut(id) {
-                        *s = true;
-                        records += n;
-                    }
-                }
-            }
-            None => {
-                for (r, when) in dates.iter().enumerate() {
-                    let id = o.get(r) as usize;
-                    if id != 0 && when.is_some() && cx.within(*when) {
-                        seen[id] = true;
-                        records += 1;
-                    }
-                }
-            }
-        }
-        for (id, s) in seen.iter().enumerate() {
-            if *s {
-                active.insert(lower(o.name(id as u32).trim()), 0);
-            }
-        }
-    };
-    for t in cx.tables {
-        if let Some(d) = &t.deals {
-            if let (Some(o), Some(c)) = (&d.owner, &d.created) {
-                count_owned(o, c, cx.deals_by_owner.as_deref());
-            }
-        }
-        if let Some(r) = &t.records {
-            if t.kind == TableKind::Users {
-                continue;
-            }
-            if let (Some(o), Some(w)) = (r.text(Role::Owner), r.when()) {
-                count_owned(o, w, None);
-            }
-        }
-    }
     let users = cx.records(TableKind::Users);
-    // Users who logged in but are not named in the users table still count once each.
-    let mut unnamed = 0usize;
-    if let Some((_, u)) = users {
-        if let Some(ll) = u.date(Role::LastLogin) {
-            for (i, login) in ll.iter().enumerate() {
-                if login.is_some() && cx.within(*login) {
-                    let name = lower(u.text_at(Role::Name, i).trim());
-                    if name.is_empty() {
-                        unnamed += 1;
-                    } else {
-                        active.insert(name, 0);
-                    }
-                }
-            }
-        }
-    }
     let licences = cx.inputs.licences.or_else(|| {
         users.map(|(_, u)| match u.text(Role::ActiveFlag) {
             Some(f) => (0..u.rows)
@@ -1866,6 +1803,77 @@ fn usage_kpis(cx: &Ctx<'_>, have: &[KpiResult], out: &mut Vec<KpiResult>) {
             None => u.rows as f64,
         })
     });
+    let has_other_owned = others.iter().any(|(t, r)| {
+        t.kind != TableKind::Users && r.text(Role::Owner).is_some() && r.when().is_some()
+    });
+    // Active users: owners of any record dated in the period, and users who logged in.
+    // Counted per interned owner first, so a million rows cost no string work.
+    let mut active: HashMap<String, u32> = HashMap::new();
+    let mut records = 0u64;
+    // Users who logged in but are not named in the users table still count once each.
+    let mut unnamed = 0usize;
+    // They count for the activation rate (given a licence count) and for the engagement
+    // over every table's records; a deals table alone has its own engagement.
+    let engaged = have.iter().any(|k| k.id == "user_engagement");
+    if licences.is_some() || has_other_owned || !engaged {
+        // `counted`: the records of each owner in the period, already counted.
+        let mut count_owned = |o: &Interned, dates: &[Option<Minutes>], counted: Option<&[u64]>| {
+            let mut seen = vec![false; o.names.len()];
+            match counted {
+                Some(counted) => {
+                    for (id, n) in counted.iter().enumerate().skip(1).filter(|(_, n)| **n > 0) {
+                        if let Some(s) = seen.get_mut(id) {
+                            *s = true;
+                            records += n;
+                        }
+                    }
+                }
+                None => {
+                    for (r, when) in dates.iter().enumerate() {
+                        let id = o.get(r) as usize;
+                        if id != 0 && when.is_some() && cx.within(*when) {
+                            seen[id] = true;
+                            records += 1;
+                        }
+                    }
+                }
+            }
+            for (id, s) in seen.iter().enumerate() {
+                if *s {
+                    active.insert(lower(o.name(id as u32).trim()), 0);
+                }
+            }
+        };
+        for t in cx.tables {
+            if let Some(d) = &t.deals {
+                if let (Some(o), Some(c)) = (&d.owner, &d.created) {
+                    count_owned(o, c, cx.deals_by_owner.as_deref());
+                }
+            }
+            if let Some(r) = &t.records {
+                if t.kind == TableKind::Users {
+                    continue;
+                }
+                if let (Some(o), Some(w)) = (r.text(Role::Owner), r.when()) {
+                    count_owned(o, w, None);
+                }
+            }
+        }
+        if let Some((_, u)) = users {
+            if let Some(ll) = u.date(Role::LastLogin) {
+                for (i, login) in ll.iter().enumerate() {
+                    if login.is_some() && cx.within(*login) {
+                        let name = lower(u.text_at(Role::Name, i).trim());
+                        if name.is_empty() {
+                            unnamed += 1;
+                        } else {
+                            active.insert(name, 0);
+                        }
+                    }
+                }
+            }
+        }
+    }
     if let Some(l) = licences {
         let n = active.len() + unnamed;
         let mut k = result(
@@ -1882,14 +1890,10 @@ fn usage_kpis(cx: &Ctx<'_>, have: &[KpiResult], out: &mut Vec<KpiResult>) {
         k.denominator = Some(l);
         out.push(k);
     }
-    let has_other_owned = others.iter().any(|(t, r)| {
-        t.kind != TableKind::Users && r.text(Role::Owner).is_some() && r.when().is_some()
-    });
     // Deals alone keep their own engagement (deals created per owner); with other tables
     // owning records, this one counts them all.
     let users_n = active.len();
-    let wanted =
-        has_other_owned || (users_n > 0 && !have.iter().any(|k| k.id == "user_engagement"));
+    let wanted = has_other_owned || (users_n > 0 && !engaged);
     let Some((a, b)) = cx.span().filter(|_| wanted) else {
         return;
     };

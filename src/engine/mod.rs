@@ -485,13 +485,21 @@ impl Workbook {
                 _ => &mut cached.insert((opts.today.clone(), Vec::new())).1,
             };
             let today = sanity::today(opts);
+            // The whole range's pass, if this report or an earlier one walked it, holds the
+            // deals table's counts per owner that the reps' check reads.
+            let whole = self.derived.passes.borrow().get(&Period::All).cloned();
+            let deals_at = self.tables.iter().position(|t| t.deals.is_some());
             let mut out = Vec::new();
             for (i, t) in self.tables.iter().enumerate() {
                 for part in 0..sanity::PARTS {
                     let at = match kept.iter().position(|(x, k, _)| (*x, *k) == (i, part)) {
                         Some(at) => at,
                         None => {
-                            kept.push((i, part, sanity::found(t, today, part)));
+                            let owners = whole
+                                .as_deref()
+                                .filter(|_| deals_at == Some(i))
+                                .map(|p| p.by_owner.as_slice());
+                            kept.push((i, part, sanity::found(t, today, part, owners)));
                             kept.len() - 1
                         }
                     };
@@ -1347,6 +1355,16 @@ mod tests {
             assert_eq!((w.kind.as_str(), w.count), ("rep_outlier", 20));
             assert_eq!(w.lines, (first..first + 20).collect::<Vec<u64>>());
         }
+        // The whole range's report reads the reps' figures from its own pass; a month's
+        // walks the rows for them: the same warnings either way.
+        let month = Options {
+            period: Period::Month(2024, 1),
+            ..Options::default()
+        };
+        let at_month = loaded("deals.csv", &csv);
+        assert!(at_month.derived.passes.borrow().is_empty());
+        assert_eq!(at_month.report(&month).warnings, warnings);
+        assert!(!at_month.derived.passes.borrow().contains_key(&Period::All));
     }
 
     /// A change of mapping works out again only the warnings that read a column it changed:

@@ -2,7 +2,7 @@
 //! rows concerned; nothing is corrected or left out because of it.
 
 use crate::engine::dataset::{IssueKind, Moved, Table};
-use crate::engine::kpi::{median, median_f64, nth_smallest};
+use crate::engine::kpi::{median, median_f64, nth_smallest, Acc};
 use crate::engine::kpi_tables::duplicate_lines;
 use crate::engine::report::Warning;
 use crate::engine::schema::{Role, TableKind};
@@ -162,8 +162,10 @@ pub fn today(opts: &Options) -> Option<i32> {
 
 /// One group of sanity warnings of a table ([`PARTS`]), in both languages
 /// ([`Found::in_lang`] picks one). A workbook keeps each group, and a change of mapping
-/// works out again only the groups that read a column it changed.
-pub fn found(t: &Table, today: Option<i32>, part: usize) -> Vec<Found> {
+/// works out again only the groups that read a column it changed. `owners`: the whole
+/// range's accumulators per owner of the table's deals, when a report has walked them (the
+/// reps' check then reads its counts and cycles there instead of walking the rows).
+pub fn found(t: &Table, today: Option<i32>, part: usize, owners: Option<&[Acc]>) -> Vec<Found> {
     let tr = |en: String, zh: String| (en, zh);
     let mut out = Vec::new();
     if part == DATES {
@@ -251,7 +253,7 @@ pub fn found(t: &Table, today: Option<i32>, part: usize) -> Vec<Found> {
         bulk_entries(t, &tr, &mut out);
     }
     if let Some(d) = t.deals.as_ref().filter(|_| part == REPS) {
-        rep_outliers(t, d, &tr, &mut out);
+        rep_outliers(t, d, owners, &tr, &mut out);
     }
     if part == REPEATS {
         if let Some(r) = &t.records {
@@ -414,15 +416,12 @@ fn bulk_entries(t: &Table, tr: &dyn Fn(String, String) -> Texts, out: &mut Vec<F
     }
 }
 
-/// Reps whose win rate or median cycle is far from the other reps' (3 robust deviations),
-/// among reps with at least 10 closed deals, when there are at least 4 of them.
-fn rep_outliers(
-    t: &Table,
+/// Each owner's won deals, won and lost deals, and the cycles in days of the won deals with
+/// both dates, in file order.
+fn walk_reps(
     d: &crate::engine::dataset::Deals,
-    tr: &dyn Fn(String, String) -> Texts,
-    out: &mut Vec<Found>,
-) {
-    let Some(owner) = &d.owner else { return };
+    owner: &crate::engine::dataset::Interned,
+) -> (Vec<u32>, Vec<u32>, Vec<Vec<i32>>) {
     let n = owner.names.len();
     let mut won = vec![0u32; n];
     let mut closed = vec![0u32; n];
@@ -446,6 +445,36 @@ fn rep_outliers(
             _ => {}
         }
     }
+    (won, closed, cycles)
+}
+
+/// Reps whose win rate or median cycle is far from the other reps' (3 robust deviations),
+/// among reps with at least 10 closed deals, when there are at least 4 of them.
+fn rep_outliers(
+    t: &Table,
+    d: &crate::engine::dataset::Deals,
+    owners: Option<&[Acc]>,
+    tr: &dyn Fn(String, String) -> Texts,
+    out: &mut Vec<Found>,
+) {
+    let Some(owner) = &d.owner else { return };
+    let n = owner.names.len();
+    // Each owner's won and closed deals, and the cycles of the won ones with both dates:
+    // the whole range's pass counts the same, in the same order.
+    let walked;
+    let (won, closed, cycles): (Vec<u32>, Vec<u32>, Vec<&[i32]>) =
+        match owners.filter(|a| a.len() == n) {
+            Some(accs) => (
+                accs.iter().map(|a| a.won as u32).collect(),
+                accs.iter().map(|a| (a.won + a.lost) as u32).collect(),
+                accs.iter().map(|a| a.cycles.as_slice()).collect(),
+            ),
+            None => {
+                let (won, closed, cycles) = walk_reps(d, owner);
+                walked = cycles;
+                (won, closed, walked.iter().map(Vec::as_slice).collect())
+            }
+        };
     let reps: Vec<usize> = (1..n).filter(|i| closed[*i] >= 10).collect();
     if reps.len() < 4 {
         return;
