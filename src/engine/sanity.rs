@@ -532,7 +532,7 @@ fn rep_outliers(
     let with_cycles: Vec<(usize, f64)> = reps
         .iter()
         .filter(|i| cycles[**i].len() >= 5)
-        .filter_map(|i| Some((*i, median(&cycles[*i])?)))
+        .filter_map(|i| Some((*i, median(cycles[*i])?)))
         .collect();
     if with_cycles.len() >= 4 {
         let mut v: Vec<f64> = with_cycles.iter().map(|(_, x)| *x).collect();
