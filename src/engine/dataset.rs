@@ -416,8 +416,8 @@ pub struct Deals {
     pub won_by_month: std::cell::OnceCell<BTreeMap<(i32, u32), f64>>,
     /// Per customer id: the day and row of its first won deal, filled on first use.
     pub first_won: std::cell::OnceCell<Vec<Option<(i32, usize)>>>,
-    /// The first and last day a deal was created, worked out on first use.
-    pub created_span: std::cell::OnceCell<Option<(i32, i32)>>,
+    /// The least and the greatest minute of the create dates, and of the close dates.
+    pub minute_ranges: [Option<(Minutes, Minutes)>; 2],
     /// Which column the close dates came from (the expected close date is a fallback).
     pub close_from: Option<Role>,
     /// Where each outcome came from: a status column, won/closed flags, or the stage.
@@ -1332,12 +1332,26 @@ fn build_deals(b: &mut Builder<'_>, rows: usize) -> Deals {
             ),
         },
     };
+    // Each range moves over with its column.
+    let range = |c: &Option<Vec<Option<Minutes>>>| crm_kpi_scan::cells::minute_range(c.as_deref()?);
+    let old_ranges = b.old.as_ref().map(|o| o.deals.minute_ranges);
+    let minute_ranges = [
+        match old_ranges {
+            Some(r) if b.kept(Role::CreatedAt) => r[0],
+            _ => range(&created),
+        },
+        match old_ranges {
+            Some(r) if keep_outcome => r[1],
+            _ => range(&closed),
+        },
+    ];
     let last_day = match b.old.as_ref() {
         Some(o) if keep_outcome && keep_touched && b.kept(Role::CreatedAt) => o.deals.last_day,
         // The day of the greatest minute: a day never comes before an earlier minute's.
-        _ => [&created, &closed, &touched]
-            .iter()
-            .filter_map(|c| crm_kpi_scan::cells::minute_range(c.as_deref()?))
+        _ => minute_ranges
+            .into_iter()
+            .chain([range(&touched)])
+            .flatten()
             .map(|(_, hi)| day_of(hi))
             .max(),
     };
@@ -1393,9 +1407,6 @@ fn build_deals(b: &mut Builder<'_>, rows: usize) -> Deals {
         if by_customer {
             first_use.first_won = std::mem::take(&mut d.first_won);
         }
-        if span {
-            first_use.created_span = std::mem::take(&mut d.created_span);
-        }
     }
     Deals {
         rows,
@@ -1420,7 +1431,7 @@ fn build_deals(b: &mut Builder<'_>, rows: usize) -> Deals {
         linked: Vec::new(),
         won_by_month: first_use.won_by_month,
         first_won: first_use.first_won,
-        created_span: first_use.created_span,
+        minute_ranges,
         close_from,
         outcome_from,
         last_day,

@@ -1678,17 +1678,11 @@ pub fn deal_kpis_from(
         k.breakdowns.insert("field".into(), rows);
     }
 
-    if let (Some(o), Some(created)) = (&d.owner, &d.created) {
+    if let (Some(o), Some(_)) = (&d.owner, &d.created) {
         let days = match period.bounds() {
             Some((s, e)) => Some(e - s + 1),
-            None => d
-                .created_span
-                .get_or_init(|| {
-                    let mut it = created.iter().flatten().map(|m| day_of(*m));
-                    let first = it.next();
-                    first.map(|f| it.fold((f, f), |(lo, hi), x| (lo.min(x), hi.max(x))))
-                })
-                .map(|(lo, hi)| hi - lo + 1),
+            // The days of the least and the greatest minute.
+            None => d.minute_ranges[0].map(|(lo, hi)| day_of(hi) - day_of(lo) + 1),
         };
         let active = p
             .by_owner

@@ -689,10 +689,17 @@ impl Workbook {
     fn find_data_range(&self) -> Option<(i32, i32)> {
         // The days of the least and the greatest minute: a day never comes before an
         // earlier minute's.
-        let (lo, hi) = self
-            .date_columns()
+        // A deals table found its columns' ranges as it was typed.
+        let mut ranges = Vec::new();
+        for t in &self.tables {
+            if let Some(d) = &t.deals {
+                ranges.extend(d.minute_ranges.iter().flatten().copied());
+            }
+            let when = t.records.as_ref().and_then(|r| r.when());
+            ranges.extend(when.and_then(crm_kpi_scan::cells::minute_range));
+        }
+        let (lo, hi) = ranges
             .into_iter()
-            .filter_map(crm_kpi_scan::cells::minute_range)
             .reduce(|(a, b), (c, d)| (a.min(c), b.max(d)))?;
         Some((value::day_of(lo), value::day_of(hi)))
     }
