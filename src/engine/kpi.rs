@@ -1892,6 +1892,83 @@ mod tests {
         }
     }
 
+    /// The whole range's pass is the plain way's to the last bit: with costs,
+    /// probabilities, void deals, won and lost deals without a close or create date, zero
+    /// and negative amounts and a negative zero, in one walk with months and alone, and
+    /// walked a few rows at a time.
+    #[test]
+    fn the_whole_ranges_pass_is_the_plain_ways() {
+        let mut csv = String::from(
+            "Deal Name,Amount,Cost,Probability,Stage,Create Date,Close Date,Owner,Lead Source,Deal Type,Product\n",
+        );
+        let stages = [
+            "Closed Won",
+            "Closed Lost",
+            "Proposal",
+            "作废",
+            "Closed Won",
+            "Qualification",
+        ];
+        let amounts = ["1200.5", "", "-0", "0", "-350", "99.99", "1e3", "7"];
+        for i in 0..240usize {
+            let created = if i % 17 == 3 {
+                String::new()
+            } else {
+                format!("2024-{:02}-{:02} 09:{:02}", 1 + i % 12, 1 + i % 28, i % 60)
+            };
+            let closed = if i % 11 == 5 {
+                String::new()
+            } else {
+                format!("2024-{:02}-{:02}", 1 + (i * 7) % 12, 1 + (i * 3) % 28)
+            };
+            let cost = if i % 3 == 0 {
+                format!("{}", i * 5)
+            } else {
+                String::new()
+            };
+            let prob = if i % 4 == 1 {
+                String::new()
+            } else {
+                format!("{}%", (i * 13) % 101)
+            };
+            csv.push_str(&format!(
+                "D{i},{},{cost},{prob},{},{created},{closed},{},{},{},{}\n",
+                amounts[i % amounts.len()],
+                stages[i % stages.len()],
+                ["Ann", "Bob", "", "Cy"][i % 4],
+                ["Web", "Referral", ""][i % 3],
+                ["Renewal", "New Business"][i % 2],
+                ["X", "Y", "Z", ""][(i / 3) % 4],
+            ));
+        }
+        let mut wb = crate::engine::Workbook::new();
+        assert!(wb.add("deals.csv", csv.as_bytes()).is_ok());
+        let d = wb.tables()[0].deals.as_ref().unwrap();
+        assert!(d.cost.is_some() && d.probability.is_some() && d.deal_type.is_some());
+        assert!(d
+            .amount
+            .as_ref()
+            .unwrap()
+            .iter()
+            .flatten()
+            .any(|a| a.to_bits() == (-0.0f64).to_bits()));
+        let reference = reference_pass(d, Period::All);
+        assert!(
+            reference.all.won > 0 && reference.all.invalid > 0 && reference.all.won_with_cost > 0
+        );
+        assert!(reference.all.closed_without_date > 0 && reference.renewal.1 > 0);
+        assert!(super::Pass::run(d, Period::All) == reference);
+        let with_months = [Period::Month(2024, 3), Period::All, Period::Month(2024, 4)];
+        let many = super::Pass::run_many(d, &with_months);
+        assert!(many[1] == reference);
+        for (p, pass) in with_months.iter().zip(&many) {
+            assert!(*pass == reference_pass(d, *p), "{p}");
+        }
+        let mut walk = super::Walk::every(d, vec![Period::All]);
+        while !walk.step(d, 7) {}
+        assert!(walk.finish(d).1[0] == reference);
+    }
+
     /// Five deals, every figure below worked out by hand in the comments.
     const CSV: &str =
         "Deal Name,Account Name,Amount,Stage,Create Date,Close Date,Owner,Lead Source\n\
