@@ -418,6 +418,10 @@ pub struct Deals {
     pub first_won: std::cell::OnceCell<Vec<Option<(i32, usize)>>>,
     /// The least and the greatest minute of the create dates, and of the close dates.
     pub minute_ranges: [Option<(Minutes, Minutes)>; 2],
+    /// Every row's date in each close-date column read (close, won, lost, expected close):
+    /// a change of the columns outcomes come from picks the closed deals' dates again from
+    /// them, without reading the cells.
+    pub close_cells: [Option<Vec<Option<Minutes>>>; 4],
     /// Which column the close dates came from (the expected close date is a fallback).
     pub close_from: Option<Role>,
     /// Where each outcome came from: a status column, won/closed flags, or the stage.
@@ -1262,21 +1266,19 @@ fn build_deals(b: &mut Builder<'_>, rows: usize) -> Deals {
     };
     let created = b.kept_or(Role::CreatedAt, |d| &mut d.created, Builder::dates);
     // Outcomes and close dates move over whole when every column they come from kept its
-    // role; the close-date columns' own values are then not needed.
+    // role.
     let keep_outcome = OUTCOME_ROLES.iter().all(|r| b.kept(*r));
-    let close_dates = |b: &mut Builder<'_>, role: Role| {
-        if keep_outcome {
-            b.carry(role, &CELL_KINDS);
-            None
-        } else {
-            b.dates(role)
-        }
+    // Each close-date column's dates move over with its issues while it keeps its role and
+    // reading; a column the replaced table did not read has no issues to carry.
+    let close_dates = |b: &mut Builder<'_>, role: Role, k: usize| {
+        let kept = b.take(role, |d| d.close_cells[k].take()).flatten();
+        kept.or_else(|| b.dates(role))
     };
-    let closed_at = close_dates(b, Role::ClosedAt);
-    let won_at = close_dates(b, Role::WonAt);
-    let lost_at = close_dates(b, Role::LostAt);
+    let closed_at = close_dates(b, Role::ClosedAt, 0);
+    let won_at = close_dates(b, Role::WonAt, 1);
+    let lost_at = close_dates(b, Role::LostAt, 2);
     let expected = if b.col(Role::ClosedAt).is_none() && b.col(Role::WonAt).is_none() {
-        close_dates(b, Role::ExpectedCloseAt)
+        close_dates(b, Role::ExpectedCloseAt, 3)
     } else {
         None
     };
@@ -1432,6 +1434,7 @@ fn build_deals(b: &mut Builder<'_>, rows: usize) -> Deals {
         won_by_month: first_use.won_by_month,
         first_won: first_use.first_won,
         minute_ranges,
+        close_cells: [closed_at, won_at, lost_at, expected],
         close_from,
         outcome_from,
         last_day,
