@@ -1969,6 +1969,44 @@ mod tests {
         assert!(walk.finish(d).1[0] == reference);
     }
 
+    /// A customer's first won deal is the one closed on the earliest day, the first in the
+    /// file among those of that day (whatever their times); lost deals and won deals
+    /// without a close date or customer do not make a customer new.
+    #[test]
+    fn a_customers_first_won_deal_is_the_first_row_of_its_earliest_day() {
+        let csv = "Deal Name,Account Name,Amount,Stage,Create Date,Close Date,Owner,Lead Source\n\
+            A,Acme,100,Closed Lost,2024-01-01,2024-03-02,Cy,Web\n\
+            B,Acme,100,Closed Won,2024-02-01,2024-03-05 15:00,Ann,Web\n\
+            C,Acme,100,Closed Won,2024-02-01,2024-03-05 09:00,Bob,Referral\n\
+            D,Acme,100,Closed Won,2024-02-01,,Cy,Web\n\
+            E,Beta,100,Closed Lost,2024-02-01,2024-03-01,Bob,Web\n\
+            F,,100,Closed Won,2024-02-01,2024-03-20,Cy,Web\n\
+            G,Cato,100,Closed Won,2024-02-01,2024-04-02,Bob,Referral\n\
+            H,Cato,100,Closed Won,2024-02-01,2024-03-30,Cy,Web\n";
+        let r = analyze(
+            &[("t.csv", csv.as_bytes())],
+            &Options {
+                period: Period::parse("2024-03").unwrap(),
+                review: false,
+                ..Options::default()
+            },
+        );
+        let k = |id: &str| r.kpis.iter().find(|k| k.id == id).cloned().unwrap();
+        // Acme (row B, Ann's, the first of 5 March) and Cato (row H, 30 March).
+        assert_eq!(k("new_customers").value, Some(2.0));
+        let per_rep: Vec<(String, Option<f64>)> = k("new_customers_by_rep").breakdowns["owner"]
+            .iter()
+            .filter(|x| x.value.is_some_and(|v| v > 0.0))
+            .map(|x| (x.key.clone(), x.value))
+            .collect();
+        assert_eq!(
+            per_rep,
+            [("Ann".into(), Some(1.0)), ("Cy".into(), Some(1.0))]
+        );
+        // Neither of the two came by referral (row C and row G did, but are not first).
+        assert_eq!(k("referral_rate").value, Some(0.0));
+    }
+
     /// Five deals, every figure below worked out by hand in the comments.
     const CSV: &str =
         "Deal Name,Account Name,Amount,Stage,Create Date,Close Date,Owner,Lead Source\n\
