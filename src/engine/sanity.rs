@@ -2,7 +2,7 @@
 //! rows concerned; nothing is corrected or left out because of it.
 
 use crate::engine::dataset::{IssueKind, Moved, Table};
-use crate::engine::kpi::{median, median_f64, nth_smallest, Acc};
+use crate::engine::kpi::{median, median_f64, Acc};
 use crate::engine::kpi_tables::duplicate_lines;
 use crate::engine::report::Warning;
 use crate::engine::schema::{Role, TableKind};
@@ -97,34 +97,36 @@ fn amounts(t: &Table) -> Option<(&[Option<f64>], &[u64])> {
     Some((r.number(Role::Amount)?, &r.lines))
 }
 
-/// The first and third quartiles of `f(v)` for an increasing `f`, interpolated between
-/// neighbours as over a sorted list. Only the four neighbours go through `f`. They are found
-/// by two selections, the second over the values right of the first, not by sorting.
-fn quartiles(v: &mut [f64], f: impl Fn(f64) -> f64) -> (f64, f64) {
-    let last = v.len().saturating_sub(1);
-    // After a selection at `lo`, nothing to its left is larger and nothing to its right is
-    // smaller: the next value in order is the smallest on the right, and the upper
-    // quartile's selection only needs the right part.
-    let mut from = 0;
-    let mut q = |p: f64| {
-        let x = p * last as f64;
-        let (lo, hi) = (x.floor() as usize, x.ceil() as usize);
-        let right = &mut v[from..];
-        let a = nth_smallest(right, lo - from);
-        let b = if hi == lo {
-            a
-        } else {
-            right[lo - from + 1..]
-                .iter()
-                .copied()
-                .min_by(f64::total_cmp)
-                .unwrap_or(a)
-        };
-        from = lo;
-        let (a, b) = (f(a), f(b));
+/// The first and third quartiles of `f(v)` over the values above zero of `values`, for an
+/// increasing `f`, interpolated between neighbours as over a sorted list; `None` with fewer
+/// than `min` such values. Only the four neighbours go through `f`.
+fn positive_quartiles(
+    values: &[Option<f64>],
+    f: impl Fn(f64) -> f64,
+    min: usize,
+) -> Option<(f64, f64)> {
+    let min = min.max(1);
+    // Where quartile `p` falls among `n` values in order, and its neighbours' ranks.
+    let at = |n: usize, p: f64| {
+        let x = p * (n - 1) as f64;
+        (x, x.floor() as usize, x.ceil() as usize)
+    };
+    let (n, v) = crm_kpi_scan::cells::positives_at(values, |n| {
+        if n < min {
+            return Vec::new();
+        }
+        let ((_, a, b), (_, c, d)) = (at(n, 0.25), at(n, 0.75));
+        vec![a, b, c, d]
+    });
+    if n < min {
+        return None;
+    }
+    let q = |i: usize, p: f64| {
+        let (x, lo, _) = at(n, p);
+        let (a, b) = (f(v[i]), f(v[i + 1]));
         a + (b - a) * (x - lo as f64)
     };
-    (q(0.25), q(0.75))
+    Some((q(0, 0.25), q(2, 0.75)))
 }
 
 // The groups of checks [`found`] makes of a table, in the order their warnings are listed.
@@ -218,10 +220,8 @@ pub fn found(t: &Table, today: Option<i32>, part: usize, owners: Option<&[Acc]>)
     }
     if part == AMOUNTS {
         if let Some((amount, lines)) = amounts(t) {
-            let mut positive = crm_kpi_scan::cells::positives(amount);
-            if positive.len() >= 20 {
-                // Quartiles of the amounts' logarithms.
-                let (q1, q3) = quartiles(&mut positive, f64::log10);
+            // Quartiles of the logarithms of the amounts above zero, of 20 or more.
+            if let Some((q1, q3)) = positive_quartiles(amount, f64::log10, 20) {
                 let iqr = (q3 - q1).max(0.5);
                 let (lo, hi) = (q1 - 3.0 * iqr, q3 + 3.0 * iqr);
                 // The bounds as amounts: no logarithm per row. (10^x as e^(x ln 10): `powf`
@@ -587,6 +587,33 @@ mod selection {
             prop_assert_eq!(crowded_minutes(&col), want);
         }
 
+        /// Quartiles of amounts over many orders of magnitude, repeated, zero, negative or
+        /// missing, equal those of a sorted list of the amounts above zero.
+        #[test]
+        fn quartiles_of_amounts_are_the_sorted_lists(
+            cells in proptest::collection::vec(
+                prop_oneof![
+                    Just(None),
+                    Just(Some(0.0)),
+                    Just(Some(1250.0)),
+                    (-1e6f64..1e6).prop_map(Some),
+                    (-30i32..40, 1.0f64..10.0).prop_map(|(e, m)| Some(m * 10f64.powi(e))),
+                ],
+                0..400,
+            ),
+        ) {
+            let mut s: Vec<f64> = cells.iter().flatten().copied().filter(|x| *x > 0.0).collect();
+            s.sort_by(f64::total_cmp);
+            let q = |p: f64| {
+                let x = p * (s.len() - 1) as f64;
+                let (lo, hi) = (x.floor() as usize, x.ceil() as usize);
+                let (a, b) = (s[lo].log10(), s[hi].log10());
+                a + (b - a) * (x - lo as f64)
+            };
+            let want = (s.len() >= 20).then(|| (q(0.25), q(0.75)));
+            prop_assert_eq!(positive_quartiles(&cells, f64::log10, 20), want);
+        }
+
         /// Medians and quartiles by selection equal those of a sorted list.
         #[test]
         fn selection_gives_the_sorted_answers(
@@ -595,17 +622,22 @@ mod selection {
             let f: Vec<f64> = v.iter().map(|x| f64::from(*x) / 8.0).collect();
             prop_assert_eq!(median(&v), sorted_median(f.iter().map(|x| x * 8.0).collect()));
             prop_assert_eq!(crate::engine::kpi::median_f64(&mut f.clone()), sorted_median(f.clone()));
-            if !f.is_empty() {
-                let mut s = f.clone();
-                s.sort_by(f64::total_cmp);
-                let q = |p: f64| {
-                    let x = p * (s.len() - 1) as f64;
-                    let (lo, hi) = (x.floor() as usize, x.ceil() as usize);
-                    let (a, b) = (s[lo].exp(), s[hi].exp());
-                    a + (b - a) * (x - lo as f64)
-                };
-                prop_assert_eq!(quartiles(&mut f.clone(), f64::exp), (q(0.25), q(0.75)));
-            }
+            // Quartiles of the values above zero (some cells empty), against a sorted list.
+            let cells: Vec<Option<f64>> = f
+                .iter()
+                .enumerate()
+                .map(|(i, x)| (i % 7 != 3).then_some(*x))
+                .collect();
+            let mut s: Vec<f64> = cells.iter().flatten().copied().filter(|x| *x > 0.0).collect();
+            s.sort_by(f64::total_cmp);
+            let q = |p: f64| {
+                let x = p * (s.len() - 1) as f64;
+                let (lo, hi) = (x.floor() as usize, x.ceil() as usize);
+                let (a, b) = (s[lo].exp(), s[hi].exp());
+                a + (b - a) * (x - lo as f64)
+            };
+            let want = (s.len() >= 3).then(|| (q(0.25), q(0.75)));
+            prop_assert_eq!(positive_quartiles(&cells, f64::exp, 3), want);
         }
     }
 }

@@ -386,17 +386,60 @@ pub fn minute_range(dates: &[Option<i32>]) -> Option<(i32, i32)> {
     (lo <= hi).then_some((lo, hi))
 }
 
-/// The values above zero of a column, in order: what the amounts' sanity check takes its
-/// quartiles of.
+/// Of the values above zero in `values`: how many there are, and those at the ranks
+/// `ranks` gives for that count (0-based, in increasing order, each below the count), as the
+/// amounts' sanity check takes its quartiles. Above zero a float orders as its bits do: the
+/// values are counted by their top 16 bits, and only those that share a wanted rank's top
+/// bits are gathered and selected among, instead of a copy of every value.
 #[inline(never)]
-pub fn positives(values: &[Option<f64>]) -> Vec<f64> {
-    let mut out = Vec::with_capacity(values.len());
+pub fn positives_at(
+    values: &[Option<f64>],
+    ranks: impl FnOnce(usize) -> Vec<usize>,
+) -> (usize, Vec<f64>) {
+    let top = |v: f64| (v.to_bits() >> 48) as usize;
+    let mut counts = vec![0u32; 1 << 16];
+    let mut n = 0;
     for v in values.iter().flatten() {
         if *v > 0.0 {
-            out.push(*v);
+            counts[top(*v)] += 1;
+            n += 1;
         }
     }
-    out
+    let ranks = ranks(n);
+    // Each rank's group of top bits, and how many values lie in the groups before it.
+    let mut groups: Vec<(usize, usize)> = Vec::with_capacity(ranks.len());
+    for &k in &ranks {
+        let (mut g, mut before) = (0, 0);
+        while g + 1 < counts.len() && before + counts[g] as usize <= k {
+            before += counts[g] as usize;
+            g += 1;
+        }
+        groups.push((g, before));
+    }
+    let mut wanted = vec![false; counts.len()];
+    for (g, _) in &groups {
+        wanted[*g] = true;
+    }
+    let mut gathered: Vec<(usize, Vec<f64>)> = Vec::new();
+    for v in values.iter().flatten() {
+        if *v > 0.0 && wanted[top(*v)] {
+            match gathered.iter_mut().find(|(g, _)| *g == top(*v)) {
+                Some((_, list)) => list.push(*v),
+                None => gathered.push((top(*v), vec![*v])),
+            }
+        }
+    }
+    let picked = ranks
+        .iter()
+        .zip(groups)
+        .map(|(k, (g, before))| {
+            let list = gathered.iter_mut().find(|(x, _)| *x == g);
+            list.map_or(f64::NAN, |(_, list)| {
+                crate::select::nth_smallest(list, k - before)
+            })
+        })
+        .collect();
+    (n, picked)
 }
 
 /// Add one to `per_day[d - first]` for the day `d` of each of `dates`, passing over days
