@@ -7,18 +7,23 @@
 
 use crate::TextColumn;
 
+/// Whether `y` is a leap year, without branches: per cell, leap years come in no order a
+/// branch predictor learns.
+#[inline(always)]
 fn is_leap(y: i32) -> bool {
-    (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
+    (y % 4 == 0) & ((y % 100 != 0) | (y % 400 == 0))
 }
 
+/// Days before each month in a year that is not a leap year, and the days in each month
+/// (index: the month, 1–12).
+const DAYS_BEFORE: [u16; 13] = [0, 0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334];
+const DAYS_IN: [u8; 13] = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/// The days of month `m` of year `y`; 0 for a month that is not one.
+#[inline(always)]
 fn days_in_month(y: i32, m: u32) -> u32 {
-    match m {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if is_leap(y) => 29,
-        2 => 28,
-        _ => 0,
-    }
+    let days = DAYS_IN.get(m as usize).map_or(0, |d| u32::from(*d));
+    days + u32::from((m == 2) & is_leap(y))
 }
 
 /// Day number (days since 1970-01-01) of a calendar date, or `None` when the date does not
@@ -149,49 +154,43 @@ fn lane(t: u64, i: u32) -> u32 {
     ((t >> (8 * i)) & 0xff) as u32
 }
 
-/// Days before each month in a year that is not a leap year, and the days in each month
-/// (index: the month, 1–12).
-const DAYS_BEFORE: [u16; 13] = [0, 0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334];
-const DAYS_IN: [u8; 13] = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-
 /// Minutes since 1970 of a date of year 1 to 9999 (and its minute of day, below 1440), if
-/// the day exists: [`minutes_at`] without its era arithmetic, and without branches on
-/// the year, whose leap years come in no order a predictor learns.
+/// the day exists: [`minutes_at`] without its era arithmetic.
 #[inline(always)]
 fn minutes_from_year_1(year: u32, month: u32, day: u32, minute_of_day: u32) -> Option<i32> {
-    if year == 0 || !(1..=12).contains(&month) || day == 0 {
-        return None;
-    }
-    let leap = u32::from((year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0)));
-    let feb = u32::from(month == 2);
-    if day > u32::from(DAYS_IN[month as usize]) + (leap & feb) {
+    if year == 0 || day == 0 || day > days_in_month(year as i32, month) {
         return None;
     }
     let y = year - 1;
-    let past_feb = u32::from(month > 2);
-    let day_of_year = u32::from(DAYS_BEFORE[month as usize]) + (leap & past_feb) + day - 1;
+    let leap_day = u32::from((month > 2) & is_leap(year as i32));
+    let day_of_year = u32::from(DAYS_BEFORE[month as usize]) + leap_day + day - 1;
     // Days from 0001-01-01 to 1970-01-01: 719,162.
     let days = i64::from(y * 365 + y / 4 - y / 100 + y / 400 + day_of_year) - 719_162;
     i32::try_from(days * 1440 + i64::from(minute_of_day)).ok()
 }
 
-/// `YYYY-MM-DD HH:MM` (or with `/` between the date's parts, or `T` before the time).
+/// The year and month of a cell's first eight bytes, `YYYY-MM-` (or with `/`).
 #[inline(always)]
-fn iso_minutes_16(b: &[u8]) -> Option<i32> {
-    let (a, c) = (word_less_zeros(b), word_less_zeros(&b[8..]));
-    // Digits at bytes 0–3, 5, 6 of the first word and 0, 1, 3, 4, 6, 7 of the second.
-    if !digits_at(a, 0x0080_8000_8080_8080) || !digits_at(c, 0x8080_0080_8000_8080) {
-        return None;
-    }
-    if !matches!(b[4], b'-' | b'/')
-        || b[7] != b[4]
-        || !matches!(b[10], b' ' | b'T')
-        || b[13] != b':'
-    {
+fn year_month_word(b: &[u8]) -> Option<(u32, u32)> {
+    let a = word_less_zeros(b);
+    // Digits at bytes 0–3, 5 and 6, one separator at 4 and 7.
+    if !digits_at(a, 0x0080_8000_8080_8080) || !matches!(b[4], b'-' | b'/') || b[7] != b[4] {
         return None;
     }
     let year = lane(a, 0) * 1000 + lane(a, 1) * 100 + lane(a, 2) * 10 + lane(a, 3);
-    let (month, day) = (lane(a, 5) * 10 + lane(a, 6), lane(c, 0) * 10 + lane(c, 1));
+    Some((year, lane(a, 5) * 10 + lane(a, 6)))
+}
+
+/// `YYYY-MM-DD HH:MM` (or with `/` between the date's parts, or `T` before the time).
+#[inline(always)]
+fn iso_minutes_16(b: &[u8]) -> Option<i32> {
+    let (year, month) = year_month_word(b)?;
+    let c = word_less_zeros(&b[8..]);
+    // Digits at bytes 0, 1, 3, 4, 6 and 7 of the second word.
+    if !digits_at(c, 0x8080_0080_8000_8080) || !matches!(b[10], b' ' | b'T') || b[13] != b':' {
+        return None;
+    }
+    let day = lane(c, 0) * 10 + lane(c, 1);
     let (hour, minute) = (lane(c, 3) * 10 + lane(c, 4), lane(c, 6) * 10 + lane(c, 7));
     if hour >= 24 || minute >= 60 {
         return None;
@@ -202,16 +201,11 @@ fn iso_minutes_16(b: &[u8]) -> Option<i32> {
 /// `YYYY-MM-DD` (or with `/`).
 #[inline(always)]
 fn iso_minutes_10(b: &[u8]) -> Option<i32> {
-    let a = word_less_zeros(b);
+    let (year, month) = year_month_word(b)?;
     let (d0, d1) = (b[8].wrapping_sub(b'0'), b[9].wrapping_sub(b'0'));
-    if !digits_at(a, 0x0080_8000_8080_8080) || d0 >= 10 || d1 >= 10 {
+    if d0 >= 10 || d1 >= 10 {
         return None;
     }
-    if !matches!(b[4], b'-' | b'/') || b[7] != b[4] {
-        return None;
-    }
-    let year = lane(a, 0) * 1000 + lane(a, 1) * 100 + lane(a, 2) * 10 + lane(a, 3);
-    let month = lane(a, 5) * 10 + lane(a, 6);
     minutes_from_year_1(year, month, u32::from(d0) * 10 + u32::from(d1), 0)
 }
 
