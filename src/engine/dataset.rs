@@ -25,21 +25,20 @@ pub struct Interned {
 impl Interned {
     /// A column's cells numbered, of the rows `keep` marks (`None`: every row).
     fn from_column(col: &TextColumn, keep: Option<&[bool]>) -> Interned {
-        match (col.codes(), keep) {
-            (Some(codes), _) => Self::from_codes(col, codes, keep),
-            (None, Some(keep)) => Self::from_cells(col.iter(), keep),
-            (None, None) => Self::from_cells(col.iter(), &vec![true; col.len()]),
+        match col.codes() {
+            Some(codes) => Self::from_codes(col, codes, keep),
+            None => Self::from_cells(col.iter(), keep),
         }
     }
 
     /// Each kept cell numbered in the order of first use (the empty cell is 0).
-    fn from_cells<'a>(cells: impl Iterator<Item = &'a str>, keep: &[bool]) -> Interned {
+    fn from_cells<'a>(cells: impl Iterator<Item = &'a str>, keep: Option<&[bool]>) -> Interned {
         let mut names = vec![String::new()];
         let mut index: rustc_hash::FxHashMap<&str, u32> = Default::default();
         index.insert("", 0);
-        let mut ids = Vec::with_capacity(keep.len());
+        let mut ids = Vec::with_capacity(cells.size_hint().0);
         for (i, cell) in cells.enumerate() {
-            if !keep[i] {
+            if keep.is_some_and(|k| !k[i]) {
                 continue;
             }
             let next = names.len() as u32;
@@ -1977,8 +1976,8 @@ mod coded {
             let keep: Vec<bool> = (0..cells.len()).map(|i| (keep_seed >> (i % 64)) & 1 == 1).collect();
             prop_assert!(col.codes().is_some());
             let coded = Interned::from_column(&col, Some(&keep));
-            let by_cells = Interned::from_cells(col.iter(), &keep);
-            let every = Interned::from_cells(col.iter(), &vec![true; cells.len()]);
+            let by_cells = Interned::from_cells(col.iter(), Some(&keep));
+            let every = Interned::from_cells(col.iter(), Some(&vec![true; cells.len()]));
             let coded_every = Interned::from_column(&col, None);
             col.uncode();
             prop_assert!(col.codes().is_none());

@@ -1941,8 +1941,7 @@ mod tests {
                 ["X", "Y", "Z", ""][(i / 3) % 4],
             ));
         }
-        let mut wb = crate::engine::Workbook::new();
-        assert!(wb.add("deals.csv", csv.as_bytes()).is_ok());
+        let wb = crate::engine::loaded("deals.csv", &csv);
         let d = wb.tables()[0].deals.as_ref().unwrap();
         assert!(d.cost.is_some() && d.probability.is_some() && d.deal_type.is_some());
         assert!(d

@@ -1166,9 +1166,7 @@ mod tests {
             Period::Quarter(2024, 2),
         ];
         for p in periods {
-            let (mut fresh, mut walked) = (Workbook::new(), Workbook::new());
-            assert!(fresh.add("d.csv", csv.as_bytes()).is_ok());
-            assert!(walked.add("d.csv", csv.as_bytes()).is_ok());
+            let (fresh, walked) = (loaded("d.csv", csv), loaded("d.csv", csv));
             let _ = walked.report(&Options {
                 period: Period::All,
                 ..Options::default()
