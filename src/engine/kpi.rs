@@ -339,6 +339,14 @@ impl Walk {
         // A deal created and closed before every dated period starts is in none of them,
         // only in the whole range (whose review has the trend's months too).
         let first_start = bounds.iter().flatten().map(|(a, _)| *a).min();
+        // Nor is a deal created after every dated period ends and not closed by then (a year
+        // back in a file that runs on has many).
+        let last_end = bounds
+            .iter()
+            .flatten()
+            .map(|(_, z)| *z)
+            .max()
+            .unwrap_or(i64::MAX);
         let whole_range = bounds.iter().any(Option::is_none);
         let every: Vec<usize> = (0..bounds.len()).collect();
         let (dated, undated): (Vec<usize>, Vec<usize>) =
@@ -362,7 +370,9 @@ impl Walk {
                 }
                 _ => false,
             };
-            if before_all && !whole_range {
+            let after_all = created.is_some_and(|c| i64::from(c) > last_end)
+                && closed.is_none_or(|z| i64::from(z) > last_end);
+            if (before_all || after_all) && !whole_range {
                 continue;
             }
             let amount = d.amount.as_ref().and_then(|a| a[r]);
@@ -394,7 +404,7 @@ impl Walk {
                 opens.add_to_each(&slots, &dated, &open);
             }
             // The dated periods have taken such rows whole: the whole range is left.
-            let to = if before_all || open_only {
+            let to = if before_all || after_all || open_only {
                 &undated
             } else if months.months.is_empty() {
                 &every
@@ -1845,10 +1855,13 @@ mod tests {
     #[test]
     fn one_walk_over_many_periods_gives_each_period_its_own_pass() {
         let mut csv = crate::sample::generate(3000, 11);
-        // Deals closed before they were created, before the months below start.
+        // Deals closed before they were created: before the months below start, and within
+        // them but created after every period ends.
         csv.push_str(
             "9001,Odd A,Acme,Closed Won,500,,2025-04-02 10:00,2024-11-30 10:00,Ann,Website,,,,\n\
-             9002,Odd B,Acme,Closed Lost,700,,2025-07-09 10:00,2024-06-01 10:00,Ann,Website,,,,\n",
+             9002,Odd B,Acme,Closed Lost,700,,2025-07-09 10:00,2024-06-01 10:00,Ann,Website,,,,\n\
+             9003,Odd C,Acme,Closed Won,900,,2027-02-01 10:00,2025-05-10 10:00,Ann,Website,,,,\n\
+             9004,Odd D,Acme,Closed Lost,300,,2027-03-01 10:00,2025-08-20 10:00,Ann,Website,,,,\n",
         );
         let mut wb = crate::engine::Workbook::new();
         assert!(wb.add("deals.csv", csv.as_bytes()).is_ok());
