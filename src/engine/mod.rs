@@ -179,10 +179,93 @@ struct Derived {
 /// The deals' pass over each period.
 type Passes = HashMap<Period, Rc<kpi::Pass>>;
 
-/// The walks over the rows of a report for the whole range, made ahead of need a slice of
-/// rows at a time ([`Workbook::ahead`]).
+/// The walks over the rows of a report, made ahead of need a slice of rows at a time
+/// ([`Workbook::ahead`]).
 pub struct Ahead {
     walks: Vec<kpi::Walk>,
+    /// Every period the report reads, walked now or before.
+    periods: Vec<Period>,
+}
+
+/// The reports a worker makes ahead of need while the page shows an answer: those for the
+/// periods a person is likely to pick next ([`Period::likely_next`]) that the data covers, in
+/// that order, with the answer's other options, each walked a slice of rows at a time
+/// ([`Warm::step`]). A report for a period made so is then read from what was kept.
+#[derive(Default)]
+pub struct Warm {
+    /// The last answer's options.
+    opts: Options,
+    /// The periods whose reports are still to make.
+    queue: Vec<Period>,
+    /// The walk under way, and its period.
+    ahead: Option<(Ahead, Period)>,
+}
+
+impl Warm {
+    /// Line up the reports to make after `wb`'s answer for `opts`: for the periods that
+    /// overlap its data. A walk left half way goes on if its period is still wanted: the rows
+    /// it walks are the same for any stage, goals or language.
+    pub fn answered(&mut self, wb: &Workbook, opts: &Options) {
+        let mut next = opts.period.likely_next();
+        let range = wb.data_range();
+        next.retain(|p| {
+            p.bounds()
+                .zip(range)
+                .is_none_or(|((a, z), (first, last))| a <= last && z >= first)
+        });
+        let review = self.opts.review == opts.review;
+        self.ahead = self
+            .ahead
+            .take()
+            .filter(|(_, p)| review && next.contains(p));
+        if let Some((_, p)) = &self.ahead {
+            next.retain(|q| q != p);
+        }
+        self.queue = next;
+        self.opts = opts.clone();
+    }
+
+    /// Whether a report is still to be made.
+    pub fn pending(&self) -> bool {
+        self.ahead.is_some() || !self.queue.is_empty()
+    }
+
+    /// Drop the walk under way: the tables it walks are about to change.
+    pub fn stop(&mut self) {
+        self.ahead = None;
+    }
+
+    /// Before a report for `opts` is made: walk the rest of the walk under way if it is that
+    /// report's.
+    pub fn finish_for(&mut self, wb: &Workbook, opts: &Options) {
+        let asked = opts.review == self.opts.review;
+        if let Some((ahead, _)) = self.ahead.take_if(|(_, p)| asked && *p == opts.period) {
+            wb.ahead_finish(ahead);
+        }
+    }
+
+    /// Walk at most `rows` more rows, and make the report whose walk that finished (its
+    /// passes and KPIs kept, the report dropped): whether there is more to do.
+    pub fn step(&mut self, wb: &Workbook, rows: usize) -> bool {
+        let opts = |period| Options {
+            period,
+            ..self.opts.clone()
+        };
+        let (ahead, period) = match self.ahead.as_mut() {
+            Some(under_way) => under_way,
+            None if self.queue.is_empty() => return false,
+            None => {
+                let period = self.queue.remove(0);
+                self.ahead.insert((wb.ahead(&opts(period)), period))
+            }
+        };
+        if !wb.ahead_step(ahead, rows) {
+            return true;
+        }
+        let _ = wb.report(&opts(*period));
+        self.ahead = None;
+        !self.queue.is_empty()
+    }
 }
 
 /// The sanity warnings for one `today`, in both languages: each group of checks
@@ -196,6 +279,13 @@ type KpisFor = (Option<report::DealSummary>, Vec<KpiResult>, Vec<String>);
 
 /// How many periods' KPIs are kept: a year of months reviewed for a few periods.
 const KEPT_PERIODS: usize = 64;
+
+/// Make room among the kept passes: all go but those over `wanted` (what the report being
+/// made reads) and the whole range's, the one walk over every row, which the reps' check and
+/// every change to the whole range read.
+fn forget_passes(kept: &mut Passes, wanted: &[Period]) {
+    kept.retain(|p, _| *p == Period::All || wanted.contains(p));
+}
 
 /// The 12 months up to the period's end (the data's end for the whole range) that a review
 /// shows trends over, oldest first, none before the data's first day.
@@ -753,7 +843,9 @@ impl Workbook {
         let computed = self.compute_kpis_for(opts, period, data_range);
         let mut kept = self.derived.kpis.borrow_mut();
         if kept.len() >= KEPT_PERIODS {
-            kept.clear();
+            // The oldest goes: the periods looked at last, and those walked ahead for them,
+            // stay.
+            kept.remove(0);
         }
         kept.push(((period, opts.lang, opts.inputs.clone()), computed.clone()));
         computed
@@ -774,7 +866,7 @@ impl Workbook {
     fn prepare_passes(&self, opts: &Options, periods: &[Period]) {
         let Some(d) = self.deals() else { return };
         for walk in self.walks_for(opts, periods) {
-            self.keep_passes(walk.run(d));
+            self.keep_passes(walk.run(d), periods);
         }
     }
 
@@ -818,41 +910,44 @@ impl Workbook {
         walks
     }
 
-    /// Keep the passes a walk made over `periods`.
-    fn keep_passes(&self, (periods, made): (Vec<Period>, Vec<kpi::Pass>)) {
+    /// Keep the passes a walk made over `periods`, making room if need be but for the passes
+    /// over `wanted`.
+    fn keep_passes(&self, (periods, made): (Vec<Period>, Vec<kpi::Pass>), wanted: &[Period]) {
         let mut kept = self.derived.passes.borrow_mut();
         if kept.len() + made.len() > KEPT_PERIODS {
-            kept.clear();
+            forget_passes(&mut kept, wanted);
         }
         kept.extend(periods.into_iter().zip(made.into_iter().map(Rc::new)));
     }
 
-    /// Ahead of need, the walks over the rows that a report for `opts` (the whole range's,
-    /// as the worker asks) would make: [`Workbook::ahead_step`] walks them a slice of rows
-    /// at a time, so that a request that comes meanwhile waits for one slice, not the whole
-    /// walk, and [`Workbook::ahead_finish`] walks the rest. Dropped half walked, they are
-    /// walked again from the start when needed.
+    /// Ahead of need, the walks over the rows that a report for `opts` would make
+    /// ([`Warm`] lines them up): [`Workbook::ahead_step`] walks them a slice of rows at a
+    /// time, so that a request that comes meanwhile waits for one slice, not the whole walk,
+    /// and [`Workbook::ahead_finish`] walks the rest. Dropped half walked, they are walked
+    /// again from the start when needed.
     pub fn ahead(&self, opts: &Options) -> Ahead {
+        let periods = self.walked_periods(opts, self.data_range());
         Ahead {
-            walks: self.walks_for(opts, &self.walked_periods(opts, self.data_range())),
+            walks: self.walks_for(opts, &periods),
+            periods,
         }
     }
 
     /// Walk at most `rows` more rows of what [`Workbook::ahead`] left: whether every walk is
-    /// done, its passes kept for the whole range's report.
+    /// done, its passes kept for the report.
     pub fn ahead_step(&self, ahead: &mut Ahead, rows: usize) -> bool {
         let Some(d) = self.deals() else { return true };
         if let Some(walk) = ahead.walks.last_mut() {
             if walk.step(d, rows) {
                 if let Some(walk) = ahead.walks.pop() {
-                    self.keep_passes(walk.finish(d));
+                    self.keep_passes(walk.finish(d), &ahead.periods);
                 }
             }
         }
         ahead.walks.is_empty()
     }
 
-    /// Walk every row [`Workbook::ahead`] left, its passes kept for the whole range's report.
+    /// Walk every row [`Workbook::ahead`] left, its passes kept for the report.
     pub fn ahead_finish(&self, mut ahead: Ahead) {
         while !self.ahead_step(&mut ahead, usize::MAX) {}
     }
@@ -877,7 +972,7 @@ impl Workbook {
         let pass = std::rc::Rc::new(kpi::Pass::run(d, period));
         let mut kept = self.derived.passes.borrow_mut();
         if kept.len() >= KEPT_PERIODS {
-            kept.clear();
+            forget_passes(&mut kept, &[]);
         }
         kept.insert(period, pass.clone());
         pass
@@ -2077,6 +2172,123 @@ mod remapped {
         assert_eq!(wb.report(&all), fresh(&csv, &detected, &all));
         let read = wb.derived.passes.borrow().get(&Period::All).cloned();
         assert!(read.is_some_and(|p| Rc::ptr_eq(&p, &walked)));
+    }
+
+    /// After an answer for a month, the whole range, the month's year and its quarter are
+    /// walked ahead a slice of rows at a time; their reports then read what was walked, with
+    /// a fresh workbook's figures. A walk under way goes on through an answer that still
+    /// wants its period, is dropped by one that does not, and is finished by a request for
+    /// its own period.
+    #[test]
+    fn the_periods_likely_next_are_walked_ahead_and_then_only_read() {
+        use crate::engine::catalogue::Stage;
+        let csv = sample(5);
+        let (month, all) = month_and_all();
+        let wb = loaded("deals.csv", &csv);
+        wb.report(&month);
+        let likely = [Period::All, Period::Year(2025), Period::Quarter(2025, 2)];
+        let mut warm = Warm::default();
+        warm.answered(&wb, &month);
+        assert_eq!(warm.queue, likely);
+        let mut steps = 1;
+        while warm.step(&wb, 40) {
+            steps += 1;
+        }
+        assert!(!warm.pending());
+        let rows = wb.deals().map_or(0, |d| d.rows);
+        assert!(steps >= 3 * rows / 40, "{steps} steps");
+        for period in likely {
+            let opts = Options {
+                period,
+                ..month.clone()
+            };
+            let walked = wb.derived.passes.borrow().get(&period).cloned();
+            let walked = walked.expect("walked ahead");
+            assert_eq!(wb.report(&opts), loaded("deals.csv", &csv).report(&opts));
+            let read = wb.derived.passes.borrow().get(&period).cloned();
+            assert!(read.is_some_and(|p| Rc::ptr_eq(&p, &walked)), "{period}");
+        }
+
+        let wb = loaded("deals.csv", &csv);
+        wb.report(&month);
+        let mut warm = Warm::default();
+        warm.answered(&wb, &month);
+        assert!(warm.step(&wb, 40));
+        let under_way = |w: &Warm| w.ahead.as_ref().map(|(_, p)| (*p, w.opts.stage));
+        assert_eq!(under_way(&warm), Some((Period::All, Stage::Startup)));
+        // Another stage for the same month: the whole range's walk goes on, for that stage.
+        let mature = Options {
+            stage: Stage::Mature,
+            ..month.clone()
+        };
+        warm.answered(&wb, &mature);
+        assert_eq!(under_way(&warm), Some((Period::All, Stage::Mature)));
+        assert_eq!(warm.queue.len(), 2);
+        // The whole range asked for: its walk is finished first, nothing is left to do.
+        warm.finish_for(&wb, &all);
+        assert!(wb.derived.passes.borrow().contains_key(&Period::All));
+        warm.answered(&wb, &all);
+        assert!(!warm.pending());
+        // A year back, half walked, then a month of another year: the year is not wanted.
+        let year = Options {
+            period: Period::Year(2024),
+            ..month.clone()
+        };
+        warm.answered(&wb, &year);
+        assert!(warm.step(&wb, 40));
+        assert!(warm.step(&wb, 40));
+        assert_eq!(under_way(&warm), Some((Period::Year(2023), Stage::Startup)));
+        warm.answered(&wb, &month);
+        assert_eq!(under_way(&warm), None);
+        // Periods the data does not cover are not walked.
+        let long_ago = Options {
+            period: Period::Month(2019, 5),
+            ..month.clone()
+        };
+        warm.answered(&wb, &long_ago);
+        assert_eq!(warm.queue, [Period::All]);
+    }
+
+    /// However many periods are looked at, the kept passes make room but for the report
+    /// being made and the whole range: every report is a fresh workbook's, the passes stay
+    /// within their bound, and the whole range's pass, walked once, stays.
+    #[test]
+    fn kept_passes_make_room_but_for_the_report_and_the_whole_range() {
+        let csv = sample(7);
+        let (month, all) = month_and_all();
+        let wb = loaded("deals.csv", &csv);
+        wb.report(&all);
+        let whole = wb.derived.passes.borrow().get(&Period::All).cloned();
+        let whole = whole.expect("the whole range's pass");
+        let mut periods = Vec::new();
+        for y in 2023..=2025 {
+            periods.push(Period::Year(y));
+            for q in 1..=4 {
+                periods.push(Period::Quarter(y, q));
+            }
+            for m in 1..=12 {
+                periods.push(Period::Month(y, m));
+            }
+        }
+        let mut most = 0;
+        for period in periods {
+            let opts = Options {
+                period,
+                ..month.clone()
+            };
+            let report = wb.report(&opts);
+            most = most.max(wb.derived.passes.borrow().len());
+            let kept = wb.derived.passes.borrow();
+            assert!(kept
+                .get(&Period::All)
+                .is_some_and(|p| Rc::ptr_eq(p, &whole)));
+            drop(kept);
+            if matches!(period, Period::Year(_) | Period::Month(_, 6)) {
+                assert_eq!(report, loaded("deals.csv", &csv).report(&opts), "{period}");
+            }
+        }
+        assert!(most > KEPT_PERIODS / 2, "{most} passes at most");
+        assert!(most <= KEPT_PERIODS, "{most} passes at most");
     }
 
     proptest! {

@@ -95,6 +95,32 @@ impl Period {
         }
     }
 
+    /// The periods a person looking at this one is likely to pick next, which the app's
+    /// worker walks ahead of need while the page shows this one: the whole range, the year
+    /// and the quarter that hold this period, and the year or quarter before a year or
+    /// quarter (a month's neighbours share most of its review's months).
+    ///
+    /// ```
+    /// use crm_kpi::engine::Period;
+    /// let next = Period::Month(2024, 8).likely_next();
+    /// assert_eq!(next, [Period::All, Period::Year(2024), Period::Quarter(2024, 3)]);
+    /// let next = Period::Quarter(2024, 1).likely_next();
+    /// assert_eq!(next, [Period::All, Period::Year(2024), Period::Quarter(2023, 4)]);
+    /// assert_eq!(Period::Year(2024).likely_next(), [Period::All, Period::Year(2023)]);
+    /// assert!(Period::All.likely_next().is_empty());
+    /// ```
+    pub fn likely_next(&self) -> Vec<Period> {
+        use Period::*;
+        match *self {
+            All => vec![],
+            Year(y) => vec![All, Year(y - 1)],
+            Quarter(y, 1) => vec![All, Year(y), Quarter(y - 1, 4)],
+            Quarter(y, q) => vec![All, Year(y), Quarter(y, q - 1)],
+            Month(y, m) => vec![All, Year(y), Quarter(y, m.div_ceil(3))],
+            Range(..) => vec![All],
+        }
+    }
+
     pub fn contains(&self, day: i32) -> bool {
         self.bounds().is_none_or(|(a, b)| a <= day && day <= b)
     }

@@ -8,7 +8,7 @@
 use crate::engine::ingest::{self, Codecs};
 use crate::engine::report::Report;
 use crate::engine::Role;
-use crate::engine::{Options, Period, ReadOptions, Workbook};
+use crate::engine::{Options, ReadOptions, Workbook};
 use crate::web::channel;
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
@@ -450,11 +450,9 @@ pub struct KpiWorker {
     helper: Option<web_sys::Worker>,
     /// The page asks for a helper: one is started once this worker is done with a request.
     wants_helper: bool,
-    /// The options of the last answer, when it was not for the whole range: the whole range
-    /// is walked for them while the user reads that answer (see [`KpiWorker::warm_later`]).
-    warm: Option<Options>,
-    /// The whole range's walk ahead, under way, for these options.
-    ahead: Option<(crate::engine::Ahead, Options)>,
+    /// The reports made ahead of need while the user reads the last answer (see
+    /// [`KpiWorker::warm_later`]).
+    warm: crate::engine::Warm,
     /// How many requests this worker is done with: a warm-up armed before the last one is not
     /// run.
     done: u32,
@@ -478,7 +476,7 @@ const AHEAD_ROWS: usize = 65_536;
 const READER_PATIENCE_MS: i32 = 10_000;
 
 /// `step(worker, key)` in `ms`, in a task of its own, and again in the next task while it
-/// says there is more: the whole range's walk ahead ([`KpiWorker::warm_step`], none once
+/// says there is more: the walks ahead ([`KpiWorker::warm_step`], none once
 /// another request is done), or a look at whether a slice reader still sends
 /// ([`KpiWorker::reader_check`]).
 fn tick(
@@ -787,15 +785,17 @@ impl KpiWorker {
     }
 
     /// A moment after the last request, if no other has come and no load is under way,
-    /// compute the report for the whole range with the last answer's options, and drop it:
-    /// its walk over the rows and its KPIs are kept, so a change to the whole range then only
-    /// reads them (at 1M rows the walk takes about 75 ms; the change then takes the worker
-    /// a millisecond or two). The walk goes [`AHEAD_ROWS`] rows a task, so a request that
-    /// comes meanwhile waits for one slice of it, not the whole walk (see
-    /// [`KpiWorker::received`] for which requests drop it and which finish it).
+    /// compute the reports for the periods likely to be picked next (the whole range, the
+    /// year and quarter that hold a month, the year or quarter before: [`crate::engine::Warm`])
+    /// with the last answer's options, and drop them: their walks over the rows and their
+    /// KPIs are kept, so a change to one of those periods then only reads them (at 1M rows a
+    /// walk takes 40–100 ms; the change then takes the worker a millisecond or two). A walk
+    /// goes [`AHEAD_ROWS`] rows a task, so a request that comes meanwhile waits for one slice
+    /// of it, not the whole walk (see [`KpiWorker::received`] for which requests drop it and
+    /// which finish it).
     fn warm_later(&mut self) {
         self.done = self.done.wrapping_add(1);
-        if self.warm.is_some() {
+        if self.warm.pending() {
             tick(self.me.clone(), self.done, WARM_MS, |w, done| {
                 w.done == done && w.warm_step()
             });
@@ -807,36 +807,18 @@ impl KpiWorker {
         if self.pending.is_some() || self.busy() {
             return false;
         }
-        if let Some(opts) = self.warm.take() {
-            let whole = Options {
-                period: Period::All,
-                ..opts
-            };
-            // A walk left half way by a request goes on: the rows it walks are the same.
-            match &mut self.ahead {
-                Some((_, kept)) if kept.review == whole.review => *kept = whole,
-                _ => self.ahead = Some((self.workbook.ahead(&whole), whole)),
-            }
-        }
-        let Some((ahead, whole)) = self.ahead.as_mut() else {
-            return false;
-        };
-        if !self.workbook.ahead_step(ahead, AHEAD_ROWS) {
-            return true;
-        }
-        let _ = self.workbook.report(whole);
-        self.ahead = None;
-        false
+        self.warm.step(&self.workbook, AHEAD_ROWS)
     }
 
-    /// Compute the report for `opts` and post it, with the time since `asked`.
+    /// Compute the report for `opts` and post it, with the time since `asked`; then line up
+    /// the reports to make ahead of need.
     fn answer(&mut self, opts: &Options, asked: f64) {
-        self.warm = (opts.period != Period::All).then(|| opts.clone());
         post(&Response::Progress {
             file: String::new(),
             stage: Stage::Computing,
         });
         let report = self.workbook.report(opts);
+        self.warm.answered(&self.workbook, opts);
         post(&Response::Report {
             report: Box::new(report),
             ms: js_sys::Date::now() - asked,
@@ -923,8 +905,7 @@ pub fn start() {
             me: me.clone(),
             helper: None,
             wants_helper: false,
-            warm: None,
-            ahead: None,
+            warm: Default::default(),
             done: 0,
             slices: 0,
         })
@@ -951,9 +932,9 @@ impl KpiWorker {
             return;
         }
         // A walk ahead stops here when the tables it walks may change. A request for other
-        // options leaves it for the next pause, and one for the whole range finishes it.
+        // options leaves it for the next pause, and one for the period it walks finishes it.
         if !matches!(msg, Request::Compute(_)) {
-            self.ahead = None;
+            self.warm.stop();
         }
         let start = js_sys::Date::now();
         let opts = match msg {
@@ -1034,12 +1015,7 @@ impl KpiWorker {
                 opts
             }
             Request::Compute(opts) => {
-                if opts.period == Period::All {
-                    let ahead = self.ahead.take().filter(|(_, w)| w.review == opts.review);
-                    if let Some((ahead, _)) = ahead {
-                        self.workbook.ahead_finish(ahead);
-                    }
-                }
+                self.warm.finish_for(&self.workbook, &opts);
                 opts
             }
             Request::IssuesCsv(lang) => {

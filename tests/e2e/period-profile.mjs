@@ -1,0 +1,72 @@
+// Not a test: a measurement. Loads one file through the built page (dist/) in headless
+// Chromium, then picks periods one after another as a person would, a pause between picks,
+// and prints how long each took to reach the screen and the worker's part of it.
+//   node tests/e2e/period-profile.mjs FILE [PERIOD...]
+// PERIODS default to the first years and quarters the page lists. PAUSE= the ms between picks
+// (1200; 100 to pick faster than the worker walks ahead), WAIT= the ms after the load (1500),
+// DIST= another build's dist.
+import { chromium } from 'playwright-core';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { serve } from './server.mjs';
+
+const [file, ...asked] = process.argv.slice(2);
+if (!file) {
+  console.error('usage: node tests/e2e/period-profile.mjs FILE [PERIOD...]');
+  process.exit(2);
+}
+const pause = Number(process.env.PAUSE || 1200);
+const dist = process.env.DIST || path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist');
+const server = await serve(dist);
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  headless: true,
+  args: ['--no-sandbox', '--disable-gpu'],
+});
+const page = await (await browser.newContext({ viewport: { width: 1300, height: 900 } })).newPage();
+const idle = () => page.waitForFunction(() => document.querySelector('main')?.getAttribute('aria-busy') === 'false',
+  null, { timeout: 300_000 });
+await page.goto(server.url);
+await page.waitForSelector('#kpi-cards');
+await idle();
+await page.setInputFiles('#file-input', file);
+await page.waitForFunction(() => /rows/.test(document.querySelector('#load-status')?.textContent || ''),
+  null, { timeout: 300_000 });
+await idle();
+const opened = await page.locator('#period').inputValue();
+await page.waitForTimeout(Number(process.env.WAIT || 1500));
+const listed = await page.$$eval('#period option', (options) => options.map((o) => o.value));
+const periods = asked.length ? asked : [
+  ...listed.filter((p) => /^\d{4}$/.test(p)).slice(0, 4),
+  ...listed.filter((p) => /^\d{4}-Q\d$/.test(p)).slice(0, 3),
+];
+console.log(`${path.basename(file)}: opened on ${opened}; a pick every ${pause} ms`);
+for (const period of periods) {
+  if (!listed.includes(period)) {
+    console.log(`  ${period}: not listed`);
+    continue;
+  }
+  // From the change to the first frame after the answer is drawn (main's aria-busy back to false).
+  const ms = await page.evaluate(async (period) => {
+    const main = document.querySelector('main');
+    const select = document.querySelector('#period');
+    const t0 = performance.now();
+    let busy = false;
+    const seen = new MutationObserver(() => { busy ||= main.getAttribute('aria-busy') === 'true'; });
+    seen.observe(main, { attributes: true, attributeFilter: ['aria-busy'] });
+    select.value = period;
+    select.dispatchEvent(new Event('change', { bubbles: true }));
+    await new Promise((done) => {
+      const check = () => (busy && main.getAttribute('aria-busy') === 'false' ? done() : setTimeout(check, 1));
+      check();
+    });
+    seen.disconnect();
+    await new Promise((done) => requestAnimationFrame(() => setTimeout(done, 0)));
+    return Math.round(performance.now() - t0);
+  }, period);
+  const worker = (await page.locator('#load-status .ms').textContent().catch(() => '')).replace(/[^\d,]/g, '');
+  console.log(`  ${period}: on screen in ${ms} ms (worker ${worker} ms)`);
+  await page.waitForTimeout(pause);
+}
+await browser.close();
+server.close();
