@@ -5,30 +5,16 @@
 // loaded data, a change of language and changes of columns' meanings.
 //   node tests/e2e/load-profile.mjs FILE [QUERY]   (after trunk build --release; QUERY: page
 //   settings such as ?workers=2; DIST=: another build's dist; ROLES=: the columns remapped)
-import { chromium } from 'playwright-core';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { serve } from './server.mjs';
+import { openPage } from './profile-page.mjs';
 
 const file = process.argv[2];
 if (!file) {
   console.error('usage: node tests/e2e/load-profile.mjs FILE');
   process.exit(2);
 }
-const dist = process.env.DIST || path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist');
-const server = await serve(dist);
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  headless: true,
-  args: ['--no-sandbox', '--disable-gpu'],
-});
-const page = await (await browser.newContext({ viewport: { width: 1300, height: 900 } })).newPage();
-const idle = () => page.waitForFunction(() => document.querySelector('main')?.getAttribute('aria-busy') === 'false',
-  null, { timeout: 300_000 });
-await page.goto(server.url + (process.argv[3] || ''));
-await page.waitForSelector('#kpi-cards');
-await idle();
+const { page, idle, close } = await openPage(process.argv[3] || '');
 
 const renderers = () => fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p)).filter((p) => {
   try { return fs.readFileSync(`/proc/${p}/cmdline`, 'utf8').includes('--type=renderer'); } catch { return false; }
@@ -139,5 +125,4 @@ if (await sourceRow.count()) {
   await page.waitForTimeout(1000);
   await timed('after a second at the month: #period → all', { select: '#period', value: 'all' });
 }
-await browser.close();
-await server.close();
+await close();

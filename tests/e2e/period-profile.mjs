@@ -2,13 +2,11 @@
 // Chromium, then picks periods one after another as a person would, a pause between picks,
 // and prints how long each took to reach the screen and the worker's part of it.
 //   node tests/e2e/period-profile.mjs FILE [PERIOD...]
-// PERIODS default to the first years and quarters the page lists. PAUSE= the ms between picks
+// The periods default to the first years and quarters the page lists. PAUSE= the ms between picks
 // (1200; 100 to pick faster than the worker walks ahead), WAIT= the ms after the load (1500),
 // DIST= another build's dist.
-import { chromium } from 'playwright-core';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { serve } from './server.mjs';
+import { openPage } from './profile-page.mjs';
 
 const [file, ...asked] = process.argv.slice(2);
 if (!file) {
@@ -16,19 +14,7 @@ if (!file) {
   process.exit(2);
 }
 const pause = Number(process.env.PAUSE || 1200);
-const dist = process.env.DIST || path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist');
-const server = await serve(dist);
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  headless: true,
-  args: ['--no-sandbox', '--disable-gpu'],
-});
-const page = await (await browser.newContext({ viewport: { width: 1300, height: 900 } })).newPage();
-const idle = () => page.waitForFunction(() => document.querySelector('main')?.getAttribute('aria-busy') === 'false',
-  null, { timeout: 300_000 });
-await page.goto(server.url);
-await page.waitForSelector('#kpi-cards');
-await idle();
+const { page, idle, close } = await openPage();
 await page.setInputFiles('#file-input', file);
 await page.waitForFunction(() => /rows/.test(document.querySelector('#load-status')?.textContent || ''),
   null, { timeout: 300_000 });
@@ -68,5 +54,4 @@ for (const period of periods) {
   console.log(`  ${period}: on screen in ${ms} ms (worker ${worker} ms)`);
   await page.waitForTimeout(pause);
 }
-await browser.close();
-server.close();
+await close();
