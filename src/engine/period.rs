@@ -96,9 +96,10 @@ impl Period {
     }
 
     /// The periods a person looking at this one is likely to pick next, which the app's
-    /// worker walks ahead of need while the page shows this one: the whole range, the year
-    /// and the quarter that hold this period, and the year or quarter before a year or
-    /// quarter (a month's neighbours share most of its review's months).
+    /// worker walks ahead of need while the page shows this one: the whole range; for a
+    /// month, the year and the quarter that hold it (the months beside it share most of its
+    /// review's months); for a quarter, its year and the quarter before; for a year, the year
+    /// before.
     ///
     /// ```
     /// use crm_kpi::engine::Period;
