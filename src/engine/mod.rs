@@ -2174,8 +2174,8 @@ mod remapped {
         assert!(read.is_some_and(|p| Rc::ptr_eq(&p, &walked)));
     }
 
-    /// After an answer for a month, the whole range, the month's year and its quarter are
-    /// walked ahead a slice of rows at a time; their reports then read what was walked, with
+    /// After an answer for a month, the whole range, the month before, the month's year and
+    /// its quarter are walked ahead a slice of rows at a time; their reports then read what was walked, with
     /// a fresh workbook's figures. A walk under way goes on through an answer that still
     /// wants its period, is dropped by one that does not, and is finished by a request for
     /// its own period.
@@ -2186,7 +2186,12 @@ mod remapped {
         let (month, all) = month_and_all();
         let wb = loaded("deals.csv", &csv);
         wb.report(&month);
-        let likely = [Period::All, Period::Year(2025), Period::Quarter(2025, 2)];
+        let likely = [
+            Period::All,
+            Period::Month(2025, 5),
+            Period::Year(2025),
+            Period::Quarter(2025, 2),
+        ];
         let mut warm = Warm::default();
         warm.answered(&wb, &month);
         assert_eq!(warm.queue, likely);
@@ -2223,7 +2228,7 @@ mod remapped {
         };
         warm.answered(&wb, &mature);
         assert_eq!(under_way(&warm), Some((Period::All, Stage::Mature)));
-        assert_eq!(warm.queue.len(), 2);
+        assert_eq!(warm.queue.len(), 3);
         // The whole range asked for: its walk is finished first, nothing is left to do.
         warm.finish_for(&wb, &all);
         assert!(wb.derived.passes.borrow().contains_key(&Period::All));

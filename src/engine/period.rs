@@ -97,14 +97,16 @@ impl Period {
 
     /// The periods a person looking at this one is likely to pick next, which the app's
     /// worker walks ahead of need while the page shows this one: the whole range; for a
-    /// month, the year and the quarter that hold it (the months beside it share most of its
-    /// review's months); for a quarter, its year and the quarter before; for a year, the year
-    /// before.
+    /// month, the month before and the year and the quarter that hold it; for a quarter, its
+    /// year and the quarter before; for a year, the year before.
     ///
     /// ```
     /// use crm_kpi::engine::Period;
     /// let next = Period::Month(2024, 8).likely_next();
-    /// assert_eq!(next, [Period::All, Period::Year(2024), Period::Quarter(2024, 3)]);
+    /// let (year, quarter) = (Period::Year(2024), Period::Quarter(2024, 3));
+    /// assert_eq!(next, [Period::All, Period::Month(2024, 7), year, quarter]);
+    /// let (december, q1) = (Period::Month(2023, 12), Period::Quarter(2024, 1));
+    /// assert_eq!(Period::Month(2024, 1).likely_next()[1..], [december, Period::Year(2024), q1]);
     /// let next = Period::Quarter(2024, 1).likely_next();
     /// assert_eq!(next, [Period::All, Period::Year(2024), Period::Quarter(2023, 4)]);
     /// assert_eq!(Period::Year(2024).likely_next(), [Period::All, Period::Year(2023)]);
@@ -117,7 +119,8 @@ impl Period {
             Year(y) => vec![All, Year(y - 1)],
             Quarter(y, 1) => vec![All, Year(y), Quarter(y - 1, 4)],
             Quarter(y, q) => vec![All, Year(y), Quarter(y, q - 1)],
-            Month(y, m) => vec![All, Year(y), Quarter(y, m.div_ceil(3))],
+            Month(y, 1) => vec![All, Month(y - 1, 12), Year(y), Quarter(y, 1)],
+            Month(y, m) => vec![All, Month(y, m - 1), Year(y), Quarter(y, m.div_ceil(3))],
             Range(..) => vec![All],
         }
     }
