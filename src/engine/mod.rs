@@ -2175,10 +2175,10 @@ mod remapped {
     }
 
     /// After an answer for a month, the whole range, the month before, the month's year and
-    /// its quarter are walked ahead a slice of rows at a time; their reports then read what was walked, with
-    /// a fresh workbook's figures. A walk under way goes on through an answer that still
-    /// wants its period, is dropped by one that does not, and is finished by a request for
-    /// its own period.
+    /// its quarter are walked ahead a slice of rows at a time; their reports then read what
+    /// was walked, with a fresh workbook's figures. A walk under way goes on through an
+    /// answer that still wants its period, is dropped by one that does not, and is finished
+    /// by a request for its own period.
     #[test]
     fn the_periods_likely_next_are_walked_ahead_and_then_only_read() {
         use crate::engine::catalogue::Stage;
