@@ -114,14 +114,14 @@ impl Period {
     /// ```
     pub fn likely_next(&self) -> Vec<Period> {
         use Period::*;
+        // Only the whole range has no period before it.
+        let before = self.previous().unwrap_or(All);
         match *self {
             All => vec![],
-            Year(y) => vec![All, Year(y - 1)],
-            Quarter(y, 1) => vec![All, Year(y), Quarter(y - 1, 4)],
-            Quarter(y, q) => vec![All, Year(y), Quarter(y, q - 1)],
-            Month(y, 1) => vec![All, Month(y - 1, 12), Year(y), Quarter(y, 1)],
-            Month(y, m) => vec![All, Month(y, m - 1), Year(y), Quarter(y, m.div_ceil(3))],
             Range(..) => vec![All],
+            Year(_) => vec![All, before],
+            Quarter(y, _) => vec![All, Year(y), before],
+            Month(y, m) => vec![All, before, Year(y), Quarter(y, m.div_ceil(3))],
         }
     }
 
