@@ -12,9 +12,9 @@
 //! ```
 
 use crate::engine::catalogue::{self, Goal, Stage};
+use crate::engine::sorted_map::SortedMap;
 use crate::engine::{Period, Role};
 use crate::i18n::Lang;
-use std::collections::BTreeMap;
 
 /// Theme names a host may set, and the CSS custom property each one sets.
 pub const THEME_VARS: &[(&str, &str)] = &[
@@ -38,7 +38,7 @@ pub struct PageConfig {
     pub kpis: Vec<String>,
     pub period: Option<Period>,
     /// KPI id → target, in the KPI's unit (rates as fractions).
-    pub targets: BTreeMap<String, f64>,
+    pub targets: SortedMap<String, f64>,
     /// Column meanings by header signature (see `engine::header_signature`).
     pub mappings: Vec<(String, Vec<Option<Role>>)>,
     /// CSS custom property → value, checked by [`theme_value`].

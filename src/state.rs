@@ -5,6 +5,7 @@ use crate::config::PageConfig;
 use crate::engine::catalogue::{Goal, Stage};
 use crate::engine::history::Snapshot;
 use crate::engine::report::Report;
+use crate::engine::sorted_map::SortedMap;
 use crate::engine::{Options, Period};
 use crate::i18n::Lang;
 use std::rc::Rc;
@@ -409,10 +410,9 @@ pub enum Ask {
 
 /// Rep targets as typed: one `name: amount` per line (a tab or comma works too, as pasted
 /// from a spreadsheet). Lines that do not end in a number are skipped.
-pub fn parse_rep_targets(text: &str) -> std::collections::BTreeMap<String, f64> {
-    // Inserted one by one (a later line for the same rep wins): collecting into the map
-    // would sort first, with a sort of its own in the module.
-    let mut targets = std::collections::BTreeMap::new();
+pub fn parse_rep_targets(text: &str) -> SortedMap<String, f64> {
+    // A later line for the same rep wins.
+    let mut targets = SortedMap::new();
     for line in text.lines() {
         let Some((name, amount)) = line.rsplit_once([':', '\t', ',', '：']) else {
             continue;

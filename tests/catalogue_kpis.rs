@@ -4,8 +4,8 @@
 //! the previous period, and the data-sanity warnings.
 
 use crm_kpi::engine::report::{Report, TargetStatus, Warning};
+use crm_kpi::engine::sorted_map::SortedMap;
 use crm_kpi::engine::{analyze, Inputs, Options, Period};
-use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 const FILES: [&str; 7] = [
@@ -166,7 +166,7 @@ fn the_period_is_reviewed_against_the_one_before() {
 #[test]
 fn targets_are_judged_in_each_kpis_direction() {
     let mut opts = feb();
-    opts.targets = BTreeMap::from([
+    opts.targets = SortedMap::from([
         ("nps".to_string(), 20.0),
         ("csat".to_string(), 0.54),
         ("churn_rate".to_string(), 0.10),
@@ -201,7 +201,7 @@ fn manual_inputs_fill_what_exports_lack() {
             licences: Some(4.0),
             market_size_per_year: Some(48_000.0),
             revenue_target_per_month: Some(1000.0),
-            rep_targets_per_month: BTreeMap::from([("Ann".into(), 400.0), ("Bob".into(), 600.0)]),
+            rep_targets_per_month: SortedMap::from([("Ann".into(), 400.0), ("Bob".into(), 600.0)]),
             gross_margin: Some(0.5),
             crm_budget: Some(10_000.0),
             crm_cost: Some(12_000.0),

@@ -7,13 +7,13 @@
 
 use crate::engine::ingest::{RawIssueKind, RawTable, TextColumn};
 use crate::engine::schema::{adjust_for_kind, detect_kind, suggest_mapping, Role, TableKind};
+use crate::engine::sorted_map::SortedMap;
 use crate::engine::value::{
     day_of, outcome_of, parse_amount, parse_bool, parse_date, parse_nps, parse_percent,
     parse_satisfaction, DateOrder, DateShape, DecimalMark, Minutes, OrderEvidence, Outcome,
     RawDate,
 };
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, HashMap};
 
 /// Repeated strings stored once; id 0 is always the blank value.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -188,14 +188,14 @@ pub struct Issues {
     /// Every issue, in the order found (the report shows the first of each kind; the
     /// download has them all).
     pub all: Vec<RowIssue>,
-    pub counts: BTreeMap<IssueKind, usize>,
+    pub counts: SortedMap<IssueKind, usize>,
     /// Rows left out entirely (footers); every other row was used.
     pub rows_left_out: usize,
 }
 
 impl Issues {
     fn add(&mut self, line: u64, column: Option<&str>, value: &str, kind: IssueKind) {
-        *self.counts.entry(kind).or_insert(0) += 1;
+        *self.counts.or_insert(kind, 0) += 1;
         self.all.push(RowIssue {
             line,
             column: column.map(String::from),
@@ -213,9 +213,9 @@ impl Issues {
 
     /// The issues shown one by one: the first [`ISSUES_LISTED_PER_KIND`] of each kind.
     pub fn listed(&self) -> impl Iterator<Item = &RowIssue> + '_ {
-        let mut seen: BTreeMap<IssueKind, usize> = BTreeMap::new();
+        let mut seen: SortedMap<IssueKind, usize> = SortedMap::new();
         self.all.iter().filter(move |i| {
-            let n = seen.entry(i.kind).or_insert(0);
+            let n = seen.or_insert(i.kind, 0);
             *n += 1;
             *n <= ISSUES_LISTED_PER_KIND
         })
@@ -412,7 +412,7 @@ pub struct Deals {
     /// deal's owner or customer (set by the workbook, [`crate::engine::join::linked_dims`]).
     pub linked: Vec<crate::engine::join::Linked>,
     /// Won amount by close month, filled on first use (growth and trends ask for it often).
-    pub won_by_month: std::cell::OnceCell<BTreeMap<(i32, u32), f64>>,
+    pub won_by_month: std::cell::OnceCell<SortedMap<(i32, u32), f64>>,
     /// Per customer id: the day and row of its first won deal, filled on first use.
     pub first_won: std::cell::OnceCell<Vec<Option<(i32, usize)>>>,
     /// The least and the greatest minute of the create dates, and of the close dates.
@@ -530,7 +530,7 @@ fn parse_date_columns(
     raw: &RawTable,
     mapping: &[Option<Role>],
     keep: &[bool],
-    prepared: &mut HashMap<usize, Prepared>,
+    prepared: &mut SortedMap<usize, Prepared>,
     read_before: &[Option<(DateOrder, OrderEvidence)>],
 ) -> Option<DateOrder> {
     let (mut mdy, mut dmy) = (0, 0);
@@ -609,7 +609,7 @@ struct Builder<'a> {
     table_order: Option<DateOrder>,
     /// Values read while typing or ordering the columns (by column index, kept rows only),
     /// taken by [`Builder::dates`] and [`Builder::amounts`].
-    prepared: HashMap<usize, Prepared>,
+    prepared: SortedMap<usize, Prepared>,
     mapping: &'a [Option<Role>],
     issues: Issues,
     infos: Vec<ColumnInfo>,
@@ -944,7 +944,7 @@ fn build(
         }
     }
     let all_kept = keep.iter().all(|k| *k);
-    let mut prepared = HashMap::new();
+    let mut prepared = SortedMap::new();
     let mut infos: Vec<ColumnInfo> = Vec::with_capacity(raw.headers.len());
     for (c, ((h, col), role)) in raw
         .headers
@@ -1062,15 +1062,15 @@ pub struct Records {
     pub rows: usize,
     /// 1-based file line of each record.
     pub lines: Vec<u64>,
-    pub dates: BTreeMap<Role, Vec<Option<Minutes>>>,
-    pub numbers: BTreeMap<Role, Vec<Option<f64>>>,
-    pub texts: BTreeMap<Role, Interned>,
+    pub dates: SortedMap<Role, Vec<Option<Minutes>>>,
+    pub numbers: SortedMap<Role, Vec<Option<f64>>>,
+    pub texts: SortedMap<Role, Interned>,
     /// Satisfaction answers on their own scale (1–5 words, or the column's numbers) and the
     /// scale's top: 5 or 10.
     pub satisfaction: Option<(Vec<Option<u8>>, u8)>,
     pub nps: Option<Vec<Option<u8>>>,
     /// Whether a date column holds times of day (bulk-entry checks need them).
-    pub timed: BTreeMap<Role, bool>,
+    pub timed: SortedMap<Role, bool>,
     /// Filled cells per role over the fields this kind of table should have.
     pub completeness: Vec<(Role, usize, usize)>,
     /// An orders table's lines gathered into orders, on first use.

@@ -19,7 +19,7 @@ use crate::engine::schema::{Role, TableKind};
 use crate::engine::value::{date_of_day, day_of, mentions, parse_bool, Minutes};
 use crate::engine::Inputs;
 use crate::i18n::Lang;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 /// Average days in a month, for turning monthly inputs into a period's figure.
 const MONTH_DAYS: f64 = 365.25 / 12.0;
@@ -721,11 +721,8 @@ fn order_kpis(
 
 /// Sums by `YYYY-MM`, oldest first.
 fn monthly(points: impl Iterator<Item = (i32, f64)>) -> Vec<crate::engine::report::SeriesPoint> {
-    let mut by: BTreeMap<(i32, u32), f64> = BTreeMap::new();
-    for (d, v) in points {
-        *by.entry(crate::engine::value::year_month(d)).or_insert(0.0) += v;
-    }
-    by.into_iter()
+    crate::engine::kpi::sums_by_month(points)
+        .into_iter()
         .map(|(m, value)| crate::engine::report::SeriesPoint {
             period: crate::engine::kpi::month_id(m),
             value,

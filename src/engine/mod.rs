@@ -35,6 +35,7 @@ pub mod report;
 pub mod review;
 pub mod sanity;
 pub mod schema;
+pub mod sorted_map;
 pub mod value;
 
 pub use catalogue::{Goal, Stage, CATALOGUE};
@@ -45,12 +46,12 @@ pub use period::Period;
 pub use report::{KpiResult, Report};
 pub use schema::{Role, TableKind};
 
+use crate::engine::sorted_map::SortedMap;
 use crate::i18n::Lang;
 use recommend::Availability;
 use report::{FileError, IssueReport, TableReport};
 use serde::{Deserialize, Serialize};
 use std::cell::RefCell;
-use std::collections::{BTreeMap, HashMap};
 use std::rc::Rc;
 
 /// What the user chose: company stage, goals, period and language, the figures exports
@@ -64,7 +65,7 @@ pub struct Options {
     pub lang: Lang,
     pub inputs: Inputs,
     /// KPI id → target for the chosen period, in the KPI's unit (rates as fractions).
-    pub targets: BTreeMap<String, f64>,
+    pub targets: SortedMap<String, f64>,
     /// The KPIs to show, in this order, instead of the recommended set (a page's host or a
     /// shared link chose them). Empty: the recommendation for the stage and goals.
     pub kpis: Vec<String>,
@@ -84,7 +85,7 @@ impl Default for Options {
             period: Period::All,
             lang: Lang::En,
             inputs: Inputs::default(),
-            targets: BTreeMap::new(),
+            targets: SortedMap::new(),
             kpis: Vec::new(),
             review: true,
             today: None,
@@ -115,7 +116,7 @@ pub struct Inputs {
     /// The company's revenue target per month.
     pub revenue_target_per_month: Option<f64>,
     /// Rep (as written in the owner column) → revenue target per month.
-    pub rep_targets_per_month: BTreeMap<String, f64>,
+    pub rep_targets_per_month: SortedMap<String, f64>,
     /// Hours within which a complaint counts as handled in time (48 when not given).
     pub sla_hours: Option<f64>,
     /// Days without an order after which a customer counts as lost (90 when not given).
@@ -177,7 +178,7 @@ struct Derived {
 }
 
 /// The deals' pass over each period.
-type Passes = HashMap<Period, Rc<kpi::Pass>>;
+type Passes = SortedMap<Period, Rc<kpi::Pass>>;
 
 /// The walks over the rows of a report, made ahead of need a slice of rows at a time
 /// ([`Workbook::ahead`]).
@@ -1123,7 +1124,7 @@ pub fn header_signature<'a>(headers: impl Iterator<Item = &'a str>) -> String {
 }
 
 fn table_report(t: &Table, lang: Lang) -> TableReport {
-    let mut mapping = std::collections::BTreeMap::new();
+    let mut mapping = SortedMap::new();
     for c in &t.columns {
         let mut key = c.header.clone();
         let mut n = 2;

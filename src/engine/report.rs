@@ -6,9 +6,9 @@ use crate::engine::catalogue::{Direction, Tier, Unit};
 use crate::engine::dataset::{ColumnInfo, IssueKind};
 use crate::engine::ingest::EncodingSource;
 use crate::engine::schema::TableKind;
+use crate::engine::sorted_map::SortedMap;
 use crate::i18n::Lang;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Default)]
 pub struct Report {
@@ -43,7 +43,7 @@ pub struct Report {
     pub warnings: Vec<Warning>,
     /// The inputs and targets the report was computed with.
     pub inputs: crate::engine::Inputs,
-    pub targets: BTreeMap<String, f64>,
+    pub targets: SortedMap<String, f64>,
     /// The KPIs asked for instead of the recommendation (`Options::kpis`), if any.
     #[serde(default)]
     pub chosen: Vec<String>,
@@ -97,12 +97,12 @@ pub struct TableReport {
     /// The roles were set by the user (edited, or remembered for this header row).
     pub user_mapping: bool,
     /// Header → role id, `null` for a column that is not used.
-    pub mapping: BTreeMap<String, Option<String>>,
+    pub mapping: SortedMap<String, Option<String>>,
     pub columns: Vec<ColumnInfo>,
     /// Rows left out entirely (report footers and totals).
     pub rows_left_out: usize,
     /// Every problem counted by kind.
-    pub issue_counts: BTreeMap<IssueKind, usize>,
+    pub issue_counts: SortedMap<IssueKind, usize>,
     /// The problems one by one (at most 200 of each kind), with the reason in words.
     pub issues: Vec<IssueReport>,
 }
@@ -162,9 +162,9 @@ pub struct KpiResult {
     pub denominator: Option<f64>,
     pub note: Option<String>,
     /// Extra figures (`mean_days`, `weighted`, `previous`, …).
-    pub details: BTreeMap<String, f64>,
+    pub details: SortedMap<String, f64>,
     /// Dimension (`owner`, `lead_source`, `stage`, `field`) → rows.
-    pub breakdowns: BTreeMap<String, Vec<BreakdownRow>>,
+    pub breakdowns: SortedMap<String, Vec<BreakdownRow>>,
     /// A trend, oldest first (`YYYY-MM` → value).
     pub series: Vec<SeriesPoint>,
     /// The same KPI in the previous period and the same period a year earlier, and the

@@ -5,11 +5,11 @@
 use crate::engine::catalogue::{self, Goal, Input, Stage, CATALOGUE};
 use crate::engine::ingest::{self, NativeCodecs};
 use crate::engine::recommend::Availability;
+use crate::engine::sorted_map::SortedMap;
 use crate::engine::{analyze as run, Inputs, Options, Period, Role, TableKind};
 use crate::i18n::Lang;
 use crate::web::host::{file_bytes, named_files};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 use wasm_bindgen::prelude::*;
 
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
@@ -29,7 +29,7 @@ struct ApiOptions {
     period: Option<String>,
     lang: Option<String>,
     kpis: Vec<String>,
-    targets: BTreeMap<String, f64>,
+    targets: SortedMap<String, f64>,
     inputs: Inputs,
     review: Option<bool>,
     today: Option<String>,

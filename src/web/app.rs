@@ -4,6 +4,7 @@
 use crate::config::PageConfig;
 use crate::engine::catalogue::{Goal, Stage};
 use crate::engine::history::{self, Snapshot};
+use crate::engine::sorted_map::SortedMap;
 use crate::engine::Period;
 use crate::engine::Role;
 use crate::i18n::{t, Lang, T};
@@ -78,7 +79,7 @@ fn initial_state(config: &PageConfig) -> State {
     for rep in recall::<Vec<String>>(NEW_REPS_KEY).unwrap_or_default() {
         s = s.apply(Action::ToggleNewRep(rep));
     }
-    if let Some(t) = recall::<std::collections::BTreeMap<String, f64>>(TARGETS_KEY) {
+    if let Some(t) = recall::<SortedMap<String, f64>>(TARGETS_KEY) {
         for (id, v) in t {
             s = s.apply(Action::SetTarget(id, Some(v)));
         }
