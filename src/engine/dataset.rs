@@ -413,6 +413,8 @@ pub struct Deals {
     pub linked: Vec<crate::engine::join::Linked>,
     /// Won amount by close month, filled on first use (growth and trends ask for it often).
     pub won_by_month: std::cell::OnceCell<SortedMap<(i32, u32), f64>>,
+    /// The scale of the walks' exact open sums (`kpi::open_scale`), found on first use.
+    pub open_scale: std::cell::OnceCell<f64>,
     /// Per customer id: the day and row of its first won deal, filled on first use.
     pub first_won: std::cell::OnceCell<Vec<Option<(i32, usize)>>>,
     /// The least and the greatest minute of the create dates, and of the close dates.
@@ -1431,6 +1433,7 @@ fn build_deals(b: &mut Builder<'_>, rows: usize) -> Deals {
         industry: b.kept_or(Role::Industry, |d| &mut d.industry, |b, r| b.interned(r)),
         linked: Vec::new(),
         won_by_month: first_use.won_by_month,
+        open_scale: Default::default(),
         first_won: first_use.first_won,
         minute_ranges,
         close_cells: [closed_at, won_at, lost_at, expected],

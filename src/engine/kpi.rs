@@ -241,6 +241,7 @@ impl Pass {
             }
         }
         Walk::new(
+            d,
             periods,
             passes,
             Parts {
@@ -269,13 +270,13 @@ impl Walk {
     /// A walk that makes the passes over `periods`.
     pub fn every(d: &Deals, periods: Vec<Period>) -> Walk {
         let passes = periods.iter().map(|_| Pass::empty(d)).collect();
-        Walk::new(periods, passes, Parts::EVERY)
+        Walk::new(d, periods, passes, Parts::EVERY)
     }
 
-    fn new(periods: Vec<Period>, passes: Vec<Pass>, parts: Parts) -> Walk {
+    fn new(d: &Deals, periods: Vec<Period>, passes: Vec<Pass>, parts: Parts) -> Walk {
         Walk {
+            opens: OpenFigures::new(d, &passes, parts),
             periods,
-            opens: OpenFigures::new(&passes, parts),
             month_of: MonthOf::new(),
             won_by_month: passes.iter().map(|_| MonthSums::default()).collect(),
             passes,
@@ -349,12 +350,21 @@ impl Walk {
             .unwrap_or(i64::MAX);
         let whole_range = bounds.iter().any(Option::is_none);
         let every: Vec<usize> = (0..bounds.len()).collect();
-        let (dated, undated): (Vec<usize>, Vec<usize>) =
-            every.iter().partition(|p| bounds[**p].is_some());
+        let undated: Vec<usize> = every
+            .iter()
+            .copied()
+            .filter(|p| bounds[*p].is_none())
+            .collect();
         // A review's months (its trend, the period and those it compares with) do not
         // overlap: a row is created in one of them, closed in one and open at the end of
         // those between, found from the months' bounds instead of placing the row in each.
         let months = Months::of(periods, &bounds);
+        // Each period's place among the months (`usize::MAX` for another period).
+        let mut month_at = vec![usize::MAX; periods.len()];
+        for (j, m) in months.months.iter().enumerate() {
+            month_at[m.2] = j;
+        }
+        opens.months_are(&months);
         let mut touched: Vec<usize> = Vec::with_capacity(every.len());
         let mut slots: Vec<usize> = Vec::with_capacity(3 + extras.len());
         let before = |m: Option<Minutes>, start: i64| m.is_none_or(|m| i64::from(m) < start);
@@ -381,28 +391,19 @@ impl Walk {
             for (id, (_, dim)) in extra_ids.iter_mut().zip(&extras) {
                 *id = dim.get(r) as usize;
             }
-            // What the row adds to a period at whose end it is open.
-            let open = OpenSums {
-                open: 1,
-                with_amount: u32::from(amount.is_some()),
-                amount: amount.unwrap_or(0.0),
-                weighted: amount
-                    .zip(d.probability.as_ref().and_then(|p| p[r]))
-                    .map_or(0.0, |(a, prob)| a * prob),
-                with_probability: u64::from(
-                    amount.is_some() && d.probability.as_ref().is_some_and(|p| p[r].is_some()),
-                ),
-            };
-            // Which open figures the row adds to, found when it first adds to one.
-            let mut slots_found = false;
+            // What the row adds to a period at whose end it is open, and to which open
+            // figures: found when it first adds to one.
+            let mut open = None;
+            let row_of = (owner, source, &extra_ids[..], amount, r);
             // Open and created before every dated period starts (most open deals in a
             // review): open at each such period's end and nothing else.
             let open_only = o == Outcome::Open && first_start.is_some_and(|s| before(created, s));
             if open_only {
-                opens.slots_of((owner, source, &extra_ids), &mut slots);
-                slots_found = true;
-                opens.add_to_each(&slots, &dated, &open);
+                let f = opens.row(d, row_of, &mut open, &mut slots);
+                opens.add_to_each(&slots, &f);
             }
+            // The run of months at whose end the row is open.
+            let (mut first_month, mut last_month) = (usize::MAX, 0);
             // The dated periods have taken such rows whole: the whole range is left.
             let to = if before_all || after_all || open_only {
                 &undated
@@ -416,11 +417,14 @@ impl Walk {
                 let (p, b) = (&mut passes[i], bounds[i]);
                 let pl = place(o, (created, closed), b);
                 if pl.open_at_end {
-                    if !slots_found {
-                        opens.slots_of((owner, source, &extra_ids), &mut slots);
-                        slots_found = true;
+                    let j = month_at[i];
+                    if j == usize::MAX {
+                        let f = opens.row(d, row_of, &mut open, &mut slots);
+                        opens.add(&slots, i, &f);
+                    } else {
+                        first_month = first_month.min(j);
+                        last_month = last_month.max(j);
                     }
-                    opens.add(&slots, i, &open);
                 }
                 if !(pl.created_in || pl.closed_in) {
                     continue;
@@ -484,6 +488,10 @@ impl Walk {
                 if parts.whole {
                     p.all.add(&acc, cycle);
                 }
+            }
+            if first_month != usize::MAX {
+                let f = opens.row(d, row_of, &mut open, &mut slots);
+                opens.add_to_months(&slots, (first_month, last_month + 1), &f);
             }
         }
     }
@@ -636,50 +644,115 @@ fn year_and_month(month: i32) -> (i32, u32) {
     (month.div_euclid(12), month.rem_euclid(12) as u32 + 1)
 }
 
-/// One accumulator's open figures in one period's pass (or one row's).
+/// An amount summed so that the order of adding makes no difference to the last bit: each
+/// value is scaled by a power of two ([`open_scale`]) and rounded to whole units, kept as a
+/// count of 2³² units and the rest, both whole numbers. Sums made ahead or one by one,
+/// over every period at once or from running differences, agree exactly.
+#[derive(Clone, Copy, Default)]
+struct Exact {
+    high: i64,
+    low: i64,
+}
+
+const TWO_32: f64 = 4_294_967_296.0;
+
+impl Exact {
+    /// `x` in whole units of `1 / scale` (the nearest, ties to even), split at 2³².
+    #[inline(always)]
+    fn of(x: f64, scale: f64) -> Exact {
+        let units = (x * scale).round_ties_even() as i64;
+        Exact {
+            high: units >> 32,
+            low: units & 0xffff_ffff,
+        }
+    }
+
+    #[inline(always)]
+    fn add(&mut self, o: Exact, sign: i64) {
+        self.high = self.high.wrapping_add(sign.wrapping_mul(o.high));
+        self.low = self.low.wrapping_add(sign.wrapping_mul(o.low));
+    }
+
+    fn value(self, scale: f64) -> f64 {
+        (self.high as f64 * TWO_32 + self.low as f64) / scale
+    }
+}
+
+/// The power of two [`Exact`] scales the open amounts of `d` by: the finest (up to 2⁵²)
+/// that leaves the greatest amount, or weighted amount, below 2⁶² units. Each part of a
+/// sum then adds at most 2³² a row: no file has the 2³¹ rows that would overflow it.
+fn open_scale(d: &Deals) -> f64 {
+    let mut top = 0f64;
+    for (r, a) in d.amount.iter().flatten().enumerate() {
+        let p = d.probability.as_ref().and_then(|p| p[r]).unwrap_or(0.0);
+        let a = a.unwrap_or(0.0).abs();
+        // Compared, not `f64::max`: a call to the C library's `fmax` natively.
+        for x in [a, a * p.abs()] {
+            if x > top {
+                top = x;
+            }
+        }
+    }
+    // 2^e is above `top`.
+    let e = ((top.to_bits() >> 52) & 0x7ff) as i32 - 1022;
+    let f = (62 - e.max(0)).clamp(-1000, 52);
+    f64::from_bits(((f + 1023) as u64) << 52)
+}
+
+/// One accumulator's open figures in one period's pass (or one row's, or a difference
+/// between months').
 #[derive(Clone, Copy, Default)]
 struct OpenSums {
-    // Two counts of rows in 32 bits each (a file has fewer than 2³² rows): the sums stay 32
-    // bytes, four to a cache line.
+    // Counts of rows in 32 bits (a file has fewer than 2³² rows), added with wrap-around as
+    // differences between months are.
     open: u32,
     with_amount: u32,
-    amount: f64,
-    weighted: f64,
-    with_probability: u64,
+    with_probability: u32,
+    amount: Exact,
+    weighted: Exact,
 }
 
 impl OpenSums {
-    #[inline(always)]
-    fn add(&mut self, o: &OpenSums) {
-        self.open += o.open;
-        self.with_amount += o.with_amount;
-        self.amount += o.amount;
-        self.weighted += o.weighted;
-        self.with_probability += o.with_probability;
+    /// Add `o` (`sign` 1) or take it away (−1).
+    #[inline(never)]
+    fn add(&mut self, o: &OpenSums, sign: i64) {
+        let n = sign as u32;
+        self.open = self.open.wrapping_add(n.wrapping_mul(o.open));
+        self.with_amount = self.with_amount.wrapping_add(n.wrapping_mul(o.with_amount));
+        self.with_probability = self
+            .with_probability
+            .wrapping_add(n.wrapping_mul(o.with_probability));
+        self.amount.add(o.amount, sign);
+        self.weighted.add(o.weighted, sign);
     }
 }
 
 /// The open figures of every accumulator of every pass a walk fills, kept apart from the
-/// accumulators while the rows are walked: a deal open at the end of every dated period
-/// adds the same to each, and here those sums lie side by side. Each sum still takes its
-/// rows in file order, so the figures are those of adding each row to the accumulator.
+/// accumulators while the rows are walked. The sums are exact ([`Exact`]), so a row need
+/// not be added to every period it is open at the end of: a deal open at the end of every
+/// dated period is added once, to the common sums, and one open at the end of a run of a
+/// review's months is added where the run starts and taken away where it ends.
 struct OpenFigures {
     passes: usize,
     parts: Parts,
+    scale: f64,
     /// Accumulator `k` of pass `p` is at `k * passes + p`. Accumulators: the whole
     /// period's, then each owner's, each lead source's and each other dimension's value.
     sums: Vec<OpenSums>,
     owners: usize,
     /// Where each other dimension's accumulators start.
     extras: Vec<usize>,
-    /// The counts of the rows open at the end of every dated period ([`OpenFigures::add_to_each`]),
-    /// by accumulator: counts add up in any order, so they are added to each dated period's
-    /// sums once, at the end.
+    /// By accumulator, the sums of the rows open at the end of every dated period.
     common: Vec<OpenSums>,
+    /// The passes of the walk's calendar months, in order ([`Months`]).
+    months: Vec<usize>,
+    /// Accumulator `k`'s difference at month `j` (of `months`) is at `k * (months + 1) + j`:
+    /// a month's open sums are those of the months before it and its own difference.
+    steps: Vec<OpenSums>,
 }
 
 impl OpenFigures {
-    fn new(passes: &[Pass], parts: Parts) -> OpenFigures {
+    fn new(d: &Deals, passes: &[Pass], parts: Parts) -> OpenFigures {
         let (owners, sources, extra_lens) = passes.first().map_or((0, 0, Vec::new()), |p| {
             (
                 p.by_owner.len(),
@@ -698,11 +771,49 @@ impl OpenFigures {
         OpenFigures {
             passes: passes.len(),
             parts,
+            scale: *d.open_scale.get_or_init(|| open_scale(d)),
             sums: vec![OpenSums::default(); at * passes.len()],
             owners,
             extras,
             common: vec![OpenSums::default(); at],
+            months: Vec::new(),
+            steps: Vec::new(),
         }
+    }
+
+    /// Take the walk's months, once.
+    fn months_are(&mut self, months: &Months) {
+        if self.steps.is_empty() {
+            self.months = months.months.iter().map(|m| m.2).collect();
+            self.steps = vec![OpenSums::default(); self.common.len() * (self.months.len() + 1)];
+        }
+    }
+
+    /// What row `r` of `d`, of this owner, lead source, other dimensions' values and amount,
+    /// adds to a period at whose end it is open: `open` once found, with the accumulators it
+    /// adds to in `slots`.
+    #[inline(always)]
+    fn row(
+        &self,
+        d: &Deals,
+        (owner, source, extras, amount, r): (usize, usize, &[usize], Option<f64>, usize),
+        open: &mut Option<OpenSums>,
+        slots: &mut Vec<usize>,
+    ) -> OpenSums {
+        if let Some(f) = open {
+            return *f;
+        }
+        self.slots_of((owner, source, extras), slots);
+        let weighted = amount
+            .zip(d.probability.as_ref().and_then(|p| p[r]))
+            .map(|(a, p)| a * p);
+        *open.insert(OpenSums {
+            open: 1,
+            with_amount: u32::from(amount.is_some()),
+            with_probability: u32::from(weighted.is_some()),
+            amount: Exact::of(amount.unwrap_or(0.0), self.scale),
+            weighted: Exact::of(weighted.unwrap_or(0.0), self.scale),
+        })
     }
 
     /// The accumulators `parts` names that a row of this owner, lead source and other
@@ -727,51 +838,45 @@ impl OpenFigures {
     #[inline(always)]
     fn add(&mut self, slots: &[usize], pass: usize, f: &OpenSums) {
         for k in slots {
-            self.sums[k * self.passes + pass].add(f);
+            self.sums[k * self.passes + pass].add(f, 1);
         }
     }
 
-    /// Add the open figures of a row open at the end of every dated period to its
-    /// accumulators in each of those periods' passes (`dated`). Its counts go to the
-    /// accumulators' common counts; its amounts to each period's sums in file order, as
-    /// adding the row to each would. Adding a zero changes no sum (a sum that starts at +0
-    /// is never −0), so a row without an amount or probability adds nothing there.
+    /// Add a row open at the end of every dated period.
     #[inline(always)]
-    fn add_to_each(&mut self, slots: &[usize], dated: &[usize], f: &OpenSums) {
+    fn add_to_each(&mut self, slots: &[usize], f: &OpenSums) {
         for k in slots {
-            let c = &mut self.common[*k];
-            c.open += f.open;
-            c.with_amount += f.with_amount;
-            c.with_probability += f.with_probability;
+            self.common[*k].add(f, 1);
         }
+    }
+
+    /// Add a row open at the end of the months `from..to` (of `months`).
+    #[inline(always)]
+    fn add_to_months(&mut self, slots: &[usize], (from, to): (usize, usize), f: &OpenSums) {
+        let m = self.months.len() + 1;
         for k in slots {
-            let row = &mut self.sums[k * self.passes..(k + 1) * self.passes];
-            if f.amount != 0.0 {
-                for p in dated {
-                    row[*p].amount += f.amount;
-                }
-            }
-            if f.weighted != 0.0 {
-                for p in dated {
-                    row[*p].weighted += f.weighted;
-                }
-            }
+            self.steps[k * m + from].add(f, 1);
+            self.steps[k * m + to].add(f, -1);
         }
     }
 
     /// Hand each accumulator of the passes over `periods` its open figures (it has none of
     /// its own).
     fn finish(mut self, passes: &mut [Pass], periods: &[Period]) {
+        let m = self.months.len() + 1;
         for (k, c) in self.common.iter().enumerate() {
             let row = &mut self.sums[k * self.passes..(k + 1) * self.passes];
+            let mut run = OpenSums::default();
+            for (j, &p) in self.months.iter().enumerate() {
+                run.add(&self.steps[k * m + j], 1);
+                row[p].add(&run, 1);
+            }
             for (s, _) in row
                 .iter_mut()
                 .zip(periods)
                 .filter(|(_, p)| p.bounds().is_some())
             {
-                s.open += c.open;
-                s.with_amount += c.with_amount;
-                s.with_probability += c.with_probability;
+                s.add(c, 1);
             }
         }
         for (i, pass) in passes.iter_mut().enumerate() {
@@ -784,9 +889,9 @@ impl OpenFigures {
                 if s.open > 0 {
                     acc.open += u64::from(s.open);
                     acc.open_with_amount += u64::from(s.with_amount);
-                    acc.open_amount += s.amount;
-                    acc.open_weighted += s.weighted;
-                    acc.open_with_probability += s.with_probability;
+                    acc.open_amount += s.amount.value(self.scale);
+                    acc.open_weighted += s.weighted.value(self.scale);
+                    acc.open_with_probability += u64::from(s.with_probability);
                     acc.seen = true;
                 }
             }
@@ -1781,6 +1886,13 @@ mod tests {
         use crate::engine::value::day_of;
         let mut p = super::Pass::empty(d);
         let bounds = period.minute_bounds();
+        // The open amounts and weighted amounts of each accumulator (the whole period's,
+        // each owner's, each lead source's, each other dimension's), summed exactly.
+        let scale = super::open_scale(d);
+        let sizes = [1, p.by_owner.len(), p.by_source.len()];
+        let sizes = sizes.into_iter().chain(p.by_extra.iter().map(Vec::len));
+        let mut exact: Vec<Vec<[super::Exact; 2]>> =
+            sizes.map(|n| vec![Default::default(); n]).collect();
         for r in 0..d.rows {
             let pl = place_of(d, r, bounds);
             if !(pl.created_in || pl.closed_in || pl.open_at_end) {
@@ -1831,17 +1943,26 @@ mod tests {
                     p.renewal.0 += u64::from(o == Outcome::Won);
                 }
             }
-            if pl.open_at_end {
-                acc.open = 1;
-                acc.open_amount = amount.unwrap_or(0.0);
-                acc.open_with_amount = u64::from(amount.is_some());
-                if let (Some(a), Some(prob)) = (amount, d.probability.as_ref().and_then(|p| p[r])) {
-                    acc.open_weighted = a * prob;
-                    acc.open_with_probability = 1;
-                }
-            }
             let owner = d.owner.as_ref().map_or(0, |i| i.get(r) as usize);
             let source = d.source.as_ref().map_or(0, |i| i.get(r) as usize);
+            if pl.open_at_end {
+                acc.open = 1;
+                acc.open_with_amount = u64::from(amount.is_some());
+                let mut weighted = 0.0;
+                if let (Some(a), Some(prob)) = (amount, d.probability.as_ref().and_then(|p| p[r])) {
+                    weighted = a * prob;
+                    acc.open_with_probability = 1;
+                }
+                let extras = d
+                    .extra_dimensions()
+                    .into_iter()
+                    .map(|(_, dim)| dim.get(r) as usize);
+                let at = [0, owner, source].into_iter().chain(extras);
+                for (sums, i) in exact.iter_mut().zip(at) {
+                    sums[i][0].add(super::Exact::of(amount.unwrap_or(0.0), scale), 1);
+                    sums[i][1].add(super::Exact::of(weighted, scale), 1);
+                }
+            }
             let merge_row = |a: &mut Acc| {
                 a.merge(&acc);
                 a.cycles.extend(cycle);
@@ -1852,6 +1973,16 @@ mod tests {
                 merge_row(&mut accs[dim.get(r) as usize]);
             }
             merge_row(&mut p.all);
+        }
+        let dims = [&mut p.by_owner, &mut p.by_source];
+        let accs = std::iter::once(std::slice::from_mut(&mut p.all))
+            .chain(dims.into_iter().map(|v| &mut v[..]))
+            .chain(p.by_extra.iter_mut().map(|v| &mut v[..]));
+        for (accs, sums) in accs.zip(&exact) {
+            for (a, [amount, weighted]) in accs.iter_mut().zip(sums).filter(|(a, _)| a.open > 0) {
+                a.open_amount = amount.value(scale);
+                a.open_weighted = weighted.value(scale);
+            }
         }
         p
     }
