@@ -714,7 +714,7 @@ struct OpenSums {
 
 impl OpenSums {
     /// Add `o` (`sign` 1) or take it away (−1).
-    #[inline(never)]
+    #[inline(always)]
     fn add(&mut self, o: &OpenSums, sign: i64) {
         let n = sign as u32;
         self.open = self.open.wrapping_add(n.wrapping_mul(o.open));
