@@ -1381,6 +1381,8 @@ fn build_deals(b: &mut Builder<'_>, rows: usize) -> Deals {
         keep_outcome && kept(Role::Customer),
         kept(Role::CreatedAt),
     );
+    // The open sums' scale reads the amounts and probabilities alone.
+    let scale = kept(Role::Amount) && kept(Role::Probability);
     let dates = keep_outcome && kept(Role::CreatedAt);
     b.moved = Moved {
         dates,
@@ -1406,6 +1408,9 @@ fn build_deals(b: &mut Builder<'_>, rows: usize) -> Deals {
         let d = &mut o.deals;
         if by_month {
             first_use.won_by_month = std::mem::take(&mut d.won_by_month);
+        }
+        if scale {
+            first_use.open_scale = std::mem::take(&mut d.open_scale);
         }
         if by_customer {
             first_use.first_won = std::mem::take(&mut d.first_won);
@@ -1433,7 +1438,7 @@ fn build_deals(b: &mut Builder<'_>, rows: usize) -> Deals {
         industry: b.kept_or(Role::Industry, |d| &mut d.industry, |b, r| b.interned(r)),
         linked: Vec::new(),
         won_by_month: first_use.won_by_month,
-        open_scale: Default::default(),
+        open_scale: first_use.open_scale,
         first_won: first_use.first_won,
         minute_ranges,
         close_cells: [closed_at, won_at, lost_at, expected],

@@ -1798,6 +1798,45 @@ mod remapped {
         wb.report(opts)
     }
 
+    /// The open sums' scale moves over a change of mapping only with the amounts and
+    /// probabilities it was found from: amounts of a few billions, given after amounts under
+    /// one, are summed at their own scale, as a fresh workbook sums them.
+    #[test]
+    fn open_sums_scale_follows_the_amounts() {
+        let mut csv = String::from("Deal Name,Amount,Deal Stage,Create Date,Close Date,Size\n");
+        for i in 0..40 {
+            let stage = ["Open", "Closed Won", "Closed Lost"][i % 3];
+            let close = if i % 3 == 0 { "" } else { "2025-06-20" };
+            let (small, big) = (0.25 + i as f64 / 100.0, 3.0e9 + i as f64 * 1.37);
+            csv += &format!(
+                "D{i},{small},{stage},2025-0{}-10,{close},{big}\n",
+                1 + i % 6
+            );
+        }
+        let (month, all) = month_and_all();
+        let mut wb = loaded("deals.csv", &csv);
+        let _ = wb.report(&month);
+        let mut mapping: Vec<Option<Role>> =
+            wb.tables()[0].columns.iter().map(|c| c.role).collect();
+        assert_eq!(mapping[1], Some(Role::Amount));
+        // A change of the stage column keeps the scale: it is not found again.
+        let stage = mapping[2].take();
+        wb.remap(0, Some(&mapping));
+        assert!(wb.deals().is_some_and(|d| d.open_scale.get().is_some()));
+        mapping[2] = stage;
+        (mapping[1], mapping[5]) = (None, Some(Role::Amount));
+        wb.remap(0, Some(&mapping));
+        for opts in [&month, &all] {
+            let report = wb.report(opts);
+            let open = report.kpis.iter().find(|k| k.id == "pipeline_value");
+            assert!(
+                open.and_then(|k| k.value).is_some_and(|v| v > 4.0e10),
+                "{open:?}"
+            );
+            assert_eq!(report, fresh(&csv, &mapping, opts));
+        }
+    }
+
     /// Date columns that keep their roles move over a change of another date column's
     /// role only when their reading holds: a column whose own values proved its day/month
     /// order, or one that followed the others' proof while that proof stands. Every step
