@@ -410,7 +410,13 @@ impl Walk {
             } else if months.months.is_empty() {
                 &every
             } else {
-                months.touched(o, (created, closed), &mut touched);
+                let (first, last) = months.touched(o, (created, closed), &mut touched);
+                // The months between the run's first and last: open at their ends, created
+                // and closed in none of them (a deal closed before it was created is open
+                // at none).
+                if last >= first + 3 && created.zip(closed).is_none_or(|(c, z)| c <= z) {
+                    (first_month, last_month) = (first + 1, last - 2);
+                }
                 &touched
             };
             for &i in to {
@@ -524,18 +530,20 @@ impl Months {
         Months { months, others }
     }
 
-    /// The periods a row of outcome `o`, created and closed at `(created, closed)`, may be
-    /// created in, closed in or open at the end of: every other period, and the run of
-    /// months from the first that ends after it was created (or it was closed, if earlier)
-    /// to the one it was closed in (to the last, while it is open). The row is placed in
-    /// each as before; the months left out are those it has nothing to do with.
+    /// The periods a row of outcome `o`, created and closed at `(created, closed)`, is to
+    /// be placed in: every other period, and the first and the last of the run of months
+    /// from the first that ends after it was created (or it was closed, if earlier) to the
+    /// one it was closed in (to the last, while it is open). The run, `first..last` among
+    /// the months, is given back: unless the row was closed before it was created, it is
+    /// open at the end of each month inside the run, and created or closed in none of them.
+    /// The months left out of the run are those it has nothing to do with.
     #[inline(always)]
     fn touched(
         &self,
         o: Outcome,
         (created, closed): (Option<Minutes>, Option<Minutes>),
         out: &mut Vec<usize>,
-    ) {
+    ) -> (usize, usize) {
         out.clear();
         out.extend_from_slice(&self.others);
         let n = self.months.len();
@@ -552,7 +560,14 @@ impl Months {
             ),
             _ => (from_created, from_created + 1),
         };
-        out.extend(self.months[first.min(n)..last.min(n)].iter().map(|m| m.2));
+        let (first, last) = (first.min(n), last.min(n));
+        if first < last {
+            out.push(self.months[first].2);
+        }
+        if last > first + 1 {
+            out.push(self.months[last - 1].2);
+        }
+        (first, last)
     }
 }
 
