@@ -365,8 +365,12 @@ impl Walk {
             month_at[m.2] = j;
         }
         opens.months_are(&months);
-        let mut touched: Vec<usize> = Vec::with_capacity(every.len());
-        let mut slots: Vec<usize> = Vec::with_capacity(3 + extras.len());
+        // The periods a row is placed in: every other period, then at most two months
+        // ([`Months::touched`]), written in place (a push is a call in the size-first build).
+        let mut touched = months.others.clone();
+        let others = touched.len();
+        touched.extend([0, 0]);
+        let mut slots = vec![0usize; opens.slot_count()];
         let before = |m: Option<Minutes>, start: i64| m.is_none_or(|m| i64::from(m) < start);
         let from = *row;
         *row = to.max(from);
@@ -410,14 +414,14 @@ impl Walk {
             } else if months.months.is_empty() {
                 &every
             } else {
-                let (first, last) = months.touched(o, (created, closed), &mut touched);
+                let (first, last, n) = months.touched(o, (created, closed), &mut touched[others..]);
                 // The months between the run's first and last: open at their ends, created
                 // and closed in none of them (a deal closed before it was created is open
                 // at none).
                 if last >= first + 3 && created.zip(closed).is_none_or(|(c, z)| c <= z) {
                     (first_month, last_month) = (first + 1, last - 2);
                 }
-                &touched
+                &touched[..others + n]
             };
             for &i in to {
                 let (p, b) = (&mut passes[i], bounds[i]);
@@ -530,22 +534,21 @@ impl Months {
         Months { months, others }
     }
 
-    /// The periods a row of outcome `o`, created and closed at `(created, closed)`, is to
-    /// be placed in: every other period, and the first and the last of the run of months
+    /// The months a row of outcome `o`, created and closed at `(created, closed)`, is to be
+    /// placed in besides every other period: the first and the last of the run of months
     /// from the first that ends after it was created (or it was closed, if earlier) to the
-    /// one it was closed in (to the last, while it is open). The run, `first..last` among
-    /// the months, is given back: unless the row was closed before it was created, it is
-    /// open at the end of each month inside the run, and created or closed in none of them.
-    /// The months left out of the run are those it has nothing to do with.
+    /// one it was closed in (to the last, while it is open), written to `out`. Given back:
+    /// the run, `first..last` among the months, and how many of `out` to read (0 to 2).
+    /// Unless the row was closed before it was created, it is open at the end of each month
+    /// inside the run, and created or closed in none of them. The months left out of the
+    /// run are those it has nothing to do with.
     #[inline(always)]
     fn touched(
         &self,
         o: Outcome,
         (created, closed): (Option<Minutes>, Option<Minutes>),
-        out: &mut Vec<usize>,
-    ) -> (usize, usize) {
-        out.clear();
-        out.extend_from_slice(&self.others);
+        out: &mut [usize],
+    ) -> (usize, usize, usize) {
         let n = self.months.len();
         // The first month that ends at or after minute `m`, and how many start at or before
         // it: counted, not searched, a dozen comparisons without a branch.
@@ -561,13 +564,9 @@ impl Months {
             _ => (from_created, from_created + 1),
         };
         let (first, last) = (first.min(n), last.min(n));
-        if first < last {
-            out.push(self.months[first].2);
-        }
-        if last > first + 1 {
-            out.push(self.months[last - 1].2);
-        }
-        (first, last)
+        out[0] = self.months[first.min(n.saturating_sub(1))].2;
+        out[1] = self.months[last.saturating_sub(1)].2;
+        (first, last, (last - first.min(last)).min(2))
     }
 }
 
@@ -813,7 +812,7 @@ impl OpenFigures {
         d: &Deals,
         (owner, source, extras, amount, r): (usize, usize, &[usize], Option<f64>, usize),
         open: &mut Option<OpenSums>,
-        slots: &mut Vec<usize>,
+        slots: &mut [usize],
     ) -> OpenSums {
         if let Some(f) = open {
             return *f;
@@ -834,20 +833,32 @@ impl OpenFigures {
     /// The accumulators `parts` names that a row of this owner, lead source and other
     /// dimensions' values adds to.
     #[inline(always)]
-    fn slots_of(&self, (owner, source, extras): (usize, usize, &[usize]), out: &mut Vec<usize>) {
-        out.clear();
-        if self.parts.whole {
-            out.push(0);
-        }
-        if self.parts.owner {
-            out.push(1 + owner);
-        }
-        if self.parts.source {
-            out.push(1 + self.owners + source);
+    fn slots_of(&self, (owner, source, extras): (usize, usize, &[usize]), out: &mut [usize]) {
+        // Written in place, [`OpenFigures::slot_count`] of them: a push is a call in the
+        // size-first build.
+        let mut i = 0;
+        for (on, slot) in [
+            (self.parts.whole, 0),
+            (self.parts.owner, 1 + owner),
+            (self.parts.source, 1 + self.owners + source),
+        ] {
+            if on {
+                out[i] = slot;
+                i += 1;
+            }
         }
         if self.parts.extras {
-            out.extend(self.extras.iter().zip(extras).map(|(at, id)| at + id));
+            for (o, (at, id)) in out[i..].iter_mut().zip(self.extras.iter().zip(extras)) {
+                *o = at + id;
+            }
         }
+    }
+
+    /// How many accumulators a row adds to: [`OpenFigures::slots_of`] fills that many.
+    fn slot_count(&self) -> usize {
+        let p = self.parts;
+        let extras = if p.extras { self.extras.len() } else { 0 };
+        usize::from(p.whole) + usize::from(p.owner) + usize::from(p.source) + extras
     }
 
     #[inline(always)]
