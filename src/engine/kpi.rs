@@ -534,6 +534,27 @@ impl Months {
         Months { months, others }
     }
 
+    /// The first month that ends at or after minute `m` (how many end before it): counted,
+    /// not searched, a dozen comparisons without a branch.
+    #[inline(always)]
+    fn ending_before(&self, m: Minutes) -> usize {
+        let mut n = 0;
+        for x in &self.months {
+            n += usize::from(x.1 < i64::from(m));
+        }
+        n
+    }
+
+    /// How many months start at or before minute `m`.
+    #[inline(always)]
+    fn starting_by(&self, m: Minutes) -> usize {
+        let mut n = 0;
+        for x in &self.months {
+            n += usize::from(x.0 <= i64::from(m));
+        }
+        n
+    }
+
     /// The months a row of outcome `o`, created and closed at `(created, closed)`, is to be
     /// placed in besides every other period: the first and the last of the run of months
     /// from the first that ends after it was created (or it was closed, if earlier) to the
@@ -550,16 +571,15 @@ impl Months {
         out: &mut [usize],
     ) -> (usize, usize, usize) {
         let n = self.months.len();
-        // The first month that ends at or after minute `m`, and how many start at or before
-        // it: counted, not searched, a dozen comparisons without a branch.
-        let ending_from = |m: Minutes| self.months.iter().filter(|x| x.1 < i64::from(m)).count();
-        let starting_by = |m: Minutes| self.months.iter().filter(|x| x.0 <= i64::from(m)).count();
-        let from_created = created.map_or(0, ending_from);
+        let from_created = match created {
+            Some(m) => self.ending_before(m),
+            None => 0,
+        };
         let (first, last) = match (o, closed) {
             (Outcome::Open, _) => (from_created, n),
             (Outcome::Won | Outcome::Lost, Some(z)) => (
-                from_created.min(ending_from(z)),
-                starting_by(z).max(from_created + 1),
+                from_created.min(self.ending_before(z)),
+                self.starting_by(z).max(from_created + 1),
             ),
             _ => (from_created, from_created + 1),
         };
@@ -837,15 +857,17 @@ impl OpenFigures {
         // Written in place, [`OpenFigures::slot_count`] of them: a push is a call in the
         // size-first build.
         let mut i = 0;
-        for (on, slot) in [
-            (self.parts.whole, 0),
-            (self.parts.owner, 1 + owner),
-            (self.parts.source, 1 + self.owners + source),
-        ] {
-            if on {
-                out[i] = slot;
-                i += 1;
-            }
+        if self.parts.whole {
+            out[i] = 0;
+            i += 1;
+        }
+        if self.parts.owner {
+            out[i] = 1 + owner;
+            i += 1;
+        }
+        if self.parts.source {
+            out[i] = 1 + self.owners + source;
+            i += 1;
         }
         if self.parts.extras {
             for (o, (at, id)) in out[i..].iter_mut().zip(self.extras.iter().zip(extras)) {
