@@ -974,12 +974,17 @@ fn won_revenue(d: &Deals, period: Period) -> Option<f64> {
     let (closed, amount) = (d.closed.as_ref()?, d.amount.as_ref()?);
     if let Period::Month(..) | Period::Quarter(..) | Period::Year(_) = period {
         let months = d.won_by_month.get_or_init(|| {
-            sums_by_month(
-                (0..d.rows).filter_map(|r| match (d.outcome[r], closed[r], amount[r]) {
-                    (Outcome::Won, Some(c), Some(v)) => Some((day_of(c), v)),
-                    _ => None,
-                }),
-            )
+            // A loop of its own, not an iterator: a million rows after each change of the
+            // stage column, and an adapter's step is a call in the size-first build.
+            let (mut month_of, mut sums) = (MonthOf::new(), MonthSums::default());
+            for r in 0..d.rows {
+                if let (Outcome::Won, Some(c), Some(v)) = (d.outcome[r], closed[r], amount[r]) {
+                    sums.add(month_of.get(day_of(c)), v);
+                }
+            }
+            let mut by = SortedMap::new();
+            sums.add_to(&mut by);
+            by
         });
         let (from, to) = (year_month(a), year_month(b));
         // Summed from +0: a month of won deals without amounts is kept as 0 by the whole
