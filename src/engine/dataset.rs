@@ -1467,6 +1467,11 @@ fn read_outcomes(
         let per: Vec<Option<Outcome>> = (0..col.distinct_len())
             .map(|k| outcome_of(col.distinct(k as u32)))
             .collect();
+        if b.keep.iter().all(|k| *k) {
+            // Every row kept (nearly always): no filter, whose step is a call per row in
+            // the size-first build.
+            return Some(codes.iter().map(|c| per[*c as usize]).collect());
+        }
         Some(kept_rows(&b.keep).map(|i| per[codes[i] as usize]).collect())
     });
     let stage_text = match stage_outcome {

@@ -870,8 +870,8 @@ impl OpenFigures {
             i += 1;
         }
         if self.parts.extras {
-            for (o, (at, id)) in out[i..].iter_mut().zip(self.extras.iter().zip(extras)) {
-                *o = at + id;
+            for (k, (at, id)) in self.extras.iter().zip(extras).enumerate() {
+                out[i + k] = at + id;
             }
         }
     }
