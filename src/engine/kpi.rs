@@ -571,6 +571,9 @@ impl Months {
         out: &mut [usize],
     ) -> (usize, usize, usize) {
         let n = self.months.len();
+        if n == 0 {
+            return (0, 0, 0);
+        }
         let from_created = match created {
             Some(m) => self.ending_before(m),
             None => 0,
@@ -584,7 +587,7 @@ impl Months {
             _ => (from_created, from_created + 1),
         };
         let (first, last) = (first.min(n), last.min(n));
-        out[0] = self.months[first.min(n.saturating_sub(1))].2;
+        out[0] = self.months[first.min(n - 1)].2;
         out[1] = self.months[last.saturating_sub(1)].2;
         (first, last, (last - first.min(last)).min(2))
     }
