@@ -513,6 +513,12 @@ struct Months {
     months: Vec<(i64, i64, usize)>,
     /// The places of the other periods (the whole range, years, quarters, ranges).
     others: Vec<usize>,
+    /// The day before the first month's first day.
+    before: i64,
+    /// For that day, each day of the months' span and the day after it: how many months end
+    /// before the day, and how many start on or before it. Months begin and end with whole
+    /// days, so a minute's day says as much as the minute would.
+    by_day: Vec<(usize, usize)>,
 }
 
 impl Months {
@@ -529,7 +535,45 @@ impl Months {
                 _ => others.push(i),
             }
         }
-        Months { months, others }
+        const DAY: i64 = 24 * 60;
+        let before = months.first().map_or(0, |m| m.0.div_euclid(DAY) - 1);
+        let last = months.last().map_or(0, |m| m.1.div_euclid(DAY));
+        // A review's months span about four hundred days; months centuries apart are
+        // counted row by row instead.
+        let mut by_day = Vec::new();
+        if last - before < 40_000 {
+            let (mut ended, mut started) = (0, 0);
+            for day in before..=last + 1 {
+                while months.get(ended).is_some_and(|m| m.1.div_euclid(DAY) < day) {
+                    ended += 1;
+                }
+                while months
+                    .get(started)
+                    .is_some_and(|m| m.0.div_euclid(DAY) <= day)
+                {
+                    started += 1;
+                }
+                by_day.push((ended, started));
+            }
+        }
+        Months {
+            months,
+            others,
+            before,
+            by_day,
+        }
+    }
+
+    /// How many months end before minute `m`'s day, and how many start on or before it:
+    /// looked up by its day (the first and last entries stand for the days before and after
+    /// the months), or counted when the months are too far apart for a table.
+    #[inline(always)]
+    fn around(&self, m: Minutes) -> (usize, usize) {
+        let Some(last) = self.by_day.len().checked_sub(1) else {
+            return (self.ending_before(m), self.starting_by(m));
+        };
+        let at = (i64::from(day_of(m)) - self.before).clamp(0, last as i64);
+        self.by_day[at as usize]
     }
 
     /// The first month that ends at or after minute `m` (how many end before it): counted,
@@ -573,15 +617,15 @@ impl Months {
             return (0, 0, 0);
         }
         let from_created = match created {
-            Some(m) => self.ending_before(m),
+            Some(m) => self.around(m).0,
             None => 0,
         };
         let (first, last) = match (o, closed) {
             (Outcome::Open, _) => (from_created, n),
-            (Outcome::Won | Outcome::Lost, Some(z)) => (
-                from_created.min(self.ending_before(z)),
-                self.starting_by(z).max(from_created + 1),
-            ),
+            (Outcome::Won | Outcome::Lost, Some(z)) => {
+                let (ended, started) = self.around(z);
+                (from_created.min(ended), started.max(from_created + 1))
+            }
             _ => (from_created, from_created + 1),
         };
         let (first, last) = (first.min(n), last.min(n));
@@ -770,6 +814,22 @@ impl OpenSums {
         self.amount.add(o.amount, sign);
         self.weighted.add(o.weighted, sign);
     }
+
+    /// [`OpenSums::add`] of one row's figures: a row without a probability has no weighted
+    /// amount to add (most exports have no probability column at all).
+    #[inline(always)]
+    fn add_row(&mut self, o: &OpenSums, sign: i64) {
+        let n = sign as u32;
+        self.open = self.open.wrapping_add(n.wrapping_mul(o.open));
+        self.with_amount = self.with_amount.wrapping_add(n.wrapping_mul(o.with_amount));
+        self.amount.add(o.amount, sign);
+        if o.with_probability != 0 {
+            self.with_probability = self
+                .with_probability
+                .wrapping_add(n.wrapping_mul(o.with_probability));
+            self.weighted.add(o.weighted, sign);
+        }
+    }
 }
 
 /// The open figures of every accumulator of every pass a walk fills, kept apart from the
@@ -897,7 +957,7 @@ impl OpenFigures {
     #[inline(always)]
     fn add(&mut self, slots: &[usize], pass: usize, f: &OpenSums) {
         for k in slots {
-            self.sums[k * self.passes + pass].add(f, 1);
+            self.sums[k * self.passes + pass].add_row(f, 1);
         }
     }
 
@@ -905,7 +965,7 @@ impl OpenFigures {
     #[inline(always)]
     fn add_to_each(&mut self, slots: &[usize], f: &OpenSums) {
         for k in slots {
-            self.common[*k].add(f, 1);
+            self.common[*k].add_row(f, 1);
         }
     }
 
@@ -914,8 +974,8 @@ impl OpenFigures {
     fn add_to_months(&mut self, slots: &[usize], (from, to): (usize, usize), f: &OpenSums) {
         let m = self.months.len() + 1;
         for k in slots {
-            self.steps[k * m + from].add(f, 1);
-            self.steps[k * m + to].add(f, -1);
+            self.steps[k * m + from].add_row(f, 1);
+            self.steps[k * m + to].add_row(f, -1);
         }
     }
 
@@ -2097,6 +2157,17 @@ mod tests {
         mixed.push(months[4]);
         for (p, pass) in mixed.iter().zip(super::Pass::run_many(d, &mixed)) {
             assert!(pass == reference_pass(d, *p), "{p}: {:?}", pass.all);
+        }
+        // Months with gaps between them (looked up by day), and months over a century apart
+        // (counted row by row).
+        for set in [
+            [(2024, 12), (2025, 3), (2025, 4), (2025, 8)],
+            [(1901, 6), (2025, 2), (2025, 5), (2025, 6)],
+        ] {
+            let gapped: Vec<Period> = set.iter().map(|(y, m)| Period::Month(*y, *m)).collect();
+            for (p, pass) in gapped.iter().zip(super::Pass::run_many(d, &gapped)) {
+                assert!(pass == reference_pass(d, *p), "{p}: {:?}", pass.all);
+            }
         }
     }
 
