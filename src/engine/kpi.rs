@@ -928,7 +928,7 @@ impl OpenFigures {
         // Written in place, [`OpenFigures::slot_count`] of them: a push is a call in the
         // size-first build.
         let mut i = 0;
-        if self.parts.whole {
+        if self.whole_apart() {
             out[i] = 0;
             i += 1;
         }
@@ -947,11 +947,39 @@ impl OpenFigures {
         }
     }
 
+    /// Whether a row adds to the whole period's sums itself. Every row has one owner's
+    /// sums (the first, without an owner column), and the sums are exact, so when the
+    /// owners' are filled too the whole period's are their total, worked out at the end.
+    fn whole_apart(&self) -> bool {
+        self.parts.whole && !self.parts.owner
+    }
+
     /// How many accumulators a row adds to: [`OpenFigures::slots_of`] fills that many.
     fn slot_count(&self) -> usize {
         let p = self.parts;
         let extras = if p.extras { self.extras.len() } else { 0 };
-        usize::from(p.whole) + usize::from(p.owner) + usize::from(p.source) + extras
+        usize::from(self.whole_apart()) + usize::from(p.owner) + usize::from(p.source) + extras
+    }
+
+    /// The whole period's sums as the total of the owners' ([`OpenFigures::whole_apart`]),
+    /// in each table of sums whose accumulators are `stride` apart.
+    fn total_owners(&mut self) {
+        let (owners, passes, months) = (self.owners, self.passes, self.months.len() + 1);
+        for (sums, stride) in [
+            (&mut self.sums, passes),
+            (&mut self.common, 1),
+            (&mut self.steps, months),
+        ] {
+            let at = stride.min(sums.len());
+            let (whole, rest) = sums.split_at_mut(at);
+            for (i, w) in whole.iter_mut().enumerate() {
+                for o in 0..owners {
+                    if let Some(s) = rest.get(o * stride + i) {
+                        w.add(s, 1);
+                    }
+                }
+            }
+        }
     }
 
     #[inline(always)]
@@ -982,6 +1010,9 @@ impl OpenFigures {
     /// Hand each accumulator of the passes over `periods` its open figures (it has none of
     /// its own).
     fn finish(mut self, passes: &mut [Pass], periods: &[Period]) {
+        if self.parts.whole && !self.whole_apart() {
+            self.total_owners();
+        }
         let m = self.months.len() + 1;
         for (k, c) in self.common.iter().enumerate() {
             let row = &mut self.sums[k * self.passes..(k + 1) * self.passes];
