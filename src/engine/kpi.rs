@@ -262,6 +262,10 @@ pub struct Walk {
     opens: OpenFigures,
     month_of: MonthOf,
     won_by_month: Vec<MonthSums>,
+    /// The whole range's won revenue by month ([`won_revenue`]), summed on the way by a walk
+    /// without the whole range when no walk has summed it yet (after a change of the stage
+    /// column, say): a second pass over the rows saved.
+    won_all: Option<MonthSums>,
     /// The next row to walk.
     row: usize,
 }
@@ -274,11 +278,18 @@ impl Walk {
     }
 
     fn new(d: &Deals, periods: Vec<Period>, passes: Vec<Pass>, parts: Parts) -> Walk {
+        let won_all = (parts.whole
+            && !periods.contains(&Period::All)
+            && d.closed.is_some()
+            && d.amount.is_some()
+            && d.won_by_month.get().is_none())
+        .then(MonthSums::default);
         Walk {
             opens: OpenFigures::new(d, &passes, parts),
             periods,
             month_of: MonthOf::new(),
             won_by_month: passes.iter().map(|_| MonthSums::default()).collect(),
+            won_all,
             passes,
             parts,
             row: 0,
@@ -301,6 +312,9 @@ impl Walk {
     /// The periods and their passes, once every row is walked ([`Walk::step`]) over `d`.
     pub fn finish(self, d: &Deals) -> (Vec<Period>, Vec<Pass>) {
         let mut passes = self.passes;
+        if let Some(months) = self.won_all {
+            let _ = d.won_by_month.set(months.map());
+        }
         self.opens.finish(&mut passes, &self.periods);
         for ((p, months), period) in passes.iter_mut().zip(self.won_by_month).zip(&self.periods) {
             months.add_to(&mut p.by_month);
@@ -322,6 +336,7 @@ impl Walk {
             opens,
             month_of,
             won_by_month,
+            won_all,
             row,
         } = self;
         let parts = *parts;
@@ -384,6 +399,11 @@ impl Walk {
             };
             let after_all = created.is_some_and(|c| i64::from(c) > last_end)
                 && closed.is_none_or(|z| i64::from(z) > last_end);
+            if let (Some(sums), Outcome::Won, Some(z)) = (won_all.as_mut(), o, closed) {
+                if let Some(v) = d.amount.as_ref().and_then(|a| a[r]) {
+                    sums.add(month_of.get(day_of(z)), v);
+                }
+            }
             if (before_all || after_all) && !whole_range {
                 continue;
             }
@@ -2136,6 +2156,33 @@ mod tests {
             }
         }
         p
+    }
+
+    #[test]
+    fn a_walk_over_months_sums_the_whole_range_won_revenue_by_month_on_the_way() {
+        use super::{day_of, year_month, Outcome};
+        let csv = crate::sample::generate(3000, 7);
+        let mut wb = crate::engine::Workbook::new();
+        assert!(wb.add("deals.csv", csv.as_bytes()).is_ok());
+        let d = wb.tables()[0].deals.as_ref().unwrap();
+        assert!(d.won_by_month.get().is_none());
+        // Each won deal with a close date and an amount, month by month, in file order.
+        let (closed, amount) = (d.closed.as_ref().unwrap(), d.amount.as_ref().unwrap());
+        let mut want = crate::engine::sorted_map::SortedMap::new();
+        for r in 0..d.rows {
+            if let (Outcome::Won, Some(z), Some(v)) = (d.outcome[r], closed[r], amount[r]) {
+                *want.or_insert(year_month(day_of(z)), 0.0) += v;
+            }
+        }
+        // Months late in the data: most won deals closed before them, and the walk passes
+        // over those; it goes in slices, as the worker's walk ahead does.
+        let months: Vec<Period> = (3..=5).map(|m| Period::Month(2025, m)).collect();
+        let mut walk = super::Walk::every(d, months);
+        while !walk.step(d, 1000) {}
+        walk.finish(d);
+        let got = d.won_by_month.get().expect("summed on the way");
+        assert!(want.len() > 12, "{}", want.len());
+        assert_eq!(*got, want);
     }
 
     #[test]
