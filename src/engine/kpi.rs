@@ -1030,7 +1030,7 @@ impl OpenFigures {
     /// Hand each accumulator of the passes over `periods` its open figures (it has none of
     /// its own).
     fn finish(mut self, passes: &mut [Pass], periods: &[Period]) {
-        if self.parts.whole && !self.whole_apart() {
+        if self.parts.whole && self.parts.owner {
             self.total_owners();
         }
         let m = self.months.len() + 1;
