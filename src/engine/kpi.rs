@@ -937,7 +937,7 @@ impl OpenFigures {
             with_amount: u32::from(amount.is_some()),
             with_probability: u32::from(weighted.is_some()),
             amount: Exact::of(amount.unwrap_or(0.0), self.scale),
-            weighted: Exact::of(weighted.unwrap_or(0.0), self.scale),
+            weighted: weighted.map_or(Exact::default(), |w| Exact::of(w, self.scale)),
         })
     }
 
