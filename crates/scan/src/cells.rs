@@ -454,13 +454,31 @@ pub fn count_by_day(dates: &[Option<i32>], first: i32, per_day: &mut [u32]) {
 mod tests {
     use super::*;
 
+    thread_local! {
+        /// Whether [`column`] makes plain columns (as a file's long columns are) or coded ones.
+        static PLAIN: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    }
+
+    /// A column of `cells`, coded or plain as [`in_both_forms`] says.
     fn column(cells: &[&str]) -> TextColumn {
         let mut col = TextColumn::default();
         for c in cells {
             col.push(c);
         }
+        if PLAIN.with(|p| p.get()) {
+            col.uncode();
+        }
         col.finish();
         col
+    }
+
+    /// Run `body` with [`column`] making coded columns, then plain ones: the column readers
+    /// read each form its own way.
+    fn in_both_forms(body: impl Fn()) {
+        for plain in [false, true] {
+            PLAIN.with(|p| p.set(plain));
+            body();
+        }
     }
 
     /// ISO dates with and without a time read to their minutes; an empty cell is `None`;
@@ -468,29 +486,31 @@ mod tests {
     /// general reader.
     #[test]
     fn iso_date_columns_read_to_minutes() {
-        let col = column(&[
-            "1970-01-02",
-            "",
-            "2024-02-29 13:05",
-            "2024/03/01T00:01:59.5Z",
-        ]);
-        let day = |y, m, d| day_number(y, m, d).map(|d| d * 1440);
-        assert_eq!(
-            iso_minutes_column(&col),
-            Some(vec![
-                Some(1440),
-                None,
-                day(2024, 2, 29).map(|m| m + 13 * 60 + 5),
-                day(2024, 3, 1).map(|m| m + 1),
-            ])
-        );
-        assert_eq!(day_number(1969, 12, 31), Some(-1));
-        assert_eq!(iso_minutes_column(&column(&["2023-02-29"])), None);
-        assert_eq!(
-            iso_minutes_column(&column(&["2024-01-01", "3/4/2024"])),
-            None
-        );
-        assert_eq!(iso_minutes_column(&column(&["2024-01-01 24:00"])), None);
+        in_both_forms(|| {
+            let col = column(&[
+                "1970-01-02",
+                "",
+                "2024-02-29 13:05",
+                "2024/03/01T00:01:59.5Z",
+            ]);
+            let day = |y, m, d| day_number(y, m, d).map(|d| d * 1440);
+            assert_eq!(
+                iso_minutes_column(&col),
+                Some(vec![
+                    Some(1440),
+                    None,
+                    day(2024, 2, 29).map(|m| m + 13 * 60 + 5),
+                    day(2024, 3, 1).map(|m| m + 1),
+                ])
+            );
+            assert_eq!(day_number(1969, 12, 31), Some(-1));
+            assert_eq!(iso_minutes_column(&column(&["2023-02-29"])), None);
+            assert_eq!(
+                iso_minutes_column(&column(&["2024-01-01", "3/4/2024"])),
+                None
+            );
+            assert_eq!(iso_minutes_column(&column(&["2024-01-01 24:00"])), None);
+        });
     }
 
     /// Bytes that each position of a date or number is tried with: digits, the separators
@@ -591,86 +611,90 @@ mod tests {
     /// and without; so is a column of them, with its integer flag.
     #[test]
     fn short_plain_numbers_read_as_the_general_loop_reads_them() {
-        let mut cells: Vec<String> = Vec::new();
-        for n in [
-            "0",
-            "7",
-            "8112",
-            "7904.46",
-            "25144.13",
-            "106579.03",
-            "123456789012345",
-            "12345678901234.5",
-            "1234567890123456",
-            "0.000000000000001",
-            "5.",
-            ".5",
-            "00042",
-            "99999999999999.99",
-            "-8112.50",
-            "1.2.3",
-        ] {
-            cells.push(n.to_string());
-        }
-        let mut tried = 0;
-        for cell in &cells {
-            let mut variants = vec![cell.clone().into_bytes()];
-            for at in 0..cell.len() {
-                for &b in TRIED {
-                    let mut odd = cell.clone().into_bytes();
-                    odd[at] = b;
-                    variants.push(odd);
+        in_both_forms(|| {
+            let mut cells: Vec<String> = Vec::new();
+            for n in [
+                "0",
+                "7",
+                "8112",
+                "7904.46",
+                "25144.13",
+                "106579.03",
+                "123456789012345",
+                "12345678901234.5",
+                "1234567890123456",
+                "0.000000000000001",
+                "5.",
+                ".5",
+                "00042",
+                "99999999999999.99",
+                "-8112.50",
+                "1.2.3",
+            ] {
+                cells.push(n.to_string());
+            }
+            let mut tried = 0;
+            for cell in &cells {
+                let mut variants = vec![cell.clone().into_bytes()];
+                for at in 0..cell.len() {
+                    for &b in TRIED {
+                        let mut odd = cell.clone().into_bytes();
+                        odd[at] = b;
+                        variants.push(odd);
+                    }
+                }
+                for v in variants {
+                    let Ok(v) = String::from_utf8(v) else {
+                        continue;
+                    };
+                    tried += 1;
+                    for dot in [true, false] {
+                        let (fast, general) = (plain_number(&v, dot), any_plain_number(&v, dot));
+                        assert_eq!(
+                            fast.map(f64::to_bits),
+                            general.map(f64::to_bits),
+                            "{v:?} {dot}"
+                        );
+                    }
+                    // A column holds its cells trimmed.
+                    let col = column(&["1", &v]);
+                    let cell = col.get(1);
+                    let expected = if cell.is_empty() {
+                        Some(vec![Some(1.0), None])
+                    } else {
+                        any_plain_number(cell, true).map(|x| vec![Some(1.0), Some(x)])
+                    };
+                    let read = plain_number_column(&col);
+                    assert_eq!(read.as_ref().map(|r| &r.0), expected.as_ref(), "{v:?}");
+                    if let Some((_, integers)) = read {
+                        assert_eq!(integers, is_short_integer(cell), "{v:?}");
+                    }
                 }
             }
-            for v in variants {
-                let Ok(v) = String::from_utf8(v) else {
-                    continue;
-                };
-                tried += 1;
-                for dot in [true, false] {
-                    let (fast, general) = (plain_number(&v, dot), any_plain_number(&v, dot));
-                    assert_eq!(
-                        fast.map(f64::to_bits),
-                        general.map(f64::to_bits),
-                        "{v:?} {dot}"
-                    );
-                }
-                // A column holds its cells trimmed.
-                let col = column(&["1", &v]);
-                let cell = col.get(1);
-                let expected = if cell.is_empty() {
-                    Some(vec![Some(1.0), None])
-                } else {
-                    any_plain_number(cell, true).map(|x| vec![Some(1.0), Some(x)])
-                };
-                let read = plain_number_column(&col);
-                assert_eq!(read.as_ref().map(|r| &r.0), expected.as_ref(), "{v:?}");
-                if let Some((_, integers)) = read {
-                    assert_eq!(integers, is_short_integer(cell), "{v:?}");
-                }
-            }
-        }
-        assert!(tried > 2_000, "{tried}");
+            assert!(tried > 2_000, "{tried}");
+        });
     }
 
     /// ID columns: whole numbers under 16 digits, some cells empty; a sign, a point, a
     /// 16th digit, a date or a word makes a column something else, and so does no cell.
     #[test]
     fn short_integer_columns_are_told_from_others() {
-        assert!(short_integer_column(&column(&["10000000006", "", "0042"])));
-        for odd in [
-            "-5",
-            "1.0",
-            "1234567890123456",
-            "20240101T",
-            "2024-01-01",
-            "x",
-            "1 2",
-        ] {
-            assert!(!short_integer_column(&column(&["7", odd])), "{odd}");
-        }
-        assert!(!short_integer_column(&column(&["", ""])));
-        assert!(!short_integer_column(&column(&[])));
+        in_both_forms(|| {
+            assert!(short_integer_column(&column(&["10000000006", "", "0042"])));
+            for odd in [
+                "-5",
+                "1.0",
+                "1234567890123456",
+                "20240101T",
+                "2024-01-01",
+                "x",
+                "1 2",
+            ] {
+                assert!(!short_integer_column(&column(&["7", odd])), "{odd}");
+            }
+            assert!(!short_integer_column(&column(&["", ""])));
+            assert!(!short_integer_column(&column(&[])));
+        });
     }
 
     /// A column's least and greatest minute, and its dates counted by day: minutes before
@@ -698,22 +722,24 @@ mod tests {
     /// general reader.
     #[test]
     fn plain_number_columns_read_with_their_integer_flag() {
-        let col = column(&["12", "", "-8112.50", "0.1"]);
-        assert_eq!(
-            plain_number_column(&col),
-            Some((vec![Some(12.0), None, Some(-8112.5), Some(0.1)], false))
-        );
-        assert_eq!(
-            plain_number_column(&column(&["7", "", "123456789012345"])),
-            Some((vec![Some(7.0), None, Some(123_456_789_012_345.0)], true))
-        );
-        let long = "1234567890123456789.25";
-        assert_eq!(
-            plain_number_column(&column(&[long])),
-            Some((vec![long.parse().ok()], false))
-        );
-        for odd in ["1,234", "$5", "1.2.3", "-", "."] {
-            assert_eq!(plain_number_column(&column(&["1", odd])), None, "{odd}");
-        }
+        in_both_forms(|| {
+            let col = column(&["12", "", "-8112.50", "0.1"]);
+            assert_eq!(
+                plain_number_column(&col),
+                Some((vec![Some(12.0), None, Some(-8112.5), Some(0.1)], false))
+            );
+            assert_eq!(
+                plain_number_column(&column(&["7", "", "123456789012345"])),
+                Some((vec![Some(7.0), None, Some(123_456_789_012_345.0)], true))
+            );
+            let long = "1234567890123456789.25";
+            assert_eq!(
+                plain_number_column(&column(&[long])),
+                Some((vec![long.parse().ok()], false))
+            );
+            for odd in ["1,234", "$5", "1.2.3", "-", "."] {
+                assert_eq!(plain_number_column(&column(&["1", odd])), None, "{odd}");
+            }
+        });
     }
 }
