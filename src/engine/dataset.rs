@@ -1492,6 +1492,10 @@ fn read_outcomes(
     } else {
         None
     };
+    // Nothing tells an outcome (the stage column left unused, say): every deal is open.
+    if outcome_from.is_none() {
+        return (vec![Outcome::Open; rows], outcome_from);
+    }
     let status_col = b.col(Role::Status);
     // A stage or status column holds a handful of distinct values: read each once.
     let mut seen: Vec<(String, Option<Outcome>)> = Vec::new();
@@ -1505,10 +1509,6 @@ fn read_outcomes(
         }
         o
     };
-    // Nothing tells an outcome (the stage column left unused, say): every deal is open.
-    if outcome_from.is_none() {
-        return (vec![Outcome::Open; rows], outcome_from);
-    }
     // A coded stage column alone (nearly every export): each row's stage decides.
     if let (None, None, Some(so)) = (&status, &won_flag, &stage_outcome) {
         let outcome = so.iter().map(|o| o.unwrap_or(Outcome::Open)).collect();

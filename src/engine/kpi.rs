@@ -825,30 +825,35 @@ impl OpenSums {
     /// Add `o` (`sign` 1) or take it away (−1).
     #[inline(always)]
     fn add(&mut self, o: &OpenSums, sign: i64) {
-        let n = sign as u32;
-        self.open = self.open.wrapping_add(n.wrapping_mul(o.open));
-        self.with_amount = self.with_amount.wrapping_add(n.wrapping_mul(o.with_amount));
-        self.with_probability = self
-            .with_probability
-            .wrapping_add(n.wrapping_mul(o.with_probability));
-        self.amount.add(o.amount, sign);
-        self.weighted.add(o.weighted, sign);
+        self.add_unweighted(o, sign);
+        self.add_weighted(o, sign);
     }
 
     /// [`OpenSums::add`] of one row's figures: a row without a probability has no weighted
     /// amount to add (most exports have no probability column at all).
     #[inline(always)]
     fn add_row(&mut self, o: &OpenSums, sign: i64) {
+        self.add_unweighted(o, sign);
+        if o.with_probability != 0 {
+            self.add_weighted(o, sign);
+        }
+    }
+
+    #[inline(always)]
+    fn add_unweighted(&mut self, o: &OpenSums, sign: i64) {
         let n = sign as u32;
         self.open = self.open.wrapping_add(n.wrapping_mul(o.open));
         self.with_amount = self.with_amount.wrapping_add(n.wrapping_mul(o.with_amount));
         self.amount.add(o.amount, sign);
-        if o.with_probability != 0 {
-            self.with_probability = self
-                .with_probability
-                .wrapping_add(n.wrapping_mul(o.with_probability));
-            self.weighted.add(o.weighted, sign);
-        }
+    }
+
+    #[inline(always)]
+    fn add_weighted(&mut self, o: &OpenSums, sign: i64) {
+        let n = sign as u32;
+        self.with_probability = self
+            .with_probability
+            .wrapping_add(n.wrapping_mul(o.with_probability));
+        self.weighted.add(o.weighted, sign);
     }
 }
 

@@ -454,30 +454,24 @@ pub fn count_by_day(dates: &[Option<i32>], first: i32, per_day: &mut [u32]) {
 mod tests {
     use super::*;
 
-    thread_local! {
-        /// Whether [`column`] makes plain columns (as a file's long columns are) or coded ones.
-        static PLAIN: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
-    }
-
-    /// A column of `cells`, coded or plain as [`in_both_forms`] says.
-    fn column(cells: &[&str]) -> TextColumn {
+    /// A column of `cells`, plain (as a file's long columns are) or coded.
+    fn column_of(plain: bool, cells: &[&str]) -> TextColumn {
         let mut col = TextColumn::default();
         for c in cells {
             col.push(c);
         }
-        if PLAIN.with(|p| p.get()) {
+        if plain {
             col.uncode();
         }
         col.finish();
         col
     }
 
-    /// Run `body` with [`column`] making coded columns, then plain ones: the column readers
+    /// Run `body` with a maker of coded columns, then of plain ones: the column readers
     /// read each form its own way.
-    fn in_both_forms(body: impl Fn()) {
+    fn in_both_forms(body: impl Fn(&dyn Fn(&[&str]) -> TextColumn)) {
         for plain in [false, true] {
-            PLAIN.with(|p| p.set(plain));
-            body();
+            body(&|cells| column_of(plain, cells));
         }
     }
 
@@ -486,7 +480,7 @@ mod tests {
     /// general reader.
     #[test]
     fn iso_date_columns_read_to_minutes() {
-        in_both_forms(|| {
+        in_both_forms(|column| {
             let col = column(&[
                 "1970-01-02",
                 "",
@@ -611,7 +605,7 @@ mod tests {
     /// and without; so is a column of them, with its integer flag.
     #[test]
     fn short_plain_numbers_read_as_the_general_loop_reads_them() {
-        in_both_forms(|| {
+        in_both_forms(|column| {
             let mut cells: Vec<String> = Vec::new();
             for n in [
                 "0",
@@ -679,7 +673,7 @@ mod tests {
     /// 16th digit, a date or a word makes a column something else, and so does no cell.
     #[test]
     fn short_integer_columns_are_told_from_others() {
-        in_both_forms(|| {
+        in_both_forms(|column| {
             assert!(short_integer_column(&column(&["10000000006", "", "0042"])));
             for odd in [
                 "-5",
@@ -722,7 +716,7 @@ mod tests {
     /// general reader.
     #[test]
     fn plain_number_columns_read_with_their_integer_flag() {
-        in_both_forms(|| {
+        in_both_forms(|column| {
             let col = column(&["12", "", "-8112.50", "0.1"]);
             assert_eq!(
                 plain_number_column(&col),
