@@ -506,14 +506,14 @@ impl Stops {
             return tail
                 .iter()
                 .enumerate()
-                .fold(0, |m, (i, &b)| m | u64::from(b == d || b == b'\n' || b == b'\r') << i);
+                .fold(0, |m, (i, &b)| m | u64::from(b == d || b <= b'\r') << i);
         };
         let mut m = 0;
         for (k, word) in block.chunks_exact(8).enumerate() {
             let mut w = [0u8; 8];
             w.copy_from_slice(word);
             let w = u64::from_le_bytes(w);
-            let hits = bytes_equal(w, d) | bytes_equal(w, b'\n') | bytes_equal(w, b'\r');
+            let hits = bytes_equal(w, d) | bytes_below(w, b'\r' + 1);
             // Each byte's high bit to bit `k * 8 + byte`: the multiplication gathers the
             // eight bits into the top byte, in order, without carries.
             m |= ((hits >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56) << (k * 8);
@@ -524,8 +524,14 @@ impl Stops {
     /// The first position at or after `from` holding the delimiter, `\n` or `\r`, or the
     /// text's length when there is none.
     #[inline(always)]
-    fn next(&mut self, t: &[u8], from: usize) -> usize {
-        self.next_bit(t, from)
+    fn next(&mut self, t: &[u8], mut from: usize) -> usize {
+        loop {
+            let at = self.next_bit(t, from);
+            match t.get(at) {
+                Some(&b) if b != self.delimiter && b != b'\n' && b != b'\r' => from = at + 1,
+                _ => return at,
+            }
+        }
     }
 
     /// The first stop bit at or after `from`, or the text's length when there is none.
