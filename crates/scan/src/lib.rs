@@ -399,10 +399,11 @@ impl TextColumn {
     /// How many cells are not empty.
     pub fn filled(&self) -> usize {
         if self.coded {
-            let empty: Vec<bool> = (0..self.ends.len())
-                .map(|k| self.span(k).is_empty())
-                .collect();
-            return self.codes.iter().filter(|c| !empty[**c as usize]).count();
+            // Its distinct cells are distinct: at most one is empty.
+            let Some(empty) = (0..self.ends.len()).find(|&k| self.span(k).is_empty()) else {
+                return self.codes.len();
+            };
+            return self.codes.iter().filter(|&&c| c as usize != empty).count();
         }
         let mut prev = 0;
         self.ends
@@ -970,6 +971,29 @@ mod tests {
         }
         assert_eq!(col.distinct_len(), 1000);
         assert_eq!(cells(&col), order);
+    }
+
+    /// Filled cells are counted in coded columns with and without an empty cell, and in
+    /// plain ones, empty cells first, last and in between.
+    #[test]
+    fn filled_counts_the_cells_that_are_not_empty() {
+        let column = |cells: &[&str], coded: bool| {
+            let mut col = TextColumn::default();
+            if !coded {
+                col.uncode();
+            }
+            for cell in cells {
+                col.push(cell);
+            }
+            assert_eq!(col.codes().is_some(), coded);
+            col.filled()
+        };
+        for coded in [true, false] {
+            assert_eq!(column(&["a", "b", "a"], coded), 3);
+            assert_eq!(column(&["", "a", " ", "b", "", "a", ""], coded), 3);
+            assert_eq!(column(&["", ""], coded), 0);
+            assert_eq!(column(&[], coded), 0);
+        }
     }
 
     /// A coded column finished (its table dropped) and filled again, or appended to, finds
