@@ -1895,6 +1895,40 @@ mod tests {
     use super::*;
     use crm_kpi_scan::CODED_DISTINCT;
 
+    /// Malformed bytes in a UTF-8 file read in slices of any size read as they do in the
+    /// whole file (each a replacement character, the layout saying so), wherever they fall:
+    /// in a slice's first line, in the lines after it, in its unfinished last line.
+    #[test]
+    fn malformed_utf8_reads_the_same_in_slices_as_whole() {
+        let opts = ReadOptions {
+            encoding: Some("utf-8".into()),
+            ..ReadOptions::default()
+        };
+        let show = |t: Result<RawTable, Error>| {
+            let t = t.unwrap();
+            let cells: Vec<Vec<&str>> = t.columns.iter().map(|c| c.iter().collect()).collect();
+            format!("{cells:?} {:?} {:?}", t.lines, t.layout)
+        };
+        // One malformed line, early, in the middle or late.
+        for bad in [3, 30, 57] {
+            let mut bytes = b"Name,Stage,Note\n".to_vec();
+            for i in 0..60 {
+                bytes.extend_from_slice(format!("n{i},won,").as_bytes());
+                if i == bad {
+                    bytes.extend_from_slice(&[0xFF, b'x', 0xC3]);
+                }
+                bytes.extend_from_slice("é中\n".as_bytes());
+            }
+            let whole = show(read_table_decoding("t", &bytes, &opts, &NativeCodecs));
+            assert!(whole.contains("\u{fffd}x\u{fffd}é中"), "{whole}");
+            for step in [1, 2, 3, 5, 8, 13, 21, 34, 55, 89, 144] {
+                let mut chunks = SliceChunks::new(&bytes, step);
+                let sliced = show(read_streamed("t", &mut chunks, &opts, &NativeCodecs, 16));
+                assert_eq!(sliced, whole, "line {bad}, slices of {step}");
+            }
+        }
+    }
+
     /// Every text file of the shared data (real exports and the conformance suites' files)
     /// reads the same in 4 KB slices as whole, past a head just big enough for the sniffer.
     #[test]
