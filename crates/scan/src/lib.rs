@@ -478,6 +478,38 @@ fn bytes_below(word: u64, n: u8) -> u64 {
     !(((word & LOW7) + ONES * u64::from(128 - n)) | word) & !LOW7
 }
 
+/// The high bit of each byte of `word` that is `delimiter` (an ASCII byte) or below `\r` + 1,
+/// and no other bit: [`bytes_equal`] and [`bytes_below`] with their common steps shared. Both
+/// tests run on the seven low bits of each byte, where no sum carries into the next byte, and
+/// a byte of 128 or more, which is neither, is taken out at the end.
+fn stop_bytes(word: u64, delimiter: u8) -> u64 {
+    let low = word & LOW7;
+    let not_below = low + ONES * u64::from(128 - (b'\r' + 1));
+    let not_delimiter = (low ^ (ONES * u64::from(delimiter))) + LOW7;
+    !((not_below & not_delimiter) | word) & !LOW7
+}
+
+/// The stop bits of a block of 64 bytes ([`Stops::scan`]); `ASCII`: the delimiter is an ASCII
+/// byte, for [`stop_bytes`].
+#[inline(always)]
+fn scan_block<const ASCII: bool>(block: &[u8; 64], d: u8) -> u64 {
+    let mut m = 0;
+    for (k, word) in block.chunks_exact(8).enumerate() {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(word);
+        let w = u64::from_le_bytes(w);
+        let hits = if ASCII {
+            stop_bytes(w, d)
+        } else {
+            bytes_equal(w, d) | bytes_below(w, b'\r' + 1)
+        };
+        // Each byte's high bit to bit `k * 8 + byte`: the multiplication gathers the eight
+        // bits into the top byte, in order, without carries.
+        m |= ((hits >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56) << (k * 8);
+    }
+    m
+}
+
 impl Stops {
     fn new(delimiter: u8) -> Self {
         Stops {
@@ -509,17 +541,12 @@ impl Stops {
                 .enumerate()
                 .fold(0, |m, (i, &b)| m | u64::from(b == d || b <= b'\r') << i);
         };
-        let mut m = 0;
-        for (k, word) in block.chunks_exact(8).enumerate() {
-            let mut w = [0u8; 8];
-            w.copy_from_slice(word);
-            let w = u64::from_le_bytes(w);
-            let hits = bytes_equal(w, d) | bytes_below(w, b'\r' + 1);
-            // Each byte's high bit to bit `k * 8 + byte`: the multiplication gathers the
-            // eight bits into the top byte, in order, without carries.
-            m |= ((hits >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56) << (k * 8);
+        // A test of the delimiter inside the loop made it slower: the loop is made twice.
+        if d.is_ascii() {
+            scan_block::<true>(block, d)
+        } else {
+            scan_block::<false>(block, d)
         }
-        m
     }
 
     /// The first position at or after `from` holding the delimiter, `\n` or `\r`, or the
@@ -796,6 +823,40 @@ mod tests {
 
     fn cells(col: &TextColumn) -> Vec<&str> {
         col.iter().collect()
+    }
+
+    /// A block's stop bits are its delimiters and its bytes below `\r` + 1, whatever the
+    /// delimiter (ASCII or not) and whatever bytes lie around them.
+    #[test]
+    fn a_blocks_stop_bits_are_its_delimiters_and_low_bytes() {
+        let mut seed = 1u64;
+        let mut next = || {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) as u8
+        };
+        // Bytes next to the tested values, at the ends of the ranges, and any byte.
+        let near = [
+            0, 9, 10, 12, 13, 14, 43, 44, 45, 58, 59, 60, 123, 124, 127, 128, 171, 172, 255,
+        ];
+        for d in [b',', b';', b'\t', b'|', 0xAC, 0xFF] {
+            let stops = Stops::new(d);
+            for _ in 0..2000 {
+                let block: Vec<u8> = (0..64)
+                    .map(|_| match next() % 3 {
+                        0 => d,
+                        1 => near[next() as usize % near.len()],
+                        _ => next(),
+                    })
+                    .collect();
+                let want = block
+                    .iter()
+                    .enumerate()
+                    .fold(0u64, |m, (i, &b)| m | u64::from(b == d || b <= b'\r') << i);
+                assert_eq!(stops.scan(&block, 0), want, "{d} {block:?}");
+            }
+        }
     }
 
     /// The one-pass search of a quoted field finds the first quote wherever it falls in a
