@@ -111,16 +111,16 @@ pub fn minutes_at(year: i32, month: u32, day: u32, minute_of_day: u32) -> Option
 /// by cell readers; the column loop has its own, inlined.
 #[inline(never)]
 pub fn iso_minutes(b: &[u8]) -> Option<i32> {
-    read_iso_minutes(b)
+    read_iso_minutes(b, &mut EachDate)
 }
 
 #[inline(always)]
-fn read_iso_minutes(b: &[u8]) -> Option<i32> {
+fn read_iso_minutes(b: &[u8], cal: &mut impl Calendar) -> Option<i32> {
     // The two shapes nearly every export writes, read eight bytes at a time; any other
     // shape, and any cell they turn down, goes the general way.
     let fast = match b.len() {
-        16 => iso_minutes_16(b),
-        10 => iso_minutes_10(b),
+        16 => iso_minutes_16(b, cal),
+        10 => iso_minutes_10(b, cal),
         _ => None,
     };
     fast.or_else(|| iso_minutes_by_parts(b))
@@ -161,12 +161,73 @@ fn minutes_from_year_1(year: u32, month: u32, day: u32, minute_of_day: u32) -> O
     if year == 0 || day == 0 || day > days_in_month(year as i32, month) {
         return None;
     }
+    let days = days_from_year_1(year, month, day);
+    i32::try_from(days * 1440 + i64::from(minute_of_day)).ok()
+}
+
+/// Days since 1970 of an existing date of year 1 to 9999.
+#[inline(always)]
+fn days_from_year_1(year: u32, month: u32, day: u32) -> i64 {
     let y = year - 1;
     let leap_day = u32::from((month > 2) & is_leap(year as i32));
     let day_of_year = u32::from(DAYS_BEFORE[month as usize]) + leap_day + day - 1;
     // Days from 0001-01-01 to 1970-01-01: 719,162.
-    let days = i64::from(y * 365 + y / 4 - y / 100 + y / 400 + day_of_year) - 719_162;
-    i32::try_from(days * 1440 + i64::from(minute_of_day)).ok()
+    i64::from(y * 365 + y / 4 - y / 100 + y / 400 + day_of_year) - 719_162
+}
+
+/// Minutes since 1970 of a date of year 1 to 9999 and a minute of its day: worked out for
+/// each date ([`minutes_from_year_1`]), or through [`MonthStarts`].
+trait Calendar {
+    fn minutes(&mut self, year: u32, month: u32, day: u32, minute_of_day: u32) -> Option<i32>;
+}
+
+/// Each date worked out on its own: a cell read alone.
+struct EachDate;
+
+impl Calendar for EachDate {
+    #[inline(always)]
+    fn minutes(&mut self, year: u32, month: u32, day: u32, minute_of_day: u32) -> Option<i32> {
+        minutes_from_year_1(year, month, day, minute_of_day)
+    }
+}
+
+/// The first day (days since 1970) and the length of the last month looked up in each of
+/// 256 slots: a column's dates fall in a few dozen months, and each is worked out once, not
+/// once a cell. A slot holds its month's key (`year * 128 + month + 1`; 0: empty).
+struct MonthStarts(Vec<(u32, i64, u32)>);
+
+impl MonthStarts {
+    fn new() -> MonthStarts {
+        MonthStarts(vec![(0, 0, 0); 256])
+    }
+}
+
+impl Calendar for MonthStarts {
+    /// [`minutes_from_year_1`], the same in every case.
+    #[inline(always)]
+    fn minutes(&mut self, year: u32, month: u32, day: u32, minute_of_day: u32) -> Option<i32> {
+        // Years and months have four and two digits: the key tells them apart, and nineteen
+        // years of months fall in slots of their own.
+        let key = year * 128 + month + 1;
+        let slot = &mut self.0[(year.wrapping_mul(13).wrapping_add(month) & 255) as usize];
+        if slot.0 != key {
+            let days = if year == 0 {
+                0
+            } else {
+                days_in_month(year as i32, month)
+            };
+            let first = if days == 0 {
+                0
+            } else {
+                days_from_year_1(year, month, 1)
+            };
+            *slot = (key, first, days);
+        }
+        if day == 0 || day > slot.2 {
+            return None;
+        }
+        i32::try_from((slot.1 + i64::from(day) - 1) * 1440 + i64::from(minute_of_day)).ok()
+    }
 }
 
 /// The year and month of a cell's first eight bytes, `YYYY-MM-` (or with `/`).
@@ -183,7 +244,7 @@ fn year_month_word(b: &[u8]) -> Option<(u32, u32)> {
 
 /// `YYYY-MM-DD HH:MM` (or with `/` between the date's parts, or `T` before the time).
 #[inline(always)]
-fn iso_minutes_16(b: &[u8]) -> Option<i32> {
+fn iso_minutes_16(b: &[u8], cal: &mut impl Calendar) -> Option<i32> {
     let (year, month) = year_month_word(b)?;
     let c = word_less_zeros(&b[8..]);
     // Digits at bytes 0, 1, 3, 4, 6 and 7 of the second word.
@@ -195,18 +256,18 @@ fn iso_minutes_16(b: &[u8]) -> Option<i32> {
     if hour >= 24 || minute >= 60 {
         return None;
     }
-    minutes_from_year_1(year, month, day, hour * 60 + minute)
+    cal.minutes(year, month, day, hour * 60 + minute)
 }
 
 /// `YYYY-MM-DD` (or with `/`).
 #[inline(always)]
-fn iso_minutes_10(b: &[u8]) -> Option<i32> {
+fn iso_minutes_10(b: &[u8], cal: &mut impl Calendar) -> Option<i32> {
     let (year, month) = year_month_word(b)?;
     let (d0, d1) = (b[8].wrapping_sub(b'0'), b[9].wrapping_sub(b'0'));
     if d0 >= 10 || d1 >= 10 {
         return None;
     }
-    minutes_from_year_1(year, month, u32::from(d0) * 10 + u32::from(d1), 0)
+    cal.minutes(year, month, u32::from(d0) * 10 + u32::from(d1), 0)
 }
 
 const POWERS_OF_TEN: [f64; 23] = [
@@ -278,7 +339,8 @@ fn read_column<T>(
 /// first filled cell that is not one.
 #[inline(never)]
 pub fn iso_minutes_column(col: &TextColumn) -> Option<Vec<Option<i32>>> {
-    read_column(col, |c| read_iso_minutes(c.as_bytes()))
+    let mut months = MonthStarts::new();
+    read_column(col, |c| read_iso_minutes(c.as_bytes(), &mut months))
 }
 
 /// Every cell of a column as a [`plain_number`] with a decimal dot, and whether every filled
