@@ -412,7 +412,16 @@ fn short_plain(b: &[u8], dot: bool) -> Option<(f64, bool)> {
 /// sign, point or grouping, so it is nothing else.
 #[inline]
 pub fn is_short_integer(c: &str) -> bool {
-    c.len() < 16 && c.bytes().all(|b| b.is_ascii_digit())
+    let b = c.as_bytes();
+    let all = 0x8080_8080_8080_8080;
+    match b.len() {
+        // Two words that overlap cover 8 to 15 bytes (an ID's usual length).
+        8..=15 => {
+            digits_at(word_less_zeros(b), all) && digits_at(word_less_zeros(&b[b.len() - 8..]), all)
+        }
+        n if n < 8 => b.iter().all(u8::is_ascii_digit),
+        _ => false,
+    }
 }
 
 /// Whether every cell of `col` is empty or [`is_short_integer`], with at least one filled:
@@ -729,6 +738,24 @@ mod tests {
             }
             assert!(tried > 2_000, "{tried}");
         });
+    }
+
+    /// A short integer is up to fifteen digits and nothing else, the other byte anywhere
+    /// in the cell, whichever of the two words that read it holds it.
+    #[test]
+    fn a_short_integer_is_digits_only() {
+        for len in 0..=17 {
+            let digits: String = (0..len)
+                .map(|i| char::from(b'0' + (i * 7 % 10) as u8))
+                .collect();
+            assert_eq!(is_short_integer(&digits), len < 16, "{digits}");
+            for at in 0..len {
+                for other in ["/", ":", ".", "-", " ", "a", "\u{e9}", "\u{ff10}"] {
+                    let cell = format!("{}{other}{}", &digits[..at], &digits[at + 1..]);
+                    assert!(!is_short_integer(&cell), "{cell}");
+                }
+            }
+        }
     }
 
     /// ID columns: whole numbers under 16 digits, some cells empty; a sign, a point, a
