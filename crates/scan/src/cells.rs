@@ -382,29 +382,27 @@ fn short_plain(b: &[u8], dot: bool) -> Option<(f64, bool)> {
     if b.len() > 16 {
         return None;
     }
-    let (whole, fraction) = match b.iter().position(|c| *c == b'.') {
-        Some(p) if dot => (&b[..p], &b[p + 1..]),
-        Some(_) => return None,
-        None => (b, &[][..]),
-    };
-    let digits = whole.len() + fraction.len();
+    // One pass: the digits, and where the point is if there is one.
+    let mut v = 0u64;
+    let mut point = None;
+    for (i, &c) in b.iter().enumerate() {
+        let d = c.wrapping_sub(b'0');
+        if d < 10 {
+            v = v * 10 + u64::from(d);
+        } else if c == b'.' && dot && point.is_none() {
+            point = Some(i);
+        } else {
+            return None;
+        }
+    }
+    let digits = b.len() - usize::from(point.is_some());
     if digits == 0 || digits > 15 {
         return None;
     }
-    let mut v = 0u64;
-    for part in [whole, fraction] {
-        for &c in part {
-            let d = c.wrapping_sub(b'0');
-            if d >= 10 {
-                return None;
-            }
-            v = v * 10 + u64::from(d);
-        }
-    }
+    let decimals = point.map_or(0, |p| b.len() - p - 1);
     // Fifteen digits are exact in an f64, as is 10^15, and one division of exact numbers
     // rounds correctly.
-    let integer = whole.len() == b.len();
-    Some((v as f64 / POWERS_OF_TEN[fraction.len()], integer))
+    Some((v as f64 / POWERS_OF_TEN[decimals], point.is_none()))
 }
 
 /// A whole number of fewer than 16 digits, no sign: the cell typing reads as an integer
