@@ -1618,17 +1618,18 @@ fn closed_before_created(
         let created_col = b.col(Role::CreatedAt).map(|c| b.raw.headers[c].clone());
         let fmt = |m: Minutes| crate::engine::value::date_of_day(day_of(m));
         for (r, (a, z)) in cr.iter().zip(cl).enumerate() {
-            if let (Some(a), Some(z)) = (*a, *z) {
-                // A close in an earlier minute is the only way to an earlier day.
-                if z < a && day_of(z) < day_of(a) {
-                    // Both dates, so that the list reads on its own.
-                    b.issues.add(
-                        lines[r],
-                        created_col.as_deref(),
-                        &format!("{} → {}", fmt(a), fmt(z)),
-                        IssueKind::ClosedBeforeCreated,
-                    );
-                }
+            // A missing date takes the bound that is never later (earlier) than the other:
+            // no branch on each row's empty cells, which fall in no order.
+            let (a, z) = (a.unwrap_or(Minutes::MIN), z.unwrap_or(Minutes::MAX));
+            // A close in an earlier minute is the only way to an earlier day.
+            if z < a && day_of(z) < day_of(a) {
+                // Both dates, so that the list reads on its own.
+                b.issues.add(
+                    lines[r],
+                    created_col.as_deref(),
+                    &format!("{} → {}", fmt(a), fmt(z)),
+                    IssueKind::ClosedBeforeCreated,
+                );
             }
         }
     }
@@ -1677,6 +1678,28 @@ mod tests {
 
     fn table(csv: &str) -> Table {
         build_table(&read_table("t.csv", csv.as_bytes()).unwrap(), None)
+    }
+
+    /// A deal counts as closed before it was created only when both its dates say so: a
+    /// missing create or close date says nothing.
+    #[test]
+    fn a_deal_is_closed_before_it_was_created_only_by_both_its_dates() {
+        let t = table(
+            "Deal Name,Stage,Create Date,Close Date\n\
+             A,closedwon,2024-03-01,2024-02-01\n\
+             B,closedwon,,2024-01-01\n\
+             C,closedlost,2024-05-01,\n\
+             D,closedwon,2024-01-01,2024-01-05\n\
+             E,closedlost,,\n",
+        );
+        let lines: Vec<u64> = t
+            .issues
+            .all
+            .iter()
+            .filter(|i| i.kind == IssueKind::ClosedBeforeCreated)
+            .map(|i| i.line)
+            .collect();
+        assert_eq!(lines, [2]);
     }
 
     #[test]

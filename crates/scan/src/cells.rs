@@ -796,7 +796,10 @@ mod tests {
         assert_eq!(minute_range(&[None, None]), None);
         // Empty cells count for nothing, on either side of zero.
         assert_eq!(minute_range(&[None, Some(5), None, Some(9)]), Some((5, 9)));
-        assert_eq!(minute_range(&[Some(-9), None, Some(-5), None]), Some((-9, -5)));
+        assert_eq!(
+            minute_range(&[Some(-9), None, Some(-5), None]),
+            Some((-9, -5))
+        );
         let mut per_day = [0u32; 3];
         count_by_day(&dates, -1, &mut per_day);
         // Days -1, 0 and 1; day 3 and day -2 fall outside.
