@@ -1583,7 +1583,12 @@ fn close_dates_of(
         let closed = outcome
             .iter()
             .zip(dates)
-            .map(|(o, d)| d.filter(|_| matches!(o, Outcome::Won | Outcome::Lost)))
+            .map(|(o, d)| {
+                // Built as a choice of values, not a branch: outcomes come in no order a
+                // branch predictor learns.
+                let closed = matches!(o, Outcome::Won | Outcome::Lost);
+                (closed & d.is_some()).then_some(d.unwrap_or(0))
+            })
             .collect();
         return (Some(closed), close_from);
     }
