@@ -464,6 +464,10 @@ const ONES: u64 = 0x0101_0101_0101_0101;
 /// Each byte's seven low bits.
 const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
 
+/// The bytes below this one (`\n`, `\r`, a tab and the other control bytes) are looked for
+/// with one test wherever a line may end; those that end no line are passed over.
+const LOW_BYTES: u8 = b'\r' + 1;
+
 /// The high bit of each byte of `word` that equals `byte` (and no other bit): the carry-free
 /// zero-byte test on `word ^ byte`.
 fn bytes_equal(word: u64, byte: u8) -> u64 {
@@ -484,7 +488,7 @@ fn bytes_below(word: u64, n: u8) -> u64 {
 /// a byte of 128 or more, which is neither, is taken out at the end.
 fn stop_bytes(word: u64, delimiter: u8) -> u64 {
     let low = word & LOW7;
-    let not_below = low + ONES * u64::from(128 - (b'\r' + 1));
+    let not_below = low + ONES * u64::from(128 - LOW_BYTES);
     let not_delimiter = (low ^ (ONES * u64::from(delimiter))) + LOW7;
     !((not_below & not_delimiter) | word) & !LOW7
 }
@@ -501,7 +505,7 @@ fn scan_block<const ASCII: bool>(block: &[u8; 64], d: u8) -> u64 {
         let hits = if ASCII {
             stop_bytes(w, d)
         } else {
-            bytes_equal(w, d) | bytes_below(w, b'\r' + 1)
+            bytes_equal(w, d) | bytes_below(w, LOW_BYTES)
         };
         // Each byte's high bit to bit `k * 8 + byte`: the multiplication gathers the eight
         // bits into the top byte, in order, without carries.
@@ -539,7 +543,7 @@ impl Stops {
             return tail
                 .iter()
                 .enumerate()
-                .fold(0, |m, (i, &b)| m | u64::from(b == d || b <= b'\r') << i);
+                .fold(0, |m, (i, &b)| m | u64::from(b == d || b < LOW_BYTES) << i);
         };
         // A test of the delimiter inside the loop made it slower: the loop is made twice.
         if d.is_ascii() {
@@ -607,7 +611,7 @@ fn quote_end(t: &[u8], q: u8) -> (Option<usize>, bool) {
         w.copy_from_slice(chunk);
         let w = u64::from_le_bytes(w);
         let quotes = bytes_equal(w, q);
-        let below = bytes_below(w, b'\r' + 1);
+        let below = bytes_below(w, LOW_BYTES);
         if quotes != 0 {
             // The bytes before the quote: the bits below its high bit.
             let before = (quotes & quotes.wrapping_neg()) - 1;
@@ -624,7 +628,7 @@ fn quote_end(t: &[u8], q: u8) -> (Option<usize>, bool) {
         if b == q {
             return (Some(at + k), low);
         }
-        low |= b <= b'\r';
+        low |= b < LOW_BYTES;
     }
     (None, low)
 }
@@ -825,17 +829,21 @@ mod tests {
         col.iter().collect()
     }
 
+    /// The next of a fixed run of numbers from `seed` (a linear congruential generator's
+    /// high bits), for tests that want many varied inputs, the same each time.
+    fn random(seed: &mut u64) -> u64 {
+        *seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        *seed >> 33
+    }
+
     /// A block's stop bits are its delimiters and its bytes below `\r` + 1, whatever the
     /// delimiter (ASCII or not) and whatever bytes lie around them.
     #[test]
     fn a_blocks_stop_bits_are_its_delimiters_and_low_bytes() {
         let mut seed = 1u64;
-        let mut next = || {
-            seed = seed
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (seed >> 33) as u8
-        };
+        let mut next = || random(&mut seed) as u8;
         // Bytes next to the tested values, at the ends of the ranges, and any byte.
         let near = [
             0, 9, 10, 12, 13, 14, 43, 44, 45, 58, 59, 60, 123, 124, 127, 128, 171, 172, 255,
@@ -911,10 +919,7 @@ mod tests {
                     text.push(',');
                 }
                 for _ in 0..(row + field) % 4 {
-                    seed = seed
-                        .wrapping_mul(6364136223846793005)
-                        .wrapping_add(1442695040888963407);
-                    text.push_str(pieces[(seed >> 33) as usize % pieces.len()]);
+                    text.push_str(pieces[random(&mut seed) as usize % pieces.len()]);
                 }
             }
             text.push_str(if row % 3 == 0 { "\r\n" } else { "\n" });
