@@ -7,8 +7,8 @@
 //! handful of allocations, not ten million.
 
 use crate::engine::error::Error;
-use crm_kpi_scan::Records;
 pub use crm_kpi_scan::{Cells, TextColumn};
+use crm_kpi_scan::{Odd, Records, RunEnd};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 
@@ -855,13 +855,45 @@ impl<C: Codecs> Source for Delimited<'_, C> {
             if self.halts() {
                 return Ok(());
             }
-            let Some((line, at)) = self.records.start() else {
-                if self.more(0)? {
-                    continue;
-                }
-                return Ok(());
+            // Ordinary rows in a run, up to the next row that tells the progress or sizes
+            // the columns, and not past where a second part starts.
+            let next_event = PROGRESS_ROWS - self.count % PROGRESS_ROWS;
+            let max = match SIZE_AFTER_ROWS.checked_sub(self.count) {
+                Some(k) if k > 0 => next_event.min(k),
+                _ => next_event,
             };
-            let (fields, blank) = self.records.fill(&mut rows.columns);
+            let stop_at = self.halt.as_ref().map_or(usize::MAX, |h| {
+                usize::try_from(h.at.saturating_sub(self.dropped)).unwrap_or(usize::MAX)
+            });
+            let (n, end) = self.records.fill_rows(
+                &mut rows.columns,
+                rows.width,
+                usize::try_from(max).unwrap_or(usize::MAX),
+                stop_at,
+                &mut rows.lines,
+            );
+            if n > 0 {
+                self.count += n as u64 - 1;
+                self.counted(self.records.pos);
+                if self.count == SIZE_AFTER_ROWS {
+                    rows.reserve_rest(self.dropped + self.records.pos as u64, self.total);
+                }
+            }
+            let Odd {
+                line,
+                at,
+                fields,
+                blank,
+            } = match end {
+                RunEnd::Odd(odd) => odd,
+                RunEnd::End => {
+                    if self.more(0)? {
+                        continue;
+                    }
+                    return Ok(());
+                }
+                RunEnd::Max | RunEnd::At => continue,
+            };
             let again = self.records.cut && !self.last();
             if again || blank {
                 for col in rows.columns.iter_mut().take(fields) {

@@ -697,7 +697,7 @@ impl<'t> Records<'t> {
     /// Read the next record's fields into `columns`, one cell each (fields past the last
     /// column are counted, not kept): how many fields it has, and whether all are blank.
     /// The record starts at `pos` (see [`Records::start`]).
-    #[inline(never)]
+    #[inline(always)]
     pub fn fill(&mut self, columns: &mut [TextColumn]) -> (usize, bool) {
         let (mut fields, mut blank) = (0, true);
         loop {
@@ -712,6 +712,43 @@ impl<'t> Records<'t> {
                 return (fields, blank);
             }
         }
+    }
+
+    /// Read records into `columns` while each is an ordinary row: complete (not cut at the
+    /// end of the text), not blank and `width` fields wide; each one's line goes to `lines`.
+    /// At most `max` rows, and none that starts at `stop_at` or later. How many rows were
+    /// read, and why the run ended; a [`RunEnd::Odd`] record's cells are in the columns
+    /// too. The row loop of a file's reading, built here for speed with its field loop (in
+    /// the size-first build a row's bookkeeping was three calls).
+    #[inline(never)]
+    pub fn fill_rows(
+        &mut self,
+        columns: &mut [TextColumn],
+        width: usize,
+        max: usize,
+        stop_at: usize,
+        lines: &mut Vec<u64>,
+    ) -> (usize, RunEnd) {
+        for n in 0..max {
+            if self.pos >= stop_at {
+                return (n, RunEnd::At);
+            }
+            let Some((line, at)) = self.start() else {
+                return (n, RunEnd::End);
+            };
+            let (fields, blank) = self.fill(columns);
+            if self.cut || blank || fields != width {
+                let odd = Odd {
+                    line,
+                    at,
+                    fields,
+                    blank,
+                };
+                return (n, RunEnd::Odd(odd));
+            }
+            lines.push(line);
+        }
+        (max, RunEnd::Max)
     }
 
     /// The text of a field just read.
@@ -812,6 +849,31 @@ impl<'t> Records<'t> {
         self.pos = p;
         (cell, goes_on)
     }
+}
+
+/// Why [`Records::fill_rows`] stopped.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RunEnd {
+    /// It read as many rows as it was asked to.
+    Max,
+    /// The next record starts at the position it was not to pass.
+    At,
+    /// The text has no more records.
+    End,
+    /// A record that is not an ordinary row, read into the columns for its caller to keep,
+    /// fix or take back.
+    Odd(Odd),
+}
+
+/// A record [`Records::fill_rows`] left to its caller: where it starts (its 1-based line and
+/// byte offset), how many fields it has and whether all are blank. It may also be cut at the
+/// end of the text ([`Records::cut`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Odd {
+    pub line: u64,
+    pub at: usize,
+    pub fields: usize,
+    pub blank: bool,
 }
 
 /// Where a field's text is: a span of the file, or [`Records::field`] (a quoted field).
@@ -1086,6 +1148,45 @@ mod tests {
             cells(&col),
             ["won", long, "", "lost", long, "lost", "open", long, "won", "new"]
         );
+    }
+
+    /// A run of rows stops at the first record that is not an ordinary row (short, long,
+    /// blank, or cut at the end of the text), at the position it is not to pass and after as
+    /// many rows as it was asked for; the rows before are in the columns, each line noted.
+    #[test]
+    fn a_run_of_rows_stops_where_a_row_needs_its_caller() {
+        let text = "a,b\n\nc,d\r\ne\nf,g,h\n , \n\"i\nj\",k\nl,m";
+        let mut r = Records::new(Cow::Borrowed(text), b',', Some(b'"'));
+        let mut cols = vec![TextColumn::default(), TextColumn::default()];
+        let mut lines = Vec::new();
+        let mut run = |r: &mut Records, max: usize, stop_at: usize| {
+            r.fill_rows(&mut cols, 2, max, stop_at, &mut lines)
+        };
+        let odd = |line, at, fields, blank| {
+            RunEnd::Odd(Odd {
+                line,
+                at,
+                fields,
+                blank,
+            })
+        };
+        // Two rows (the empty line between is passed over), then the short one on line 4.
+        assert_eq!(run(&mut r, 9, usize::MAX), (2, odd(4, 10, 1, false)));
+        assert_eq!(run(&mut r, 9, usize::MAX), (0, odd(5, 12, 3, false)));
+        assert_eq!(run(&mut r, 9, usize::MAX), (0, odd(6, 18, 2, true)));
+        // A quoted line end: the row starts on line 7 and ends on line 8.
+        assert_eq!(run(&mut r, 1, usize::MAX), (1, RunEnd::Max));
+        let at = r.pos;
+        assert_eq!(run(&mut r, 9, at), (0, RunEnd::At));
+        assert!(!r.cut);
+        // The last record has no line end: it may go on in a window's next bytes.
+        assert_eq!(run(&mut r, 9, usize::MAX), (0, odd(9, at, 2, false)));
+        assert!(r.cut);
+        assert_eq!(run(&mut r, 9, usize::MAX), (0, RunEnd::End));
+        assert_eq!(lines, [1, 3, 7]);
+        let got: Vec<Vec<&str>> = cols.iter().map(|c| c.iter().collect()).collect();
+        assert_eq!(got[0], ["a", "c", "e", "f", "", "i\nj", "l"]);
+        assert_eq!(got[1], ["b", "d", "g", "", "k", "m"]);
     }
 
     /// A column stays coded up to `CODED_DISTINCT` distinct cells and turns plain with one
