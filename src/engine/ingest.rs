@@ -1927,6 +1927,99 @@ mod tests {
     use super::*;
     use crm_kpi_scan::CODED_DISTINCT;
 
+    /// A file long enough for every run of rows the reader makes (up to the 20,000th record,
+    /// where the columns are sized, and to each 50,000th, where progress is told), with odd
+    /// records (blank, short, long) on both sides of those records: every row is kept with
+    /// its line, each odd one is counted where it is, and progress comes every 50,000
+    /// records, whole or in slices of any size.
+    #[test]
+    fn rows_around_the_reader_s_stops_are_read_with_their_lines() {
+        struct Told(std::cell::RefCell<Vec<u64>>);
+        impl Codecs for Told {
+            fn guess(&self, sample: &[u8], whole: bool) -> &'static encoding_rs::Encoding {
+                NativeCodecs.guess(sample, whole)
+            }
+            fn spreadsheet(&self, f: &str, b: &[u8], o: &ReadOptions) -> Result<RawTable, Error> {
+                NativeCodecs.spreadsheet(f, b, o)
+            }
+            fn decode<'a>(
+                &self,
+                e: &'static encoding_rs::Encoding,
+                b: &'a [u8],
+            ) -> (Cow<'a, str>, bool) {
+                NativeCodecs.decode(e, b)
+            }
+            fn progress(&self, rows: u64, _bytes: u64, _total: u64) {
+                self.0.borrow_mut().push(rows);
+            }
+            fn other_dialect(
+                &self,
+                f: &str,
+                t: &str,
+                l: Layout,
+                o: &ReadOptions,
+            ) -> Result<RawTable, Error> {
+                NativeCodecs.other_dialect(f, t, l, o)
+            }
+        }
+        let odd = [
+            19_999, 20_000, 20_001, 49_999, 50_000, 50_001, 100_000, 100_001,
+        ];
+        let mut text = String::from("Name,Stage,Amount\n");
+        let (mut lines, mut short, mut long, mut blank) = (Vec::new(), Vec::new(), Vec::new(), 0);
+        for record in 1..=120_000u64 {
+            // Record k is on line k + 1, the header on line 1.
+            let line = record + 1;
+            match odd.iter().position(|&o| o == record).map(|k| k % 3) {
+                Some(0) => {
+                    text.push_str(" , ,\n");
+                    blank += 1;
+                    continue;
+                }
+                Some(1) => {
+                    text.push_str(&format!("n{record},won\n"));
+                    short.push(line);
+                }
+                Some(_) => {
+                    text.push_str(&format!("n{record},won,{record},x\n"));
+                    long.push(line);
+                }
+                None => text.push_str(&format!("n{record},lost,{record}\n")),
+            }
+            lines.push(line);
+        }
+        let check = |t: RawTable, told: Vec<u64>, how: &str| {
+            assert_eq!(t.lines, lines, "{how}");
+            assert_eq!(t.blank_rows, blank, "{how}");
+            let issue_lines = |kind| {
+                let of_kind = t.row_issues.iter().filter(|i| i.kind == kind);
+                of_kind.map(|i| i.line).collect::<Vec<_>>()
+            };
+            assert_eq!(issue_lines(RawIssueKind::ShortRow), short, "{how}");
+            assert_eq!(issue_lines(RawIssueKind::LongRow), long, "{how}");
+            let amounts = &t.columns[2];
+            assert_eq!(amounts.len(), lines.len(), "{how}");
+            for (row, line) in lines.iter().enumerate() {
+                let want = if short.contains(line) {
+                    String::new()
+                } else {
+                    (line - 1).to_string()
+                };
+                assert_eq!(amounts.get(row), want, "{how}: row {row}");
+            }
+            assert_eq!(told, [50_000, 100_000], "{how}");
+        };
+        let told = Told(Default::default());
+        let opts = ReadOptions::default();
+        let whole = read_table_decoding("t", text.as_bytes(), &opts, &told).unwrap();
+        check(whole, told.0.take(), "whole");
+        for step in [4096, 65_536, 1 << 20] {
+            let mut chunks = SliceChunks::new(text.as_bytes(), step);
+            let sliced = read_streamed("t", &mut chunks, &opts, &told, 4096).unwrap();
+            check(sliced, told.0.take(), &format!("slices of {step}"));
+        }
+    }
+
     /// Malformed bytes in a UTF-8 file read in slices of any size read as they do in the
     /// whole file (each a replacement character, the layout saying so), wherever they fall:
     /// in a slice's first line, in the lines after it, in its unfinished last line.
