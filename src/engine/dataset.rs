@@ -13,6 +13,7 @@ use crate::engine::value::{
     parse_satisfaction, DateOrder, DateShape, DecimalMark, Minutes, OrderEvidence, Outcome,
     RawDate,
 };
+use crm_kpi_scan::Code;
 use serde::{Deserialize, Serialize};
 
 /// Repeated strings stored once; id 0 is always the blank value.
@@ -53,7 +54,7 @@ impl Interned {
 
     /// A coded column's numbers renumbered in the order the kept rows first use them, as
     /// interning its cells would number them (the empty cell is 0).
-    fn from_codes(col: &TextColumn, codes: &[u32], keep: Option<&[bool]>) -> Interned {
+    fn from_codes(col: &TextColumn, codes: &[Code], keep: Option<&[bool]>) -> Interned {
         const UNSEEN: u32 = u32::MAX;
         let mut names = vec![String::new()];
         let mut id_of: Vec<u32> = (0..col.distinct_len() as u32)
@@ -77,14 +78,14 @@ impl Interned {
             if !kept(i) {
                 continue;
             }
-            let id = &mut id_of[code as usize];
+            let id = &mut id_of[usize::from(code)];
             if *id == UNSEEN {
                 *id = names.len() as u32;
-                names.push(col.distinct(code).to_string());
+                names.push(col.distinct(u32::from(code)).to_string());
                 unseen -= 1;
             }
         }
-        let id = |code: &u32| id_of.get(*code as usize).copied().unwrap_or(0);
+        let id = |code: &Code| id_of.get(usize::from(*code)).copied().unwrap_or(0);
         let ids = match keep {
             None => codes.iter().map(id).collect(),
             Some(keep) => codes

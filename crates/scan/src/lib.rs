@@ -25,7 +25,7 @@ pub struct TextColumn {
     /// The column is coded.
     coded: bool,
     /// Coded: each row's distinct cell.
-    codes: Vec<u32>,
+    codes: Vec<Code>,
     /// Coded, while the column is being filled: an open-addressing table of the distinct
     /// cells, placed by the cells' hashes. Dropped once the column is complete, and not sent
     /// between workers: a column is only filled where it is read.
@@ -63,6 +63,11 @@ const KEY_HOLDS: usize = 24;
 
 /// How many distinct cells a column may have and stay coded.
 pub const CODED_DISTINCT: usize = 1024;
+
+/// A coded column's number for a row's cell: two bytes, where four would hold numbers a coded
+/// column never reaches (2 MB less a million rows, for each such column).
+pub type Code = u16;
+const _: () = assert!(CODED_DISTINCT <= 1 << Code::BITS);
 /// Slots of a coded column's table: twice the distinct cells it may hold, a power of two.
 const CODED_SLOTS: usize = 2 * CODED_DISTINCT;
 
@@ -93,7 +98,7 @@ impl<'a> Iterator for Cells<'a> {
     fn next(&mut self) -> Option<&'a str> {
         let c = self.col;
         let cell = if c.coded {
-            c.distinct(*c.codes.get(self.row)?)
+            c.distinct(u32::from(*c.codes.get(self.row)?))
         } else {
             let end = *c.ends.get(self.row)? as usize;
             let cell = c.text.get(self.start..end).unwrap_or_default();
@@ -195,7 +200,8 @@ impl TextColumn {
                 self.code_called(cell)
             };
             if let Some(code) = code {
-                self.codes.push(code);
+                // Below `CODED_DISTINCT`: a `Code` holds it.
+                self.codes.push(code as Code);
                 return;
             }
             self.uncode();
@@ -284,7 +290,7 @@ impl TextColumn {
             ..TextColumn::default()
         };
         for &c in &self.codes {
-            plain.push(self.distinct(c));
+            plain.push(self.distinct(u32::from(c)));
         }
         *self = plain;
     }
@@ -304,7 +310,7 @@ impl TextColumn {
             }
             if codes.len() == other.ends.len() {
                 self.codes
-                    .extend(other.codes.iter().map(|c| codes[*c as usize]));
+                    .extend(other.codes.iter().map(|c| codes[usize::from(*c)] as Code));
                 return;
             }
         }
@@ -363,14 +369,14 @@ impl TextColumn {
     /// The cell of data row `i` (0-based), trimmed of surrounding spaces.
     pub fn get(&self, i: usize) -> &str {
         if self.coded {
-            self.span(self.codes[i] as usize)
+            self.span(usize::from(self.codes[i]))
         } else {
             self.span(i)
         }
     }
 
     /// A coded column's numbers, one per row (see [`TextColumn::distinct`]).
-    pub fn codes(&self) -> Option<&[u32]> {
+    pub fn codes(&self) -> Option<&[Code]> {
         self.coded.then_some(self.codes.as_slice())
     }
 
@@ -403,7 +409,11 @@ impl TextColumn {
             let Some(empty) = (0..self.ends.len()).find(|&k| self.span(k).is_empty()) else {
                 return self.codes.len();
             };
-            return self.codes.iter().filter(|&&c| c as usize != empty).count();
+            return self
+                .codes
+                .iter()
+                .filter(|&&c| usize::from(c) != empty)
+                .count();
         }
         let mut prev = 0;
         self.ends
@@ -1198,7 +1208,7 @@ mod tests {
             col.push(&format!("v{}", i % CODED_DISTINCT));
         }
         assert_eq!(col.distinct_len(), CODED_DISTINCT);
-        assert_eq!(col.codes().map(<[u32]>::len), Some(3 * CODED_DISTINCT));
+        assert_eq!(col.codes().map(<[Code]>::len), Some(3 * CODED_DISTINCT));
         assert_eq!(col.get(CODED_DISTINCT + 5), "v5");
         col.push("new");
         assert!(col.codes().is_none());
