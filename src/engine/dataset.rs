@@ -5,7 +5,7 @@
 //! line, column and value, and read as empty; rows that are not data at all (report footers)
 //! are counted and left out. Nothing is dropped silently.
 
-use crate::engine::ingest::{RawIssueKind, RawTable, TextColumn};
+use crate::engine::ingest::{Lines, RawIssueKind, RawTable, TextColumn};
 use crate::engine::schema::{adjust_for_kind, detect_kind, suggest_mapping, Role, TableKind};
 use crate::engine::sorted_map::SortedMap;
 use crate::engine::value::{
@@ -387,7 +387,7 @@ pub struct ColumnInfo {
 pub struct Deals {
     pub rows: usize,
     /// 1-based file line of each deal.
-    pub lines: Vec<u64>,
+    pub lines: Lines,
     pub outcome: Vec<Outcome>,
     pub amount: Option<Vec<Option<f64>>>,
     pub cost: Option<Vec<Option<f64>>>,
@@ -716,17 +716,12 @@ impl<'a> Builder<'a> {
     }
 
     /// The file line of every kept row.
-    fn kept_lines(&self) -> Vec<u64> {
+    fn kept_lines(&self) -> Lines {
         if self.all_kept {
-            return self.raw.lines.clone();
+            return Lines::clone(&self.raw.lines);
         }
-        self.raw
-            .lines
-            .iter()
-            .zip(&self.keep)
-            .filter(|(_, k)| **k)
-            .map(|(l, _)| *l)
-            .collect()
+        let kept = self.raw.lines.iter().zip(&self.keep).filter(|(_, k)| **k);
+        Lines::new(kept.map(|(l, _)| *l).collect())
     }
 
     fn col(&self, role: Role) -> Option<usize> {
@@ -1064,7 +1059,7 @@ fn build(
 pub struct Records {
     pub rows: usize,
     /// 1-based file line of each record.
-    pub lines: Vec<u64>,
+    pub lines: Lines,
     pub dates: SortedMap<Role, Vec<Option<Minutes>>>,
     pub numbers: SortedMap<Role, Vec<Option<f64>>>,
     pub texts: SortedMap<Role, Interned>,
@@ -1684,6 +1679,22 @@ mod tests {
 
     fn table(csv: &str) -> Table {
         build_table(&read_table("t.csv", csv.as_bytes()).unwrap(), None)
+    }
+
+    /// A typed table that keeps every row holds its raw table's lines, not a copy of them; one
+    /// that leaves a footer out has lines of its own, without the footer's.
+    #[test]
+    fn a_table_that_keeps_every_row_shares_its_lines() {
+        let raw = read_table("t.csv", b"Deal,Amount\nA,1\n\nB,2\n").unwrap();
+        let t = build_table(&raw, None);
+        let d = t.deals.as_ref().unwrap();
+        assert!(Lines::ptr_eq(&d.lines, &raw.lines));
+        assert_eq!(*d.lines, [2, 4]);
+        let raw = read_table("t.csv", b"Deal,Amount\nA,1\nB,2\nTotal,3\n").unwrap();
+        let t = build_table(&raw, None);
+        let d = t.deals.as_ref().unwrap();
+        assert!(!Lines::ptr_eq(&d.lines, &raw.lines));
+        assert_eq!((d.lines.to_vec(), t.issues.rows_left_out), (vec![2, 3], 1));
     }
 
     #[test]
