@@ -586,7 +586,9 @@ mod tests {
     /// Every date of two centuries, and the edges of the calendar (year 1, leap rules,
     /// the last minute an i32 holds, year 9999), with and without a time, give the same
     /// minutes through the word-at-a-time shapes as through [`iso_parts`]; so does each of
-    /// them with any one byte changed to any of [`TRIED`].
+    /// them with any one byte changed to any of [`TRIED`]. The shapes are read both with
+    /// each date worked out alone (a single cell) and through one [`MonthStarts`] kept
+    /// over all of them (a column), whose 256 slots the thousands of months share.
     #[test]
     fn the_common_iso_shapes_read_as_the_general_reader_reads_them() {
         let mut cells: Vec<Vec<u8>> = Vec::new();
@@ -626,25 +628,26 @@ mod tests {
         ] {
             cells.push(c.as_bytes().to_vec());
         }
+        let mut months = MonthStarts::new();
+        let mut check = |cell: &[u8]| {
+            let want = iso_minutes_by_parts(cell);
+            let shown = String::from_utf8_lossy(cell);
+            assert_eq!(iso_minutes(cell), want, "{shown:?}");
+            assert_eq!(
+                read_iso_minutes(cell, &mut months),
+                want,
+                "{shown:?} by month"
+            );
+        };
         let mut tried = 0;
         for cell in &cells {
-            assert_eq!(
-                iso_minutes(cell),
-                iso_minutes_by_parts(cell),
-                "{:?}",
-                String::from_utf8_lossy(cell)
-            );
+            check(cell);
             for at in 0..cell.len() {
                 for &b in TRIED {
                     let mut odd = cell.clone();
                     odd[at] = b;
                     tried += 1;
-                    assert_eq!(
-                        iso_minutes(&odd),
-                        iso_minutes_by_parts(&odd),
-                        "{:?}",
-                        String::from_utf8_lossy(&odd)
-                    );
+                    check(&odd);
                 }
             }
         }
