@@ -744,6 +744,14 @@ impl<'t, C: Codecs> Delimited<'t, C> {
         false
     }
 
+    /// Once the record that makes [`SIZE_AFTER_ROWS`] is counted, the columns make room for
+    /// the rest of the file, judged by the bytes read up to `at` in the window.
+    fn size_columns(&self, rows: &mut Collector, at: usize) {
+        if self.count == SIZE_AFTER_ROWS {
+            rows.reserve_rest(self.dropped + at as u64, self.total);
+        }
+    }
+
     /// The window holds the end of the file.
     fn last(&self) -> bool {
         self.feed
@@ -881,9 +889,7 @@ impl<C: Codecs> Source for Delimited<'_, C> {
             if n > 0 {
                 self.count += n as u64 - 1;
                 self.counted(self.records.pos);
-                if self.count == SIZE_AFTER_ROWS {
-                    rows.reserve_rest(self.dropped + self.records.pos as u64, self.total);
-                }
+                self.size_columns(rows, self.records.pos);
             }
             let Odd {
                 line,
@@ -915,9 +921,7 @@ impl<C: Codecs> Source for Delimited<'_, C> {
                 rows.blank_rows += 1;
                 continue;
             }
-            if self.count == SIZE_AFTER_ROWS {
-                rows.reserve_rest(self.dropped + at as u64, self.total);
-            }
+            self.size_columns(rows, at);
             for col in rows.columns.iter_mut().skip(fields) {
                 col.push("");
             }
