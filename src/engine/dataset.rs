@@ -15,6 +15,7 @@ use crate::engine::value::{
 };
 use crm_kpi_scan::Code;
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 
 /// Repeated strings stored once; id 0 is always the blank value.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -382,33 +383,44 @@ pub struct ColumnInfo {
     pub decimal_mark: Option<DecimalMark>,
 }
 
+/// A deals table's dates of one role, each row's minute (see [`Deals`] for why shared).
+pub type DateColumn = Arc<Vec<Option<Minutes>>>;
+/// A deals table's amounts, costs or probabilities.
+pub type NumberColumn = Arc<Vec<Option<f64>>>;
+/// Per customer id: the day and row of its first won deal.
+pub type FirstWon = Vec<Option<(i32, usize)>>;
+
 /// A deals table in typed columns. Row `i` of every vector is the same deal.
+///
+/// Each column is shared (an [`Arc`]): a copy of the table costs no rows, so the workbook keeps
+/// the table a change of mapping replaced ([`crate::engine::Workbook::remap`]) for a change
+/// back, and holds twice only the columns the change read again.
 #[derive(Clone, Debug, Default)]
 pub struct Deals {
     pub rows: usize,
     /// 1-based file line of each deal.
     pub lines: Lines,
-    pub outcome: Vec<Outcome>,
-    pub amount: Option<Vec<Option<f64>>>,
-    pub cost: Option<Vec<Option<f64>>>,
+    pub outcome: Arc<Vec<Outcome>>,
+    pub amount: Option<NumberColumn>,
+    pub cost: Option<NumberColumn>,
     /// Probability as a fraction 0–1.
-    pub probability: Option<Vec<Option<f64>>>,
-    pub created: Option<Vec<Option<Minutes>>>,
+    pub probability: Option<NumberColumn>,
+    pub created: Option<DateColumn>,
     /// Close date of won and lost deals (none for open or invalid ones).
-    pub closed: Option<Vec<Option<Minutes>>>,
+    pub closed: Option<DateColumn>,
     /// Last update or activity, whichever is later.
-    pub touched: Option<Vec<Option<Minutes>>>,
-    pub owner: Option<Interned>,
-    pub source: Option<Interned>,
-    pub stage: Option<Interned>,
-    pub customer: Option<Interned>,
-    pub deal_type: Option<Interned>,
-    pub product: Option<Interned>,
-    pub region: Option<Interned>,
-    pub team: Option<Interned>,
+    pub touched: Option<DateColumn>,
+    pub owner: Option<Arc<Interned>>,
+    pub source: Option<Arc<Interned>>,
+    pub stage: Option<Arc<Interned>>,
+    pub customer: Option<Arc<Interned>>,
+    pub deal_type: Option<Arc<Interned>>,
+    pub product: Option<Arc<Interned>>,
+    pub region: Option<Arc<Interned>>,
+    pub team: Option<Arc<Interned>>,
     /// The customer's segment or tier (`Segment`, `客户级别`), when the deals export has it.
-    pub segment: Option<Interned>,
-    pub industry: Option<Interned>,
+    pub segment: Option<Arc<Interned>>,
+    pub industry: Option<Arc<Interned>>,
     /// Breakdowns the deals table lacks, looked up in the tables loaded with it by each
     /// deal's owner or customer (set by the workbook, [`crate::engine::join::linked_dims`]).
     pub linked: Vec<crate::engine::join::Linked>,
@@ -417,13 +429,13 @@ pub struct Deals {
     /// The scale of the walks' exact open sums (`kpi::open_scale`), found on first use.
     pub open_scale: std::cell::OnceCell<f64>,
     /// Per customer id: the day and row of its first won deal, filled on first use.
-    pub first_won: std::cell::OnceCell<Vec<Option<(i32, usize)>>>,
+    pub first_won: std::cell::OnceCell<Arc<FirstWon>>,
     /// The least and the greatest minute of the create dates, and of the close dates.
     pub minute_ranges: [Option<(Minutes, Minutes)>; 2],
     /// Every row's date in each close-date column read (close, won, lost, expected close):
     /// a change of the columns outcomes come from picks the closed deals' dates again from
     /// them, without reading the cells.
-    pub close_cells: [Option<Vec<Option<Minutes>>>; 4],
+    pub close_cells: [Option<DateColumn>; 4],
     /// Which column the close dates came from (the expected close date is a fallback).
     pub close_from: Option<Role>,
     /// Where each outcome came from: a status column, won/closed flags, or the stage.
@@ -617,18 +629,18 @@ struct Builder<'a> {
     issues: Issues,
     infos: Vec<ColumnInfo>,
     /// The deals table this one replaces, when only the mapping changed.
-    old: Option<OldDeals>,
+    old: Option<OldDeals<'a>>,
     moved: Moved,
 }
 
 /// A deals table being replaced after a change of mapping, with what is needed to tell
-/// which of its typed columns still hold: they move into the new table instead of being
-/// read again.
-struct OldDeals {
-    deals: Deals,
+/// which of its typed columns still hold: they are shared with the new table instead of
+/// being read again.
+struct OldDeals<'a> {
+    deals: &'a Deals,
     mapping: Vec<Option<Role>>,
-    issues: Issues,
-    infos: Vec<ColumnInfo>,
+    issues: &'a Issues,
+    infos: &'a [ColumnInfo],
     /// The day/month order its date columns proved together, which those that proved
     /// none by their own values followed.
     table_order: Option<DateOrder>,
@@ -694,24 +706,24 @@ impl<'a> Builder<'a> {
     }
 
     /// The replaced table's value for `role` when [`Builder::kept`], its issues carried.
-    fn take<T>(&mut self, role: Role, field: impl FnOnce(&mut Deals) -> T) -> Option<T> {
+    fn take<T>(&mut self, role: Role, field: impl FnOnce(&Deals) -> T) -> Option<T> {
         if !self.kept(role) {
             return None;
         }
         self.carry(role, &CELL_KINDS);
-        self.old.as_mut().map(|o| field(&mut o.deals))
+        self.old.as_ref().map(|o| field(o.deals))
     }
 
     /// The replaced table's `field` when `role` kept its column, else `read` from the file.
     fn kept_or<T>(
         &mut self,
         role: Role,
-        field: fn(&mut Deals) -> &mut Option<T>,
+        field: fn(&Deals) -> &Option<Arc<T>>,
         read: fn(&mut Self, Role) -> Option<T>,
-    ) -> Option<T> {
-        match self.take(role, |d| field(d).take()) {
+    ) -> Option<Arc<T>> {
+        match self.take(role, |d| field(d).clone()) {
             Some(kept) => kept,
-            None => read(self, role),
+            None => read(self, role).map(Arc::new),
         }
     }
 
@@ -854,11 +866,11 @@ pub fn build_table(raw: &RawTable, mapping: Option<&[Option<Role>]>) -> Table {
 /// [`build_table`] again after a change of mapping, giving the same table. The column types
 /// (they do not depend on roles) and a deals table's typed columns whose source columns
 /// kept their roles move over from `old`, the table being replaced, instead of being read
-/// again; `old` is left without them. Also says what moved over.
+/// again: the two tables share them. Also says what moved over.
 pub fn rebuild_table(
     raw: &RawTable,
     mapping: Option<&[Option<Role>]>,
-    old: &mut Table,
+    old: &Table,
 ) -> (Table, Moved) {
     build(raw, mapping, Some(old))
 }
@@ -883,11 +895,7 @@ pub struct Moved {
     pub extras: bool,
 }
 
-fn build(
-    raw: &RawTable,
-    mapping: Option<&[Option<Role>]>,
-    old: Option<&mut Table>,
-) -> (Table, Moved) {
+fn build(raw: &RawTable, mapping: Option<&[Option<Role>]>, old: Option<&Table>) -> (Table, Moved) {
     // Issues are carried over by their column's header, so headers must tell columns apart.
     let h = &raw.headers;
     let old = old.filter(|o| {
@@ -1014,10 +1022,10 @@ fn build(
         .filter(|o| o.kind == TableKind::Deals && kind == TableKind::Deals)
         .and_then(|o| {
             Some(OldDeals {
-                deals: o.deals.take()?,
+                deals: o.deals.as_ref()?,
                 mapping: o.columns.iter().map(|c| c.role).collect(),
-                issues: std::mem::take(&mut o.issues),
-                infos: std::mem::take(&mut o.columns),
+                issues: &o.issues,
+                infos: &o.columns,
                 table_order: o.table_order,
             })
         });
@@ -1238,13 +1246,13 @@ fn satisfaction_scale(cells: &[&str]) -> (Vec<Option<u8>>, u8) {
 }
 
 fn build_deals(b: &mut Builder<'_>, rows: usize) -> Deals {
-    let lines = match b.old.as_mut() {
-        Some(o) => std::mem::take(&mut o.deals.lines),
+    let lines = match b.old.as_ref() {
+        Some(o) => Lines::clone(&o.deals.lines),
         None => b.kept_lines(),
     };
-    let amount = b.kept_or(Role::Amount, |d| &mut d.amount, Builder::amounts);
-    let cost = b.kept_or(Role::Cost, |d| &mut d.cost, Builder::amounts);
-    let probability = match b.take(Role::Probability, |d| d.probability.take()) {
+    let amount = b.kept_or(Role::Amount, |d| &d.amount, Builder::amounts);
+    let cost = b.kept_or(Role::Cost, |d| &d.cost, Builder::amounts);
+    let probability = match b.take(Role::Probability, |d| d.probability.clone()) {
         Some(kept) => kept,
         None => b.col(Role::Probability).map(|c| {
             let cells: Vec<&str> = b.kept_cells(c).map(|(_, s)| s).collect();
@@ -1255,21 +1263,23 @@ fn build_deals(b: &mut Builder<'_>, rows: usize) -> Deals {
             // Probabilities written as 0–100 (or with %) become fractions; 0–1 stay as
             // they are.
             let hundred = parsed.iter().flatten().any(|(v, pct)| *pct || *v > 1.0);
-            parsed
-                .into_iter()
-                .map(|p| p.map(|(v, _)| if hundred { v / 100.0 } else { v }))
-                .collect()
+            Arc::new(
+                parsed
+                    .into_iter()
+                    .map(|p| p.map(|(v, _)| if hundred { v / 100.0 } else { v }))
+                    .collect(),
+            )
         }),
     };
-    let created = b.kept_or(Role::CreatedAt, |d| &mut d.created, Builder::dates);
+    let created = b.kept_or(Role::CreatedAt, |d| &d.created, Builder::dates);
     // Outcomes and close dates move over whole when every column they come from kept its
     // role.
     let keep_outcome = OUTCOME_ROLES.iter().all(|r| b.kept(*r));
     // Each close-date column's dates move over with its issues while it keeps its role and
     // reading; a column the replaced table did not read has no issues to carry.
     let close_dates = |b: &mut Builder<'_>, role: Role, k: usize| {
-        let kept = b.take(role, |d| d.close_cells[k].take()).flatten();
-        kept.or_else(|| b.dates(role))
+        let kept = b.take(role, |d| d.close_cells[k].clone()).flatten();
+        kept.or_else(|| b.dates(role).map(Arc::new))
     };
     let closed_at = close_dates(b, Role::ClosedAt, 0);
     let won_at = close_dates(b, Role::WonAt, 1);
@@ -1290,12 +1300,12 @@ fn build_deals(b: &mut Builder<'_>, rows: usize) -> Deals {
 
     let kept = if keep_outcome {
         b.carry(Role::Status, &[IssueKind::UnknownStatus]);
-        b.old.as_mut().map(|o| {
-            let d = &mut o.deals;
+        b.old.as_ref().map(|o| {
+            let d = o.deals;
             (
-                std::mem::take(&mut d.outcome),
+                Arc::clone(&d.outcome),
                 d.outcome_from,
-                d.closed.take(),
+                d.closed.clone(),
                 d.close_from,
             )
         })
@@ -1308,7 +1318,12 @@ fn build_deals(b: &mut Builder<'_>, rows: usize) -> Deals {
             let (outcome, outcome_from) = read_outcomes(b, rows, &lines, &won_at, &lost_at);
             let (closed, close_from) =
                 close_dates_of(&outcome, rows, [&closed_at, &won_at, &lost_at, &expected]);
-            (outcome, outcome_from, closed, close_from)
+            (
+                Arc::new(outcome),
+                outcome_from,
+                closed.map(Arc::new),
+                close_from,
+            )
         }
     };
     if keep_outcome && b.kept(Role::CreatedAt) {
@@ -1316,11 +1331,11 @@ fn build_deals(b: &mut Builder<'_>, rows: usize) -> Deals {
     } else {
         closed_before_created(b, &lines, &created, &closed);
     }
-    let touched = match b.old.as_mut().filter(|_| keep_touched) {
-        Some(o) => o.deals.touched.take(),
+    let touched = match b.old.as_ref().filter(|_| keep_touched) {
+        Some(o) => o.deals.touched.clone(),
         None => match (&updated, &activity) {
             (None, None) => None,
-            _ => Some(
+            _ => Some(Arc::new(
                 (0..rows)
                     .map(|r| {
                         let u = updated.as_ref().and_then(|v| v[r]);
@@ -1328,11 +1343,11 @@ fn build_deals(b: &mut Builder<'_>, rows: usize) -> Deals {
                         u.max(a)
                     })
                     .collect(),
-            ),
+            )),
         },
     };
     // Each range moves over with its column.
-    let range = |c: &Option<Vec<Option<Minutes>>>| crm_kpi_scan::cells::minute_range(c.as_deref()?);
+    let range = |c: &Option<DateColumn>| crm_kpi_scan::cells::minute_range(c.as_deref()?);
     let old_ranges = b.old.as_ref().map(|o| o.deals.minute_ranges);
     let minute_ranges = [
         match old_ranges {
@@ -1400,16 +1415,16 @@ fn build_deals(b: &mut Builder<'_>, rows: usize) -> Deals {
         .into_iter()
         .all(kept),
     };
-    if let Some(o) = b.old.as_mut() {
-        let d = &mut o.deals;
+    if let Some(o) = b.old.as_ref() {
+        let d = o.deals;
         if by_month {
-            first_use.won_by_month = std::mem::take(&mut d.won_by_month);
+            first_use.won_by_month = d.won_by_month.clone();
         }
         if scale {
-            first_use.open_scale = std::mem::take(&mut d.open_scale);
+            first_use.open_scale = d.open_scale.clone();
         }
         if by_customer {
-            first_use.first_won = std::mem::take(&mut d.first_won);
+            first_use.first_won = d.first_won.clone();
         }
     }
     Deals {
@@ -1422,16 +1437,16 @@ fn build_deals(b: &mut Builder<'_>, rows: usize) -> Deals {
         created,
         closed,
         touched,
-        owner: b.kept_or(Role::Owner, |d| &mut d.owner, |b, r| b.interned(r)),
-        source: b.kept_or(Role::LeadSource, |d| &mut d.source, |b, r| b.interned(r)),
-        stage: b.kept_or(Role::Stage, |d| &mut d.stage, |b, r| b.interned(r)),
-        customer: b.kept_or(Role::Customer, |d| &mut d.customer, |b, r| b.interned(r)),
-        deal_type: b.kept_or(Role::DealType, |d| &mut d.deal_type, |b, r| b.interned(r)),
-        product: b.kept_or(Role::Product, |d| &mut d.product, |b, r| b.interned(r)),
-        region: b.kept_or(Role::Region, |d| &mut d.region, |b, r| b.interned(r)),
-        team: b.kept_or(Role::Team, |d| &mut d.team, |b, r| b.interned(r)),
-        segment: b.kept_or(Role::Segment, |d| &mut d.segment, |b, r| b.interned(r)),
-        industry: b.kept_or(Role::Industry, |d| &mut d.industry, |b, r| b.interned(r)),
+        owner: b.kept_or(Role::Owner, |d| &d.owner, |b, r| b.interned(r)),
+        source: b.kept_or(Role::LeadSource, |d| &d.source, |b, r| b.interned(r)),
+        stage: b.kept_or(Role::Stage, |d| &d.stage, |b, r| b.interned(r)),
+        customer: b.kept_or(Role::Customer, |d| &d.customer, |b, r| b.interned(r)),
+        deal_type: b.kept_or(Role::DealType, |d| &d.deal_type, |b, r| b.interned(r)),
+        product: b.kept_or(Role::Product, |d| &d.product, |b, r| b.interned(r)),
+        region: b.kept_or(Role::Region, |d| &d.region, |b, r| b.interned(r)),
+        team: b.kept_or(Role::Team, |d| &d.team, |b, r| b.interned(r)),
+        segment: b.kept_or(Role::Segment, |d| &d.segment, |b, r| b.interned(r)),
+        industry: b.kept_or(Role::Industry, |d| &d.industry, |b, r| b.interned(r)),
         linked: Vec::new(),
         won_by_month: first_use.won_by_month,
         open_scale: first_use.open_scale,
@@ -1451,8 +1466,8 @@ fn read_outcomes(
     b: &mut Builder<'_>,
     rows: usize,
     lines: &[u64],
-    won_at: &Option<Vec<Option<Minutes>>>,
-    lost_at: &Option<Vec<Option<Minutes>>>,
+    won_at: &Option<DateColumn>,
+    lost_at: &Option<DateColumn>,
 ) -> (Vec<Outcome>, Option<Role>) {
     let status = b.texts(Role::Status);
     // A coded stage column (nearly all are): each distinct stage read once, then a number
@@ -1542,7 +1557,7 @@ fn read_outcomes(
             }
         }
         if o.is_none() {
-            let has = |v: &Option<Vec<Option<Minutes>>>| v.as_ref().is_some_and(|v| v[r].is_some());
+            let has = |v: &Option<DateColumn>| v.as_ref().is_some_and(|v| v[r].is_some());
             o = Some(if has(won_at) {
                 Outcome::Won
             } else if has(lost_at) {
@@ -1562,7 +1577,7 @@ fn read_outcomes(
 fn close_dates_of(
     outcome: &[Outcome],
     rows: usize,
-    [closed_at, won_at, lost_at, expected]: [&Option<Vec<Option<Minutes>>>; 4],
+    [closed_at, won_at, lost_at, expected]: [&Option<DateColumn>; 4],
 ) -> (Option<Vec<Option<Minutes>>>, Option<Role>) {
     let (close_src, close_from) = match (closed_at, won_at, lost_at, expected) {
         (Some(_), _, _, _) => (0, Some(Role::ClosedAt)),
@@ -1578,7 +1593,7 @@ fn close_dates_of(
     if let Some(dates) = alone {
         let closed = outcome
             .iter()
-            .zip(dates)
+            .zip(dates.iter())
             .map(|(o, d)| {
                 // Built as a choice of values, not a branch: outcomes come in no order a
                 // branch predictor learns.
@@ -1591,7 +1606,7 @@ fn close_dates_of(
     let closed: Option<Vec<Option<Minutes>>> = close_from.map(|_| {
         (0..rows)
             .map(|r| {
-                let pick = |v: &Option<Vec<Option<Minutes>>>| v.as_ref().and_then(|v| v[r]);
+                let pick = |v: &Option<DateColumn>| v.as_ref().and_then(|v| v[r]);
                 match outcome[r] {
                     Outcome::Won | Outcome::Lost => match close_src {
                         0 => pick(closed_at)
@@ -1612,13 +1627,13 @@ fn close_dates_of(
 fn closed_before_created(
     b: &mut Builder<'_>,
     lines: &[u64],
-    created: &Option<Vec<Option<Minutes>>>,
-    closed: &Option<Vec<Option<Minutes>>>,
+    created: &Option<DateColumn>,
+    closed: &Option<DateColumn>,
 ) {
     if let (Some(cr), Some(cl)) = (created, closed) {
         let created_col = b.col(Role::CreatedAt).map(|c| b.raw.headers[c].clone());
         let fmt = |m: Minutes| crate::engine::value::date_of_day(day_of(m));
-        for (r, (a, z)) in cr.iter().zip(cl).enumerate() {
+        for (r, (a, z)) in cr.iter().zip(cl.iter()).enumerate() {
             // A missing date takes the bound that is never later (earlier) than the other:
             // no branch on each row's empty cells, which fall in no order.
             let (a, z) = (a.unwrap_or(Minutes::MIN), z.unwrap_or(Minutes::MAX));
@@ -1648,8 +1663,8 @@ impl Deals {
             ("industry", &self.industry),
         ]
         .into_iter()
-        .filter_map(|(name, dim)| dim.as_ref().map(|d| (name, d)))
-        .chain(self.linked.iter().map(|l| (l.dim, &l.values)))
+        .filter_map(|(name, dim)| dim.as_deref().map(|d| (name, d)))
+        .chain(self.linked.iter().map(|l| (l.dim, &*l.values)))
         .collect()
     }
 
@@ -1722,7 +1737,7 @@ mod tests {
     fn bad_cells_are_listed_with_line_column_and_value() {
         let t = table("Deal Name,Amount,Deal Stage,Create Date,Close Date\nA,100,closedwon,2024-01-01,2024-01-05\nB,lots,closedwon,2024-01-02,soon\nC,-,Open,2024-01-03,\n");
         let d = t.deals.as_ref().unwrap();
-        assert_eq!(d.amount.as_ref().unwrap(), &[Some(100.0), None, None]);
+        assert_eq!(**d.amount.as_ref().unwrap(), [Some(100.0), None, None]);
         assert_eq!(t.issues.counts.get(&IssueKind::BadAmount), Some(&1));
         assert_eq!(t.issues.counts.get(&IssueKind::BadDate), Some(&1));
         assert_eq!(
@@ -1744,7 +1759,7 @@ mod tests {
         assert_eq!(t.rows, 2);
         assert_eq!(t.issues.rows_left_out, 2);
         assert_eq!(
-            t.deals.as_ref().unwrap().outcome,
+            *t.deals.as_ref().unwrap().outcome,
             [Outcome::Won, Outcome::Open]
         );
     }
@@ -1795,7 +1810,7 @@ mod tests {
         assert!(raw.columns[1].codes().is_some());
         raw.columns[1].uncode();
         let plain = build_table(&raw, None);
-        let outcome = |t: &Table| t.deals.as_ref().unwrap().outcome.clone();
+        let outcome = |t: &Table| t.deals.as_ref().unwrap().outcome.to_vec();
         use Outcome::*;
         assert_eq!(outcome(&coded), [Won, Lost, Open, Open, Won]);
         assert_eq!(outcome(&coded), outcome(&plain));
@@ -1810,19 +1825,19 @@ mod tests {
         // Pipedrive: a status column beats the stage.
         let t = table("Deal - Title,Deal - Status,Deal - Stage,Deal - Value\nA,Won,Negotiation,1\nB,Lost,Proposal,1\nC,Open,Proposal,1\n");
         assert_eq!(
-            t.deals.unwrap().outcome,
+            *t.deals.unwrap().outcome,
             [Outcome::Won, Outcome::Lost, Outcome::Open]
         );
         // Salesforce API: IsWon / IsClosed flags.
         let t = table("Name,StageName,IsClosed,IsWon,Amount\nA,Booked,true,true,1\nB,Gone,true,false,1\nC,Talks,false,false,1\n");
         assert_eq!(
-            t.deals.unwrap().outcome,
+            *t.deals.unwrap().outcome,
             [Outcome::Won, Outcome::Lost, Outcome::Open]
         );
         // WukongCRM: stage words.
         let t = table("商机名称,商机金额,商机阶段\nA,1,赢单\nB,1,输单\nC,1,无效\nD,1,需求分析\n");
         assert_eq!(
-            t.deals.unwrap().outcome,
+            *t.deals.unwrap().outcome,
             [Outcome::Won, Outcome::Lost, Outcome::Invalid, Outcome::Open]
         );
     }
@@ -1967,15 +1982,15 @@ mod coded {
             for (c, k) in &more {
                 m3[*c] = ROLES[*k];
             }
-            let mut old = build_table(&raw, None);
-            let mut t = rebuild_table(&raw, Some(&m1), &mut old).0;
+            let old = build_table(&raw, None);
+            let mut t = rebuild_table(&raw, Some(&m1), &old).0;
             prop_assert_eq!(format!("{t:?}"), format!("{:?}", build_table(&raw, Some(&m1))));
             for m in [&m2, &m3, &m1] {
-                let next = rebuild_table(&raw, Some(m), &mut t).0;
+                let next = rebuild_table(&raw, Some(m), &t).0;
                 prop_assert_eq!(format!("{next:?}"), format!("{:?}", build_table(&raw, Some(m))));
                 t = next;
             }
-            let back = rebuild_table(&raw, None, &mut t).0;
+            let back = rebuild_table(&raw, None, &t).0;
             prop_assert_eq!(format!("{back:?}"), format!("{:?}", build_table(&raw, None)));
         }
 
@@ -1994,8 +2009,8 @@ mod coded {
             let m2 = [Some(Role::Name), Some(Role::Amount), Some(Role::ClosedAt), Some(Role::CreatedAt), None];
             let m3 = [Some(Role::Name), Some(Role::Amount), Some(Role::CreatedAt), Some(Role::ClosedAt), None];
             for m in [&m2, &m3] {
-                let mut old = build_table(&raw, Some(&m1));
-                let t = rebuild_table(&raw, Some(m), &mut old).0;
+                let old = build_table(&raw, Some(&m1));
+                let t = rebuild_table(&raw, Some(m), &old).0;
                 prop_assert_eq!(format!("{t:?}"), format!("{:?}", build_table(&raw, Some(m))));
             }
         }

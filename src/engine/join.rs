@@ -136,7 +136,7 @@ pub struct Linked {
     /// The breakdown: `region`, `team`, `segment` or `industry`.
     pub dim: &'static str,
     /// Each deal's value (id 0: blank, or not found).
-    pub values: Interned,
+    pub values: std::sync::Arc<Interned>,
     pub file: String,
     pub column: String,
     /// [`Role::Owner`] or [`Role::Customer`].
@@ -281,7 +281,7 @@ fn look_up(
     let t = &tables[ti];
     Some(Linked {
         dim,
-        values: Interned { ids, names },
+        values: std::sync::Arc::new(Interned { ids, names }),
         file: t.file.clone(),
         column: t.columns[vc].header.clone(),
         by,

@@ -790,7 +790,7 @@ fn open_scale(d: &Deals) -> f64 {
     let (amounts, probabilities) = (d.amount.as_deref(), d.probability.as_deref());
     // Straight code: at opt-level z an iterator adapter's or an array loop's step is a call,
     // and this reads every row after a change of the amounts.
-    for (r, a) in amounts.unwrap_or(&[]).iter().enumerate() {
+    for (r, a) in amounts.map_or(&[][..], Vec::as_slice).iter().enumerate() {
         let p = probabilities.and_then(|p| p.get(r).copied().flatten());
         let a = a.unwrap_or(0.0).abs();
         let w = a * p.unwrap_or(0.0).abs();
@@ -1445,10 +1445,15 @@ pub fn deal_kpis_from(
 
     // New customers: the first won deal of each customer over the whole table.
     // The same for every period: worked out once per table.
-    let first_won: Option<&Vec<Option<(i32, usize)>>> = match (&d.customer, &d.closed) {
+    let first_won: Option<&[Option<(i32, usize)>]> = match (&d.customer, &d.closed) {
         (Some(c), Some(closed)) if has_status => Some(d.first_won.get_or_init(|| {
             let mut first = vec![None; c.names.len()];
-            let rows = c.ids.iter().zip(&d.outcome).zip(closed).enumerate();
+            let rows = c
+                .ids
+                .iter()
+                .zip(d.outcome.iter())
+                .zip(closed.iter())
+                .enumerate();
             for (r, ((id, outcome), close)) in rows {
                 if *outcome != Outcome::Won || *id == 0 {
                     continue;
@@ -1459,7 +1464,7 @@ pub fn deal_kpis_from(
                     }
                 }
             }
-            first
+            std::sync::Arc::new(first)
         })),
         _ => None,
     };

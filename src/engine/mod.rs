@@ -149,6 +149,23 @@ pub struct Workbook {
     tables: Vec<Table>,
     errors: Vec<(String, Error)>,
     derived: Derived,
+    /// The table the last change of mapping replaced, for a change back to it.
+    replaced: Option<Replaced>,
+}
+
+/// A table as it was before a change of mapping, with what the workbook had worked out
+/// from it: a change back to its mapping (a column left unused and given back, say) puts it
+/// back as it was, without reading a column or walking a row. Its columns are shared with the
+/// table that replaced it where they moved over, so it holds only those read again. Any other
+/// change to the workbook drops it.
+#[derive(Clone, Debug)]
+struct Replaced {
+    table: usize,
+    kept: Table,
+    derived: Derived,
+    /// The deals' breakdowns looked up in other tables, which a change of those tables
+    /// changes.
+    linked: Vec<join::Linked>,
 }
 
 /// What a report takes from the tables alone (not from the options), worked out on first use
@@ -336,6 +353,7 @@ impl Workbook {
     /// Add a file read elsewhere (a workbook's sheet from the formats worker), or its error.
     pub fn add_read(&mut self, name: &str, read: Result<RawTable, Error>) -> Result<(), Error> {
         self.derived = Derived::default();
+        self.replaced = None;
         match read {
             Ok(raw) => {
                 self.tables.push(build_table(&raw, None));
@@ -354,27 +372,33 @@ impl Workbook {
     /// data, reading again only the columns whose roles changed; `None` goes back to the
     /// detected mapping. A mapping of another width is ignored.
     pub fn remap(&mut self, table: usize, mapping: Option<&[Option<Role>]>) {
+        if self.change_back(table, mapping) {
+            return;
+        }
         let before = std::mem::take(&mut self.derived);
+        let linked = self.linked_mut().map(|l| l.clone()).unwrap_or_default();
+        let mut kept = None;
         if let (Some(raw), Some(old)) = (self.raws.get(table), self.tables.get_mut(table)) {
-            // The breakdowns looked up in other tables stay, to be compared with the new ones.
-            let linked = old.deals.as_mut().map(|d| std::mem::take(&mut d.linked));
             let (mut rebuilt, moved) = dataset::rebuild_table(raw, mapping, old);
-            if let (Some(d), Some(linked)) = (rebuilt.deals.as_mut(), linked) {
-                d.linked = linked;
+            // The breakdowns looked up in other tables stay, to be compared with the new ones.
+            if let (Some(d), Some(o)) = (rebuilt.deals.as_mut(), old.deals.as_ref()) {
+                d.linked = o.linked.clone();
             }
-            *old = rebuilt;
+            // A table of other records types its columns anew on every change: only deals
+            // are kept for a change back.
+            kept = Some(std::mem::replace(old, rebuilt)).filter(|t| t.records.is_none());
             let relinked = self.link_dims();
             // What only the columns that moved over decide still holds.
             if moved.dates {
-                self.derived.data_range = before.data_range;
-                self.derived.bulk_end = before.bulk_end;
-                self.derived.per_day = before.per_day;
-                self.derived.deals_first_day = before.deals_first_day;
-                self.derived.periods = before.periods;
+                self.derived.data_range = before.data_range.clone();
+                self.derived.bulk_end = before.bulk_end.clone();
+                self.derived.per_day = before.per_day.clone();
+                self.derived.deals_first_day = before.deals_first_day.clone();
+                self.derived.periods = before.periods.clone();
             }
             // The other tables' warnings stay, and this table's that read only columns that
             // moved over.
-            if let Some((today, mut kept)) = before.warnings.into_inner() {
+            if let Some((today, mut kept)) = before.warnings.borrow().clone() {
                 kept.retain(|(t, part, _)| *t != table || sanity::part_holds(*part, &moved));
                 self.derived.warnings = RefCell::new(Some((today, kept)));
             }
@@ -387,11 +411,11 @@ impl Workbook {
                     source: !moved.source,
                     extras: !moved.extras || relinked,
                 };
-                let mut passes = before.passes.into_inner();
+                let mut passes = before.passes.borrow().clone();
                 // Passes still waiting from an earlier change (the whole range's, after a
                 // change made at a month) stay too: they are walked again for the
                 // breakdowns either change moved.
-                if let Some((waiting, mut stale)) = before.stale.into_inner() {
+                if let Some((waiting, mut stale)) = before.stale.borrow().clone() {
                     parts.owner |= waiting.owner;
                     parts.source |= waiting.source;
                     parts.extras |= waiting.extras;
@@ -408,19 +432,61 @@ impl Workbook {
                 }
             }
         }
+        self.replaced = kept.map(|kept| Replaced {
+            table,
+            kept,
+            derived: before,
+            linked,
+        });
+    }
+
+    /// When `mapping` is the one the last change of `table`'s replaced, put that table and
+    /// what was worked out from it back, and keep the one it replaces in its stead: whether
+    /// it did. A table built from the detected mapping is the one a user mapping of the same
+    /// roles builds, but for saying that the user set it.
+    fn change_back(&mut self, table: usize, mapping: Option<&[Option<Role>]>) -> bool {
+        let Some(mut r) = self.replaced.take() else {
+            return false;
+        };
+        let width = self.raws.get(table).map_or(0, |raw| raw.headers.len());
+        let user = mapping.filter(|m| m.len() == width);
+        let same = r.table == table
+            && match user {
+                Some(m) => r.kept.columns.iter().map(|c| c.role).eq(m.iter().copied()),
+                None => !r.kept.user_mapping,
+            };
+        if !same || table >= self.tables.len() {
+            self.replaced = Some(r);
+            return false;
+        }
+        let linked = self.linked_mut().map(std::mem::take).unwrap_or_default();
+        std::mem::swap(&mut self.tables[table], &mut r.kept);
+        self.tables[table].user_mapping |= user.is_some();
+        if let Some(l) = self.linked_mut() {
+            *l = std::mem::replace(&mut r.linked, linked);
+        }
+        std::mem::swap(&mut self.derived, &mut r.derived);
+        self.replaced = Some(r);
+        true
+    }
+
+    /// The breakdowns the deals table looks up in the other tables.
+    fn linked_mut(&mut self) -> Option<&mut Vec<join::Linked>> {
+        let d = self.tables.iter_mut().find_map(|t| t.deals.as_mut())?;
+        Some(&mut d.linked)
     }
 
     /// Apply remembered mappings (header signature → roles) to the tables they fit.
     pub fn apply_saved(&mut self, saved: &[(String, Vec<Option<Role>>)]) {
         self.derived = Derived::default();
+        self.replaced = None;
         for i in 0..self.tables.len() {
             let sig = header_signature(self.raws[i].headers.iter().map(String::as_str));
             if let Some((_, m)) = saved
                 .iter()
                 .find(|(s, m)| *s == sig && m.len() == self.raws[i].headers.len())
             {
-                self.tables[i] =
-                    dataset::rebuild_table(&self.raws[i], Some(m), &mut self.tables[i]).0;
+                self.tables[i] = dataset::rebuild_table(&self.raws[i], Some(m), &self.tables[i]).0;
             }
         }
         self.link_dims();
@@ -804,7 +870,7 @@ impl Workbook {
                     [&d.created, &d.closed]
                         .into_iter()
                         .flatten()
-                        .map(Vec::as_slice),
+                        .map(|c| c.as_slice()),
                 );
             }
             if let Some(w) = t.records.as_ref().and_then(|r| r.when()) {
@@ -1742,6 +1808,8 @@ mod tests {
 mod remapped {
     use super::*;
     use proptest::prelude::*;
+    use std::sync::Arc;
+    use value::Outcome;
 
     /// Roles the sample's columns are moved between.
     const ROLES: [Option<Role>; 12] = [
@@ -1796,6 +1864,82 @@ mod remapped {
         let mut wb = loaded("deals.csv", csv);
         wb.remap(0, Some(mapping));
         wb.report(opts)
+    }
+
+    /// A column left unused and given back puts back the table it replaced: the same
+    /// columns, not read again, and the passes walked before. A change back to the
+    /// detected mapping does too, and any other change in between, or a file added, drops
+    /// the table kept. Each report is a fresh workbook's.
+    #[test]
+    fn a_change_back_puts_back_the_table_it_replaced() {
+        let csv = sample(7);
+        let (month, all) = month_and_all();
+        let mut wb = loaded("deals.csv", &csv);
+        let detected: Vec<Option<Role>> = wb.tables()[0].columns.iter().map(|c| c.role).collect();
+        let stage = detected
+            .iter()
+            .position(|r| *r == Some(Role::Stage))
+            .unwrap();
+        let owner = detected
+            .iter()
+            .position(|r| *r == Some(Role::Owner))
+            .unwrap();
+        let first = wb.report(&month);
+        let _ = wb.report(&all);
+        let deals = |wb: &Workbook| wb.tables()[0].deals.clone().unwrap();
+        let (outcome, stages) = (deals(&wb).outcome, deals(&wb).stage.unwrap());
+        let whole = wb.derived.passes.borrow()[&Period::All].clone();
+        let mut unused = detected.clone();
+        unused[stage] = None;
+        wb.remap(0, Some(&unused));
+        assert!(deals(&wb).stage.is_none());
+        let without = deals(&wb).outcome;
+        assert!(without.iter().all(|o| *o == Outcome::Open));
+        assert_eq!(wb.report(&all), fresh(&csv, &unused, &all));
+        // Back to the detected mapping, as the editor's reset asks for it: the table from
+        // before, with its stage column and outcomes.
+        wb.remap(0, None);
+        assert!(Arc::ptr_eq(&deals(&wb).outcome, &outcome));
+        assert!(!wb.tables()[0].user_mapping);
+        assert_eq!(wb.report(&month), first);
+        // Left unused again: the table without it comes back in its turn.
+        wb.remap(0, Some(&unused));
+        assert!(Arc::ptr_eq(&deals(&wb).outcome, &without));
+        assert_eq!(wb.report(&month), fresh(&csv, &unused, &month));
+        // Given back in the editor: the stage column, the outcomes and the whole range's
+        // pass are the ones from before, now as the user's mapping.
+        wb.remap(0, Some(&detected));
+        assert!(Arc::ptr_eq(&deals(&wb).outcome, &outcome));
+        assert!(Arc::ptr_eq(&deals(&wb).stage.unwrap(), &stages));
+        assert!(Rc::ptr_eq(
+            &wb.derived.passes.borrow()[&Period::All],
+            &whole
+        ));
+        assert!(wb.tables()[0].user_mapping);
+        let back = wb.report(&month);
+        assert_eq!(back, fresh(&csv, &detected, &month));
+        assert_eq!(back.kpis, first.kpis);
+        assert_eq!(wb.report(&all), fresh(&csv, &detected, &all));
+        // Another change in between: the table given back is read again.
+        wb.remap(0, Some(&unused));
+        let mut other = unused.clone();
+        other[owner] = None;
+        wb.remap(0, Some(&other));
+        wb.remap(0, Some(&detected));
+        assert!(!Arc::ptr_eq(&deals(&wb).outcome, &outcome));
+        assert_eq!(wb.report(&month), fresh(&csv, &detected, &month));
+        // A file added: nothing is kept for a change back.
+        wb.remap(0, Some(&unused));
+        let kept = deals(&wb).outcome;
+        assert!(wb
+            .add("more.csv", b"Name,Email\nAnn,ann@example.com\n")
+            .is_ok());
+        wb.remap(0, Some(&detected));
+        assert!(wb
+            .replaced
+            .as_ref()
+            .is_some_and(|r| Arc::ptr_eq(&r.kept.deals.as_ref().unwrap().outcome, &kept)));
+        assert!(!Arc::ptr_eq(&deals(&wb).outcome, &outcome));
     }
 
     /// The open sums' scale moves over a change of mapping only with the amounts and
@@ -2107,6 +2251,9 @@ mod remapped {
         wb.remap(0, Some(&unused));
         assert_eq!(waiting(&wb), Some((true, true)));
         assert_eq!(wb.report(&month), fresh(&csv, &unused, &month));
+        // Not as a change back, which would put back the table from before: as after any
+        // change in between.
+        wb.replaced = None;
         wb.remap(0, Some(&detected));
         assert_eq!(waiting(&wb), Some((true, true)));
         assert_eq!(wb.report(&all), fresh(&csv, &detected, &all));
@@ -2169,8 +2316,10 @@ mod remapped {
         assert!(wb.derived.passes.borrow().contains_key(&Period::All));
         assert_eq!(wb.report(&all), fresh(&csv, &unused, &all));
 
-        // Given back at the month, then half a walk ahead dropped (a request came): the
-        // whole range's pass is walked again from the start, with the same figures.
+        // Given back at the month (not as a change back, which would put back the table
+        // from before), then half a walk ahead dropped (a request came): the whole range's
+        // pass is walked again from the start, with the same figures.
+        wb.replaced = None;
         wb.remap(0, Some(&detected));
         wb.report(&month);
         assert!(waiting(&wb));
@@ -2186,6 +2335,7 @@ mod remapped {
         // the pass the walk made.
         wb.remap(0, Some(&unused));
         wb.report(&month);
+        wb.replaced = None;
         wb.remap(0, Some(&detected));
         wb.report(&month);
         assert!(waiting(&wb));

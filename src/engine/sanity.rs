@@ -429,7 +429,7 @@ fn walk_reps(
     // Owners and outcomes are read in step through their columns; the dates, which only a
     // won deal needs, are looked up by its row.
     let dates = d.created.as_deref().zip(d.closed.as_deref());
-    for (r, (o, outcome)) in owner.ids.iter().zip(&d.outcome).enumerate() {
+    for (r, (o, outcome)) in owner.ids.iter().zip(d.outcome.iter()).enumerate() {
         let o = *o as usize;
         match outcome {
             Outcome::Won => {

@@ -70,6 +70,11 @@ test('fixing a mapping recomputes, and is remembered for the next file with thos
   await settled(page);
   await row('Record ID').locator('select').selectOption('amount');
   await page.waitForFunction(() => document.querySelector('[data-kpi="revenue"] .value')?.textContent === '9');
+  // Undone and made again: each is a change back to the table before it, with its figures.
+  await row('Record ID').locator('select').selectOption('');
+  await page.waitForFunction(() => document.querySelector('[data-kpi="revenue"] .value')?.textContent === 'n/a');
+  await row('Record ID').locator('select').selectOption('amount');
+  await page.waitForFunction(() => document.querySelector('[data-kpi="revenue"] .value')?.textContent === '9');
   assert.equal(await page.locator('.user-mapping').count(), 1);
   assert.equal(await row('Record ID').getAttribute('data-role'), 'amount');
 
