@@ -38,7 +38,10 @@ profile=release; [ "${TRUNK_PROFILE:-}" = release ] || profile=dev
 dir=release; [ "$profile" = dev ] && dir=debug
 (cd "$root" && cargo build --quiet --lib --profile "$profile" --target wasm32-unknown-unknown --features api)
 mkdir -p api
-wasm-bindgen --target web --out-dir api "$root/target/wasm32-unknown-unknown/$dir/crm_kpi.wasm"
+# Where cargo put it: its target directory may be set elsewhere (CARGO_TARGET_DIR).
+target="${CARGO_TARGET_DIR:-$root/target}"
+case "$target" in /*) ;; *) target="$root/$target" ;; esac
+wasm-bindgen --target web --out-dir api "$target/wasm32-unknown-unknown/$dir/crm_kpi.wasm"
 if [ "$profile" = release ]; then
   wasm-opt -Oz --enable-bulk-memory --enable-bulk-memory-opt --enable-nontrapping-float-to-int --enable-sign-ext \
     --enable-mutable-globals --enable-reference-types --enable-multivalue api/crm_kpi_bg.wasm -o api/crm_kpi_bg.wasm

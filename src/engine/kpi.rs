@@ -146,11 +146,30 @@ fn place(
     }
 }
 
-/// Where row `r` stands relative to the period whose [`Period::minute_bounds`] are `bounds`.
-fn place_of(d: &Deals, r: usize, bounds: Option<(i64, i64)>) -> Place {
-    let created = d.created.as_ref().and_then(|c| c[r]);
-    let closed = d.closed.as_ref().and_then(|c| c[r]);
-    place(d.outcome[r], (created, closed), bounds)
+/// The columns that place a row against a period, found once for a loop over the rows (each
+/// is behind an `Arc` of its own).
+struct Placing<'a> {
+    outcome: &'a [Outcome],
+    created: Option<&'a [Option<Minutes>]>,
+    closed: Option<&'a [Option<Minutes>]>,
+}
+
+impl<'a> Placing<'a> {
+    fn of(d: &'a Deals) -> Self {
+        Placing {
+            outcome: &d.outcome,
+            created: d.created.as_deref().map(Vec::as_slice),
+            closed: d.closed.as_deref().map(Vec::as_slice),
+        }
+    }
+
+    /// Where row `r` stands relative to the period whose [`Period::minute_bounds`] are
+    /// `bounds`.
+    fn at(&self, r: usize, bounds: Option<(i64, i64)>) -> Place {
+        let created = self.created.and_then(|c| c[r]);
+        let closed = self.closed.and_then(|c| c[r]);
+        place(self.outcome[r], (created, closed), bounds)
+    }
 }
 
 /// The one pass: overall, per owner and per lead source accumulators, won revenue by month,
@@ -385,12 +404,20 @@ impl Walk {
         touched.extend([0, 0]);
         let mut slots = vec![0usize; opens.slot_count()];
         let before = |m: Option<Minutes>, start: i64| m.is_none_or(|m| i64::from(m) < start);
+        // The columns read for every row, found once: each is behind an `Arc` of its own.
+        let outcome = d.outcome.as_slice();
+        let [created_at, closed_at] =
+            [&d.created, &d.closed].map(|c| c.as_deref().map(Vec::as_slice));
+        let [amounts, costs, probabilities] =
+            [&d.amount, &d.cost, &d.probability].map(|c| c.as_deref().map(Vec::as_slice));
+        let [owners, sources, stages, deal_types] =
+            [&d.owner, &d.source, &d.stage, &d.deal_type].map(Option::as_deref);
         let from = *row;
         *row = to.max(from);
         for r in from..to {
-            let o = d.outcome[r];
-            let created = d.created.as_ref().and_then(|c| c[r]);
-            let closed = d.closed.as_ref().and_then(|c| c[r]);
+            let o = outcome[r];
+            let created = created_at.and_then(|c| c[r]);
+            let closed = closed_at.and_then(|c| c[r]);
             let before_all = match (first_start, closed, o) {
                 (Some(start), Some(_), Outcome::Won | Outcome::Lost) => {
                     before(closed, start) && before(created, start)
@@ -400,16 +427,16 @@ impl Walk {
             let after_all = created.is_some_and(|c| i64::from(c) > last_end)
                 && closed.is_none_or(|z| i64::from(z) > last_end);
             if let (Some(sums), Outcome::Won, Some(z)) = (won_all.as_mut(), o, closed) {
-                if let Some(v) = d.amount.as_ref().and_then(|a| a[r]) {
+                if let Some(v) = amounts.and_then(|a| a[r]) {
                     sums.add(month_of.get(day_of(z)), v);
                 }
             }
             if (before_all || after_all) && !whole_range {
                 continue;
             }
-            let amount = d.amount.as_ref().and_then(|a| a[r]);
-            let owner = d.owner.as_ref().map_or(0, |i| i.get(r) as usize);
-            let source = d.source.as_ref().map_or(0, |i| i.get(r) as usize);
+            let amount = amounts.and_then(|a| a[r]);
+            let owner = owners.map_or(0, |i| i.get(r) as usize);
+            let source = sources.map_or(0, |i| i.get(r) as usize);
             for (id, (_, dim)) in extra_ids.iter_mut().zip(&extras) {
                 *id = dim.get(r) as usize;
             }
@@ -421,7 +448,7 @@ impl Walk {
             // review): open at each such period's end and nothing else.
             let open_only = o == Outcome::Open && first_start.is_some_and(|s| before(created, s));
             if open_only {
-                let f = opens.row(d, row_of, &mut open, &mut slots);
+                let f = opens.row(probabilities, row_of, &mut open, &mut slots);
                 opens.add_to_each(&slots, &f);
             }
             // The run of months at whose end the row is open.
@@ -447,7 +474,7 @@ impl Walk {
                 if pl.open_at_end {
                     let j = month_at[i];
                     if j == usize::MAX {
-                        let f = opens.row(d, row_of, &mut open, &mut slots);
+                        let f = opens.row(probabilities, row_of, &mut open, &mut slots);
                         opens.add(&slots, i, &f);
                     } else {
                         first_month = first_month.min(j);
@@ -464,7 +491,7 @@ impl Walk {
                     if o == Outcome::Invalid {
                         acc.invalid = 1;
                     }
-                    if let Some(stage) = d.stage.as_ref().filter(|_| parts.whole) {
+                    if let Some(stage) = stages.filter(|_| parts.whole) {
                         let s = &mut p.by_stage[stage.get(r) as usize];
                         s.0 += 1;
                         s.1 += amount.unwrap_or(0.0);
@@ -480,7 +507,7 @@ impl Walk {
                         if let Some(a) = amount {
                             acc.won_amount = a;
                             acc.won_with_amount = 1;
-                            if let Some(c) = d.cost.as_ref().and_then(|c| c[r]) {
+                            if let Some(c) = costs.and_then(|c| c[r]) {
                                 acc.won_revenue_with_cost = a;
                                 acc.won_cost = c;
                                 acc.won_with_cost = 1;
@@ -495,7 +522,7 @@ impl Walk {
                     } else {
                         acc.lost = 1;
                     }
-                    if let Some(t) = d.deal_type.as_ref().filter(|_| parts.whole) {
+                    if let Some(t) = deal_types.filter(|_| parts.whole) {
                         if renewal_ids[t.get(r) as usize] {
                             p.renewal.1 += 1;
                             p.renewal.0 += u64::from(o == Outcome::Won);
@@ -518,7 +545,7 @@ impl Walk {
                 }
             }
             if first_month != usize::MAX {
-                let f = opens.row(d, row_of, &mut open, &mut slots);
+                let f = opens.row(probabilities, row_of, &mut open, &mut slots);
                 opens.add_to_months(&slots, (first_month, last_month + 1), &f);
             }
         }
@@ -787,10 +814,11 @@ impl Exact {
 /// sum then adds at most 2³² a row: no file has the 2³¹ rows that would overflow it.
 fn open_scale(d: &Deals) -> f64 {
     let mut top = 0f64;
-    let (amounts, probabilities) = (d.amount.as_deref(), d.probability.as_deref());
+    let [amounts, probabilities] =
+        [&d.amount, &d.probability].map(|c| c.as_deref().map(Vec::as_slice));
     // Straight code: at opt-level z an iterator adapter's or an array loop's step is a call,
     // and this reads every row after a change of the amounts.
-    for (r, a) in amounts.map_or(&[][..], Vec::as_slice).iter().enumerate() {
+    for (r, a) in amounts.unwrap_or(&[]).iter().enumerate() {
         let p = probabilities.and_then(|p| p.get(r).copied().flatten());
         let a = a.unwrap_or(0.0).abs();
         let w = a * p.unwrap_or(0.0).abs();
@@ -919,13 +947,13 @@ impl OpenFigures {
         }
     }
 
-    /// What row `r` of `d`, of this owner, lead source, other dimensions' values and amount,
+    /// What row `r`, of this owner, lead source, other dimensions' values and amount,
     /// adds to a period at whose end it is open: `open` once found, with the accumulators it
     /// adds to in `slots`.
     #[inline(always)]
     fn row(
         &self,
-        d: &Deals,
+        probabilities: Option<&[Option<f64>]>,
         (owner, source, extras, amount, r): (usize, usize, &[usize], Option<f64>, usize),
         open: &mut Option<OpenSums>,
         slots: &mut [usize],
@@ -935,7 +963,7 @@ impl OpenFigures {
         }
         self.slots_of((owner, source, extras), slots);
         let weighted = amount
-            .zip(d.probability.as_ref().and_then(|p| p[r]))
+            .zip(probabilities.and_then(|p| p[r]))
             .map(|(a, p)| a * p);
         *open.insert(OpenSums {
             open: 1,
@@ -1098,14 +1126,18 @@ impl Parts {
 /// calendar periods it sums the won amount by month, computed once per table.
 fn won_revenue(d: &Deals, period: Period) -> Option<f64> {
     let (a, b) = period.bounds()?;
-    let (closed, amount) = (d.closed.as_ref()?, d.amount.as_ref()?);
+    let (closed, amount) = (
+        d.closed.as_deref()?.as_slice(),
+        d.amount.as_deref()?.as_slice(),
+    );
+    let outcome = d.outcome.as_slice();
     if let Period::Month(..) | Period::Quarter(..) | Period::Year(_) = period {
         let months = d.won_by_month.get_or_init(|| {
             // A loop of its own, not an iterator: a million rows after each change of the
             // stage column, and an adapter's step is a call in the size-first build.
             let (mut month_of, mut sums) = (MonthOf::new(), MonthSums::default());
             for r in 0..d.rows {
-                if let (Outcome::Won, Some(c), Some(v)) = (d.outcome[r], closed[r], amount[r]) {
+                if let (Outcome::Won, Some(c), Some(v)) = (outcome[r], closed[r], amount[r]) {
                     sums.add(month_of.get(day_of(c)), v);
                 }
             }
@@ -1123,7 +1155,7 @@ fn won_revenue(d: &Deals, period: Period) -> Option<f64> {
     }
     Some(
         (0..d.rows)
-            .filter(|r| d.outcome[*r] == Outcome::Won)
+            .filter(|r| outcome[*r] == Outcome::Won)
             .filter(|r| closed[*r].map(day_of).is_some_and(|c| a <= c && c <= b))
             .filter_map(|r| amount[r])
             .sum(),
@@ -1833,12 +1865,13 @@ pub fn deal_kpis_from(
         if let Some(as_of) = as_of {
             let bounds = period.minute_bounds();
             let (mut open, mut stale) = (0u64, 0u64);
+            let (placing, touched) = (Placing::of(d), touched.as_slice());
             for r in 0..d.rows {
-                if !place_of(d, r, bounds).open_at_end {
+                if !placing.at(r, bounds).open_at_end {
                     continue;
                 }
                 let last = touched[r]
-                    .or_else(|| d.created.as_ref().and_then(|c| c[r]))
+                    .or_else(|| placing.created.and_then(|c| c[r]))
                     .map(day_of);
                 if let Some(last) = last {
                     open += 1;
@@ -2063,7 +2096,7 @@ mod tests {
     /// A period's pass the plain way: every row that touches the period adds all of its
     /// figures (zeros included) to its accumulators.
     fn reference_pass(d: &crate::engine::dataset::Deals, period: Period) -> super::Pass {
-        use super::{place_of, year_month, Acc, Outcome};
+        use super::{year_month, Acc, Outcome, Placing};
         use crate::engine::value::day_of;
         let mut p = super::Pass::empty(d);
         let bounds = period.minute_bounds();
@@ -2075,7 +2108,7 @@ mod tests {
         let mut exact: Vec<Vec<[super::Exact; 2]>> =
             sizes.map(|n| vec![Default::default(); n]).collect();
         for r in 0..d.rows {
-            let pl = place_of(d, r, bounds);
+            let pl = Placing::of(d).at(r, bounds);
             if !(pl.created_in || pl.closed_in || pl.open_at_end) {
                 continue;
             }

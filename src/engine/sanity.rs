@@ -428,7 +428,11 @@ fn walk_reps(
     let mut cycles: Vec<Vec<i32>> = vec![Vec::new(); n];
     // Owners and outcomes are read in step through their columns; the dates, which only a
     // won deal needs, are looked up by its row.
-    let dates = d.created.as_deref().zip(d.closed.as_deref());
+    let dates = d
+        .created
+        .as_deref()
+        .map(Vec::as_slice)
+        .zip(d.closed.as_deref().map(Vec::as_slice));
     for (r, (o, outcome)) in owner.ids.iter().zip(d.outcome.iter()).enumerate() {
         let o = *o as usize;
         match outcome {
