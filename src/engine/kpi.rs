@@ -174,7 +174,7 @@ impl<'a> Placing<'a> {
 
 /// The one pass: overall, per owner and per lead source accumulators, won revenue by month,
 /// and deals per stage.
-#[derive(Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Pass {
     pub all: Acc,
     pub by_owner: Vec<Acc>,
@@ -297,6 +297,9 @@ impl Walk {
     }
 
     fn new(d: &Deals, periods: Vec<Period>, passes: Vec<Pass>, parts: Parts) -> Walk {
+        // A walk that has nothing to fill (the breakdown whose column was left unused, say)
+        // is done before its first row.
+        let parts = parts.of(d);
         let won_all = (parts.whole
             && !periods.contains(&Period::All)
             && d.closed.is_some()
@@ -311,7 +314,7 @@ impl Walk {
             won_all,
             passes,
             parts,
-            row: 0,
+            row: if parts.any() { 0 } else { d.rows },
         }
     }
 
@@ -1120,6 +1123,21 @@ impl Parts {
         source: true,
         extras: true,
     };
+
+    /// These parts but the breakdowns `d` has no column for: a report reads a lead source's
+    /// or another dimension's accumulators only when its column is there (the owners' are
+    /// always filled: without an owner column, the one owner's are the whole period's).
+    fn of(self, d: &Deals) -> Parts {
+        Parts {
+            source: self.source && d.source.is_some(),
+            extras: self.extras && !d.extra_dimensions().is_empty(),
+            ..self
+        }
+    }
+
+    fn any(self) -> bool {
+        self.whole || self.owner || self.source || self.extras
+    }
 }
 
 /// Won revenue of the deals closed in a period (for growth against an earlier period). For

@@ -961,10 +961,17 @@ impl Workbook {
         }
         let mut walks = Vec::new();
         if let Some((parts, stale)) = self.derived.stale.borrow_mut().as_mut() {
-            // A pass still shared elsewhere is made anew instead.
+            // A pass still shared (the table kept for a change back holds the passes from
+            // before it) is copied.
             let (again, passes): (Vec<Period>, Vec<kpi::Pass>) = wanted
                 .iter()
-                .filter_map(|p| Some((*p, Rc::try_unwrap(stale.remove(p)?).ok()?)))
+                .filter_map(|p| {
+                    let pass = stale.remove(p)?;
+                    Some((
+                        *p,
+                        Rc::try_unwrap(pass).unwrap_or_else(|p| kpi::Pass::clone(&p)),
+                    ))
+                })
                 .unzip();
             if !again.is_empty() {
                 wanted.retain(|p| !again.contains(p));
@@ -1942,6 +1949,37 @@ mod remapped {
         assert!(!Arc::ptr_eq(&deals(&wb).outcome, &outcome));
     }
 
+    /// A breakdown's column left unused leaves nothing to walk again: the passes kept from
+    /// before are done without a row walked, and the report is a fresh workbook's. The
+    /// owners' accumulators are walked again (without an owner column they are the whole
+    /// period's).
+    #[test]
+    fn a_breakdown_left_unused_is_not_walked_again() {
+        let csv = sample(5);
+        let (month, all) = month_and_all();
+        let mut wb = loaded("deals.csv", &csv);
+        let _ = wb.report(&all);
+        let detected: Vec<Option<Role>> = wb.tables()[0].columns.iter().map(|c| c.role).collect();
+        for (role, walked) in [(Role::LeadSource, false), (Role::Owner, true)] {
+            let mut unused = detected.clone();
+            let c = detected.iter().position(|r| *r == Some(role)).unwrap();
+            unused[c] = None;
+            wb.remap(0, Some(&unused));
+            let mut ahead = wb.ahead(&all);
+            assert_eq!(!wb.ahead_step(&mut ahead, 1), walked, "{role:?}");
+            wb.ahead_finish(ahead);
+            assert_eq!(wb.report(&all), fresh(&csv, &unused, &all), "{role:?}");
+            assert_eq!(wb.report(&month), fresh(&csv, &unused, &month), "{role:?}");
+            // Not as a change back: given back, it is walked again.
+            wb.replaced = None;
+            wb.remap(0, Some(&detected));
+            let mut ahead = wb.ahead(&all);
+            assert!(!wb.ahead_step(&mut ahead, 1), "{role:?}");
+            wb.ahead_finish(ahead);
+            assert_eq!(wb.report(&all), fresh(&csv, &detected, &all), "{role:?}");
+        }
+    }
+
     /// The open sums' scale moves over a change of mapping only with the amounts and
     /// probabilities it was found from: amounts of a few billions, given after amounts under
     /// one, are summed at their own scale, as a fresh workbook sums them.
@@ -2295,11 +2333,12 @@ mod remapped {
         // Nothing left to walk: done at the first step.
         assert_eq!(walk_ahead(&wb, &all, 7), 1);
 
-        // The lead source column left unused at the month: the whole range's pass waits.
+        // The owner column left unused at the month: the whole range's pass waits. (A lead
+        // source column left unused would leave nothing to walk again.)
         let detected: Vec<Option<Role>> = wb.tables()[0].columns.iter().map(|c| c.role).collect();
-        let source = detected.iter().position(|r| *r == Some(Role::LeadSource));
+        let owner = detected.iter().position(|r| *r == Some(Role::Owner));
         let mut unused = detected.clone();
-        unused[source.expect("a lead source column")] = None;
+        unused[owner.expect("an owner column")] = None;
         wb.remap(0, Some(&unused));
         wb.report(&month);
         let waiting = |wb: &Workbook| {
