@@ -375,6 +375,9 @@ impl Workbook {
         if self.change_back(table, mapping) {
             return;
         }
+        // The table kept from the change before goes first: the memory of its columns then
+        // serves the columns read now.
+        self.replaced = None;
         let before = std::mem::take(&mut self.derived);
         let linked = self.linked_mut().map(|l| l.clone()).unwrap_or_default();
         let mut kept = None;
