@@ -933,12 +933,14 @@ fn build(raw: &RawTable, mapping: Option<&[Option<Role>]>, old: Option<&Table>) 
             kind,
         );
     }
-    // Which rows are footers depends on the file alone: a table that left none out says so.
-    let keep: Vec<bool> = match &old {
-        Some(o) if o.issues.rows_left_out == 0 => vec![true; raw.rows()],
-        _ => (0..raw.rows()).map(|i| !is_footer(raw, i)).collect(),
+    // Which rows are footers depends on the file alone: a table that left none out says so,
+    // and its rows need no second look.
+    let none_left_out = old.as_ref().is_some_and(|o| o.issues.rows_left_out == 0);
+    let keep: Vec<bool> = match none_left_out {
+        true => vec![true; raw.rows()],
+        false => (0..raw.rows()).map(|i| !is_footer(raw, i)).collect(),
     };
-    for (i, k) in keep.iter().enumerate() {
+    for (i, k) in keep.iter().enumerate().filter(|_| !none_left_out) {
         if !k {
             let text = raw.columns.first().map(|c| c.get(i)).unwrap_or("");
             issues.add(
@@ -949,7 +951,7 @@ fn build(raw: &RawTable, mapping: Option<&[Option<Role>]>, old: Option<&Table>) 
             );
         }
     }
-    let all_kept = keep.iter().all(|k| *k);
+    let all_kept = none_left_out || keep.iter().all(|k| *k);
     let mut prepared = SortedMap::new();
     let mut infos: Vec<ColumnInfo> = Vec::with_capacity(raw.headers.len());
     for (c, ((h, col), role)) in raw
