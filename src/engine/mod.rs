@@ -380,7 +380,7 @@ impl Workbook {
         self.replaced = None;
         let before = std::mem::take(&mut self.derived);
         let linked = self.linked_mut().map(|l| l.clone()).unwrap_or_default();
-        let mut kept = None;
+        let mut replaced = None;
         if let (Some(raw), Some(old)) = (self.raws.get(table), self.tables.get_mut(table)) {
             let (mut rebuilt, moved) = dataset::rebuild_table(raw, mapping, old);
             // The breakdowns looked up in other tables stay, to be compared with the new ones.
@@ -389,7 +389,7 @@ impl Workbook {
             }
             // A table of other records types its columns anew on every change: only deals
             // are kept for a change back.
-            kept = Some(std::mem::replace(old, rebuilt)).filter(|t| t.records.is_none());
+            replaced = Some(std::mem::replace(old, rebuilt)).filter(|t| t.records.is_none());
             let relinked = self.link_dims();
             // What only the columns that moved over decide still holds.
             if moved.dates {
@@ -435,7 +435,7 @@ impl Workbook {
                 }
             }
         }
-        self.replaced = kept.map(|kept| Replaced {
+        self.replaced = replaced.map(|kept| Replaced {
             table,
             kept,
             derived: before,
@@ -443,10 +443,10 @@ impl Workbook {
         });
     }
 
-    /// When `mapping` is the one the last change of `table`'s replaced, put that table and
-    /// what was worked out from it back, and keep the one it replaces in its stead: whether
-    /// it did. A table built from the detected mapping is the one a user mapping of the same
-    /// roles builds, but for saying that the user set it.
+    /// When the last change of mapping was to `table` and `mapping` is the one of the table
+    /// it replaced, put that table and what was worked out from it back, and keep the one it
+    /// replaces in its stead: whether it did. A table built from the detected mapping is the
+    /// one a user mapping of the same roles builds, but for saying that the user set it.
     fn change_back(&mut self, table: usize, mapping: Option<&[Option<Role>]>) -> bool {
         let Some(mut r) = self.replaced.take() else {
             return false;
