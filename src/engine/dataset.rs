@@ -940,15 +940,17 @@ fn build(raw: &RawTable, mapping: Option<&[Option<Role>]>, old: Option<&Table>) 
         true => vec![true; raw.rows()],
         false => (0..raw.rows()).map(|i| !is_footer(raw, i)).collect(),
     };
-    for (i, k) in keep.iter().enumerate().filter(|_| !none_left_out) {
-        if !k {
-            let text = raw.columns.first().map(|c| c.get(i)).unwrap_or("");
-            issues.add(
-                raw.lines[i],
-                raw.headers.first().map(String::as_str),
-                text,
-                IssueKind::FooterRow,
-            );
+    if !none_left_out {
+        for (i, k) in keep.iter().enumerate() {
+            if !k {
+                let text = raw.columns.first().map(|c| c.get(i)).unwrap_or("");
+                issues.add(
+                    raw.lines[i],
+                    raw.headers.first().map(String::as_str),
+                    text,
+                    IssueKind::FooterRow,
+                );
+            }
         }
     }
     let all_kept = none_left_out || keep.iter().all(|k| *k);

@@ -408,9 +408,11 @@ impl Walk {
         let mut slots = vec![0usize; opens.slot_count()];
         let before = |m: Option<Minutes>, start: i64| m.is_none_or(|m| i64::from(m) < start);
         // The columns read for every row, found once: each is behind an `Arc` of its own.
-        let outcome = d.outcome.as_slice();
-        let [created_at, closed_at] =
-            [&d.created, &d.closed].map(|c| c.as_deref().map(Vec::as_slice));
+        let Placing {
+            outcome,
+            created: created_at,
+            closed: closed_at,
+        } = Placing::of(d);
         let [amounts, costs, probabilities] =
             [&d.amount, &d.cost, &d.probability].map(|c| c.as_deref().map(Vec::as_slice));
         let [owners, sources, stages, deal_types] =

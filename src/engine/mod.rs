@@ -379,7 +379,7 @@ impl Workbook {
         // serves the columns read now.
         self.replaced = None;
         let before = std::mem::take(&mut self.derived);
-        let linked = self.linked_mut().map(|l| l.clone()).unwrap_or_default();
+        let linked = self.deals().map(|d| d.linked.clone()).unwrap_or_default();
         let mut replaced = None;
         if let (Some(raw), Some(old)) = (self.raws.get(table), self.tables.get_mut(table)) {
             let (mut rebuilt, moved) = dataset::rebuild_table(raw, mapping, old);
