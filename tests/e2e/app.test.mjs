@@ -305,3 +305,69 @@ test('a Chinese browser opens in Chinese', async (t) => {
   assert.equal(await page.locator('h1').textContent(), 'CRM 关键指标计算器');
   assert.match(await page.locator('#load-status').textContent(), /已加载/);
 });
+
+test('on a phone the page fits the screen, nothing covers the cards and wide tables scroll on their own', async (t) => {
+  const page = await openApp(t);
+  // Wide: the settings beside the results.
+  const side = await page.locator('.side').boundingBox();
+  const results = await page.locator('.results').boundingBox();
+  assert.ok(side.x + side.width <= results.x, `settings beside the results at 1300 px: ${JSON.stringify({ side, results })}`);
+
+  // Sections out of view are laid out when scrolled to (content-visibility): laid out now, so
+  // that their boxes are measured at this width, not at the width they were last drawn.
+  await page.addStyleTag({ content: '.breakdowns, .mapping, .issues { content-visibility: visible !important; }' });
+  for (const [lang, width] of [['English', 390], ['中文', 320]]) {
+    await page.setViewportSize({ width, height: 760 });
+    if (lang === '中文') {
+      await page.getByRole('button', { name: '中文' }).click();
+      await page.waitForFunction(() => document.documentElement.lang.startsWith('zh'));
+      await settled(page);
+    }
+    const fit = await page.evaluate(() => {
+      // Everything a person can open, open.
+      for (const d of document.querySelectorAll('details')) d.open = true;
+      const w = document.documentElement.clientWidth;
+      const cards = [...document.querySelectorAll('#kpi-cards [data-kpi]')].map((c) => {
+        const r = c.getBoundingClientRect();
+        return { id: c.dataset.kpi, left: r.left, right: r.right };
+      });
+      const wraps = [...document.querySelectorAll('.table-scroll')].map((d) => {
+        const r = d.getBoundingClientRect();
+        return { in: d.closest("[id]")?.id, left: r.left, right: r.right, overflow: getComputedStyle(d).overflowX };
+      });
+      return { w, scroll: document.documentElement.scrollWidth, cards, wraps };
+    });
+    assert.equal(fit.scroll, fit.w, `${lang}: no sideways scrolling of the page at ${width} px`);
+    assert.ok(fit.cards.length >= 5, `${lang}: the cards are there`);
+    for (const c of fit.cards) assert.ok(c.left >= 0 && c.right <= fit.w, `${lang}: card ${c.id} within the screen: ${JSON.stringify(c)}`);
+    assert.ok(fit.wraps.length >= 3, `${lang}: the tables are wrapped`);
+    for (const d of fit.wraps) {
+      assert.ok(d.left >= 0 && d.right <= fit.w, `${lang}: a table's box within the screen: ${JSON.stringify(d)}`);
+      assert.equal(d.overflow, 'auto');
+    }
+
+    // Scrolled down to a card, the card is what is seen there: the settings do not stay in
+    // view over it.
+    for (const id of fit.cards.slice(0, 3).map((c) => c.id)) {
+      const card = page.locator(`#kpi-cards [data-kpi="${id}"]`);
+      await card.scrollIntoViewIfNeeded();
+      const seen = await card.evaluate((el) => {
+        const r = el.getBoundingClientRect();
+        const at = document.elementFromPoint(r.left + r.width / 2, Math.max(r.top, 0) + 20);
+        return el.contains(at);
+      });
+      assert.ok(seen, `${lang}: card ${id} is not covered at ${width} px`);
+    }
+
+    // The mapping table is wider than a phone: its last column is reached by scrolling its box.
+    const reached = await page.locator('.mapping .table-scroll').evaluate((d) => {
+      const wider = d.scrollWidth > d.clientWidth;
+      d.scrollLeft = d.scrollWidth;
+      const last = d.querySelector('thead th:last-child').getBoundingClientRect();
+      const box = d.getBoundingClientRect();
+      return { wider, fits: last.right <= box.right + 1 && last.left >= box.left - 1 };
+    });
+    assert.deepEqual(reached, { wider: true, fits: true }, `${lang}: the mapping table scrolls to its last column`);
+  }
+  await page.screenshot({ path: path.join(artifacts, 'phone-zh.png') });
+});

@@ -65,7 +65,7 @@ fn table(lang: Lang, report: &Report, dim: &str, title: T, head: T) -> Html {
             { for report.lookups.iter().filter(|l| l.dimension == dim).map(|l| {
                 html! { <p class="hint">{ lookup_line(lang, l) }</p> }
             }) }
-            <table>
+            <div class="table-scroll"><table>
                 <thead><tr><th scope="col">{ t(lang, head) }</th><th scope="col" class="num">{ t(lang, T::WinRate) }</th>
                     <th scope="col" class="num">{ t(lang, T::WonDeals) }</th><th scope="col" class="num">{ t(lang, T::WonRevenue) }</th></tr></thead>
                 <tbody>
@@ -81,7 +81,7 @@ fn table(lang: Lang, report: &Report, dim: &str, title: T, head: T) -> Html {
                     }
                 }) }
                 </tbody>
-            </table>
+            </table></div>
         </div>
     }
 }
@@ -114,7 +114,7 @@ pub fn Breakdowns(p: &Props) -> Html {
                 if months.is_empty() { html! {} } else { html! {
                     <div class="breakdown" id="by-month">
                         <h3>{ t(lang, T::RevenueByMonth) }</h3>
-                        <table>
+                        <div class="table-scroll"><table>
                             <thead><tr><th scope="col">{ t(lang, T::Month) }</th><th scope="col" class="num">{ t(lang, T::WonRevenue) }</th></tr></thead>
                             <tbody>
                             { for months.iter().map(|m| html! {
@@ -125,7 +125,7 @@ pub fn Breakdowns(p: &Props) -> Html {
                                 </tr>
                             }) }
                             </tbody>
-                        </table>
+                        </table></div>
                     </div>
                 } }
             }

@@ -33,7 +33,7 @@ pub fn Issues(p: &Props) -> Html {
                         }) }
                         { if table.rows_left_out > 0 { html! { <li>{ format!("{} {}", table.rows_left_out, t(lang, T::RowsUnusable)) }</li> } } else { html! {} } }
                         </ul>
-                        <table id="issues-table">
+                        <div class="table-scroll"><table id="issues-table">
                             <thead><tr><th scope="col" class="num">{ t(lang, T::Line) }</th><th scope="col">{ t(lang, T::Column) }</th>
                                 <th scope="col">{ t(lang, T::Value) }</th><th scope="col">{ t(lang, T::Reason) }</th></tr></thead>
                             <tbody>
@@ -42,7 +42,7 @@ pub fn Issues(p: &Props) -> Html {
                                     <td><code>{ &i.value }</code></td><td>{ &i.reason }</td></tr>
                             }) }
                             </tbody>
-                        </table>
+                        </table></div>
                         { if total > shown { html! { <p class="hint">{ format!("… {} {}", total - shown, t(lang, T::MoreIssues)) }</p> } } else { html! {} } }
                     </div>
                 }

@@ -350,7 +350,7 @@ pub fn KpiCards(p: &Props) -> Html {
                     <details class="more" id="more-kpis">
                         <summary>{ format!("{} ({})", t(lang, T::MoreKpis), others.len()) }</summary>
                         <p class="hint">{ t(lang, T::MoreKpisHint) }</p>
-                        <table>
+                        <div class="table-scroll"><table>
                             <tbody>
                             { for others.iter().map(|k| html! {
                                 <tr data-kpi={k.id.clone()}>
@@ -360,7 +360,7 @@ pub fn KpiCards(p: &Props) -> Html {
                                 </tr>
                             }) }
                             </tbody>
-                        </table>
+                        </table></div>
                     </details>
                 } }
             }

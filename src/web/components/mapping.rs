@@ -165,7 +165,7 @@ pub fn Mapping(p: &Props) -> Html {
                             <button type="button" class="reset-mapping" onclick={Callback::from(move |_| on_reset.emit(ti))}>
                                 { t(lang, T::ResetMapping) }</button></p>
                     }
-                    <table class="mapping-table">
+                    <div class="table-scroll"><table class="mapping-table">
                         <thead><tr><th scope="col">{ t(lang, T::Column) }</th><th scope="col">{ t(lang, T::Role) }</th>
                             <th scope="col">{ t(lang, T::Type) }</th><th scope="col" class="num">{ t(lang, T::Filled) }</th></tr></thead>
                         <tbody>
@@ -208,7 +208,7 @@ pub fn Mapping(p: &Props) -> Html {
                             }
                         }) }
                         </tbody>
-                    </table>
+                    </table></div>
                 </div>
             }}) }
         </section>

@@ -90,7 +90,7 @@ pub fn Reps(p: &Props) -> Html {
         html! {
             <div class="breakdown" id={if new { "reps-new" } else { "reps-senior" }}>
                 <h3>{ t(lang, if new { T::NewReps } else { T::SeniorReps }) }</h3>
-                <table>
+                <div class="table-scroll"><table>
                     <thead><tr>
                         <th scope="col">{ t(lang, T::Owner) }</th>
                         { for cols.iter().map(|(k, _)| html! { <th scope="col" class="num">{ r.kpi(k).map(|x| x.name.clone()).unwrap_or_default() }</th> }) }
@@ -114,7 +114,7 @@ pub fn Reps(p: &Props) -> Html {
                         }
                     }) }
                     </tbody>
-                </table>
+                </table></div>
             </div>
         }
     };
