@@ -80,6 +80,8 @@ texts! {
     StatusNear => "near target", "接近目标";
     StatusMissed => "below target", "未达标";
     Typical => "Typical", "参考范围";
+    // After a label: a full-width colon in Chinese.
+    Colon => ": ", "：";
     Trend => "Trend by month", "按月趋势";
     Funnel => "Stage funnel", "销售漏斗";
     Cadence => "review each", "建议复盘周期：每";

@@ -85,7 +85,10 @@ pub fn rows(report: &Report) -> Vec<Vec<String>> {
         let typical: Vec<String> = k
             .benchmarks
             .iter()
-            .map(|b| format!("{} ({}, {})", b.range, b.source, b.strength))
+            .map(|b| {
+                let strength = crate::engine::review::strength_label(&b.strength, lang);
+                format!("{} ({}, {strength})", b.range, b.source)
+            })
             .collect();
         out.push(vec![
             k.name.clone(),

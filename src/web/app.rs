@@ -1086,7 +1086,7 @@ pub fn App(props: &AppProps) -> Html {
         {
             if state.config_problems.is_empty() { html! {} } else { html! {
                 <div class="config-problems" role="status">
-                    <strong>{ t(lang, T::ConfigProblems) }{ ": " }</strong>
+                    <strong>{ t(lang, T::ConfigProblems) }{ t(lang, T::Colon) }</strong>
                     <ul>{ for state.config_problems.iter().map(|p| html! { <li>{ p }</li> }) }</ul>
                 </div>
             } }

@@ -213,6 +213,9 @@ test('switching to 中文 translates the page and is remembered', async (t) => {
   assert.match(await page.locator('[data-kpi="win_rate"] .reason').textContent(), /提高销售额/);
   assert.equal(await page.locator('#stage option[value="mature"]').textContent(), '成熟期');
   assert.equal(await page.evaluate(() => document.documentElement.lang), 'zh-CN');
+  // The published ranges a card is read against, and how far they can be leaned on.
+  assert.equal(await page.locator('[data-kpi="win_rate"] .benchmarks p').first().textContent(),
+    '参考范围：交易型 15–25 %，软件 20–40 %，大客户 35–50 %，专业服务 40–60 % — MetricHQ（方向性参考）');
   await page.screenshot({ path: path.join(artifacts, 'sample-zh.png'), fullPage: true });
   await page.reload();
   await page.waitForSelector('#load-status');

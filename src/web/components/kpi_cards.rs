@@ -130,12 +130,17 @@ fn benchmarks(lang: Lang, k: &KpiResult) -> Html {
         <div class="benchmarks">
             { for k.benchmarks.iter().map(|b| html! {
                 <p>
-                    <strong>{ t(lang, T::Typical) }{ ": " }</strong>{ &b.range }{ " — " }
+                    <strong>{ t(lang, T::Typical) }{ t(lang, T::Colon) }</strong>{ &b.range }{ " — " }
                     {
                         if b.url.is_empty() { html! { <span>{ &b.source }</span> } }
                         else { html! { <a href={b.url.clone()} rel="noopener noreferrer" target="_blank">{ &b.source }</a> } }
                     }
-                    <span class="strength">{ format!(" ({})", b.strength) }</span>
+                    <span class="strength">{
+                        match lang {
+                            Lang::En => format!(" ({})", crate::engine::review::strength_label(&b.strength, lang)),
+                            Lang::Zh => format!("（{}）", crate::engine::review::strength_label(&b.strength, lang)),
+                        }
+                    }</span>
                 </p>
             }) }
         </div>
@@ -269,7 +274,7 @@ fn card(
             {
                 match &k.note {
                     Some(note) if k.value.is_none() => html! { <p class="note">{ note }</p> },
-                    _ => html! { <p class="variant"><span>{ t(lang, T::Variant) }{ ": " }</span>{ &k.variant }</p> },
+                    _ => html! { <p class="variant"><span>{ t(lang, T::Variant) }{ t(lang, T::Colon) }</span>{ &k.variant }</p> },
                 }
             }
             { target_box(lang, k, on_target) }
@@ -282,7 +287,7 @@ fn card(
         None => html! {
             <div class="needs">
                 <p class="value na">{ t(lang, T::NotAvailable) }</p>
-                <p><strong>{ t(lang, T::Needs) }{ ": " }</strong>{ rec.needs.join(if lang == Lang::Zh { "；" } else { "; " }) }</p>
+                <p><strong>{ t(lang, T::Needs) }{ t(lang, T::Colon) }</strong>{ rec.needs.join(if lang == Lang::Zh { "；" } else { "; " }) }</p>
             </div>
         },
     };

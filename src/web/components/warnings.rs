@@ -32,7 +32,7 @@ pub fn Warnings(p: &Props) -> Html {
                             }
                             html! {
                                 <li class={classes!("warning", x.kind.clone())} data-kind={x.kind.clone()}>
-                                    <p><strong>{ &x.file }</strong>{ ": " }{ &x.message }</p>
+                                    <p><strong>{ &x.file }</strong>{ t(lang, T::Colon) }{ &x.message }</p>
                                     <p class="lines">{ format!("{} {}", t(lang, T::Lines), lines.join(", ")) }</p>
                                 </li>
                             }
