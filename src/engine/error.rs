@@ -24,8 +24,12 @@ pub enum Error {
     NoSheet { file: String, sheet: String },
     #[error("“{file}” is a compressed {format} file. Unpack it and load the CSV inside.")]
     Compressed { file: String, format: String },
-    #[error("“{file}” is not a text file.")]
+    #[error("“{file}” is not a text file. Export the data from your CRM as CSV or Excel and load that file.")]
     Binary { file: String },
+    /// A document, image or web page rather than a table: `format` is one of
+    /// [`NOT_A_TABLE`]'s ids.
+    #[error("“{file}” is {}, not a CSV or spreadsheet file. {}", not_a_table(.format, Lang::En).0, not_a_table(.format, Lang::En).1)]
+    NotATable { file: String, format: String },
     #[error("“{file}” is {size_mb} MB; this calculator reads files of up to 500 MB (about 3 million rows) in the browser. Export a shorter date range or only the columns you need, and load that file.")]
     TooLarge { file: String, size_mb: u64 },
     #[error("“{file}” could not be read ({message}). If it was moved or changed after it was chosen, choose it again.")]
@@ -64,7 +68,19 @@ impl Error {
                 Error::Compressed { file, format } => {
                     format!("“{file}”是 {format} 压缩文件。请先解压，再加载其中的 CSV 文件。")
                 }
-                Error::Binary { file } => format!("“{file}”不是文本文件。"),
+                Error::Binary { file } => {
+                    format!("“{file}”不是文本文件。请从 CRM 导出 CSV 或 Excel 文件后再加载。")
+                }
+                Error::NotATable { file, format } => {
+                    let (what, advice) = not_a_table(format, lang);
+                    // A space between Chinese and a Latin name ("是 PDF 文档").
+                    let gap = if what.starts_with(|c: char| c.is_ascii()) {
+                        " "
+                    } else {
+                        ""
+                    };
+                    format!("“{file}”是{gap}{what}，不是 CSV 或电子表格文件。{advice}")
+                }
                 Error::TooLarge { file, size_mb } => {
                     format!(
                         "“{file}”有 {size_mb} MB，本计算器在浏览器中最多读取 500 MB（约 300 万行）的文件。请导出较短的日期范围或只导出需要的列，再加载该文件。"
@@ -84,4 +100,38 @@ impl Error {
             },
         }
     }
+}
+
+/// The kinds of file [`Error::NotATable`] names, by id: what the file is and what to do, in
+/// English and Chinese.
+pub const NOT_A_TABLE: [(&str, [&str; 2]); 7] = [
+    ("pdf", ["a PDF document", "PDF 文档"]),
+    ("png", ["a PNG image", "PNG 图片"]),
+    ("jpeg", ["a JPEG image", "JPEG 图片"]),
+    ("gif", ["a GIF image", "GIF 图片"]),
+    ("webp", ["a WebP image", "WebP 图片"]),
+    ("html", ["a web page (HTML)", "网页（HTML）"]),
+    ("xml", ["an XML file", "XML 文件"]),
+];
+
+/// What a file of kind `format` ([`NOT_A_TABLE`]) is, and what to do with it, in `lang`.
+fn not_a_table(format: &str, lang: Lang) -> (&'static str, &'static str) {
+    let at = usize::from(lang == Lang::Zh);
+    let what = NOT_A_TABLE
+        .iter()
+        .find(|(id, _)| *id == format)
+        .map_or(["a document", "文档"][at], |(_, names)| names[at]);
+    // CRMs that "export to Excel" often write a web page or Excel 2003's XML under an .xls
+    // name: Excel opens both and saves them as CSV.
+    let advice = match format {
+        "html" | "xml" => [
+            "Some CRMs save exports this way under an .xls name: open it in Excel, save it as “CSV UTF-8” and load the CSV.",
+            "有些 CRM 会把导出文件存成这种格式并以 .xls 命名：请用 Excel 打开，另存为“CSV UTF-8”后加载 CSV 文件。",
+        ][at],
+        _ => [
+            "Export the data from your CRM as CSV or Excel and load that file.",
+            "请从 CRM 导出 CSV 或 Excel 文件后再加载。",
+        ][at],
+    };
+    (what, advice)
 }

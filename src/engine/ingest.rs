@@ -328,6 +328,7 @@ pub fn needs_guess(bytes: &[u8]) -> bool {
     !bytes.starts_with(b"PK\x03\x04")
         && !bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0])
         && compressed(bytes).is_none()
+        && not_a_table(bytes).is_none()
         && encoding_rs::Encoding::for_bom(bytes).is_none()
         && utf16_without_bom(sample).is_none()
         && !looks_binary(sample)
@@ -367,10 +368,54 @@ pub fn is_spreadsheet(bytes: &[u8]) -> bool {
 }
 
 /// Whether the bytes look like binary data rather than text in an 8-bit or multi-byte
-/// encoding: NUL bytes are rare in text (one stray NUL in a field is read), common in binaries.
+/// encoding: NUL bytes are rare in text (one stray NUL in a field is read), common in binaries;
+/// so are control characters but tab, line ends, form feed, vertical tab (FileMaker's line
+/// break inside a field) and escape, which compressed data (an image, say) has in one byte of
+/// nine.
 fn looks_binary(sample: &[u8]) -> bool {
     let nuls = sample.iter().filter(|b| **b == 0).count();
-    nuls > 8 && nuls * 20 > sample.len()
+    let controls = sample
+        .iter()
+        .filter(|b| **b < 0x20 && !matches!(**b, b'\t' | b'\n' | b'\r' | 0x0B | 0x0C | 0x1B))
+        .count();
+    (nuls > 8 && nuls * 20 > sample.len()) || (controls > 8 && controls * 50 > sample.len())
+}
+
+/// A document, image or web page rather than a table, told by its first bytes: its id in
+/// [`crate::engine::error::NOT_A_TABLE`].
+fn not_a_table(bytes: &[u8]) -> Option<&'static str> {
+    let magic: [(&[u8], &str); 6] = [
+        (b"%PDF-", "pdf"),
+        (b"\x89PNG\r\n\x1a\n", "png"),
+        (b"\xFF\xD8\xFF", "jpeg"),
+        (b"GIF87a", "gif"),
+        (b"GIF89a", "gif"),
+        (b"RIFF", "webp"),
+    ];
+    if let Some((_, id)) = magic.iter().find(|(m, id)| {
+        bytes.starts_with(m) && (*id != "webp" || bytes.get(8..12) == Some(b"WEBP"))
+    }) {
+        return Some(id);
+    }
+    // Markup: after a UTF-8 byte-order mark and blank space, the first tag.
+    let text = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let start = text.iter().position(|b| !b.is_ascii_whitespace())?;
+    let head: Vec<u8> = text[start..text.len().min(start + 512)]
+        .iter()
+        .map(u8::to_ascii_lowercase)
+        .collect();
+    let opens = |tag: &[u8]| head.starts_with(tag);
+    if opens(b"<!doctype html") || opens(b"<html") || opens(b"<table") {
+        Some("html")
+    } else if opens(b"<?xml") {
+        Some(if head.windows(4).any(|w| w == b"html") {
+            "html"
+        } else {
+            "xml"
+        })
+    } else {
+        None
+    }
 }
 
 /// UTF-16 without a byte-order mark: ASCII-heavy text has a NUL in every other byte.
@@ -395,6 +440,48 @@ fn utf16_without_bom(sample: &[u8]) -> Option<&'static encoding_rs::Encoding> {
     }
 }
 
+/// Why a file cannot be read as a table, told from its first bytes `head` (all of them, or
+/// at least the first 64 KB): nothing in it, an archive, a document or image, text in UTF-32,
+/// or binary data. `None` for text and workbooks. The page asks before it reads anything, so
+/// that a load of nothing but such files leaves the data it had.
+pub fn refused(file: &str, head: &[u8]) -> Option<Error> {
+    if head.is_empty() {
+        return Some(Error::Empty { file: file.into() });
+    }
+    if let Some(e) = not_text(file, head) {
+        return Some(e);
+    }
+    let sample = &head[..head.len().min(64 * 1024)];
+    let text =
+        encoding_rs::Encoding::for_bom(head).is_some() || utf16_without_bom(sample).is_some();
+    (!text && !is_spreadsheet(head) && looks_binary(sample))
+        .then(|| Error::Binary { file: file.into() })
+}
+
+/// An archive, a document or image, or text in UTF-32, told by its first bytes.
+fn not_text(file: &str, bytes: &[u8]) -> Option<Error> {
+    let file = file.to_string();
+    if let Some(format) = compressed(bytes) {
+        return Some(Error::Compressed {
+            file,
+            format: format.into(),
+        });
+    }
+    if let Some(format) = not_a_table(bytes) {
+        return Some(Error::NotATable {
+            file,
+            format: format.into(),
+        });
+    }
+    if bytes.starts_with(&[0xFF, 0xFE, 0, 0]) || bytes.starts_with(&[0, 0, 0xFE, 0xFF]) {
+        return Some(Error::UnsupportedEncoding {
+            file,
+            encoding: "UTF-32".into(),
+        });
+    }
+    None
+}
+
 /// Decode the bytes to text: a byte-order mark wins, then the user's choice, then valid
 /// UTF-8, then UTF-16 recognised by its NUL pattern, then a guess from the bytes.
 fn decode<'a>(
@@ -404,20 +491,11 @@ fn decode<'a>(
     codecs: &impl Codecs,
 ) -> Result<(Cow<'a, str>, &'static str, EncodingSource, bool), Error> {
     use encoding_rs::Encoding;
-    if let Some(format) = compressed(bytes) {
-        return Err(Error::Compressed {
-            file: file.into(),
-            format: format.into(),
-        });
+    if let Some(e) = not_text(file, bytes) {
+        return Err(e);
     }
     if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
         return Err(Error::Spreadsheet { file: file.into() });
-    }
-    if bytes.starts_with(&[0xFF, 0xFE, 0, 0]) || bytes.starts_with(&[0, 0, 0xFE, 0xFF]) {
-        return Err(Error::UnsupportedEncoding {
-            file: file.into(),
-            encoding: "UTF-32".into(),
-        });
     }
     let chosen = match &opts.encoding {
         Some(label) => Some(Encoding::for_label(label.trim().as_bytes()).ok_or_else(|| {
@@ -1280,6 +1358,7 @@ impl<'a, C: Codecs> StreamedRead<'a, C> {
             && !head.iter().all(|b| b.is_ascii_whitespace())
             && !is_spreadsheet(&head)
             && compressed(&head).is_none()
+            && not_a_table(&head).is_none()
             && utf16_without_bom(sample).is_none()
             && !looks_binary(sample);
         if !plain {
@@ -2524,6 +2603,78 @@ mod tests {
             ..ReadOptions::default()
         };
         assert!(read_table_with("t", &gbk, &utf8).unwrap().layout.malformed);
+    }
+
+    #[test]
+    fn documents_images_and_web_pages_are_named_not_read_as_text() {
+        let format = |bytes: &[u8]| match read_table("t", bytes) {
+            Err(Error::NotATable { format, .. }) => format,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(format(b"%PDF-1.7\n%\xE2\xE3\xCF\xD3\n1 0 obj\n"), "pdf");
+        assert_eq!(format(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"), "png");
+        assert_eq!(format(b"\xFF\xD8\xFF\xE0\0\x10JFIF"), "jpeg");
+        assert_eq!(format(b"GIF89a\x01\0\x01\0"), "gif");
+        assert_eq!(format(b"RIFF\x24\0\0\0WEBPVP8 "), "webp");
+        // What some CRMs write under an .xls name: a web page, Excel 2003's XML.
+        assert_eq!(
+            format(
+                b"\xEF\xBB\xBF \r\n<!DOCTYPE html>\n<html><table><tr><td>Deal</td></tr></table>"
+            ),
+            "html"
+        );
+        assert_eq!(
+            format(b"<TABLE border=1><TR><TD>Deal</TD></TR></TABLE>"),
+            "html"
+        );
+        assert_eq!(format(b"<?xml version=\"1.0\"?>\n<Workbook xmlns=\"urn:schemas-microsoft-com:office:spreadsheet\">"), "xml");
+        // Read in slices, as the page reads a file, the same.
+        let pdf = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\n".repeat(100);
+        let mut chunks = SliceChunks::new(&pdf, 512);
+        let read =
+            read_table_streamed("t.pdf", &mut chunks, &ReadOptions::default(), &NativeCodecs);
+        assert!(
+            matches!(read, Err(Error::NotATable { ref format, .. }) if format == "pdf"),
+            "{read:?}"
+        );
+        // Both languages name the kind and say what to do.
+        let e = Error::NotATable {
+            file: "report.pdf".into(),
+            format: "pdf".into(),
+        };
+        assert_eq!(e.message(crate::i18n::Lang::En), "“report.pdf” is a PDF document, not a CSV or spreadsheet file. Export the data from your CRM as CSV or Excel and load that file.");
+        assert_eq!(e.message(crate::i18n::Lang::Zh), "“report.pdf”是 PDF 文档，不是 CSV 或电子表格文件。请从 CRM 导出 CSV 或 Excel 文件后再加载。");
+    }
+
+    #[test]
+    fn compressed_data_without_a_known_start_is_binary_and_control_characters_in_text_are_not() {
+        // Bytes spread as compressed data's are (a xorshift stream): one in eight a control.
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        let noise: Vec<u8> = (0..20_000)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                (x >> 24) as u8 | 1
+            })
+            .collect();
+        assert!(
+            !noise.contains(&0),
+            "no NUL: found by its control characters alone"
+        );
+        assert!(matches!(read_table("t", &noise), Err(Error::Binary { .. })));
+        // A FileMaker export's line breaks inside fields (vertical tab), form feeds, escapes
+        // and a stray control character here and there are text.
+        let mut csv = b"Name,Notes,Amount\n".to_vec();
+        for i in 0..200 {
+            csv.extend_from_slice(
+                format!("Deal {i},first\x0Bsecond\x0Cthird\x1B,{i}\n").as_bytes(),
+            );
+        }
+        csv.extend_from_slice(b"Deal x,odd \x01 byte,1\n");
+        let t = read_table("t", &csv).unwrap();
+        assert_eq!(t.rows(), 201);
+        assert_eq!(t.columns[1].get(0), "first\x0Bsecond\x0Cthird\x1B");
     }
 
     #[test]
