@@ -127,6 +127,9 @@ pub enum Action {
     /// fetched (offline, before the worker was ever used online): the load stops, the report
     /// on screen stays, with the source it came from.
     ReaderUnreachable(Source),
+    /// A load none of whose files could be read (each told from its first bytes), and why:
+    /// the load stops, the report on screen stays, with the source it came from.
+    Refused(Source, String),
 }
 
 impl State {
@@ -341,6 +344,9 @@ impl State {
             }
             Action::ReaderUnreachable(shown) => {
                 let message = crate::i18n::t(self.lang(), crate::i18n::T::ReaderUnreachable);
+                return self.apply(Action::Refused(shown, message.into()));
+            }
+            Action::Refused(shown, message) => {
                 // A load that stops leaves the report on screen as it was: its source, and
                 // the period it answers for (the load had asked for the whole range).
                 if self.loading {
@@ -349,7 +355,7 @@ impl State {
                         self.opts.period = p;
                     }
                 }
-                return self.apply(Action::Failed(message.into()));
+                return self.apply(Action::Failed(message));
             }
         }
         if asks && self.report.is_some() {
@@ -684,6 +690,32 @@ mod tests {
             .apply(Action::SetLang(Lang::En))
             .report_is_current());
         assert_eq!(s.report.map(|r| r.0), shown.map(|r| r.0));
+    }
+
+    /// A load whose every file was refused (a PDF, say) stops the same way, with the
+    /// worker's reason.
+    #[test]
+    fn a_refused_load_says_why_and_keeps_the_report() {
+        let before = loaded().apply(Action::SetPeriod(Period::Month(2024, 1)));
+        let answer = analyze(&[("d.csv", ONE_DEAL.as_bytes())], &before.opts);
+        let before = before.apply(Action::Loaded {
+            report: Shown::new(answer),
+            ms: 1.0,
+        });
+        let s = before
+            .clone()
+            .apply(Action::Loading(Source::Files(vec!["r.pdf".into()])))
+            .apply(Action::Refused(
+                before.source.clone(),
+                "“r.pdf” is a PDF document".into(),
+            ));
+        assert!(!s.busy && !s.loading && s.progress.is_none());
+        assert_eq!(s.failure.as_deref(), Some("“r.pdf” is a PDF document"));
+        assert_eq!(
+            (&s.source, s.opts.period),
+            (&before.source, Period::Month(2024, 1))
+        );
+        assert_eq!(s.report.map(|r| r.0), before.report.map(|r| r.0));
     }
 
     #[test]

@@ -472,6 +472,10 @@ fn spawn_engine(
             })
         }
         Response::Download { name, text } => save_text(&name, &text),
+        Response::Refused(why) => {
+            pending.borrow_mut().take();
+            dispatcher.dispatch(Action::Refused(shown.borrow().1.clone(), why));
+        }
         Response::Ready => {}
     });
     spawned.ok()
@@ -974,6 +978,20 @@ pub fn App(props: &AppProps) -> Html {
                     }
                 };
                 kpis_json(&r, then, || ());
+            }
+        });
+    }
+    // A load that could not be used (its data refused, or its reader unreachable) is told to
+    // the host too: the results it had stay the last ones sent.
+    {
+        let config = config.clone();
+        let failure = state.failure.clone();
+        use_effect_with(failure, move |failure| {
+            if let (true, Some(message)) = (talks, failure) {
+                host::post_to_host(
+                    &config,
+                    &host::message("crm-kpi:error", &[("message", message.as_str().into())]),
+                );
             }
         });
     }

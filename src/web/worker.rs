@@ -403,6 +403,10 @@ pub enum Response {
         name: String,
         text: String,
     },
+    /// Not one file of a load could be read, each told from its first bytes (a PDF, an
+    /// image, an archive …): why, in the page's language. The data loaded before stays, and
+    /// so does its report.
+    Refused(String),
 }
 
 struct Pending {
@@ -834,6 +838,9 @@ impl KpiWorker {
     ) -> Result<Option<Job>, crate::engine::Error> {
         let mut head = Vec::new();
         BlobChunks::new(&f.name, blob).read(&mut head, ingest::GUESS_SAMPLE as f64)?;
+        if let Some(e) = ingest::refused(&f.name, &head) {
+            return Err(e);
+        }
         if ingest::is_spreadsheet(&head) || !f.read.dialect.is_common() {
             if let Some(e) = ingest::too_large(&f.name, blob.size() as u64) {
                 return Err(e);
@@ -969,6 +976,18 @@ impl KpiWorker {
                         Ok(None) => {}
                         Err(e) => p.sheets[i] = Some(Err(e)),
                     }
+                }
+                if !p.sheets.is_empty() && p.sheets.iter().all(|s| matches!(s, Some(Err(_)))) {
+                    let lang = p.opts.lang;
+                    let why: Vec<String> = p
+                        .sheets
+                        .iter()
+                        .flatten()
+                        .filter_map(|s| s.as_ref().err())
+                        .map(|e| e.message(lang))
+                        .collect();
+                    post(&Response::Refused(why.join(" ")));
+                    return;
                 }
                 if !jobs.is_empty() {
                     self.pending = Some(p);

@@ -92,6 +92,32 @@ test('an unreadable file gets one clear sentence and the app keeps working', asy
   assert.equal(await page.locator('.error').count(), 0);
 });
 
+test('a file that is not a table (a PDF, an image) is named for what it is, and the data loaded before stays', async (t) => {
+  const page = await openApp(t);
+  const before = await cardValue(page, 'win_rate');
+  await page.setInputFiles('#file-input', { name: 'pipeline report.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n') });
+  await page.waitForSelector('.error');
+  assert.equal(await page.locator('.error p').textContent(),
+    '“pipeline report.pdf” is a PDF document, not a CSV or spreadsheet file. Export the data from your CRM as CSV or Excel and load that file.');
+  await settled(page);
+  assert.match(await page.locator('#load-status').textContent(), /sample deals export — 3,000 rows/);
+  assert.equal(await page.locator('#period').inputValue(), 'all');
+  assert.equal(await cardValue(page, 'win_rate'), before);
+  // The data is still there to work on: another stage recomputes it.
+  await page.selectOption('#stage', 'mature');
+  await settled(page);
+  assert.ok((await cardIds(page)).length >= 5);
+  assert.equal(await page.locator('.error').count(), 1);
+  // Dropped with a CSV, an image is one of the load's errors and the CSV is read.
+  await page.setInputFiles('#file-input', [
+    { name: 'screenshot.png', mimeType: 'image/png', buffer: Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex') },
+    { name: 'deals.csv', mimeType: 'text/csv', buffer: Buffer.from('Deal Name,Deal Stage,Amount,Close Date\nA,Closed Won,100,2024-01-05\nB,Closed Lost,50,2024-01-06\n') },
+  ]);
+  await waitStatus(page, 'deals.csv');
+  assert.match(await page.locator('.error p').textContent(), /“screenshot\.png” is a PNG image/);
+  assert.equal(await cardValue(page, 'win_rate'), '50.0 %');
+});
+
 test('stage and goals change the recommendation', async (t) => {
   const page = await openApp(t);
   const before = await cardIds(page);

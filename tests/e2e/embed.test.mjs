@@ -144,10 +144,23 @@ test('the iframe talks to its host through postMessage, and only to the allowed 
   assert.equal(posted.kpis.find((k) => k.id === 'win_rate').value, 2 / 3);
   assert.equal(posted.kpis.find((k) => k.id === 'revenue').value, 2700);
 
+  // Data that is not a table (a PDF) gets an error back, in the page's language; the
+  // host's CSV stays loaded and on screen.
+  await page.evaluate((origin) => document.getElementById('frame').contentWindow.postMessage({
+    type: 'crm-kpi:load-data', files: [{ name: 'report.pdf', data: '%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\n' }],
+  }, origin), new URL(server.url).origin);
+  await page.waitForFunction(() => window.received.some((m) => m.type === 'crm-kpi:error'));
+  assert.equal((await received()).find((m) => m.type === 'crm-kpi:error').message,
+    '“report.pdf”是 PDF 文档，不是 CSV 或电子表格文件。请从 CRM 导出 CSV 或 Excel 文件后再加载。');
+  assert.match(await frame.locator('.error p').textContent(), /report\.pdf/);
+  assert.match(await frame.locator('#load-status').textContent(), /posted\.csv/);
+  assert.equal(await frame.locator('[data-kpi="win_rate"] .value').textContent(), '66.7 %');
+  assert.equal((await results()).at(-1).result.files[0], 'posted.csv');
+
   // A message the page does not know gets an error back, naming it.
   await page.evaluate((origin) => document.getElementById('frame').contentWindow.postMessage({ type: 'crm-kpi:dance' }, origin), new URL(server.url).origin);
-  await page.waitForFunction(() => window.received.some((m) => m.type === 'crm-kpi:error'));
-  assert.match((await received()).find((m) => m.type === 'crm-kpi:error').message, /unknown message type "crm-kpi:dance"/);
+  await page.waitForFunction(() => window.received.some((m) => m.type === 'crm-kpi:error' && /dance/.test(m.message)));
+  assert.match((await received()).filter((m) => m.type === 'crm-kpi:error').at(-1).message, /unknown message type "crm-kpi:dance"/);
   await page.screenshot({ path: path.join(artifacts, 'embed-host.png'), fullPage: false });
 });
 
