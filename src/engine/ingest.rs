@@ -536,9 +536,24 @@ const DELIMITERS: [u8; 4] = [b',', b'\t', b';', b'|'];
 /// How much of the start of a file's text the delimiter is sniffed from.
 const SNIFF_BYTES: usize = 64 * 1024;
 
+/// The delimiter a first line `sep=X` names, as Excel writes and reads it (a hint for
+/// spreadsheets in locales whose list separator is another; the line is then a note above
+/// the header, not a row).
+fn named_delimiter(text: &str) -> Option<u8> {
+    let b = text.as_bytes();
+    let named = *b.get(4)?;
+    let ends = matches!(b.get(5), None | Some(b'\r' | b'\n'));
+    (b[..4].eq_ignore_ascii_case(b"sep=") && ends && !matches!(named, b'\r' | b'\n' | b'"'))
+        .then_some(named)
+}
+
 /// Count each candidate delimiter per line (outside quotes) over the first lines, and pick
 /// the one whose count is the same on most lines and above zero; ties go to the most fields.
+/// A first line `sep=X` names it instead ([`named_delimiter`]).
 fn sniff_delimiter(text: &str) -> u8 {
+    if let Some(d) = named_delimiter(text) {
+        return d;
+    }
     let sample: &str = {
         let mut end = text.len().min(SNIFF_BYTES);
         while !text.is_char_boundary(end) {
@@ -2410,6 +2425,33 @@ mod tests {
                 String::from_utf8_lossy(bytes)
             );
         }
+    }
+
+    #[test]
+    fn a_first_line_sep_names_the_delimiter() {
+        // Excel's hint: commas in the amounts would win the sniffing, the line says ';'.
+        let bytes = "sep=;\r\nDeal;Amount;Owner\r\nA;\"1,234.50\";Ann\r\nB;\"2,000\";Bob\r\n";
+        let whole = read_table("t", bytes.as_bytes()).unwrap();
+        let mut chunks = SliceChunks::new(bytes.as_bytes(), 7);
+        let sliced =
+            read_table_streamed("t", &mut chunks, &ReadOptions::default(), &NativeCodecs).unwrap();
+        for t in [whole, sliced] {
+            assert_eq!(t.layout.delimiter, ';');
+            assert_eq!(t.headers, ["Deal", "Amount", "Owner"]);
+            assert_eq!((t.layout.header_line, t.lines.to_vec()), (2, vec![3, 4]));
+            assert_eq!(t.columns[1].get(0), "1,234.50");
+        }
+        // Upper case, after a byte-order mark, a tab.
+        let t = read_table("t", "\u{feff}SEP=\t\na\tb\n1\t2\n".as_bytes()).unwrap();
+        assert_eq!((t.layout.delimiter, t.rows()), ('\t', 1));
+        // Not the hint: more after the character, or a header that begins so.
+        assert_eq!(
+            read_table("t", b"sep=;x,b\n1,2\n")
+                .unwrap()
+                .layout
+                .delimiter,
+            ','
+        );
     }
 
     #[test]
