@@ -415,7 +415,16 @@ const SYNONYMS: &[(Role, &[&str])] = &[
             "成交日期",
             "成交时间",
             "关闭日期",
+            "关闭时间",
             "赢单日期",
+            "结单日期",
+            "结单时间",
+            "实际结单日期",
+            "实际成交日期",
+            "成单日期",
+            "成单时间",
+            "签单日期",
+            "签约日期",
             "uzavřeno dne",
             "date closed",
         ],
@@ -431,6 +440,10 @@ const SYNONYMS: &[(Role, &[&str])] = &[
             "estimated close date",
             "预计成交日期",
             "预计成交时间",
+            "预计结单日期",
+            "预计签约日期",
+            "预计签单日期",
+            "预计成单日期",
         ],
     ),
     (
@@ -1150,6 +1163,12 @@ mod tests {
                 "record_id,owner,product,customer,stage,created_at,closed_at,amount",
             ),
             ("*商机名称,*客户名称,*商机金额", "name,customer,amount"),
+            // Closing dates as other Chinese CRMs name them (结单, 签约, 成单).
+            (
+                "商机名称,销售阶段,商机金额,创建时间,结单日期,预计签约日期,负责人",
+                "name,stage,amount,created_at,closed_at,expected_close_at,owner",
+            ),
+            ("合同名称,签约日期,合同金额", "name,closed_at,amount"),
         ];
         for (headers, want) in cases {
             let want: Vec<Option<&str>> =
