@@ -235,9 +235,27 @@ texts! {
     Months => "Months", "月";
 }
 
+/// A remark after what it is about, in brackets: " (…)" in English, full-width "（…）" in
+/// Chinese.
+pub fn aside(lang: Lang, text: &str) -> String {
+    match lang {
+        Lang::En => format!(" ({text})"),
+        Lang::Zh => format!("（{text}）"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn asides_take_the_language_s_brackets() {
+        assert_eq!(aside(Lang::En, "UTF-8"), " (UTF-8)");
+        assert_eq!(
+            aside(Lang::Zh, "所有字节均为有效 UTF-8"),
+            "（所有字节均为有效 UTF-8）"
+        );
+    }
 
     #[test]
     fn every_key_has_both_languages() {

@@ -135,12 +135,7 @@ fn benchmarks(lang: Lang, k: &KpiResult) -> Html {
                         if b.url.is_empty() { html! { <span>{ &b.source }</span> } }
                         else { html! { <a href={b.url.clone()} rel="noopener noreferrer" target="_blank">{ &b.source }</a> } }
                     }
-                    <span class="strength">{
-                        match lang {
-                            Lang::En => format!(" ({})", crate::engine::review::strength_label(&b.strength, lang)),
-                            Lang::Zh => format!("（{}）", crate::engine::review::strength_label(&b.strength, lang)),
-                        }
-                    }</span>
+                    <span class="strength">{ crate::i18n::aside(lang, crate::engine::review::strength_label(&b.strength, lang)) }</span>
                 </p>
             }) }
         </div>

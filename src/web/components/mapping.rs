@@ -66,7 +66,7 @@ fn sheet_line(p: &Props, table: &TableReport, sheet: &str) -> Html {
                     }) }
                 </select>
             </label>
-            <span class="how">{ format!(" ({})", table.format) }</span>
+            <span class="how">{ crate::i18n::aside(lang, &table.format) }</span>
         </p>
     }
 }
@@ -105,7 +105,7 @@ fn encoding_line(p: &Props, table: &TableReport) -> Html {
                     }) }
                 </select>
             </label>
-            <span class="how">{ format!(" ({how})") }</span>
+            <span class="how">{ crate::i18n::aside(lang, how) }</span>
             if table.malformed { <span class="warn malformed">{ " " }{ t(lang, T::Malformed) }</span> }
         </p>
     }
