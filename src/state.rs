@@ -353,6 +353,9 @@ impl State {
                     self.source = shown;
                     if let Some(p) = self.report.as_ref().and_then(|r| Period::parse(&r.period)) {
                         self.opts.period = p;
+                        // Kept: the next answer must not move it to the data's last month,
+                        // as the first answer of a load would.
+                        self.period_chosen = true;
                     }
                 }
                 return self.apply(Action::Failed(message));
@@ -716,6 +719,26 @@ mod tests {
             (&before.source, Period::Month(2024, 1))
         );
         assert_eq!(s.report.map(|r| r.0), before.report.map(|r| r.0));
+        // On the whole range, the next answer (another stage, say) keeps the whole range: it
+        // is not a load's first answer, which opens on the data's last complete month.
+        let before = loaded().apply(Action::SetPeriod(Period::All));
+        let answer = analyze(&[("d.csv", ONE_DEAL.as_bytes())], &before.opts);
+        assert!(answer.period == "all" && answer.default_period.is_some());
+        let before = before.apply(Action::Loaded {
+            report: Shown::new(answer),
+            ms: 1.0,
+        });
+        let s = before
+            .clone()
+            .apply(Action::Loading(Source::Files(vec!["r.pdf".into()])))
+            .apply(Action::Refused(before.source.clone(), "no".into()))
+            .apply(Action::SetStage(Stage::Mature));
+        let again = analyze(&[("d.csv", ONE_DEAL.as_bytes())], &s.opts);
+        let s = s.apply(Action::Loaded {
+            report: Shown::new(again),
+            ms: 1.0,
+        });
+        assert_eq!(s.opts.period, Period::All);
     }
 
     #[test]
