@@ -542,6 +542,11 @@ impl Workbook {
         &self.tables
     }
 
+    /// Why each file that could not be read was not, in `lang`.
+    pub fn error_messages(&self, lang: Lang) -> Vec<String> {
+        self.errors.iter().map(|(_, e)| e.message(lang)).collect()
+    }
+
     /// The report for these options.
     pub fn report(&self, opts: &Options) -> Report {
         let lang = opts.lang;

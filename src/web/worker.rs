@@ -403,9 +403,9 @@ pub enum Response {
         name: String,
         text: String,
     },
-    /// Not one file of a load could be read, each told from its first bytes (a PDF, an
-    /// image, an archive …): why, in the page's language. The data loaded before stays, and
-    /// so does its report.
+    /// Not one file of a load could be read (each told from its first bytes: a PDF, an
+    /// image, an archive …; or, for small files, read: no rows, a broken workbook): why, in
+    /// the page's language. The data loaded before stays, and so does its report.
     Refused(String),
 }
 
@@ -439,6 +439,10 @@ struct Waiting {
 
 pub struct KpiWorker {
     workbook: Workbook,
+    /// During a load of small files, the workbook from before it: put back if not one of
+    /// them could be read (a CSV with a header and no rows, a broken workbook), so that the
+    /// data on screen stays. Not kept for large files, whose load would hold both.
+    before: Option<Workbook>,
     pending: Option<Pending>,
     /// A load waiting for a helper's part of a file.
     waiting: Option<Waiting>,
@@ -518,6 +522,10 @@ fn own_url() -> Option<String> {
         .as_string()
 }
 
+/// A load of files this large at most keeps the workbook from before it until one of them
+/// is read ([`KpiWorker::before`]).
+const KEEP_BEFORE_BYTES: f64 = 16.0 * 1024.0 * 1024.0;
+
 /// A slice of this many bytes from a file's middle is looked at for a line start there.
 const MIDDLE_BYTES: f64 = 64.0 * 1024.0;
 
@@ -533,7 +541,10 @@ impl KpiWorker {
     /// Read the load's files from the next one on; `None` while one waits for a helper.
     fn load(&mut self, mut p: Pending) -> Option<Options> {
         if p.next == 0 {
-            self.workbook = Workbook::new();
+            let before = std::mem::replace(&mut self.workbook, Workbook::new());
+            let size: f64 = p.blobs.iter().map(web_sys::Blob::size).sum();
+            self.before =
+                (size <= KEEP_BEFORE_BYTES && !before.tables().is_empty()).then_some(before);
         }
         while p.next < p.files.len() {
             let i = p.next;
@@ -598,6 +609,14 @@ impl KpiWorker {
             });
             self.read_on();
             return None;
+        }
+        if let Some(before) = self.before.take() {
+            if self.workbook.tables().is_empty() {
+                let why = self.workbook.error_messages(p.opts.lang);
+                self.workbook = before;
+                post(&Response::Refused(why.join(" ")));
+                return None;
+            }
         }
         self.workbook.apply_saved(&p.saved);
         Some(
@@ -904,6 +923,7 @@ pub fn start() {
             .unchecked_into();
         std::cell::RefCell::new(KpiWorker {
             workbook: Workbook::new(),
+            before: None,
             pending: None,
             waiting: None,
             streaming: None,

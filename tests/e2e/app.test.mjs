@@ -92,7 +92,7 @@ test('an unreadable file gets one clear sentence and the app keeps working', asy
   assert.equal(await page.locator('.error').count(), 0);
 });
 
-test('a file that is not a table (a PDF, an image) is named for what it is, and the data loaded before stays', async (t) => {
+test('a file that is not a table (a PDF, an image, a header alone) says so, and the data loaded before stays', async (t) => {
   const page = await openApp(t);
   const before = await cardValue(page, 'win_rate');
   await page.setInputFiles('#file-input', { name: 'pipeline report.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n') });
@@ -107,7 +107,19 @@ test('a file that is not a table (a PDF, an image) is named for what it is, and 
   await page.selectOption('#stage', 'mature');
   await settled(page);
   assert.ok((await cardIds(page)).length >= 5);
+  // Still the whole range: the answer is not taken for a load's first, which opens on a month.
+  assert.equal(await page.locator('#period').inputValue(), 'all');
+  assert.equal(await cardValue(page, 'win_rate'), before);
   assert.equal(await page.locator('.error').count(), 1);
+  // A file refused only once read (a header and no rows) keeps the data too.
+  await page.setInputFiles('#file-input', { name: 'header only.csv', mimeType: 'text/csv', buffer: Buffer.from('Deal Name,Deal Stage,Amount\n') });
+  await page.waitForFunction(() => document.querySelector('.error p')?.textContent.includes('header only.csv'));
+  assert.equal(await page.locator('.error p').textContent(), '“header only.csv” has a header row but no data rows.');
+  await settled(page);
+  assert.match(await page.locator('#load-status').textContent(), /sample deals export — 3,000 rows/);
+  await page.selectOption('#stage', 'startup');
+  await settled(page);
+  assert.equal(await cardValue(page, 'win_rate'), before);
   // Dropped with a CSV, an image is one of the load's errors and the CSV is read.
   await page.setInputFiles('#file-input', [
     { name: 'screenshot.png', mimeType: 'image/png', buffer: Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex') },
