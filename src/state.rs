@@ -661,16 +661,21 @@ mod tests {
         assert_eq!(loading.lang(), Lang::Zh);
     }
 
+    /// The sample loaded and answered for `period`.
+    fn answered_at(period: Period) -> State {
+        let s = loaded().apply(Action::SetPeriod(period));
+        let answer = analyze(&[("d.csv", ONE_DEAL.as_bytes())], &s.opts);
+        s.apply(Action::Loaded {
+            report: Shown::new(answer),
+            ms: 1.0,
+        })
+    }
+
     /// A load that cannot reach the formats worker stops, says why in the page's language,
     /// and leaves the report on screen.
     #[test]
     fn a_load_without_its_reader_stops_and_keeps_the_report() {
-        let before = loaded().apply(Action::SetPeriod(Period::Month(2024, 1)));
-        let answer = analyze(&[("d.csv", ONE_DEAL.as_bytes())], &before.opts);
-        let before = before.apply(Action::Loaded {
-            report: Shown::new(answer),
-            ms: 1.0,
-        });
+        let before = answered_at(Period::Month(2024, 1));
         let shown = before.report.clone();
         let s = before
             .clone()
@@ -699,12 +704,7 @@ mod tests {
     /// worker's reason.
     #[test]
     fn a_refused_load_says_why_and_keeps_the_report() {
-        let before = loaded().apply(Action::SetPeriod(Period::Month(2024, 1)));
-        let answer = analyze(&[("d.csv", ONE_DEAL.as_bytes())], &before.opts);
-        let before = before.apply(Action::Loaded {
-            report: Shown::new(answer),
-            ms: 1.0,
-        });
+        let before = answered_at(Period::Month(2024, 1));
         let s = before
             .clone()
             .apply(Action::Loading(Source::Files(vec!["r.pdf".into()])))
@@ -721,13 +721,9 @@ mod tests {
         assert_eq!(s.report.map(|r| r.0), before.report.map(|r| r.0));
         // On the whole range, the next answer (another stage, say) keeps the whole range: it
         // is not a load's first answer, which opens on the data's last complete month.
-        let before = loaded().apply(Action::SetPeriod(Period::All));
-        let answer = analyze(&[("d.csv", ONE_DEAL.as_bytes())], &before.opts);
-        assert!(answer.period == "all" && answer.default_period.is_some());
-        let before = before.apply(Action::Loaded {
-            report: Shown::new(answer),
-            ms: 1.0,
-        });
+        let before = answered_at(Period::All);
+        let shown = before.report.as_ref().map(|r| &r.0);
+        assert!(shown.is_some_and(|r| r.period == "all" && r.default_period.is_some()));
         let s = before
             .clone()
             .apply(Action::Loading(Source::Files(vec!["r.pdf".into()])))
