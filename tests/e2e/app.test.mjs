@@ -252,9 +252,15 @@ test('switching to 中文 translates the page and is remembered', async (t) => {
   assert.equal(await page.locator('#stage option[value="mature"]').textContent(), '成熟期');
   assert.equal(await page.evaluate(() => document.documentElement.lang), 'zh-CN');
   // The published ranges a card is read against, and how far they can be leaned on.
+  assert.equal(await page.locator('[data-kpi="win_rate"] .kpi-breakdowns summary').textContent(), '细分：来源渠道、负责人、产品、地区');
   assert.equal(await page.locator('[data-kpi="win_rate"] .benchmarks p').first().textContent(),
     '参考范围：交易型 15–25 %，软件 20–40 %，大客户 35–50 %，专业服务 40–60 % — MetricHQ（方向性参考）');
   await page.screenshot({ path: path.join(artifacts, 'sample-zh.png'), fullPage: true });
+  // A month compares with the one before, the figure before in full-width brackets.
+  const month = await page.locator('#period option').evaluateAll((os) => os.map((o) => o.value).filter((v) => /^\d{4}-\d{2}$/.test(v))[1]);
+  await page.selectOption('#period', month);
+  await settled(page);
+  assert.match(await page.locator('[data-kpi="win_rate"] .delta.previous').textContent(), /对比 \d{4}-\d{2}（\d+\.\d %）$/);
   await page.reload();
   await page.waitForSelector('#load-status');
   assert.equal(await page.locator('h1').textContent(), 'CRM 关键指标计算器');

@@ -77,7 +77,7 @@ fn deltas(
             <p class={classes!("delta", class, if d == 0.0 { "flat" } else if good { "good" } else { "bad" })}
                data-delta={d.to_string()}>
                 <span class="change">{ change }</span>
-                { format!(" {} {label} ({})", t(lang, T::VsPrevious), show(before, k.unit, lang)) }
+                { format!(" {} {label}{}", t(lang, T::VsPrevious), crate::i18n::aside(lang, &show(before, k.unit, lang))) }
             </p>
         }
     };
@@ -229,7 +229,7 @@ fn breakdowns(lang: Lang, k: &KpiResult) -> Html {
     let unit = k.unit;
     html! {
         <details class="kpi-breakdowns">
-            <summary>{ format!("{}: {}", t(lang, T::BreakdownOf), dims.iter().map(|(d, _)| dim_label(lang, d)).collect::<Vec<_>>().join(", ")) }</summary>
+            <summary>{ format!("{}{}{}", t(lang, T::BreakdownOf), t(lang, T::Colon), dims.iter().map(|(d, _)| dim_label(lang, d)).collect::<Vec<_>>().join(if lang == Lang::Zh { "、" } else { ", " })) }</summary>
             { for dims.iter().map(|(dim, rows)| {
                 let bars: Vec<(String, f64)> = rows.iter().take(12).filter_map(|r| Some((if r.key.is_empty() { "—".to_string() } else { r.key.clone() }, r.value?))).collect();
                 let alt: Vec<(String, String)> = bars.iter().map(|(key, v)| (key.clone(), show(*v, unit, lang))).collect();
