@@ -28,7 +28,7 @@ pub enum Error {
     Binary { file: String },
     /// A document, image or web page rather than a table: `format` is one of
     /// [`NOT_A_TABLE`]'s ids.
-    #[error("“{file}” is {}, not a CSV or spreadsheet file. {}", not_a_table(.format, Lang::En).0, not_a_table(.format, Lang::En).1)]
+    #[error("{}", not_a_table(.file, .format, Lang::En))]
     NotATable { file: String, format: String },
     #[error("“{file}” is {size_mb} MB; this calculator reads files of up to 500 MB (about 3 million rows) in the browser. Export a shorter date range or only the columns you need, and load that file.")]
     TooLarge { file: String, size_mb: u64 },
@@ -71,16 +71,7 @@ impl Error {
                 Error::Binary { file } => {
                     format!("“{file}”不是文本文件。请从 CRM 导出 CSV 或 Excel 文件后再加载。")
                 }
-                Error::NotATable { file, format } => {
-                    let (what, advice) = not_a_table(format, lang);
-                    // A space between Chinese and a Latin name ("是 PDF 文档").
-                    let gap = if what.starts_with(|c: char| c.is_ascii()) {
-                        " "
-                    } else {
-                        ""
-                    };
-                    format!("“{file}”是{gap}{what}，不是 CSV 或电子表格文件。{advice}")
-                }
+                Error::NotATable { file, format } => not_a_table(file, format, lang),
                 Error::TooLarge { file, size_mb } => {
                     format!(
                         "“{file}”有 {size_mb} MB，本计算器在浏览器中最多读取 500 MB（约 300 万行）的文件。请导出较短的日期范围或只导出需要的列，再加载该文件。"
@@ -114,8 +105,9 @@ pub const NOT_A_TABLE: [(&str, [&str; 2]); 7] = [
     ("xml", ["an XML file", "XML 文件"]),
 ];
 
-/// What a file of kind `format` ([`NOT_A_TABLE`]) is, and what to do with it, in `lang`.
-fn not_a_table(format: &str, lang: Lang) -> (&'static str, &'static str) {
+/// [`Error::NotATable`]'s message in `lang`: what `file`, of kind `format` ([`NOT_A_TABLE`]),
+/// is, and what to do with it.
+fn not_a_table(file: &str, format: &str, lang: Lang) -> String {
     let at = usize::from(lang == Lang::Zh);
     let what = NOT_A_TABLE
         .iter()
@@ -133,5 +125,16 @@ fn not_a_table(format: &str, lang: Lang) -> (&'static str, &'static str) {
             "请从 CRM 导出 CSV 或 Excel 文件后再加载。",
         ][at],
     };
-    (what, advice)
+    match lang {
+        Lang::En => format!("“{file}” is {what}, not a CSV or spreadsheet file. {advice}"),
+        // A space between Chinese and a Latin name ("是 PDF 文档").
+        Lang::Zh => {
+            let gap = if what.starts_with(|c: char| c.is_ascii()) {
+                " "
+            } else {
+                ""
+            };
+            format!("“{file}”是{gap}{what}，不是 CSV 或电子表格文件。{advice}")
+        }
+    }
 }

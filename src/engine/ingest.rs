@@ -400,19 +400,21 @@ fn not_a_table(bytes: &[u8]) -> Option<&'static str> {
     // Markup: after a UTF-8 byte-order mark and blank space, the first tag.
     let text = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let start = text.iter().position(|b| !b.is_ascii_whitespace())?;
-    let head: Vec<u8> = text[start..text.len().min(start + 512)]
-        .iter()
-        .map(u8::to_ascii_lowercase)
-        .collect();
-    let opens = |tag: &[u8]| head.starts_with(tag);
+    let head = &text[start..text.len().min(start + 512)];
+    let opens = |tag: &[u8]| {
+        head.get(..tag.len())
+            .is_some_and(|h| h.eq_ignore_ascii_case(tag))
+    };
     if opens(b"<!doctype html") || opens(b"<html") || opens(b"<table") {
         Some("html")
     } else if opens(b"<?xml") {
-        Some(if head.windows(4).any(|w| w == b"html") {
-            "html"
-        } else {
-            "xml"
-        })
+        Some(
+            if head.windows(4).any(|w| w.eq_ignore_ascii_case(b"html")) {
+                "html"
+            } else {
+                "xml"
+            },
+        )
     } else {
         None
     }
