@@ -54,16 +54,109 @@ pub fn money_in(v: Option<f64>, places: usize, lang: Lang) -> String {
     )
 }
 
-/// A short money figure for chart axes: `1.2M`, `35k`, `950`.
-pub fn compact(v: f64) -> String {
-    let a = v.abs();
-    if a >= 1e6 {
-        format!("{}M", number(v / 1e6, 1))
-    } else if a >= 1e3 {
-        format!("{}k", number(v / 1e3, if a >= 1e4 { 0 } else { 1 }))
-    } else {
-        number(v, 0)
+/// A chart's value axis over round numbers: from `lo` to `hi` in steps of 1, 2 or 5 times a
+/// power of ten, at most six ticks that take in every value. Labels then read 200k, 400k,
+/// 600k rather than the 286k, 468k, 650k that dividing the values' own range gives.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Axis {
+    pub lo: f64,
+    pub hi: f64,
+    pub step: f64,
+    unit: Unit,
+}
+
+impl Axis {
+    /// An axis for values from `min` to `max` in `unit`. Values that are all alike still get
+    /// an axis around them, and one of values none below zero starts no lower than zero.
+    pub fn new(min: f64, max: f64, unit: Unit) -> Axis {
+        // The finest step a unit's labels show: a tenth of a point, a whole deal, a cent.
+        let finest = match unit {
+            Unit::Ratio => 0.001,
+            Unit::Count => 1.0,
+            Unit::Money | Unit::MoneyPerDay | Unit::Number => 0.01,
+            Unit::Days | Unit::Months => 0.1,
+        };
+        let (mut lo, mut hi) = if min <= max { (min, max) } else { (max, min) };
+        if !(lo.is_finite() && hi.is_finite()) {
+            (lo, hi) = (0.0, 1.0);
+        }
+        if hi - lo < finest {
+            let pad = (hi.abs().max(lo.abs()) * 0.05).max(finest);
+            hi += pad;
+            lo = if lo >= 0.0 {
+                (lo - pad).max(0.0)
+            } else {
+                lo - pad
+            };
+        }
+        let step = round_step((hi - lo) / 3.0).max(finest);
+        // A hair of slack, so that a value on a tick does not add a step for rounding.
+        let (first, last) = ((lo / step + 1e-9).floor(), (hi / step - 1e-9).ceil());
+        Axis {
+            lo: first * step,
+            hi: last.max(first + 1.0) * step,
+            step,
+            unit,
+        }
     }
+
+    /// The tick values, lowest first.
+    pub fn ticks(&self) -> impl Iterator<Item = f64> + '_ {
+        let n = ((self.hi - self.lo) / self.step).round() as usize;
+        (0..=n).map(move |i| self.lo + self.step * i as f64)
+    }
+
+    /// A tick's label, with as many decimals as the step needs and no more: `35 %`, `1.2M`,
+    /// `400k`, `7.5`; in Chinese, money counts in 万 and 亿 (`40万`, `1.2亿`), as people there
+    /// read large sums.
+    pub fn label(&self, v: f64, lang: Lang) -> String {
+        match self.unit {
+            Unit::Ratio => format!("{} %", number(v * 100.0, places(self.step * 100.0))),
+            Unit::Money | Unit::MoneyPerDay => {
+                let scales: [(f64, &str); 2] = match lang {
+                    Lang::En => [(1e6, "M"), (1e3, "k")],
+                    Lang::Zh => [(1e8, "亿"), (1e4, "万")],
+                };
+                // In the largest of them the step needs no more than two decimals in.
+                let (scale, suffix) = scales
+                    .into_iter()
+                    .find(|(s, _)| v.abs() >= s - 0.5 && self.step >= s / 100.0)
+                    .unwrap_or((1.0, ""));
+                format!("{}{suffix}", number(v / scale, places(self.step / scale)))
+            }
+            _ => number(v, places(self.step)),
+        }
+    }
+}
+
+/// The round step at or above `raw`: 1, 2 or 5 times a power of ten.
+fn round_step(raw: f64) -> f64 {
+    if !(raw.is_finite() && raw > 0.0) {
+        return 1.0;
+    }
+    let mut power = 1.0;
+    while power * 10.0 <= raw {
+        power *= 10.0;
+    }
+    while power > raw {
+        power /= 10.0;
+    }
+    [1.0, 2.0, 5.0, 10.0]
+        .into_iter()
+        .map(|m| m * power)
+        .find(|s| *s >= raw * (1.0 - 1e-9))
+        .unwrap_or(10.0 * power)
+}
+
+/// Decimal places that show a step of `step` (1, 2 or 5 times a power of ten): none for 5,
+/// one for 0.2, two for 0.05.
+fn places(step: f64) -> usize {
+    let (mut d, mut s) = (0, step.abs());
+    while s < 0.999 && d < 6 && s > 0.0 {
+        s *= 10.0;
+        d += 1;
+    }
+    d
 }
 
 /// A KPI value in its unit, or the "n/a" word.
@@ -134,5 +227,109 @@ mod tests {
             .map(|v| number(*v, money_places(&mut [98_710.94, 2_500.0].into_iter())))
             .collect();
         assert_eq!(column, ["98,710.94", "2,500.00"]);
+    }
+
+    fn labels(min: f64, max: f64, unit: Unit) -> Vec<String> {
+        labels_in(min, max, unit, Lang::En)
+    }
+
+    fn labels_in(min: f64, max: f64, unit: Unit, lang: Lang) -> Vec<String> {
+        let axis = Axis::new(min, max, unit);
+        axis.ticks().map(|v| axis.label(v, lang)).collect()
+    }
+
+    #[test]
+    fn chart_axes_tick_at_round_values() {
+        // The sample's trends, which ticked at 30 %, 37 %, 45 %, 52 % and 286k, 468k, 650k, 832k.
+        assert_eq!(
+            labels(0.317, 0.506, Unit::Ratio),
+            ["30 %", "40 %", "50 %", "60 %"]
+        );
+        assert_eq!(
+            labels(304_000.0, 812_000.0, Unit::Money),
+            ["200k", "400k", "600k", "800k", "1.0M"]
+        );
+        assert_eq!(
+            labels(-0.24, 0.55, Unit::Ratio),
+            ["-50 %", "0 %", "50 %", "100 %"]
+        );
+        // The stage funnel's counts, which ticked at 0, 17, 34, 51.
+        assert_eq!(labels(0.0, 44.0, Unit::Count), ["0", "20", "40", "60"]);
+        assert_eq!(labels(0.0, 3.0, Unit::Count), ["0", "1", "2", "3"]);
+        // A step under the unit a label shows gets the decimals it needs.
+        assert_eq!(
+            labels(0.501, 0.509, Unit::Ratio),
+            ["50.0 %", "50.5 %", "51.0 %"]
+        );
+        assert_eq!(
+            labels(1_020_000.0, 1_130_000.0, Unit::Money),
+            ["1.00M", "1.05M", "1.10M", "1.15M"]
+        );
+        assert_eq!(
+            labels(8_200.0, 41_000.0, Unit::MoneyPerDay),
+            ["0", "20k", "40k", "60k"]
+        );
+        assert_eq!(
+            labels(29.0, 54.0, Unit::Days),
+            ["20", "30", "40", "50", "60"]
+        );
+        // In Chinese, money counts in 万 and 亿.
+        assert_eq!(
+            labels_in(304_000.0, 812_000.0, Unit::Money, Lang::Zh),
+            ["20万", "40万", "60万", "80万", "100万"]
+        );
+        assert_eq!(
+            labels_in(0.0, 230_000_000.0, Unit::Money, Lang::Zh),
+            ["0", "1亿", "2亿", "3亿"]
+        );
+        assert_eq!(
+            labels_in(0.0, 4_400.0, Unit::Money, Lang::Zh),
+            ["0", "2,000", "4,000", "6,000"]
+        );
+        // Values all alike still span an axis, no lower than zero when none is below it.
+        assert_eq!(labels(0.0, 0.0, Unit::Count), ["0", "1"]);
+        assert_eq!(
+            labels(0.5, 0.5, Unit::Ratio),
+            ["46 %", "48 %", "50 %", "52 %", "54 %"]
+        );
+        assert_eq!(labels(0.0, 0.0, Unit::Ratio), ["0.0 %", "0.1 %"]);
+    }
+
+    proptest::proptest! {
+        /// Every value lies on the axis, ticks are round and three to six, whatever the values.
+        #[test]
+        fn an_axis_takes_in_its_values_with_few_round_ticks(
+            a in -1e9f64..1e9,
+            b in proptest::prop_oneof![-1e9f64..1e9, -10.0f64..10.0],
+            near in proptest::bool::ANY,
+            unit in proptest::sample::select(vec![Unit::Ratio, Unit::Money, Unit::Count, Unit::Days]),
+        ) {
+            // Values far apart, or close together anywhere on the line.
+            let b = if near { a + b } else { b };
+            let axis = Axis::new(a, b, unit);
+            let ticks: Vec<f64> = axis.ticks().collect();
+            // Within a millionth of a step, far under a pixel: a value on a tick may be
+            // a rounding error beside it.
+            let slack = axis.step * 1e-6;
+            proptest::prop_assert!(
+                axis.lo <= a.min(b) + slack && a.max(b) - slack <= axis.hi,
+                "{axis:?}"
+            );
+            proptest::prop_assert!((2..=6).contains(&ticks.len()), "{axis:?}");
+            let mantissa = axis.step / 10f64.powi(axis.step.log10().floor() as i32);
+            proptest::prop_assert!(
+                [1.0, 2.0, 5.0, 10.0].iter().any(|m| (mantissa - m).abs() < 1e-6),
+                "{axis:?}"
+            );
+            if a.min(b) >= 0.0 {
+                proptest::prop_assert!(axis.lo >= 0.0);
+            }
+            for lang in [Lang::En, Lang::Zh] {
+                let labels: Vec<String> = ticks.iter().map(|v| axis.label(*v, lang)).collect();
+                let mut unique = labels.clone();
+                unique.dedup();
+                proptest::prop_assert_eq!(unique.len(), labels.len(), "{:?}", labels);
+            }
+        }
     }
 }

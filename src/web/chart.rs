@@ -5,6 +5,9 @@
 //! in a figure with a title and a text alternative (the figures as a list), so it reads
 //! without sight and in either language.
 
+use crate::engine::catalogue::Unit;
+use crate::format::Axis;
+use crate::i18n::Lang;
 use std::fmt::Write;
 use yew::prelude::*;
 
@@ -26,42 +29,30 @@ fn open(svg: &mut String, w: u32, h: u32) {
     );
 }
 
-/// `count` evenly spaced values from `lo` to `hi`.
-fn ticks(lo: f64, hi: f64, count: usize) -> impl Iterator<Item = f64> {
-    (0..count).map(move |i| lo + (hi - lo) * i as f64 / (count - 1).max(1) as f64)
-}
-
-/// The trend of one KPI: `points` are (period label, value), oldest first.
-pub fn trend_svg(points: &[(String, f64)], fmt: &dyn Fn(f64) -> String) -> Option<String> {
+/// The trend of one KPI in `unit`, its axis labelled for `lang`: `points` are (period label, value), oldest first.
+pub fn trend_svg(points: &[(String, f64)], unit: Unit, lang: Lang) -> Option<String> {
     if points.len() < 2 || points.iter().any(|p| !p.1.is_finite()) {
         return None;
     }
     let (lo, hi) = points.iter().fold((f64::MAX, f64::MIN), |(a, b), (_, v)| {
         (a.min(*v), b.max(*v))
     });
-    let pad = ((hi - lo) * 0.1).max(hi.abs() * 0.05).max(1e-9);
-    let (lo, hi) = (
-        if lo >= 0.0 {
-            (lo - pad).max(0.0)
-        } else {
-            lo - pad
-        },
-        hi + pad,
-    );
+    let axis = Axis::new(lo, hi, unit);
+    let (lo, hi) = (axis.lo, axis.hi);
     let (w, h, left, top, bottom, right) = (320.0, 150.0, 62.0, 8.0, 22.0, 10.0);
     let n = points.len();
     let x = |i: usize| left + (w - left - right) * i as f64 / (n - 1) as f64;
     let y = |v: f64| top + (h - top - bottom) * (hi - v) / (hi - lo);
     let mut svg = String::new();
     open(&mut svg, w as u32, h as u32);
-    for v in ticks(lo, hi, 4) {
+    for v in axis.ticks() {
         let _ = write!(
             svg,
             r#"<line x1="{left}" x2="{:.1}" y1="{yv:.1}" y2="{yv:.1}" stroke="{GRID}"/><text x="{:.1}" y="{:.1}" text-anchor="end">{}</text>"#,
             w - right,
             left - 4.0,
             y(v) + 4.0,
-            esc(&fmt(v)),
+            esc(&axis.label(v, lang)),
             yv = y(v)
         );
     }
@@ -99,24 +90,25 @@ pub fn trend_svg(points: &[(String, f64)], fmt: &dyn Fn(f64) -> String) -> Optio
     Some(svg)
 }
 
-/// Horizontal bars, one per row (label, value), in the given order.
-pub fn bars_svg(rows: &[(String, f64)], fmt: &dyn Fn(f64) -> String) -> Option<String> {
+/// Horizontal bars in `unit` (axis labelled for `lang`), one per row (label, value), in the given order, from zero.
+pub fn bars_svg(rows: &[(String, f64)], unit: Unit, lang: Lang) -> Option<String> {
     if rows.is_empty() || rows.iter().any(|r| !r.1.is_finite()) {
         return None;
     }
-    let max = rows.iter().map(|r| r.1).fold(0.0, f64::max).max(1e-9) * 1.15;
+    let axis = Axis::new(0.0, rows.iter().map(|r| r.1).fold(0.0, f64::max), unit);
+    let max = axis.hi;
     let (w, left, right, row) = (420.0, 150.0, 12.0, 24.0);
     let h = row * rows.len() as f64 + 30.0;
     let x = |v: f64| left + (w - left - right) * v.max(0.0) / max;
     let mut svg = String::new();
     open(&mut svg, w as u32, h as u32);
-    let axis = h - 24.0;
-    for v in ticks(0.0, max, 4) {
+    let bottom = h - 24.0;
+    for v in axis.ticks() {
         let _ = write!(
             svg,
-            r#"<line x1="{xv:.1}" x2="{xv:.1}" y1="4" y2="{axis:.1}" stroke="{GRID}"/><text x="{xv:.1}" y="{:.1}" text-anchor="middle">{}</text>"#,
+            r#"<line x1="{xv:.1}" x2="{xv:.1}" y1="4" y2="{bottom:.1}" stroke="{GRID}"/><text x="{xv:.1}" y="{:.1}" text-anchor="middle">{}</text>"#,
             h - 8.0,
-            esc(&fmt(v)),
+            esc(&axis.label(v, lang)),
             xv = x(v)
         );
     }

@@ -255,6 +255,9 @@ test('switching to 中文 translates the page and is remembered', async (t) => {
   assert.equal(await page.locator('[data-kpi="win_rate"] .kpi-breakdowns summary').textContent(), '细分：来源渠道、负责人、产品、地区');
   assert.equal(await page.locator('[data-kpi="win_rate"] .benchmarks p').first().textContent(),
     '参考范围：交易型 15–25 %，软件 20–40 %，大客户 35–50 %，专业服务 40–60 % — MetricHQ（方向性参考）');
+  // A chart's money axis counts in 万, at round figures.
+  const axis = await page.locator('[data-kpi="revenue"] figure.trend svg text').allTextContents();
+  assert.deepEqual(axis.slice(0, 3), ['0', '50万', '100万']);
   await page.screenshot({ path: path.join(artifacts, 'sample-zh.png'), fullPage: true });
   // A month compares with the one before, the figure before in full-width brackets.
   const month = await page.locator('#period option').evaluateAll((os) => os.map((o) => o.value).filter((v) => /^\d{4}-\d{2}$/.test(v))[1]);

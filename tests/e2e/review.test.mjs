@@ -39,6 +39,8 @@ test('three tables open on the last complete month, compared with the month befo
   assert.match(await chart.locator('figcaption').textContent(), /Revenue — Trend by month/);
   assert.match(await chart.locator('[role="img"]').getAttribute('aria-label'), /2024-01: 400; 2024-02: 1,100/);
   assert.equal(await chart.locator('svg polyline, svg path').count() > 0, true, 'a line is drawn');
+  // Its value axis ticks at round figures that take in 400 and 1,100, then the months.
+  assert.deepEqual(await chart.locator('svg text').allTextContents(), ['0', '500', '1.0k', '1.5k', '2024-01', '2024-02']);
   await page.screenshot({ path: path.join(artifacts, 'review-en.png'), fullPage: true });
 });
 

@@ -149,24 +149,12 @@ fn trend(lang: Lang, k: &KpiResult) -> Html {
         .map(|p| (p.period.clone(), p.value))
         .collect();
     let unit = k.unit;
-    let fmt = move |v: f64| match unit {
-        Unit::Ratio => format!("{:.0} %", v * 100.0),
-        Unit::Money | Unit::MoneyPerDay => crate::format::compact(v),
-        _ => crate::format::number(
-            v,
-            if v.abs() >= 10.0 || v.fract() == 0.0 {
-                0
-            } else {
-                1
-            },
-        ),
-    };
     let alt: Vec<(String, String)> = points
         .iter()
         .map(|(p, v)| (p.clone(), show(*v, unit, lang)))
         .collect();
     let title = format!("{} — {}", k.name, t(lang, T::Trend));
-    chart::figure("trend", &title, chart::trend_svg(&points, &fmt), &alt)
+    chart::figure("trend", &title, chart::trend_svg(&points, unit, lang), &alt)
 }
 
 /// The stage funnel as bars, when the KPI has one.
@@ -185,7 +173,7 @@ pub fn funnel(lang: Lang, k: &KpiResult) -> Html {
     chart::figure(
         "funnel",
         t(lang, T::Funnel),
-        chart::bars_svg(&bars, &|v| crate::format::number(v, 0)),
+        chart::bars_svg(&bars, Unit::Count, lang),
         &alt,
     )
 }
@@ -233,15 +221,10 @@ fn breakdowns(lang: Lang, k: &KpiResult) -> Html {
             { for dims.iter().map(|(dim, rows)| {
                 let bars: Vec<(String, f64)> = rows.iter().take(12).filter_map(|r| Some((if r.key.is_empty() { "—".to_string() } else { r.key.clone() }, r.value?))).collect();
                 let alt: Vec<(String, String)> = bars.iter().map(|(key, v)| (key.clone(), show(*v, unit, lang))).collect();
-                let fmt = move |v: f64| match unit {
-                    Unit::Ratio => format!("{:.0} %", v * 100.0),
-                    Unit::Money | Unit::MoneyPerDay => crate::format::compact(v),
-                    _ => crate::format::number(v, if v.fract() == 0.0 { 0 } else { 1 }),
-                };
                 let title = format!("{} — {}", k.name, dim_label(lang, dim));
                 html! {
                     <div class="dim" data-dim={dim.to_string()}>
-                        { chart::figure("bars", &title, chart::bars_svg(&bars, &fmt), &alt) }
+                        { chart::figure("bars", &title, chart::bars_svg(&bars, unit, lang), &alt) }
                     </div>
                 }
             }) }
