@@ -120,7 +120,7 @@ pub fn DataInput(p: &Props) -> Html {
     } else if p.report.is_some() {
         html! {
             <p class="status" role="status" id="load-status">
-                { format!("{}: {source} — {} {}", t(lang, T::Loaded), crate::format::number(rows as f64, 0), t(lang, T::Rows)) }
+                { format!("{}{}{source} — {} {}", t(lang, T::Loaded), t(lang, T::Colon), crate::format::number(rows as f64, 0), t(lang, T::Rows)) }
                 { p.compute_ms.map(|ms| html! { <span class="ms">{ format!(" · {} ms", crate::format::number(ms, 0)) }</span> }).unwrap_or_default() }
             </p>
         }

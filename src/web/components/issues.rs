@@ -23,7 +23,7 @@ pub fn Issues(p: &Props) -> Html {
             { for p.report.tables.iter().map(|table| {
                 let total: usize = table.issue_counts.values().sum();
                 if total == 0 {
-                    return html! { <p class="ok">{ format!("{}: {}", table.file, t(lang, T::NoRowIssues)) }</p> };
+                    return html! { <p class="ok">{ format!("{}{}{}", table.file, t(lang, T::Colon), t(lang, T::NoRowIssues)) }</p> };
                 }
                 html! {
                     <div>

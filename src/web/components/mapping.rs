@@ -134,7 +134,7 @@ pub fn Mapping(p: &Props) -> Html {
                         html! { <li class="link">{ text }</li> }
                     }) }
                     { for p.report.lookups.iter().map(|l| html! {
-                        <li class="lookup">{ format!("{}: {}", crate::web::components::kpi_cards::dim_label(lang, &l.dimension),
+                        <li class="lookup">{ format!("{}{}{}", crate::web::components::kpi_cards::dim_label(lang, &l.dimension), t(lang, T::Colon),
                             crate::web::components::breakdowns::lookup_line(lang, l)) }</li>
                     }) }
                     </ul>
@@ -192,7 +192,7 @@ pub fn Mapping(p: &Props) -> Html {
                                     on_role.emit((ti, ci, Role::from_id(&v)));
                                 }
                             });
-                            let label = format!("{}: {}", t(lang, T::Role), c.header);
+                            let label = format!("{}{}{}", t(lang, T::Role), t(lang, T::Colon), c.header);
                             html! {
                                 <tr class={classes!(c.role.is_none().then_some("unused"))} data-role={c.role.map(|r| r.id()).unwrap_or("")}>
                                     <th scope="row">{ &c.header }</th>
