@@ -3,6 +3,7 @@
 //! together (`tests/fixtures/catalogue/`), the manual inputs, targets, the review against
 //! the previous period, and the data-sanity warnings.
 
+use crm_kpi::engine::catalogue::{Goal, Input};
 use crm_kpi::engine::report::{Report, TargetStatus, Warning};
 use crm_kpi::engine::sorted_map::SortedMap;
 use crm_kpi::engine::{analyze, Inputs, Options, Period};
@@ -276,6 +277,30 @@ fn manual_inputs_fill_what_exports_lack() {
         "{:?}",
         quota.needs
     );
+    // The inputs among the needs, for the card to ask for them where the KPI is shown.
+    assert_eq!(quota.missing_inputs, [Input::RevenueTarget.id()]);
+    let adoption = analyze(
+        &[("deals.csv", DEALS.as_bytes())],
+        &Options {
+            period: Period::Month(2024, 1),
+            goals: vec![Goal::CrmAdoption],
+            ..Options::default()
+        },
+    );
+    let budget = adoption
+        .recommendation
+        .iter()
+        .find(|x| x.id == "crm_budget_variance");
+    assert_eq!(budget.unwrap().missing_inputs, [Input::CrmBudget.id()]);
+    for r in bare.recommendation.iter().chain(&adoption.recommendation) {
+        assert_eq!(
+            r.missing_inputs.is_empty(),
+            !r.needs.iter().any(|n| n.starts_with("input: ")),
+            "{}: {:?}",
+            r.id,
+            r.needs
+        );
+    }
 }
 
 #[test]

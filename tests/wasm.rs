@@ -49,6 +49,8 @@ async fn kpi_cards_render_values_and_needs_in_both_languages() {
                 copied: None,
                 compare: None,
                 on_recommended: Default::default(),
+                inputs: Default::default(),
+                on_inputs: Default::default(),
             },
         )
         .render();

@@ -76,6 +76,18 @@ pub enum Input {
 }
 
 impl Input {
+    /// The input's name in the JSON report, as serde writes it.
+    pub fn id(self) -> &'static str {
+        match self {
+            Input::Spend => "spend",
+            Input::Licences => "licences",
+            Input::MarketSize => "market_size",
+            Input::RevenueTarget => "revenue_target",
+            Input::ChurnWindow => "churn_window",
+            Input::CrmBudget => "crm_budget",
+        }
+    }
+
     pub fn label(self, lang: Lang) -> &'static str {
         match (self, lang) {
             (Input::Spend, Lang::En) => "sales and marketing spend per period",

@@ -685,6 +685,7 @@ impl Workbook {
                 // Computed by another route than the catalogue's listed ones.
                 r.computable = true;
                 r.needs.clear();
+                r.missing_inputs.clear();
             } else if r.computable {
                 r.computable = false;
                 r.needs.push(match lang {

@@ -218,6 +218,13 @@ fn recommended(
         stage_focus: c.stage_focus && !c.core_fill,
         computable,
         needs: missing.iter().map(|n| n.label(lang)).collect(),
+        missing_inputs: missing
+            .iter()
+            .filter_map(|n| match n {
+                Need::Input(i) => Some(i.id().to_string()),
+                _ => None,
+            })
+            .collect(),
     }
 }
 

@@ -144,6 +144,9 @@ pub struct Recommended {
     pub computable: bool,
     /// What is missing when it is not computable: columns by table kind, or inputs.
     pub needs: Vec<String>,
+    /// The inputs among `needs` (their ids: `revenue_target` …), which a person can type in
+    /// where the KPI is shown.
+    pub missing_inputs: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Default)]

@@ -549,6 +549,7 @@ fn remap(
 /// last render when called, so a section is drawn again only when its own data changes.
 struct Sections {
     target: Callback<(String, Option<f64>)>,
+    inputs: Callback<crate::engine::Inputs>,
     export: Callback<&'static str>,
     recommended: Callback<()>,
     new_rep: Callback<String>,
@@ -592,6 +593,11 @@ impl Sections {
                 };
                 remember(TARGETS_KEY, &next);
                 store.dispatch(Action::SetTarget(id, v))
+            }),
+            // Figures typed into the panel or a KPI's card.
+            inputs: with_state(&now, |store, i: crate::engine::Inputs| {
+                remember(INPUTS_KEY, &i);
+                store.dispatch(Action::SetInputs(i))
             }),
             // Take the results away: the KPI table as CSV, or as TSV on the clipboard for
             // pasting into a spreadsheet.
@@ -884,11 +890,6 @@ pub fn App(props: &AppProps) -> Html {
     let on_goal = Callback::from(move |g: Goal| d.dispatch(Action::ToggleGoal(g)));
     let d = store.dispatcher();
     let on_period = Callback::from(move |p: Period| d.dispatch(Action::SetPeriod(p)));
-    let d = store.dispatcher();
-    let on_inputs = Callback::from(move |i: crate::engine::Inputs| {
-        remember(INPUTS_KEY, &i);
-        d.dispatch(Action::SetInputs(i))
-    });
 
     // The host's side of the embed page: messages from allowed origins set options or load
     // data; the result goes back after every computation.
@@ -1121,7 +1122,7 @@ pub fn App(props: &AppProps) -> Html {
                 <Share {lang} history={state.history.clone()} compare={state.compare.clone()}
                     share_link={state.share_link.clone()} link_copied={state.link_copied}
                     snapshot_saved={state.snapshot_saved} on_action={on_share} />
-                <InputsPanel {lang} inputs={state.opts.inputs.clone()} on_change={on_inputs} />
+                <InputsPanel {lang} inputs={state.opts.inputs.clone()} on_change={on.inputs.clone()} />
             </div>
             <div class="results">
             {
@@ -1134,7 +1135,8 @@ pub fn App(props: &AppProps) -> Html {
                         </p>
                         <Summary {lang} report={r.clone()} />
                         <KpiCards {lang} report={r.clone()} on_target={on.target.clone()} on_export={on.export.clone()}
-                            copied={state.copied} compare={state.compare.clone()} on_recommended={on.recommended.clone()} />
+                            copied={state.copied} compare={state.compare.clone()} on_recommended={on.recommended.clone()}
+                            inputs={state.opts.inputs.clone()} on_inputs={on.inputs.clone()} />
                         <Warnings {lang} report={r.clone()} />
                         <Breakdowns {lang} report={r.clone()} />
                         <Reps {lang} report={r.clone()} new_reps={state.new_reps.clone()} on_toggle={on.new_rep.clone()} />

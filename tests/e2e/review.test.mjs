@@ -101,6 +101,26 @@ test('an input the export lacks makes its KPI computable', async (t) => {
   assert.equal(await cardValue(page, 'quota_attainment'), '73.3 %');
 });
 
+test('a KPI that lacks an input asks for it on its card, and the figure is kept', async (t) => {
+  const page = await loadThree(t);
+  const card = page.locator('[data-kpi="pipeline_coverage"]');
+  assert.equal(await card.locator('.card-inputs label').textContent(), 'Revenue target per month');
+  const box = card.locator('#pipeline_coverage-in-target');
+  await box.fill('1500');
+  await box.dispatchEvent('change');
+  await page.waitForFunction(() => document.querySelector('[data-kpi="pipeline_coverage"] .value')?.dataset.value);
+  await settled(page);
+  // As typed into the panel: open I (150) against 1,500 − 1,100 still to go → 0.375.
+  assert.equal(await cardValue(page, 'pipeline_coverage'), '0.38');
+  assert.equal(await cardValue(page, 'quota_attainment'), '73.3 %');
+  assert.equal(await card.locator('.card-inputs').count(), 0, 'the box goes once the KPI has its figure');
+  // The panel shows the same figure, and the page remembers it.
+  assert.equal(await page.locator('#in-target').inputValue(), '1500');
+  await page.reload();
+  await page.waitForSelector('#in-target');
+  assert.equal(await page.locator('#in-target').inputValue(), '1500');
+});
+
 test('reps marked as new are measured on activity, the others on results', async (t) => {
   const page = await loadThree(t);
   // February: Ann and Bob own deals and activities; both start as experienced.

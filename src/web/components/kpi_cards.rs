@@ -1,8 +1,10 @@
 use crate::engine::catalogue::{self, Direction, Tier, Unit};
 use crate::engine::history::{Comparison, Snapshot};
 use crate::engine::report::{KpiResult, Recommended, Report, TargetStatus};
+use crate::engine::Inputs;
 use crate::i18n::{t, Lang, T};
 use crate::web::chart;
+use crate::web::components::inputs;
 use std::rc::Rc;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
@@ -22,6 +24,11 @@ pub struct Props {
     /// Go back from the KPIs a host or link chose to the recommended set.
     #[prop_or_default]
     pub on_recommended: Callback<()>,
+    /// The figures typed in, and the figures with one typed into a card.
+    #[prop_or_default]
+    pub inputs: Inputs,
+    #[prop_or_default]
+    pub on_inputs: Callback<Inputs>,
 }
 
 pub fn tier_label(lang: Lang, tier: Tier) -> &'static str {
@@ -238,6 +245,7 @@ fn card(
     rec: &Recommended,
     on_target: &Callback<(String, Option<f64>)>,
     snap: Option<(&Snapshot, &[Comparison])>,
+    typed: (&Inputs, &Callback<Inputs>),
 ) -> Html {
     let kpi = report.kpi(&rec.id);
     let compared = snap.and_then(|(s, all)| Some((s, all.iter().find(|c| c.id == rec.id)?)));
@@ -266,6 +274,9 @@ fn card(
             <div class="needs">
                 <p class="value na">{ t(lang, T::NotAvailable) }</p>
                 <p><strong>{ t(lang, T::Needs) }{ t(lang, T::Colon) }</strong>{ rec.needs.join(if lang == Lang::Zh { "；" } else { "; " }) }</p>
+                { if rec.missing_inputs.is_empty() { html! {} } else {
+                    inputs::on_card(lang, &rec.id, &rec.missing_inputs, typed.0, typed.1)
+                } }
             </div>
         },
     };
@@ -326,7 +337,7 @@ pub fn KpiCards(p: &Props) -> Html {
                 }
             }
             <div class="cards" id="kpi-cards">
-                { for p.report.recommendation.iter().map(|r| card(lang, &p.report, r, &p.on_target, snap)) }
+                { for p.report.recommendation.iter().map(|r| card(lang, &p.report, r, &p.on_target, snap, (&p.inputs, &p.on_inputs))) }
             </div>
             {
                 if others.is_empty() { html! {} } else { html! {
