@@ -144,7 +144,7 @@ pub fn Controls(p: &Props) -> Html {
                 <input type="date" id="range-from" value={from.clone()} onchange={on_from} />
                 <label for="range-to">{ t(lang, T::To) }</label>
                 <input type="date" id="range-to" value={to.clone()} onchange={on_to} />
-                <button type="button" id="range-apply" onclick={on_apply}>{ t(lang, T::Apply) }</button>
+                <button type="button" class="button" id="range-apply" onclick={on_apply}>{ t(lang, T::Apply) }</button>
             </details>
         </section>
     }

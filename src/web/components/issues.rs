@@ -17,7 +17,7 @@ pub fn Issues(p: &Props) -> Html {
         <section class="issues" aria-labelledby="iss-h" id="issues">
             <h2 id="iss-h">{ t(lang, T::RowIssues) }</h2>
             if p.report.tables.iter().any(|t| t.issue_counts.values().sum::<usize>() > 0) {
-                <button type="button" id="download-issues" onclick={p.on_download.reform(|_| ())}>
+                <button type="button" class="button" id="download-issues" onclick={p.on_download.reform(|_| ())}>
                     { t(lang, T::DownloadIssues) }</button>
             }
             { for p.report.tables.iter().map(|table| {

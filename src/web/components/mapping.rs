@@ -162,7 +162,7 @@ pub fn Mapping(p: &Props) -> Html {
                     { encoding_line(p, table) }
                     if table.user_mapping {
                         <p class="user-mapping">{ t(lang, T::YourMapping) }{ " " }
-                            <button type="button" class="reset-mapping" onclick={Callback::from(move |_| on_reset.emit(ti))}>
+                            <button type="button" class="button reset-mapping" onclick={Callback::from(move |_| on_reset.emit(ti))}>
                                 { t(lang, T::ResetMapping) }</button></p>
                     }
                     <div class="table-scroll"><table class="mapping-table">
