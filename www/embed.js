@@ -41,6 +41,11 @@ export function mount(element, settings = {}) {
   const root = document.createElement('div');
   root.className = 'crm-kpi-root';
   shadow.append(link, root);
+  // Settings beside the results only where the element is wide enough for both, whatever
+  // the window's width: a host may give the calculator a narrow column of a wide page.
+  if (globalThis.ResizeObserver) {
+    new ResizeObserver(([entry]) => root.classList.toggle('wide', entry.contentRect.width >= 1100)).observe(root);
+  }
   app.mount(root, typeof settings === 'string' ? settings : query(settings));
 }
 

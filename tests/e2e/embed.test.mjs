@@ -68,6 +68,25 @@ test('the mount script draws the calculator into the host element, themed and ap
   assert.match(colours.font, /Georgia/);
   assert.notEqual(colours.value, 'rgb(204, 0, 0)', 'the host page\'s .value rule stays outside');
   await widget.screenshot({ path: path.join(artifacts, 'embed-mounted.png') });
+  // The settings sit beside the results while the element is wide enough, and above them
+  // in a narrow element of the same wide window; every card then fits within the element.
+  const layout = () => page.evaluate(() => {
+    const root = document.querySelector('#widget').shadowRoot;
+    const box = (s) => root.querySelector(s).getBoundingClientRect();
+    const host = document.querySelector('#widget').getBoundingClientRect();
+    const cards = [...root.querySelectorAll('.kpi-card')].map((c) => c.getBoundingClientRect());
+    return {
+      beside: box('.side').right <= box('.results').left && box('.side').top < box('.results').bottom,
+      above: box('.side').bottom <= box('.results').top,
+      fit: cards.every((c) => c.left >= host.left && c.right <= host.right + 0.5),
+    };
+  });
+  assert.ok(await page.evaluate(() => document.querySelector('#widget').getBoundingClientRect().width >= 1100));
+  assert.deepEqual(await layout(), { beside: true, above: false, fit: true });
+  await page.evaluate(() => { document.querySelector('#widget').style.width = '560px'; });
+  await page.waitForFunction(() => !document.querySelector('#widget').shadowRoot.querySelector('.crm-kpi-root').classList.contains('wide'));
+  assert.deepEqual(await layout(), { beside: false, above: true, fit: true });
+  await widget.screenshot({ path: path.join(artifacts, 'embed-mounted-narrow.png') });
 });
 
 test('the JS API analyzes, recommends and lists the catalogue as plain JSON', async (t) => {
