@@ -244,6 +244,14 @@ pub fn aside(lang: Lang, text: &str) -> String {
     }
 }
 
+/// What goes between two words or sentences: a space in English, nothing in Chinese.
+pub fn space(lang: Lang) -> &'static str {
+    match lang {
+        Lang::En => " ",
+        Lang::Zh => "",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1152,7 +1152,7 @@ pub fn App(props: &AppProps) -> Html {
         </main>
         <footer class="footer">
             { t(lang, T::Privacy) }
-            { if state.offline_ready { html! { <span id="offline-ready">{ " " }{ t(lang, T::OfflineReady) }</span> } } else { html! {} } }
+            { if state.offline_ready { html! { <span id="offline-ready">{ crate::i18n::space(lang) }{ t(lang, T::OfflineReady) }</span> } } else { html! {} } }
         </footer>
         </div>
     }

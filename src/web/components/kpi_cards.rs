@@ -267,7 +267,7 @@ fn card(
             { if k.id == "stage_funnel" { funnel(lang, k) } else { trend(lang, k) } }
             { breakdowns(lang, k) }
             { benchmarks(lang, k) }
-            <p class="cadence">{ format!("{} {}", t(lang, T::Cadence), t(lang, match k.cadence.as_str() { "year" => T::CadenceYear, "quarter" => T::CadenceQuarter, _ => T::CadenceMonth })) }</p>
+            <p class="cadence">{ format!("{}{}{}", t(lang, T::Cadence), crate::i18n::space(lang), t(lang, match k.cadence.as_str() { "year" => T::CadenceYear, "quarter" => T::CadenceQuarter, _ => T::CadenceMonth })) }</p>
             </>
         },
         None => html! {
@@ -330,7 +330,7 @@ pub fn KpiCards(p: &Props) -> Html {
                 } else {
                     let cb = p.on_recommended.clone();
                     html! {
-                        <p class="hint chosen">{ t(lang, T::ChosenKpis) }{ " " }
+                        <p class="hint chosen">{ t(lang, T::ChosenKpis) }{ crate::i18n::space(lang) }
                             <button type="button" class="link" id="show-recommended" onclick={Callback::from(move |_| cb.emit(()))}>{ t(lang, T::ShowRecommended) }</button>
                         </p>
                     }
