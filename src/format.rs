@@ -89,7 +89,8 @@ impl Axis {
                 lo - pad
             };
         }
-        let step = round_step((hi - lo) / 3.0).max(finest);
+        // (Each divided first: the difference of two huge values would overflow.)
+        let step = round_step(hi / 3.0 - lo / 3.0).max(finest);
         // A hair of slack, so that a value on a tick does not add a step for rounding.
         let (first, last) = ((lo / step + 1e-9).floor(), (hi / step - 1e-9).ceil());
         Axis {
@@ -102,7 +103,9 @@ impl Axis {
 
     /// The tick values, lowest first.
     pub fn ticks(&self) -> impl Iterator<Item = f64> + '_ {
-        let n = ((self.hi - self.lo) / self.step).round() as usize;
+        // At most six, but never unbounded: values near the ends of the floating-point range
+        // give an axis whose span is no number.
+        let n = ((self.hi / self.step - self.lo / self.step).round() as usize).min(6);
         (0..=n).map(move |i| self.lo + self.step * i as f64)
     }
 
@@ -293,6 +296,11 @@ mod tests {
             ["46 %", "48 %", "50 %", "52 %", "54 %"]
         );
         assert_eq!(labels(0.0, 0.0, Unit::Ratio), ["0.0 %", "0.1 %"]);
+        // Values at the ends of the floating-point range give a few ticks, not endless ones.
+        for (lo, hi) in [(-1e308, 1e308), (f64::MIN, f64::MAX), (1e307, f64::MAX)] {
+            let n = Axis::new(lo, hi, Unit::Money).ticks().count();
+            assert!(n <= 7, "{lo} {hi}: {n}");
+        }
     }
 
     proptest::proptest! {
