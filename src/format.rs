@@ -55,7 +55,7 @@ pub fn money_in(v: Option<f64>, places: usize, lang: Lang) -> String {
 }
 
 /// A chart's value axis over round numbers: from `lo` to `hi` in steps of 1, 2 or 5 times a
-/// power of ten, at most six ticks that take in every value. Labels then read 200k, 400k,
+/// power of ten, two to six ticks that take in every value. Labels then read 200k, 400k,
 /// 600k rather than the 286k, 468k, 650k that dividing the values' own range gives.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Axis {
@@ -103,9 +103,9 @@ impl Axis {
 
     /// The tick values, lowest first.
     pub fn ticks(&self) -> impl Iterator<Item = f64> + '_ {
-        // At most six, but never unbounded: values near the ends of the floating-point range
-        // give an axis whose span is no number.
-        let n = ((self.hi / self.step - self.lo / self.step).round() as usize).min(6);
+        // Five steps at most, also where values near the ends of the floating-point range give
+        // an axis whose span is no number.
+        let n = ((self.hi / self.step - self.lo / self.step).round() as usize).min(5);
         (0..=n).map(move |i| self.lo + self.step * i as f64)
     }
 
@@ -120,7 +120,7 @@ impl Axis {
                     Lang::En => [(1e6, "M"), (1e3, "k")],
                     Lang::Zh => [(1e8, "亿"), (1e4, "万")],
                 };
-                // In the largest of them the step needs no more than two decimals in.
+                // The largest of these units in which the step takes at most two decimals.
                 let (scale, suffix) = scales
                     .into_iter()
                     .find(|(s, _)| v.abs() >= s - 0.5 && self.step >= s / 100.0)
@@ -299,7 +299,7 @@ mod tests {
         // Values at the ends of the floating-point range give a few ticks, not endless ones.
         for (lo, hi) in [(-1e308, 1e308), (f64::MIN, f64::MAX), (1e307, f64::MAX)] {
             let n = Axis::new(lo, hi, Unit::Money).ticks().count();
-            assert!(n <= 7, "{lo} {hi}: {n}");
+            assert!(n <= 6, "{lo} {hi}: {n}");
         }
     }
 
@@ -310,7 +310,9 @@ mod tests {
             a in -1e9f64..1e9,
             b in proptest::prop_oneof![-1e9f64..1e9, -10.0f64..10.0],
             near in proptest::bool::ANY,
-            unit in proptest::sample::select(vec![Unit::Ratio, Unit::Money, Unit::Count, Unit::Days]),
+            unit in proptest::sample::select(
+                vec![Unit::Ratio, Unit::Money, Unit::Count, Unit::Days]
+            ),
         ) {
             // Values far apart, or close together anywhere on the line.
             let b = if near { a + b } else { b };

@@ -29,7 +29,8 @@ fn open(svg: &mut String, w: u32, h: u32) {
     );
 }
 
-/// The trend of one KPI in `unit`, its axis labelled for `lang`: `points` are (period label, value), oldest first.
+/// The trend of one KPI in `unit`, its axis labelled for `lang`: `points` are (period label,
+/// value), oldest first.
 pub fn trend_svg(points: &[(String, f64)], unit: Unit, lang: Lang) -> Option<String> {
     if points.len() < 2 || points.iter().any(|p| !p.1.is_finite()) {
         return None;
@@ -90,7 +91,8 @@ pub fn trend_svg(points: &[(String, f64)], unit: Unit, lang: Lang) -> Option<Str
     Some(svg)
 }
 
-/// Horizontal bars in `unit` (axis labelled for `lang`), one per row (label, value), in the given order, from zero.
+/// Horizontal bars from zero in `unit` (axis labelled for `lang`), one per row (label, value),
+/// in the given order.
 pub fn bars_svg(rows: &[(String, f64)], unit: Unit, lang: Lang) -> Option<String> {
     if rows.is_empty() || rows.iter().any(|r| !r.1.is_finite()) {
         return None;
