@@ -232,70 +232,90 @@ mod tests {
         assert_eq!(column, ["98,710.94", "2,500.00"]);
     }
 
-    fn labels(min: f64, max: f64, unit: Unit) -> Vec<String> {
-        labels_in(min, max, unit, Lang::En)
-    }
-
-    fn labels_in(min: f64, max: f64, unit: Unit, lang: Lang) -> Vec<String> {
-        let axis = Axis::new(min, max, unit);
-        axis.ticks().map(|v| axis.label(v, lang)).collect()
-    }
-
     #[test]
     fn chart_axes_tick_at_round_values() {
-        // The sample's trends, which ticked at 30 %, 37 %, 45 %, 52 % and 286k, 468k, 650k, 832k.
-        assert_eq!(
-            labels(0.317, 0.506, Unit::Ratio),
-            ["30 %", "40 %", "50 %", "60 %"]
-        );
-        assert_eq!(
-            labels(304_000.0, 812_000.0, Unit::Money),
-            ["200k", "400k", "600k", "800k", "1.0M"]
-        );
-        assert_eq!(
-            labels(-0.24, 0.55, Unit::Ratio),
-            ["-50 %", "0 %", "50 %", "100 %"]
-        );
-        // The stage funnel's counts, which ticked at 0, 17, 34, 51.
-        assert_eq!(labels(0.0, 44.0, Unit::Count), ["0", "20", "40", "60"]);
-        assert_eq!(labels(0.0, 3.0, Unit::Count), ["0", "1", "2", "3"]);
-        // A step under the unit a label shows gets the decimals it needs.
-        assert_eq!(
-            labels(0.501, 0.509, Unit::Ratio),
-            ["50.0 %", "50.5 %", "51.0 %"]
-        );
-        assert_eq!(
-            labels(1_020_000.0, 1_130_000.0, Unit::Money),
-            ["1.00M", "1.05M", "1.10M", "1.15M"]
-        );
-        assert_eq!(
-            labels(8_200.0, 41_000.0, Unit::MoneyPerDay),
-            ["0", "20k", "40k", "60k"]
-        );
-        assert_eq!(
-            labels(29.0, 54.0, Unit::Days),
-            ["20", "30", "40", "50", "60"]
-        );
-        // In Chinese, money counts in 万 and 亿.
-        assert_eq!(
-            labels_in(304_000.0, 812_000.0, Unit::Money, Lang::Zh),
-            ["20万", "40万", "60万", "80万", "100万"]
-        );
-        assert_eq!(
-            labels_in(0.0, 230_000_000.0, Unit::Money, Lang::Zh),
-            ["0", "1亿", "2亿", "3亿"]
-        );
-        assert_eq!(
-            labels_in(0.0, 4_400.0, Unit::Money, Lang::Zh),
-            ["0", "2,000", "4,000", "6,000"]
-        );
-        // Values all alike still span an axis, no lower than zero when none is below it.
-        assert_eq!(labels(0.0, 0.0, Unit::Count), ["0", "1"]);
-        assert_eq!(
-            labels(0.5, 0.5, Unit::Ratio),
-            ["46 %", "48 %", "50 %", "52 %", "54 %"]
-        );
-        assert_eq!(labels(0.0, 0.0, Unit::Ratio), ["0.0 %", "0.1 %"]);
+        use Lang::{En, Zh};
+        let cases: &[(f64, f64, Unit, Lang, &[&str])] = &[
+            // The sample's trends, which ticked at 30 %, 37 %, 45 %, 52 % and 286k, 468k …
+            (
+                0.317,
+                0.506,
+                Unit::Ratio,
+                En,
+                &["30 %", "40 %", "50 %", "60 %"],
+            ),
+            (
+                304e3,
+                812e3,
+                Unit::Money,
+                En,
+                &["200k", "400k", "600k", "800k", "1.0M"],
+            ),
+            (
+                -0.24,
+                0.55,
+                Unit::Ratio,
+                En,
+                &["-50 %", "0 %", "50 %", "100 %"],
+            ),
+            // The stage funnel's counts, which ticked at 0, 17, 34, 51.
+            (0.0, 44.0, Unit::Count, En, &["0", "20", "40", "60"]),
+            (0.0, 3.0, Unit::Count, En, &["0", "1", "2", "3"]),
+            // A step under the unit a label shows gets the decimals it needs.
+            (
+                0.501,
+                0.509,
+                Unit::Ratio,
+                En,
+                &["50.0 %", "50.5 %", "51.0 %"],
+            ),
+            (
+                1.02e6,
+                1.13e6,
+                Unit::Money,
+                En,
+                &["1.00M", "1.05M", "1.10M", "1.15M"],
+            ),
+            (
+                8_200.0,
+                41e3,
+                Unit::MoneyPerDay,
+                En,
+                &["0", "20k", "40k", "60k"],
+            ),
+            (29.0, 54.0, Unit::Days, En, &["20", "30", "40", "50", "60"]),
+            // In Chinese, money counts in 万 and 亿.
+            (
+                304e3,
+                812e3,
+                Unit::Money,
+                Zh,
+                &["20万", "40万", "60万", "80万", "100万"],
+            ),
+            (0.0, 2.3e8, Unit::Money, Zh, &["0", "1亿", "2亿", "3亿"]),
+            (
+                0.0,
+                4_400.0,
+                Unit::Money,
+                Zh,
+                &["0", "2,000", "4,000", "6,000"],
+            ),
+            // Values all alike still span an axis, no lower than zero when none is below it.
+            (0.0, 0.0, Unit::Count, En, &["0", "1"]),
+            (
+                0.5,
+                0.5,
+                Unit::Ratio,
+                En,
+                &["46 %", "48 %", "50 %", "52 %", "54 %"],
+            ),
+            (0.0, 0.0, Unit::Ratio, En, &["0.0 %", "0.1 %"]),
+        ];
+        for (min, max, unit, lang, want) in cases {
+            let axis = Axis::new(*min, *max, *unit);
+            let labels: Vec<String> = axis.ticks().map(|v| axis.label(v, *lang)).collect();
+            assert_eq!(labels, *want, "{min}..{max} {unit:?} {lang:?}");
+        }
         // Values at the ends of the floating-point range give a few ticks, not endless ones.
         for (lo, hi) in [(-1e308, 1e308), (f64::MIN, f64::MAX), (1e307, f64::MAX)] {
             let n = Axis::new(lo, hi, Unit::Money).ticks().count();
