@@ -134,13 +134,21 @@ test('stage and goals change the recommendation', async (t) => {
   const page = await openApp(t);
   const before = await cardIds(page);
   assert.equal(before[0], 'win_rate');
+  assert.equal(await page.locator('#more-kpis').evaluate((d) => d.open), false);
   await page.selectOption('#stage', 'mature');
   await page.click('#goal-grow_revenue');
   await page.click('#goal-keep_customers');
   await settled(page);
-  await page.waitForFunction(() => document.querySelector('#kpi-cards [data-kpi]')?.dataset.kpi === 'retention_rate');
+  await page.waitForFunction(() => document.querySelector('#kpi-cards [data-kpi]')?.dataset.kpi === 'renewal_rate');
+  // What the deals export gives first (renewal rate, win rate), then, in rank order, what the
+  // stage and goals call for but it cannot give.
   const after = await cardIds(page);
-  assert.deepEqual(after.slice(0, 3), ['retention_rate', 'churn_rate', 'clv']);
+  assert.deepEqual(after.slice(0, 5), ['renewal_rate', 'win_rate', 'retention_rate', 'churn_rate', 'clv']);
+  assert.match(await page.locator('#kpi-cards .wanting').textContent(), /need data or figures this export lacks/);
+  const wantingAt = await page.locator('#kpi-cards > *').evaluateAll((els) => els.findIndex((e) => e.classList.contains('wanting')));
+  assert.equal(wantingAt, 2, 'the note sits between the KPIs given and those wanting');
+  // With two of the set given, the other KPIs the data supports are shown open.
+  assert.equal(await page.locator('#more-kpis').evaluate((d) => d.open), true);
   assert.ok(!after.includes('revenue_growth'));
   // A KPI the deals export cannot support says what it needs.
   assert.match(await page.locator('[data-kpi="retention_rate"] .needs').textContent(), /customers: created date/);

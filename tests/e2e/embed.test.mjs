@@ -52,7 +52,9 @@ test('the mount script draws the calculator into the host element, themed and ap
   assert.equal(Number(await widget.locator('[data-kpi="win_rate"] .value').getAttribute('data-value')), win);
   assert.deepEqual(
     await widget.locator('#kpi-cards [data-kpi]').evaluateAll((els) => els.map((e) => e.dataset.kpi)),
-    native.recommendation.map((r) => r.id),
+    // The KPIs the data gives first, then those it cannot give yet, each in rank order.
+    [true, false].flatMap((given) => native.recommendation
+      .filter((r) => native.kpis.some((k) => k.id === r.id) === given).map((r) => r.id)),
   );
   // The theme reached the app, the host's own styles did not.
   const colours = await page.evaluate(() => {

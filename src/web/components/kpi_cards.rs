@@ -306,6 +306,13 @@ pub fn KpiCards(p: &Props) -> Html {
         .iter()
         .filter(|k| !p.report.recommendation.iter().any(|r| r.id == k.id))
         .collect();
+    // The recommended KPIs the data gives first, then those it cannot give yet, each group
+    // in rank order; a set the page was set up with keeps its own order.
+    let (ready, wanting): (Vec<&Recommended>, Vec<&Recommended>) = p
+        .report
+        .recommendation
+        .iter()
+        .partition(|r| !p.report.chosen.is_empty() || p.report.kpi(&r.id).is_some());
     let comparisons = p.compare.as_ref().map(|s| s.compare(&p.report));
     let snap = p.compare.as_deref().zip(comparisons.as_deref());
     html! {
@@ -337,11 +344,14 @@ pub fn KpiCards(p: &Props) -> Html {
                 }
             }
             <div class="cards" id="kpi-cards">
-                { for p.report.recommendation.iter().map(|r| card(lang, &p.report, r, &p.on_target, snap, (&p.inputs, &p.on_inputs))) }
+                { for ready.iter().map(|r| card(lang, &p.report, r, &p.on_target, snap, (&p.inputs, &p.on_inputs))) }
+                { if ready.is_empty() || wanting.is_empty() { html! {} } else { html! { <p class="wanting">{ t(lang, T::Wanting) }</p> } } }
+                { for wanting.iter().map(|r| card(lang, &p.report, r, &p.on_target, snap, (&p.inputs, &p.on_inputs))) }
             </div>
             {
                 if others.is_empty() { html! {} } else { html! {
-                    <details class="more" id="more-kpis">
+                    // Open when under five of the recommended KPIs can be computed on this data.
+                    <details class="more" id="more-kpis" open={ready.len() < 5}>
                         <summary>{ format!("{} ({})", t(lang, T::MoreKpis), others.len()) }</summary>
                         <p class="hint">{ t(lang, T::MoreKpisHint) }</p>
                         <div class="table-scroll"><table>
