@@ -69,6 +69,8 @@ texts! {
     WholeRange => "Whole range", "全部时间";
     Recommended => "Recommended KPIs", "推荐指标";
     RecommendedHint => "Chosen for your stage and goals, computed on your data.", "根据你的阶段和目标挑选，并用你的数据计算。";
+    BetterGoal => "Your data gives more for the goal “{goal}”: {n} of its KPIs.", "你的数据更适合目标“{goal}”：可计算其中 {n} 项指标。";
+    AddGoal => "Add this goal", "添加此目标";
     Wanting => "These fit your stage and goals too, but need data or figures this export lacks:", "以下指标同样适合你的阶段和目标，但需要当前导出文件中没有的数据：";
     Formula => "Formula", "公式";
     Needs => "Needs", "需要";

@@ -178,6 +178,13 @@ test("a shop's invoice lines read as orders: revenue growth, retention, no flood
   // 245 customers active at the start, 24 lost: 221 kept; the 25 won back are not.
   assert.equal(await page.locator('#more-kpis tr[data-kpi="retention_rate"] td.num').first().textContent(), '90.2 %');
   assert.equal(await page.locator('#more-kpis tr[data-kpi="churn_rate"] td.num').first().textContent(), '9.8 %');
+  // Of the set for "grow revenue" the orders give two; "keep customers" is offered, and adding
+  // it brings retention among the cards.
+  assert.match(await page.locator('.better-goal').textContent(), /more for the goal “Keep customers”: \d of its KPIs/);
+  await page.click('#add-goal');
+  await settled(page);
+  assert.equal(await page.locator('#goal-keep_customers').isChecked(), true);
+  assert.equal(await cardValue(page, 'retention_rate'), '90.2 %');
   // An invoice's lines share its minute: they are one record, not a bulk entry.
   const kinds = await page.locator('#warnings li').evaluateAll((ls) => ls.map((l) => l.dataset.kind));
   assert.deepEqual(kinds, ['amount_outlier']);

@@ -313,6 +313,24 @@ pub fn KpiCards(p: &Props) -> Html {
         .recommendation
         .iter()
         .partition(|r| !p.report.chosen.is_empty() || p.report.kpi(&r.id).is_some());
+    // When the set gives under five KPIs on this data, the goal not chosen whose KPIs the
+    // data gives most of (the first such in the catalogue's order), if it gives more.
+    let mut better: Option<(catalogue::Goal, usize)> = None;
+    if p.report.chosen.is_empty() && ready.len() < 5 {
+        for g in catalogue::Goal::ALL {
+            if p.report.goals.iter().any(|id| id == g.id()) {
+                continue;
+            }
+            let n = g
+                .kpis()
+                .iter()
+                .filter(|id| p.report.kpi(id).is_some())
+                .count();
+            if n > better.map_or(ready.len(), |(_, m)| m) {
+                better = Some((g, n));
+            }
+        }
+    }
     let comparisons = p.compare.as_ref().map(|s| s.compare(&p.report));
     let snap = p.compare.as_deref().zip(comparisons.as_deref());
     html! {
@@ -343,6 +361,14 @@ pub fn KpiCards(p: &Props) -> Html {
                     }
                 }
             }
+            // Its button is the label of the goal's box among the settings: a click ticks it.
+            { for better.map(|(g, n)| html! {
+                <p class="hint better-goal">
+                    { t(lang, T::BetterGoal).replace("{goal}", g.label(lang)).replace("{n}", &n.to_string()) }
+                    { crate::i18n::space(lang) }
+                    <label class="button" id="add-goal" for={format!("goal-{}", g.id())}>{ t(lang, T::AddGoal) }</label>
+                </p>
+            }) }
             <div class="cards" id="kpi-cards">
                 { for ready.iter().map(|r| card(lang, &p.report, r, &p.on_target, snap, (&p.inputs, &p.on_inputs))) }
                 { if ready.is_empty() || wanting.is_empty() { html! {} } else { html! { <p class="wanting">{ t(lang, T::Wanting) }</p> } } }
