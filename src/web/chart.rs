@@ -144,25 +144,32 @@ fn shorten(s: &str) -> String {
     }
 }
 
-/// A chart as a figure: the SVG, a caption, and the values as text for screen readers.
+/// A chart as a figure: the SVG, a caption, and the values as text for screen readers, with
+/// the punctuation of `lang`.
 pub fn figure(
     class: &'static str,
     title: &str,
     svg: Option<String>,
     alt: &[(String, String)],
+    lang: Lang,
 ) -> Html {
     let Some(svg) = svg else {
         return Html::default();
     };
+    let (list, stop) = match lang {
+        Lang::En => ("; ", ". "),
+        Lang::Zh => ("；", "。"),
+    };
+    let colon = crate::i18n::t(lang, crate::i18n::T::Colon);
     let alt_text = alt
         .iter()
-        .map(|(k, v)| format!("{k}: {v}"))
+        .map(|(k, v)| format!("{k}{colon}{v}"))
         .collect::<Vec<_>>()
-        .join("; ");
+        .join(list);
     html! {
         <figure class={classes!("chart", class)}>
             <figcaption>{ title }</figcaption>
-            <div role="img" aria-label={format!("{title}. {alt_text}")}>
+            <div role="img" aria-label={format!("{title}{stop}{alt_text}")}>
                 { Html::from_html_unchecked(AttrValue::from(svg)) }
             </div>
         </figure>

@@ -268,6 +268,9 @@ test('switching to 中文 translates the page and is remembered', async (t) => {
   // A chart's money axis counts in 万, at round figures.
   const axis = await page.locator('[data-kpi="revenue"] figure.trend svg text').allTextContents();
   assert.deepEqual(axis.slice(0, 3), ['0', '50万', '100万']);
+  // Read out with Chinese punctuation: 销售额 — 按月趋势。2024-01：…；2024-02：…
+  assert.match(await page.locator('[data-kpi="revenue"] figure.trend [role="img"]').getAttribute('aria-label'),
+    /^[^.]+ — [^.]+。\d{4}-\d{2}：[\d,.]+；\d{4}-\d{2}：/);
   await page.screenshot({ path: path.join(artifacts, 'sample-zh.png'), fullPage: true });
   // A month compares with the one before, the figure before in full-width brackets.
   const month = await page.locator('#period option').evaluateAll((os) => os.map((o) => o.value).filter((v) => /^\d{4}-\d{2}$/.test(v))[1]);

@@ -161,7 +161,13 @@ fn trend(lang: Lang, k: &KpiResult) -> Html {
         .map(|(p, v)| (p.clone(), show(*v, unit, lang)))
         .collect();
     let title = format!("{} — {}", k.name, t(lang, T::Trend));
-    chart::figure("trend", &title, chart::trend_svg(&points, unit, lang), &alt)
+    chart::figure(
+        "trend",
+        &title,
+        chart::trend_svg(&points, unit, lang),
+        &alt,
+        lang,
+    )
 }
 
 /// The stage funnel as bars, when the KPI has one.
@@ -182,6 +188,7 @@ pub fn funnel(lang: Lang, k: &KpiResult) -> Html {
         t(lang, T::Funnel),
         chart::bars_svg(&bars, Unit::Count, lang),
         &alt,
+        lang,
     )
 }
 
@@ -231,7 +238,7 @@ fn breakdowns(lang: Lang, k: &KpiResult) -> Html {
                 let title = format!("{} — {}", k.name, dim_label(lang, dim));
                 html! {
                     <div class="dim" data-dim={dim.to_string()}>
-                        { chart::figure("bars", &title, chart::bars_svg(&bars, unit, lang), &alt) }
+                        { chart::figure("bars", &title, chart::bars_svg(&bars, unit, lang), &alt, lang) }
                     </div>
                 }
             }) }
