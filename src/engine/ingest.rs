@@ -325,10 +325,7 @@ pub fn guess_encoding(sample: &[u8], whole_file: bool) -> &'static encoding_rs::
 /// not UTF-16 by its NUL pattern, not binary, not a spreadsheet.
 pub fn needs_guess(bytes: &[u8]) -> bool {
     let sample = &bytes[..bytes.len().min(64 * 1024)];
-    !bytes.starts_with(b"PK\x03\x04")
-        && !bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0])
-        && compressed(bytes).is_none()
-        && not_a_table(bytes).is_none()
+    !named_by_start(bytes)
         && encoding_rs::Encoding::for_bom(bytes).is_none()
         && utf16_without_bom(sample).is_none()
         && !looks_binary(sample)
@@ -365,6 +362,12 @@ fn compressed(bytes: &[u8]) -> Option<&'static str> {
 pub fn is_spreadsheet(bytes: &[u8]) -> bool {
     bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0])
         || (bytes.starts_with(b"PK\x03\x04") && compressed(bytes).is_none())
+}
+
+/// Whether a file's first bytes say what it is other than text: a workbook, an archive, a
+/// document or an image.
+fn named_by_start(bytes: &[u8]) -> bool {
+    is_spreadsheet(bytes) || compressed(bytes).is_some() || not_a_table(bytes).is_some()
 }
 
 /// Whether the bytes look like binary data rather than text in an 8-bit or multi-byte
@@ -1373,9 +1376,7 @@ impl<'a, C: Codecs> StreamedRead<'a, C> {
         let sample = &head[..head.len().min(64 * 1024)];
         let plain = opts.dialect.is_common()
             && !head.iter().all(|b| b.is_ascii_whitespace())
-            && !is_spreadsheet(&head)
-            && compressed(&head).is_none()
-            && not_a_table(&head).is_none()
+            && !named_by_start(&head)
             && utf16_without_bom(sample).is_none()
             && !looks_binary(sample);
         if !plain {
