@@ -645,6 +645,22 @@ mod tests {
     }
 
     #[test]
+    fn an_inputs_id_is_its_name_in_json() {
+        use Input::*;
+        for input in [
+            Spend,
+            Licences,
+            MarketSize,
+            RevenueTarget,
+            ChurnWindow,
+            CrmBudget,
+        ] {
+            let json = serde_json::to_string(&input).unwrap();
+            assert_eq!(json, format!("\"{}\"", input.id()));
+        }
+    }
+
+    #[test]
     fn catalogue_is_whole_and_consistent() {
         assert_eq!(CATALOGUE.len(), 41, "the catalogue has 41 KPIs");
         let ids: HashSet<_> = CATALOGUE.iter().map(|k| k.id).collect();
