@@ -803,6 +803,14 @@ fn telco_churn_matches_the_independent_figures() {
     ))
     .unwrap();
     let r = report_of("Telco-Customer-Churn.csv", &bytes, Period::All);
+    // The default goal, "grow revenue", gets nothing from a customers file: "keep customers"
+    // gets retention, churn and CLV, and is the goal offered; none gives more than that.
+    assert_eq!(r.goals, ["grow_revenue"]);
+    assert_eq!(
+        r.better_goal(0),
+        Some((crm_kpi::engine::catalogue::Goal::KeepCustomers, 3))
+    );
+    assert_eq!(r.better_goal(3), None);
     close(value(&r, "churn_rate"), 1869.0 / 7032.0, "churn");
     close(
         value(&r, "retention_rate"),

@@ -2,7 +2,7 @@
 //! JS API returns. Field names are a public contract (README, "JSON report"): later versions
 //! add fields, they never rename them.
 
-use crate::engine::catalogue::{Direction, Tier, Unit};
+use crate::engine::catalogue::{Direction, Goal, Tier, Unit};
 use crate::engine::dataset::{ColumnInfo, IssueKind};
 use crate::engine::ingest::EncodingSource;
 use crate::engine::schema::TableKind;
@@ -244,5 +244,22 @@ pub struct SeriesPoint {
 impl Report {
     pub fn kpi(&self, id: &str) -> Option<&KpiResult> {
         self.kpis.iter().find(|k| k.id == id)
+    }
+
+    /// A goal not chosen whose KPIs this data gives more of than `given`, the most of them
+    /// (the first such in the catalogue's order), with how many: what to offer when the set
+    /// for the chosen goals gives few.
+    pub fn better_goal(&self, given: usize) -> Option<(Goal, usize)> {
+        let mut better = None;
+        for g in Goal::ALL {
+            if self.goals.iter().any(|id| id == g.id()) {
+                continue;
+            }
+            let n = g.kpis().iter().filter(|id| self.kpi(id).is_some()).count();
+            if n > better.map_or(given, |(_, m)| m) {
+                better = Some((g, n));
+            }
+        }
+        better
     }
 }

@@ -320,24 +320,10 @@ pub fn KpiCards(p: &Props) -> Html {
         .recommendation
         .iter()
         .partition(|r| !p.report.chosen.is_empty() || p.report.kpi(&r.id).is_some());
-    // When the set gives under five KPIs on this data, the goal not chosen whose KPIs the
-    // data gives most of (the first such in the catalogue's order), if it gives more.
-    let mut better: Option<(catalogue::Goal, usize)> = None;
-    if p.report.chosen.is_empty() && ready.len() < 5 {
-        for g in catalogue::Goal::ALL {
-            if p.report.goals.iter().any(|id| id == g.id()) {
-                continue;
-            }
-            let n = g
-                .kpis()
-                .iter()
-                .filter(|id| p.report.kpi(id).is_some())
-                .count();
-            if n > better.map_or(ready.len(), |(_, m)| m) {
-                better = Some((g, n));
-            }
-        }
-    }
+    // When the set gives under five KPIs on this data, a goal the data gives more for.
+    let better = (p.report.chosen.is_empty() && ready.len() < 5)
+        .then(|| p.report.better_goal(ready.len()))
+        .flatten();
     let comparisons = p.compare.as_ref().map(|s| s.compare(&p.report));
     let snap = p.compare.as_deref().zip(comparisons.as_deref());
     html! {
