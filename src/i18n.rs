@@ -255,6 +255,22 @@ pub fn space(lang: Lang) -> &'static str {
     }
 }
 
+/// Between the items of a list: ", " in English, "、" in Chinese.
+pub fn comma(lang: Lang) -> &'static str {
+    match lang {
+        Lang::En => ", ",
+        Lang::Zh => "、",
+    }
+}
+
+/// Between longer items, each with commas of its own: "; " in English, "；" in Chinese.
+pub fn semicolon(lang: Lang) -> &'static str {
+    match lang {
+        Lang::En => "; ",
+        Lang::Zh => "；",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

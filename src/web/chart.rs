@@ -156,16 +156,16 @@ pub fn figure(
     let Some(svg) = svg else {
         return Html::default();
     };
-    let (list, stop) = match lang {
-        Lang::En => ("; ", ". "),
-        Lang::Zh => ("；", "。"),
+    let stop = match lang {
+        Lang::En => ". ",
+        Lang::Zh => "。",
     };
     let colon = crate::i18n::t(lang, crate::i18n::T::Colon);
     let alt_text = alt
         .iter()
         .map(|(k, v)| format!("{k}{colon}{v}"))
         .collect::<Vec<_>>()
-        .join(list);
+        .join(crate::i18n::semicolon(lang));
     html! {
         <figure class={classes!("chart", class)}>
             <figcaption>{ title }</figcaption>

@@ -231,7 +231,7 @@ fn breakdowns(lang: Lang, k: &KpiResult) -> Html {
     let unit = k.unit;
     html! {
         <details class="kpi-breakdowns">
-            <summary>{ format!("{}{}{}", t(lang, T::BreakdownOf), t(lang, T::Colon), dims.iter().map(|(d, _)| dim_label(lang, d)).collect::<Vec<_>>().join(if lang == Lang::Zh { "、" } else { ", " })) }</summary>
+            <summary>{ format!("{}{}{}", t(lang, T::BreakdownOf), t(lang, T::Colon), dims.iter().map(|(d, _)| dim_label(lang, d)).collect::<Vec<_>>().join(crate::i18n::comma(lang))) }</summary>
             { for dims.iter().map(|(dim, rows)| {
                 let bars: Vec<(String, f64)> = rows.iter().take(12).filter_map(|r| Some((if r.key.is_empty() { "—".to_string() } else { r.key.clone() }, r.value?))).collect();
                 let alt: Vec<(String, String)> = bars.iter().map(|(key, v)| (key.clone(), show(*v, unit, lang))).collect();
@@ -280,7 +280,7 @@ fn card(
         None => html! {
             <div class="needs">
                 <p class="value na">{ t(lang, T::NotAvailable) }</p>
-                <p><strong>{ t(lang, T::Needs) }{ t(lang, T::Colon) }</strong>{ rec.needs.join(if lang == Lang::Zh { "；" } else { "; " }) }</p>
+                <p><strong>{ t(lang, T::Needs) }{ t(lang, T::Colon) }</strong>{ rec.needs.join(crate::i18n::semicolon(lang)) }</p>
                 { if rec.missing_inputs.is_empty() { html! {} } else {
                     inputs::on_card(lang, &rec.id, &rec.missing_inputs, typed.0, typed.1)
                 } }

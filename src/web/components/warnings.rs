@@ -33,10 +33,7 @@ pub fn Warnings(p: &Props) -> Html {
                             html! {
                                 <li class={classes!("warning", x.kind.clone())} data-kind={x.kind.clone()}>
                                     <p><strong>{ &x.file }</strong>{ t(lang, T::Colon) }{ &x.message }</p>
-                                    <p class="lines">{ match lang {
-                                        Lang::En => format!("{} {}", t(lang, T::Lines), lines.join(", ")),
-                                        Lang::Zh => format!("{}：{}", t(lang, T::Lines), lines.join("、")),
-                                    } }</p>
+                                    <p class="lines">{ format!("{}{}{}", t(lang, T::Lines), if lang == Lang::Zh { "：" } else { " " }, lines.join(crate::i18n::comma(lang))) }</p>
                                 </li>
                             }
                         }) }
