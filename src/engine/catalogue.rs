@@ -76,6 +76,15 @@ pub enum Input {
 }
 
 impl Input {
+    pub const ALL: [Input; 6] = [
+        Input::Spend,
+        Input::Licences,
+        Input::MarketSize,
+        Input::RevenueTarget,
+        Input::ChurnWindow,
+        Input::CrmBudget,
+    ];
+
     /// The input's name in the JSON report, as serde writes it.
     pub fn id(self) -> &'static str {
         match self {
@@ -646,15 +655,7 @@ mod tests {
 
     #[test]
     fn an_inputs_id_is_its_name_in_json() {
-        use Input::*;
-        for input in [
-            Spend,
-            Licences,
-            MarketSize,
-            RevenueTarget,
-            ChurnWindow,
-            CrmBudget,
-        ] {
+        for input in Input::ALL {
             let json = serde_json::to_string(&input).unwrap();
             assert_eq!(json, format!("\"{}\"", input.id()));
         }

@@ -173,14 +173,7 @@ pub fn recommend(
         }
     }
     // Figures a user types in are assumed given: the answer is about the data.
-    avail.inputs.extend([
-        Input::Spend,
-        Input::Licences,
-        Input::MarketSize,
-        Input::RevenueTarget,
-        Input::ChurnWindow,
-        Input::CrmBudget,
-    ]);
+    avail.inputs.extend(Input::ALL);
     let set =
         crate::engine::recommend::recommend(stage_of(stage)?, &goals_of(&goals)?, &avail, lang);
     to_js(&set)
