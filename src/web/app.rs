@@ -551,7 +551,8 @@ struct Sections {
     target: Callback<(String, Option<f64>)>,
     inputs: Callback<crate::engine::Inputs>,
     export: Callback<&'static str>,
-    recommended: Callback<()>,
+    /// An action from the cards' section: back to the recommended set, a goal added.
+    act: Callback<Action>,
     new_rep: Callback<String>,
     role: Callback<(usize, usize, Option<Role>)>,
     reset_mapping: Callback<usize>,
@@ -614,7 +615,7 @@ impl Sections {
                     }
                 }
             }),
-            recommended: with_state(&now, |store, _| store.dispatch(Action::SetKpis(Vec::new()))),
+            act: with_state(&now, |store, a: Action| store.dispatch(a)),
             new_rep: with_state(&now, |store, rep: String| {
                 let mut next = store.0.new_reps.clone();
                 match next.iter().position(|r| *r == rep) {
@@ -1135,7 +1136,7 @@ pub fn App(props: &AppProps) -> Html {
                         </p>
                         <Summary {lang} report={r.clone()} />
                         <KpiCards {lang} report={r.clone()} on_target={on.target.clone()} on_export={on.export.clone()}
-                            copied={state.copied} compare={state.compare.clone()} on_recommended={on.recommended.clone()}
+                            copied={state.copied} compare={state.compare.clone()} on_action={on.act.clone()}
                             inputs={state.opts.inputs.clone()} on_inputs={on.inputs.clone()} />
                         <Warnings {lang} report={r.clone()} />
                         <Breakdowns {lang} report={r.clone()} />

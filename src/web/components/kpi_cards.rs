@@ -21,9 +21,9 @@ pub struct Props {
     /// A saved snapshot the KPIs are compared with.
     #[prop_or_default]
     pub compare: Option<Rc<Snapshot>>,
-    /// Go back from the KPIs a host or link chose to the recommended set.
+    /// Go back from the KPIs a host or link chose to the recommended set; add a goal.
     #[prop_or_default]
-    pub on_recommended: Callback<()>,
+    pub on_action: Callback<crate::state::Action>,
     /// The figures typed in, and the figures with one typed into a card.
     #[prop_or_default]
     pub inputs: Inputs,
@@ -346,21 +346,24 @@ pub fn KpiCards(p: &Props) -> Html {
                 if p.report.chosen.is_empty() {
                     html! { <p class="hint">{ t(lang, T::RecommendedHint) }</p> }
                 } else {
-                    let cb = p.on_recommended.clone();
+                    let cb = p.on_action.clone();
                     html! {
                         <p class="hint chosen">{ t(lang, T::ChosenKpis) }{ crate::i18n::space(lang) }
-                            <button type="button" class="link" id="show-recommended" onclick={Callback::from(move |_| cb.emit(()))}>{ t(lang, T::ShowRecommended) }</button>
+                            <button type="button" class="link" id="show-recommended" onclick={Callback::from(move |_| cb.emit(crate::state::Action::SetKpis(Vec::new())))}>{ t(lang, T::ShowRecommended) }</button>
                         </p>
                     }
                 }
             }
-            // Its button is the label of the goal's box among the settings: a click ticks it.
-            { for better.map(|(g, n)| html! {
-                <p class="hint better-goal">
-                    { t(lang, T::BetterGoal).replace("{goal}", g.label(lang)).replace("{n}", &n.to_string()) }
-                    { crate::i18n::space(lang) }
-                    <label class="button" id="add-goal" for={format!("goal-{}", g.id())}>{ t(lang, T::AddGoal) }</label>
-                </p>
+            { for better.map(|(g, n)| {
+                let cb = p.on_action.clone();
+                html! {
+                    <p class="hint better-goal">
+                        { t(lang, T::BetterGoal).replace("{goal}", g.label(lang)).replace("{n}", &n.to_string()) }
+                        { crate::i18n::space(lang) }
+                        <button type="button" class="button" id="add-goal"
+                            onclick={Callback::from(move |_| cb.emit(crate::state::Action::ToggleGoal(g)))}>{ t(lang, T::AddGoal) }</button>
+                    </p>
+                }
             }) }
             <div class="cards" id="kpi-cards">
                 { for ready.iter().map(|r| card(lang, &p.report, r, &p.on_target, snap, (&p.inputs, &p.on_inputs))) }
