@@ -146,7 +146,7 @@ pub fn DataInput(p: &Props) -> Html {
             </div>
             <label class="paste-label" for="paste">{ t(lang, T::PasteHere) }</label>
             <textarea id="paste" rows="5" value={p.paste.clone()} oninput={on_input} spellcheck="false"
-                placeholder="Deal Name,Deal Stage,Amount,Close Date…" />
+                placeholder={t(lang, T::PastePlaceholder)} />
             <div class="row">
                 <button type="button" id="analyze-paste" class="button" onclick={on_analyze} disabled={p.paste.trim().is_empty()}>{ t(lang, T::Analyze) }</button>
                 <button type="button" id="load-sample" class="button link" onclick={on_sample}>{ t(lang, T::LoadSample) }</button>
