@@ -782,8 +782,19 @@ impl<'a> Builder<'a> {
         }
     }
 
+    /// A number column's values, in units when its header names a larger one ([`unit_scale`]).
     fn amounts(&mut self, role: Role) -> Option<Vec<Option<f64>>> {
         let c = self.col(role)?;
+        let mut v = self.amounts_as_written(c)?;
+        let scale = unit_scale(&self.raw.headers[c], Some(role));
+        if scale != 1.0 {
+            v.iter_mut().flatten().for_each(|x| *x *= scale);
+        }
+        Some(v)
+    }
+
+    /// A number column's values as its cells write them.
+    fn amounts_as_written(&mut self, c: usize) -> Option<Vec<Option<f64>>> {
         if let Some(Prepared::Amounts(v)) = self.prepared.remove(&c) {
             // Plain numbers only: a decimal dot, and nothing to report.
             self.infos[c].decimal_mark = Some(DecimalMark::Dot);
@@ -1134,6 +1145,24 @@ impl Records {
         self.date(Role::CreatedAt)
             .or_else(|| self.date(Role::PlannedAt))
             .or_else(|| self.date(Role::ClosedAt))
+    }
+}
+
+/// How many units one figure of a money column stands for, as its header says
+/// ([`crate::engine::schema::header_unit`]); 1 for any other header or column.
+///
+/// ```
+/// use crm_kpi::engine::{dataset::unit_scale, Role};
+/// assert_eq!(unit_scale("商机金额(万元)", Some(Role::Amount)), 1e4);
+/// assert_eq!(unit_scale("Amount (K)", Some(Role::Amount)), 1e3);
+/// assert_eq!(unit_scale("Amount (MXN)", Some(Role::Amount)), 1.0);
+/// assert_eq!(unit_scale("数量(万)", Some(Role::Quantity)), 1.0);
+/// ```
+pub fn unit_scale(header: &str, role: Option<Role>) -> f64 {
+    use Role::*;
+    match (role, crate::engine::schema::header_unit(header)) {
+        (Some(Amount | Cost | UnitPrice | RecurringRevenue), Some((scale, _))) => scale,
+        _ => 1.0,
     }
 }
 
@@ -1742,6 +1771,24 @@ mod tests {
         let d = t.deals.as_ref().unwrap();
         assert!(!Lines::ptr_eq(&d.lines, &raw.lines));
         assert_eq!((d.lines.to_vec(), t.issues.rows_left_out), (vec![2, 3], 1));
+    }
+
+    /// A money column whose header gives its unit (万元, K, $000) is read in plain units,
+    /// plain and formatted cells alike, and so is a cost column; a quantity is not.
+    #[test]
+    fn figures_in_a_larger_unit_are_multiplied_out() {
+        let t = table("商机名称,商机金额(万元),Cost (K)\nA,1.2,5\nB,\"2,000.5\",0.25\n");
+        let d = t.deals.as_ref().unwrap();
+        let amounts = d.amount.as_deref().unwrap();
+        assert_eq!(amounts, &[Some(12_000.0), Some(20_005_000.0)]);
+        assert_eq!(d.cost.as_deref().unwrap(), &[Some(5_000.0), Some(250.0)]);
+        let t = table("Deal,Amount (in millions),Quantity (K)\nA,2,3\n");
+        let r = t.records.as_ref();
+        assert!(r.is_none());
+        assert_eq!(
+            t.deals.as_ref().unwrap().amount.as_deref().unwrap(),
+            &[Some(2e6)]
+        );
     }
 
     #[test]

@@ -868,6 +868,8 @@ const CONTAINS: &[(&str, Role)] = &[
 
 /// Suggest a role for one header, if any.
 pub fn suggest_role(header: &str) -> Option<Suggestion> {
+    // A figure's unit is not part of the name: `Cost (K)` is a cost.
+    let header = &header[..header_unit(header).map_or(header.len(), |(_, at)| at)];
     let h = normalize_header(header);
     if h.is_empty() {
         return None;
@@ -897,6 +899,33 @@ pub fn suggest_role(header: &str) -> Option<Suggestion> {
             score: 40,
         })
 }
+
+/// The unit a header gives its column's figures in, after the name in brackets or a slash:
+/// `金额(万元)`, `金额/万元` 10,000; `Amount (K)`, `Amount ($000)`, `Cost (in thousands)` 1,000;
+/// `Amount (M)`, `Amount (in millions)` a million. How many plain units one figure stands
+/// for, and where the name ends.
+pub fn header_unit(header: &str) -> Option<(f64, usize)> {
+    let at = header.rfind(['(', '（', '/'])?;
+    let unit = header[at..].trim_matches(['(', '（', '/', ')', '）', ' ', '$']);
+    UNITS
+        .iter()
+        .find(|(u, _)| u.eq_ignore_ascii_case(unit))
+        .map(|&(_, scale)| (scale, at))
+}
+
+/// The units of [`header_unit`], as written after a figure's name.
+const UNITS: [(&str, f64); 10] = [
+    ("万元", 1e4),
+    ("万", 1e4),
+    ("千元", 1e3),
+    ("k", 1e3),
+    ("000", 1e3),
+    ("thousands", 1e3),
+    ("in thousands", 1e3),
+    ("m", 1e6),
+    ("millions", 1e6),
+    ("in millions", 1e6),
+];
 
 /// Suggest one role per column: each role goes to its best-scoring column (the first on ties).
 ///

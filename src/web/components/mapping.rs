@@ -185,6 +185,11 @@ pub fn Mapping(p: &Props) -> Html {
                             if let Some((o, e)) = c.date_order {
                                 kind = format!("{kind} · {}", order_text(lang, o, e));
                             }
+                            // Figures in 万 or thousands, multiplied out.
+                            let scale = crate::engine::dataset::unit_scale(&c.header, c.role);
+                            if scale != 1.0 {
+                                kind = format!("{kind} · ×{}", crate::format::number(scale, 0));
+                            }
                             let share = if table.rows > 0 { c.filled as f64 / table.rows as f64 } else { 0.0 };
                             let on_role = p.on_role.clone();
                             let onchange = Callback::from(move |e: Event| {
