@@ -48,7 +48,7 @@ async fn kpi_cards_render_values_and_needs_in_both_languages() {
                 on_export: Default::default(),
                 copied: None,
                 compare: None,
-                on_recommended: Default::default(),
+                on_action: Default::default(),
                 inputs: Default::default(),
                 on_inputs: Default::default(),
             },
