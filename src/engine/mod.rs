@@ -586,7 +586,7 @@ impl Workbook {
         // Every period the report (its review too) looks at, in one walk over the deals.
         self.prepare_passes(opts, &self.walked_periods(opts, data_range));
         let (summary, mut kpis, deal_ids) = self.kpis_for(opts, opts.period, data_range);
-        let default_period = self.bulk_end().and_then(last_complete_month);
+        let default_period = self.default_month();
         let (mut previous_period, mut year_ago_period) = (None, None);
         if opts.review {
             // A period before the data starts would compare with zeros that mean "no data".
@@ -789,7 +789,11 @@ impl Workbook {
     /// The last calendar month the data's bulk covers to its end ([`last_complete_month`] of
     /// the last day of its bulk).
     pub fn last_complete_month(&self) -> Option<Period> {
-        Period::parse(&last_complete_month(self.bulk_end()?)?)
+        Period::parse(&self.default_month()?)
+    }
+
+    fn default_month(&self) -> Option<String> {
+        last_complete_month(self.data_range()?.0, self.bulk_end()?)
     }
 
     /// The last day of the data's bulk: the last date in the last month that holds at least
@@ -1122,13 +1126,19 @@ impl Workbook {
     }
 }
 
-/// The last calendar month that the data covers to its end: the month of `last` when `last`
-/// is that month's final day, else the month before.
-pub fn last_complete_month(last: i32) -> Option<String> {
+/// The last calendar month that data from day `first` to day `last` covers to its end: the
+/// month of `last` when `last` is that month's final day, else the month before; none when
+/// the data starts after it (a few deals of a month not yet over, which it would not show).
+pub fn last_complete_month(first: i32, last: i32) -> Option<String> {
     let (y, m) = value::year_month(last);
     let p = Period::Month(y, m);
-    let (_, end) = p.bounds()?;
-    Some(if end == last { p } else { p.previous()? }.to_string())
+    let (start, end) = p.bounds()?;
+    let (p, end) = if end == last {
+        (p, end)
+    } else {
+        (p.previous()?, start - 1)
+    };
+    (end >= first).then(|| p.to_string())
 }
 
 /// The same period a year earlier (months, quarters, years and ranges).
@@ -1396,6 +1406,11 @@ mod tests {
         // tail's last deal (30 April 2026) ends the data.
         csv += "Typo,100,Closed Won,0024-07-01,2024-07-31\n";
         assert_eq!(month(&csv).as_deref(), Some("2026-04"));
+        // A few deals of a month not yet over have no whole month: the whole range.
+        let csv = "Deal Name,Amount,Deal Stage,Close Date\nA,1,Closed Won,2024-01-05\nB,2,Closed Lost,2024-01-10\n";
+        assert_eq!(month(csv), None);
+        let csv = format!("{csv}C,3,Closed Won,2023-12-31\n");
+        assert_eq!(month(&csv).as_deref(), Some("2023-12"));
     }
 
     /// `sort_list` orders as the standard library's stable sort does: by the comparison, and
