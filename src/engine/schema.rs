@@ -427,6 +427,8 @@ const SYNONYMS: &[(Role, &[&str])] = &[
             "签约日期",
             "uzavřeno dne",
             "date closed",
+            "closed at",
+            "close",
         ],
     ),
     (
@@ -1198,6 +1200,10 @@ mod tests {
                 "name,stage,amount,created_at,closed_at,expected_close_at,owner",
             ),
             ("合同名称,签约日期,合同金额", "name,closed_at,amount"),
+            // Short headers of home-made sheets; units after the name.
+            ("Deal,Stage,Close,Value", "name,stage,closed_at,amount"),
+            ("Deal,Closed at,Amount (K),Cost (in thousands)", "name,closed_at,amount,cost"),
+            ("商机名称,商机金额(万元),成本/万元", "name,amount,cost"),
         ];
         for (headers, want) in cases {
             let want: Vec<Option<&str>> =
