@@ -177,7 +177,6 @@ texts! {
     Blank => "(blank)", "（空）";
     PastePlaceholder => "Deal Name,Deal Stage,Amount,Close Date…", "商机名称,商机阶段,商机金额,成交日期…";
     Summary => "Deals in this period", "本周期商机";
-    PeriodSpan => "{p} ({a} – {b})", "{p}（{a} – {b}）";
     Total => "created", "新建";
     Won => "won", "赢单";
     Lost => "lost", "输单";

@@ -16,10 +16,9 @@ pub fn Summary(p: &Props) -> Html {
         return html! {};
     };
     let period = match (&p.report.period_from, &p.report.period_to) {
-        (Some(a), Some(b)) => t(lang, T::PeriodSpan)
-            .replace("{p}", &p.report.period)
-            .replace("{a}", a)
-            .replace("{b}", b),
+        (Some(a), Some(b)) => {
+            p.report.period.clone() + &crate::i18n::aside(lang, &format!("{a} – {b}"))
+        }
         _ => t(lang, T::WholeRange).to_string(),
     };
     let cell = |n: u64, label: T, id: &str| {
