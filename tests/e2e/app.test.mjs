@@ -277,6 +277,7 @@ test('switching to 中文 translates the page and is remembered', async (t) => {
     '参考范围：交易型 15–25 %，软件 20–40 %，大客户 35–50 %，专业服务 40–60 % — MetricHQ（方向性参考）');
   assert.equal(await page.locator('[data-kpi="win_rate"] .cadence').textContent(), '建议复盘周期：每月');
   assert.equal(await page.locator('#paste').getAttribute('placeholder'), '商机名称,商机阶段,商机金额,成交日期…');
+  assert.match(await page.locator('#more-kpis summary').textContent(), /^数据还能计算的其他指标（\d+）$/);
   assert.equal(await page.locator('#warnings [data-kind="closed_before_created"] .lines').textContent(), '行号：903、2260');
   // A chart's money axis counts in 万, at round figures.
   const axis = await page.locator('[data-kpi="revenue"] figure.trend svg text').allTextContents();

@@ -374,7 +374,7 @@ pub fn KpiCards(p: &Props) -> Html {
                 if others.is_empty() { html! {} } else { html! {
                     // Open when under five of the recommended KPIs can be computed on this data.
                     <details class="more" id="more-kpis" open={ready.len() < 5}>
-                        <summary>{ format!("{} ({})", t(lang, T::MoreKpis), others.len()) }</summary>
+                        <summary>{ t(lang, T::MoreKpis) }{ crate::i18n::aside(lang, &others.len().to_string()) }</summary>
                         <p class="hint">{ t(lang, T::MoreKpisHint) }</p>
                         <div class="table-scroll"><table>
                             <tbody>
