@@ -94,7 +94,7 @@ test('a saved period is compared with the next one, also from a downloaded KPI t
   // Compare January with the February kept in the browser.
   const options = await page.locator('#compare option').allTextContents();
   assert.equal(options.length, 2);
-  assert.match(options[1], /^2024-02 · \d{4}-\d{2}-\d{2} — deals\.csv, activities\.csv, tickets\.csv/);
+  assert.match(options[1], /^2024-02 · \d{4}-\d{2}-\d{2} — deals\.csv, activities\.csv, tickets\.csv \(\d+\)$/);
   await page.selectOption('#compare', '0');
   const line = page.locator('[data-kpi="win_rate"] .delta.snapshot');
   // January 66.7 % against February's 60.0 %: up 6.7 points, good news for a win rate.

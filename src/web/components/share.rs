@@ -93,12 +93,12 @@ pub fn Share(p: &Props) -> Html {
             </div>
             { if p.snapshot_saved { html! { <p class="copied" role="status">{ t(lang, T::SnapshotSaved) }</p> } } else { html! {} } }
             <label class="compare">
-                { t(lang, T::CompareWith) }{ " " }
+                { t(lang, T::CompareWith) }{ crate::i18n::space(lang) }
                 <select id="compare" onchange={on_compare}>
                     <option value="" selected={compared.is_none()}>{ t(lang, T::CompareNone) }</option>
                     { for p.history.iter().enumerate().map(|(i, s)| html! {
                         <option value={i.to_string()} selected={compared == Some(i)}>
-                            { format!("{} — {} ({})", s.label(), s.source, s.kpis.len()) }
+                            { format!("{} — {}", s.label(), s.source) }{ crate::i18n::aside(lang, &s.kpis.len().to_string()) }
                         </option>
                     }) }
                 </select>
