@@ -792,6 +792,8 @@ impl Workbook {
         Period::parse(&self.default_month()?)
     }
 
+    /// [`last_complete_month`] of the data's first day and the last day of its bulk: the
+    /// month a fresh load opens on.
     fn default_month(&self) -> Option<String> {
         last_complete_month(self.data_range()?.0, self.bulk_end()?)
     }
