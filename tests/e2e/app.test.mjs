@@ -66,10 +66,13 @@ test('pasting a small export changes the KPIs to its numbers', async (t) => {
 });
 
 test('amounts in 万元 are read as yuan, and the mapping says so', async (t) => {
-  const page = await openApp(t);
+  const page = await openApp(t, { period: 'default' });
   await page.fill('#paste', '商机名称,商机阶段,商机金额(万元),成交日期\nA,赢单,1.2,2024-01-05\nB,赢单,"2,000.5",2024-01-09\nC,输单,3,2024-01-10\n');
   await page.click('#analyze-paste');
-  await waitStatus(page, '3 rows');
+  await waitStatus(page, '3 rows', { period: 'default' });
+  await settled(page);
+  // Deals of a January not yet over: the whole range, not an empty December.
+  assert.equal(await page.locator('#period').inputValue(), 'all');
   // 1.2万 + 2,000.5万 = 20,017,000.
   assert.equal(await cardValue(page, 'revenue'), '20,017,000');
   assert.equal(await page.locator('.mapping-table tr[data-role="amount"] td').nth(1).textContent(), 'amount · ×10,000');
