@@ -767,6 +767,17 @@ impl Feed<'_> {
     }
 }
 
+/// Where the bytes from `from` on are cut for the reader's window: after the last byte below
+/// `0` other than `\r`, such as a line end, a delimiter or a space. No such byte is part of
+/// a character in the encodings read in slices (UTF-8, GBK, GB18030, Big5, Shift_JIS…), and
+/// no `\r\n` is cut in two; a line longer than a slice is not held back slice after slice.
+fn window_end(bytes: &[u8], from: usize) -> usize {
+    bytes[from..]
+        .iter()
+        .rposition(|&b| b < b'0' && b != b'\r')
+        .map_or(from, |k| from + k + 1)
+}
+
 /// A delimited text in the common dialect, telling `codecs` of its progress.
 struct Delimited<'t, C> {
     records: Records<'t>,
@@ -883,46 +894,48 @@ impl<'t, C: Codecs> Delimited<'t, C> {
         r.pos = 0;
         let before = text.len();
         let mut raw = std::mem::take(&mut feed.raw);
-        loop {
-            if text.len() - before >= at_least.max(1) {
-                break;
-            }
-            if let Some(cut) = memchr::memrchr(b'\n', &raw) {
-                feed.decode(&raw[..=cut], self.codecs, text);
-                raw.drain(..=cut);
-                continue;
-            }
-            if feed.done {
-                if !raw.is_empty() {
-                    feed.decode(&raw, self.codecs, text);
-                    raw.clear();
-                }
-                break;
-            }
-            // A slice comes into a buffer of its own (the browser's readers copy it in
-            // without zeroing it first), and is decoded from there: its first line ends the
-            // one `raw` holds, its last unfinished line is kept, and its whole lines between
-            // are not copied again.
-            let mut slice = Vec::new();
-            match feed.chunks.read_into(&mut slice) {
-                Ok(more) => feed.done = !more,
+        while text.len() - before < at_least.max(1) && !feed.done {
+            // UTF-8 comes straight into the window, after the text kept: its bytes are
+            // copied once, into a buffer used again for each slice, and checked once. Text
+            // in another encoding is decoded from a buffer of its own.
+            let utf8 = feed.encoding.is_none();
+            let mut bytes = match utf8 {
+                true => std::mem::take(text).into_bytes(),
+                false => Vec::new(),
+            };
+            let kept = bytes.len();
+            bytes.append(&mut raw);
+            // Bytes held back with a place to cut them (the head's, read to sniff the file)
+            // go in before another slice is asked for.
+            let read = match window_end(&bytes, kept) > kept {
+                true => Ok(true),
+                false => feed.chunks.read_into(&mut bytes),
+            };
+            let cut = match read {
+                Ok(true) => window_end(&bytes, kept),
+                Ok(false) => bytes.len(),
                 // The read goes on from here when the slice comes ([`Error::Waiting`]).
+                Err(_) => kept,
+            };
+            raw = bytes.split_off(cut);
+            if utf8 {
+                match String::from_utf8(bytes) {
+                    Ok(window) => *text = window,
+                    Err(e) => {
+                        feed.malformed = true;
+                        *text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+                    }
+                }
+            } else {
+                feed.decode(&bytes, self.codecs, text);
+            }
+            match read {
+                Ok(more) => feed.done = !more,
                 Err(e) => {
                     feed.raw = raw;
                     return Err(e);
                 }
             }
-            let Some(first) = memchr::memchr(b'\n', &slice) else {
-                raw.extend_from_slice(&slice);
-                continue;
-            };
-            raw.extend_from_slice(&slice[..=first]);
-            feed.decode(&raw, self.codecs, text);
-            raw.clear();
-            let rest = &slice[first + 1..];
-            let whole = memchr::memrchr(b'\n', rest).map_or(0, |last| last + 1);
-            feed.decode(&rest[..whole], self.codecs, text);
-            raw.extend_from_slice(&rest[whole..]);
         }
         feed.raw = raw;
         Ok(text.len() > before)
@@ -1935,7 +1948,7 @@ mod common_dialect {
             parts in proptest::collection::vec(prop_oneof![
                 Just("a"), Just("é"), Just(","), Just(";"), Just("\""), Just("\n"), Just("\r"),
                 Just("\r\n"), Just(" "), Just("\"\""), Just("x,y"), Just("中文"), Just("\n\n"),
-                Just("\"a\nb\""), Just("1.5"), Just("2024-01-02")
+                Just("\"a\nb\""), Just("1.5"), Just("2024-01-02"), Just("丂乗😀")
             ], 1..60),
             step in 1usize..24,
             head in 1usize..40,
@@ -1952,7 +1965,8 @@ mod common_dialect {
             let dialect = Dialect { delimiter: (!sniff).then_some(b','), ..Dialect::default() };
             let head = if sniff { HEAD_BYTES } else { head * 4 };
             let (bytes, opts) = if gbk {
-                let (b, _, _) = encoding_rs::GBK.encode(&plain);
+                // GB18030, which the GBK decoder reads: an emoji's four bytes hold digits.
+                let (b, _, _) = encoding_rs::GB18030.encode(&plain);
                 let opts = ReadOptions { encoding: Some("gbk".into()), dialect, ..ReadOptions::default() };
                 (b.into_owned(), opts)
             } else {

@@ -38,18 +38,18 @@ impl InputFile {
 /// enough that the worker never holds much of the file at once.
 const SLICE_BYTES: f64 = 8.0 * 1024.0 * 1024.0;
 
-/// Append the bytes of `array` to `buf`. An empty buffer without the room (a slice of a file
-/// read in slices) is replaced by a copy of them: growing it to copy them over would first
-/// fill it with zeros, a second pass over every byte of the file.
+/// Append the bytes of `array` to `buf`, copied straight into its spare room: growing it to
+/// copy them over would first fill it with zeros, a second pass over every byte of a file.
 pub(crate) fn append(buf: &mut Vec<u8>, array: &js_sys::Uint8Array) {
     let len = array.length() as usize;
-    if buf.is_empty() && buf.capacity() < len {
-        *buf = array.to_vec();
-        return;
-    }
     let old = buf.len();
-    buf.resize(old + len, 0);
-    array.copy_to(&mut buf[old..]);
+    buf.reserve(len);
+    let copied = array
+        .copy_to_uninit(&mut buf.spare_capacity_mut()[..len])
+        .len();
+    // SAFETY: `copy_to_uninit` has written the `copied` bytes after the first `old` (it
+    // panics unless its array and the room given are of one length).
+    unsafe { buf.set_len(old + copied) };
 }
 
 /// A `Blob` read a slice at a time with the worker's synchronous `FileReaderSync`.
