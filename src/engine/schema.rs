@@ -903,9 +903,10 @@ pub fn suggest_role(header: &str) -> Option<Suggestion> {
 }
 
 /// The unit a header gives its column's figures in, after the name in brackets or a slash:
-/// `金额(万元)`, `金额/万元` 10,000; `Amount (K)`, `Amount ($000)`, `Cost (in thousands)` 1,000;
-/// `Amount (M)`, `Amount (in millions)` a million. How many plain units one figure stands
-/// for, and where the name ends.
+/// `金额(万元)`, `金额/万元` 10,000; `金额(亿元)` 100 million; `金额(百万元)`, `Amount (M)`,
+/// `Amount ($MM)`, `Amount (in millions)` a million; `Amount (K)`, `Amount ($000)`,
+/// `Amount ($000s)`, `Cost (in thousands)` 1,000. How many plain units one figure stands for,
+/// and where the name ends.
 pub fn header_unit(header: &str) -> Option<(f64, usize)> {
     let at = header.rfind(['(', '（', '/'])?;
     let unit = header[at..].trim_matches(['(', '（', '/', ')', '）', ' ', '$']);
@@ -916,12 +917,18 @@ pub fn header_unit(header: &str) -> Option<(f64, usize)> {
 }
 
 /// The units of [`header_unit`], as written after a figure's name.
-const UNITS: [(&str, f64); 10] = [
+const UNITS: [(&str, f64); 16] = [
     ("万元", 1e4),
     ("万", 1e4),
+    ("亿元", 1e8),
+    ("亿", 1e8),
+    ("百万元", 1e6),
+    ("百万", 1e6),
     ("千元", 1e3),
     ("k", 1e3),
     ("000", 1e3),
+    ("000s", 1e3),
+    ("mm", 1e6),
     ("thousands", 1e3),
     ("in thousands", 1e3),
     ("m", 1e6),
@@ -1204,6 +1211,8 @@ mod tests {
             ("Deal,Stage,Close,Value", "name,stage,closed_at,amount"),
             ("Deal,Closed at,Amount (K),Cost (in thousands)", "name,closed_at,amount,cost"),
             ("商机名称,商机金额(万元),成本/万元", "name,amount,cost"),
+            ("合同名称,合同金额（亿元）,成本(百万元)", "name,amount,cost"),
+            ("Deal,Amount ($MM),Cost ($000s)", "name,amount,cost"),
         ];
         for (headers, want) in cases {
             let want: Vec<Option<&str>> =
