@@ -228,6 +228,67 @@ pub const ENCODING_CHOICES: [&str; 9] = [
     "EUC-KR",
 ];
 
+/// The encoding `label` names. Natively, any WHATWG label (`latin1`, `cp936`, ` GBK `); in
+/// the browser, whose labels come from this engine (the choices above and the names the
+/// detector gives), an encoding's name ([`encoding_named`]): encoding_rs's table of all its
+/// labels stays out of the app.
+pub fn encoding_for(label: &str) -> Option<&'static encoding_rs::Encoding> {
+    if cfg!(target_arch = "wasm32") {
+        encoding_named(label)
+    } else {
+        encoding_rs::Encoding::for_label(label.trim().as_bytes())
+    }
+}
+
+/// The encoding whose name is `name`, in any case.
+pub fn encoding_named(name: &str) -> Option<&'static encoding_rs::Encoding> {
+    use encoding_rs::*;
+    let all = [
+        UTF_8,
+        GBK,
+        GB18030,
+        BIG5,
+        SHIFT_JIS,
+        EUC_JP,
+        ISO_2022_JP,
+        EUC_KR,
+        UTF_16LE,
+        UTF_16BE,
+        WINDOWS_1250,
+        WINDOWS_1251,
+        WINDOWS_1252,
+        WINDOWS_1253,
+        WINDOWS_1254,
+        WINDOWS_1255,
+        WINDOWS_1256,
+        WINDOWS_1257,
+        WINDOWS_1258,
+        WINDOWS_874,
+        ISO_8859_2,
+        ISO_8859_3,
+        ISO_8859_4,
+        ISO_8859_5,
+        ISO_8859_6,
+        ISO_8859_7,
+        ISO_8859_8,
+        ISO_8859_8_I,
+        ISO_8859_10,
+        ISO_8859_13,
+        ISO_8859_14,
+        ISO_8859_15,
+        ISO_8859_16,
+        KOI8_R,
+        KOI8_U,
+        IBM866,
+        MACINTOSH,
+        X_MAC_CYRILLIC,
+        X_USER_DEFINED,
+    ];
+    let name = name.trim();
+    all.into_iter()
+        .find(|e| e.name().eq_ignore_ascii_case(name))
+}
+
 /// Guesses the encoding of bytes that are not UTF-8, and turns bytes in a known encoding into
 /// text (saying whether some bytes were malformed).
 ///
@@ -503,12 +564,12 @@ fn decode<'a>(
         return Err(Error::Spreadsheet { file: file.into() });
     }
     let chosen = match &opts.encoding {
-        Some(label) => Some(Encoding::for_label(label.trim().as_bytes()).ok_or_else(|| {
-            Error::UnsupportedEncoding {
+        Some(label) => Some(
+            encoding_for(label).ok_or_else(|| Error::UnsupportedEncoding {
                 file: file.into(),
                 encoding: label.clone(),
-            }
-        })?),
+            })?,
+        ),
         None => None,
     };
     let sample = &bytes[..bytes.len().min(64 * 1024)];
@@ -1395,10 +1456,7 @@ impl<'a, C: Codecs> StreamedRead<'a, C> {
         if !plain {
             return Ok(Phase::Whole(chunks, head));
         }
-        let chosen = opts
-            .encoding
-            .as_ref()
-            .map(|label| Encoding::for_label(label.trim().as_bytes()));
+        let chosen = opts.encoding.as_ref().map(|label| encoding_for(label));
         let utf8_head = match std::str::from_utf8(&head) {
             Ok(_) => true,
             // A character cut by the end of the head is not a fault.
@@ -1527,9 +1585,7 @@ pub fn split_at(
     codecs: &impl Codecs,
 ) -> Option<Split> {
     let head = &head[..head.len().min(SNIFF_BYTES)];
-    let utf8_label = |l: &String| {
-        encoding_rs::Encoding::for_label(l.trim().as_bytes()) == Some(encoding_rs::UTF_8)
-    };
+    let utf8_label = |l: &String| encoding_for(l) == Some(encoding_rs::UTF_8);
     if !opts.dialect.is_common()
         || opts.header == HeaderChoice::None
         || !opts.encoding.as_ref().is_none_or(utf8_label)
@@ -2576,6 +2632,40 @@ mod tests {
             out.extend_from_slice(&b);
         }
         out
+    }
+
+    /// The browser finds an encoding by its name, as labels find it natively: the page's
+    /// choices and the names the detector gives, in any case.
+    #[test]
+    fn encodings_are_found_by_name_as_by_label() {
+        let names = [
+            "ISO-8859-2",
+            "ISO-8859-5",
+            "ISO-8859-7",
+            "ISO-8859-8",
+            "ISO-8859-13",
+            "KOI8-U",
+            "IBM866",
+            "EUC-JP",
+            "ISO-2022-JP",
+            "windows-1250",
+            "windows-1251",
+            "windows-1255",
+            "windows-1256",
+            "windows-874",
+            "x-mac-cyrillic",
+            "macintosh",
+            "x-user-defined",
+        ];
+        for name in ENCODING_CHOICES.iter().chain(&names) {
+            let by_label = encoding_rs::Encoding::for_label(name.as_bytes());
+            assert!(by_label.is_some_and(|e| e.name() == *name), "{name}");
+            assert_eq!(encoding_named(name), by_label, "{name}");
+            assert_eq!(encoding_named(&name.to_lowercase()), by_label, "{name}");
+        }
+        // A label that is no name is read natively only.
+        assert_eq!(encoding_named("latin1"), None);
+        assert_eq!(encoding_for(" latin1 "), Some(encoding_rs::WINDOWS_1252));
     }
 
     #[test]
