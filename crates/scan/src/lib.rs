@@ -174,6 +174,35 @@ fn cell_hash(b: &[u8]) -> (Slot, u64) {
     (key, h.wrapping_mul(K) ^ (h >> 29))
 }
 
+/// Append `cell` to `text`; a cell of 8 to 32 bytes as four words of eight bytes, which may
+/// overlap (at 0, a third and two thirds of the way to n − 8, and n − 8). In wasm, a copy
+/// whose length is known only when it runs is a call (`memory.copy`), which in Chromium costs
+/// several times the loads and stores of such a cell (6 ns against 1).
+#[inline(always)]
+fn push_short(text: &mut String, cell: &str) {
+    let n = cell.len();
+    if !(8..=32).contains(&n) {
+        text.push_str(cell);
+        return;
+    }
+    text.reserve(n);
+    let last = n - 8;
+    // SAFETY: each word is read within `cell` (it starts at most `n` − 8 bytes in) and
+    // written within the `n` bytes of room reserved after the text's end; the four cover all
+    // `n` bytes, as no two starts are more than eight apart when `n` is at most 32. Only then
+    // does the length take them in: the text is still UTF-8, followed by a whole `str`.
+    unsafe {
+        let v = text.as_mut_vec();
+        let len = v.len();
+        let (src, dst) = (cell.as_ptr(), v.as_mut_ptr().add(len));
+        for at in [0, last / 3, 2 * last / 3, last] {
+            let word = std::ptr::read_unaligned(src.add(at).cast::<u64>());
+            std::ptr::write_unaligned(dst.add(at).cast::<u64>(), word);
+        }
+        v.set_len(len + n);
+    }
+}
+
 impl TextColumn {
     /// Add a cell at the end, trimmed of spaces, tabs and byte-order marks around it.
     pub fn push(&mut self, cell: &str) {
@@ -206,7 +235,11 @@ impl TextColumn {
             }
             self.uncode();
         }
-        self.text.push_str(cell);
+        if HOT {
+            push_short(&mut self.text, cell);
+        } else {
+            self.text.push_str(cell);
+        }
         // The arena of one column of one file stays below 4 GiB: files are far smaller.
         self.ends.push(self.text.len() as u32);
     }
@@ -899,6 +932,21 @@ mod tests {
 
     fn cells(col: &TextColumn) -> Vec<&str> {
         col.iter().collect()
+    }
+
+    /// A cell of any length, ASCII or not, is appended whole and as written.
+    #[test]
+    fn cells_of_any_length_are_copied_whole() {
+        let letters: Vec<char> = "aé中b😀c,d".chars().collect();
+        let (mut text, mut want) = (String::new(), String::new());
+        for start in 0..letters.len() {
+            for len in 0..40 {
+                let cell: String = letters.iter().cycle().skip(start).take(len).collect();
+                push_short(&mut text, &cell);
+                want.push_str(&cell);
+                assert_eq!(text, want, "{cell:?}");
+            }
+        }
     }
 
     /// The next of a fixed run of numbers from `seed` (a linear congruential generator's
