@@ -1786,12 +1786,16 @@ mod tests {
         let t = table("Deal,Amount (in millions)\nA,2\n");
         let d = t.deals.as_ref().unwrap();
         assert_eq!(d.amount.as_deref().unwrap(), &[Some(2e6)]);
-        // Hundreds of millions (亿), millions (百万, MM) and thousands (000s).
+        // Hundreds of millions (亿), millions (百万, MM, m) and thousands (000s).
         for (header, scale) in [
             ("合同金额（亿元）", 1e8),
             ("合同金额(百万)", 1e6),
             ("Amount ($MM)", 1e6),
             ("Amount ($000s)", 1e3),
+            // Currency signs around the unit.
+            ("Value (£'000)", 1e3),
+            ("Revenue (€m)", 1e6),
+            ("合同金额（¥万元）", 1e4),
         ] {
             let t = table(&format!("Deal,{header}\nA,2.5\n"));
             let d = t.deals.as_ref().unwrap();

@@ -905,11 +905,14 @@ pub fn suggest_role(header: &str) -> Option<Suggestion> {
 /// The unit a header gives its column's figures in, after the name in brackets or a slash:
 /// `金额(万元)`, `金额/万元` 10,000; `金额(亿元)` 100 million; `金额(百万元)`, `Amount (M)`,
 /// `Amount ($MM)`, `Amount (in millions)` a million; `Amount (K)`, `Amount ($000)`,
-/// `Amount ($000s)`, `Cost (in thousands)` 1,000. How many plain units one figure stands for,
-/// and where the name ends.
+/// `Amount ($000s)`, `Value (£'000)`, `Cost (in thousands)` 1,000. How many plain units one
+/// figure stands for, and where the name ends.
 pub fn header_unit(header: &str) -> Option<(f64, usize)> {
     let at = header.rfind(['(', '（', '/'])?;
-    let unit = header[at..].trim_matches(['(', '（', '/', ')', '）', ' ', '$']);
+    // Brackets, spaces and currency signs around the unit: `($000)`, `(£'000)`, `（¥万元）`.
+    let unit = header[at..].trim_matches(|c: char| {
+        matches!(c, '（' | '）') || !c.is_ascii_alphanumeric() && c < '\u{3000}'
+    });
     UNITS
         .iter()
         .find(|(u, _)| u.eq_ignore_ascii_case(unit))
