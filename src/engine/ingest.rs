@@ -829,13 +829,15 @@ impl Feed<'_> {
 }
 
 /// Where the bytes from `from` on are cut for the reader's window: after the last byte below
-/// `0` other than `\r`, such as a line end, a delimiter or a space. No such byte is part of
-/// a character in the encodings read in slices (UTF-8, GBK, GB18030, Big5, Shift_JIS…), and
-/// no `\r\n` is cut in two; a line longer than a slice is not held back slice after slice.
+/// `0`, such as a line end, a delimiter or a space, but not after a last `\r`, whose `\n` may
+/// come next. No such byte is part of a character in the encodings read in slices (UTF-8,
+/// GBK, GB18030, Big5, Shift_JIS…), and a line longer than a slice, or a file of `\r` line
+/// ends, is not held back slice after slice.
 fn window_end(bytes: &[u8], from: usize) -> usize {
-    bytes[from..]
-        .iter()
-        .rposition(|&b| b < b'0' && b != b'\r')
+    let t = &bytes[from..];
+    let t = t.strip_suffix(b"\r").unwrap_or(t);
+    t.iter()
+        .rposition(|&b| b < b'0')
         .map_or(from, |k| from + k + 1)
 }
 
