@@ -810,17 +810,20 @@ struct Feed<'a> {
 }
 
 impl Feed<'_> {
-    fn decode(&mut self, bytes: &[u8], codecs: &impl Codecs, into: &mut String) {
+    /// Add the text of `bytes` to `into`. UTF-8 bytes become a `String` where they are, which
+    /// is `into` itself when it is empty (the reader's window hands its bytes over).
+    fn decode(&mut self, bytes: Vec<u8>, codecs: &impl Codecs, into: &mut String) {
         match self.encoding {
-            None => match std::str::from_utf8(bytes) {
-                Ok(text) => into.push_str(text),
-                Err(_) => {
+            None => match String::from_utf8(bytes) {
+                Ok(text) if into.is_empty() => *into = text,
+                Ok(text) => into.push_str(&text),
+                Err(e) => {
                     self.malformed = true;
-                    into.push_str(&String::from_utf8_lossy(bytes));
+                    into.push_str(&String::from_utf8_lossy(e.as_bytes()));
                 }
             },
             Some(encoding) => {
-                let (text, malformed) = codecs.decode(encoding, bytes);
+                let (text, malformed) = codecs.decode(encoding, &bytes);
                 self.malformed |= malformed;
                 into.push_str(&text);
             }
@@ -961,10 +964,9 @@ impl<'t, C: Codecs> Delimited<'t, C> {
             // UTF-8 comes straight into the window, after the text kept: its bytes are
             // copied once, into a buffer used again for each slice, and checked once. Text
             // in another encoding is decoded from a buffer of its own.
-            let utf8 = feed.encoding.is_none();
-            let mut bytes = match utf8 {
-                true => std::mem::take(text).into_bytes(),
-                false => Vec::new(),
+            let mut bytes = match feed.encoding {
+                None => std::mem::take(text).into_bytes(),
+                Some(_) => Vec::new(),
             };
             let kept = bytes.len();
             bytes.append(&mut raw);
@@ -981,17 +983,7 @@ impl<'t, C: Codecs> Delimited<'t, C> {
                 Err(_) => kept,
             };
             raw = bytes.split_off(cut);
-            if utf8 {
-                match String::from_utf8(bytes) {
-                    Ok(window) => *text = window,
-                    Err(e) => {
-                        feed.malformed = true;
-                        *text = String::from_utf8_lossy(e.as_bytes()).into_owned();
-                    }
-                }
-            } else {
-                feed.decode(&bytes, self.codecs, text);
-            }
+            feed.decode(bytes, self.codecs, text);
             match read {
                 Ok(more) => feed.done = !more,
                 Err(e) => {
@@ -1499,7 +1491,7 @@ impl<'a, C: Codecs> StreamedRead<'a, C> {
         // it: a character cut by the end of these bytes falls after the part looked at.
         let mut head_text = String::new();
         let sniffed = (skip + SNIFF_BYTES + 4).min(head.len());
-        feed.decode(&head[skip..sniffed], codecs, &mut head_text);
+        feed.decode(head[skip..sniffed].to_vec(), codecs, &mut head_text);
         let d = opts.dialect;
         let delimiter = d
             .delimiter
