@@ -105,7 +105,8 @@ impl Interned {
 
     #[inline(always)]
     pub fn get(&self, row: usize) -> u32 {
-        self.ids[row]
+        // A slice's index, not a `Vec`'s: that is a call in the size-first build.
+        self.ids.as_slice()[row]
     }
 }
 

@@ -80,21 +80,26 @@ impl Acc {
     }
 
     /// Add one row's figures and its sales cycle, if it has one: what [`Acc::merge`] of the
-    /// row's own accumulator gives, once [`OpenFigures`] has added the open ones.
+    /// row's own accumulator gives, once [`OpenFigures`] has added the open ones. `CLOSED`:
+    /// the row is closed in the period; a row that is not has only its creation to add (an
+    /// open deal, or one created in a month and closed in another), and the figures of a
+    /// closing, zeros, are left as they are.
     #[inline(always)]
-    fn add(&mut self, f: &RowFigures, cycle: Option<i32>) {
+    fn add<const CLOSED: bool>(&mut self, f: &RowFigures, cycle: Option<i32>) {
         self.created += f.created;
-        self.won += f.won;
-        self.lost += f.lost;
         self.invalid += f.invalid;
-        self.won_amount += f.won_amount;
-        self.won_with_amount += f.won_with_amount;
-        self.won_revenue_with_cost += f.won_revenue_with_cost;
-        self.won_cost += f.won_cost;
-        self.won_with_cost += f.won_with_cost;
-        self.closed_without_date += f.closed_without_date;
-        if let Some(c) = cycle {
-            self.cycles.push(c);
+        if CLOSED {
+            self.won += f.won;
+            self.lost += f.lost;
+            self.won_amount += f.won_amount;
+            self.won_with_amount += f.won_with_amount;
+            self.won_revenue_with_cost += f.won_revenue_with_cost;
+            self.won_cost += f.won_cost;
+            self.won_with_cost += f.won_with_cost;
+            self.closed_without_date += f.closed_without_date;
+            if let Some(c) = cycle {
+                self.cycles.push(c);
+            }
         }
         self.seen = true;
     }
@@ -226,6 +231,33 @@ impl Pass {
             by_month: SortedMap::new(),
             by_stage: vec![(0, 0.0); d.stage.as_ref().map_or(0, |i| i.names.len())],
             renewal: (0, 0),
+        }
+    }
+
+    /// Add a row's figures to the accumulators `parts` names: the whole period's and those of
+    /// its owner, lead source and other dimensions' values (`row`). `CLOSED`: see
+    /// [`Acc::add`]; one test a row and period, not one an accumulator.
+    #[inline(always)]
+    fn add_row<const CLOSED: bool>(
+        &mut self,
+        parts: Parts,
+        (owner, source, extras): (usize, usize, &[usize]),
+        acc: &RowFigures,
+        cycle: Option<i32>,
+    ) {
+        if parts.owner {
+            self.by_owner.as_mut_slice()[owner].add::<CLOSED>(acc, cycle);
+        }
+        if parts.source {
+            self.by_source.as_mut_slice()[source].add::<CLOSED>(acc, cycle);
+        }
+        if parts.extras {
+            for (accs, id) in self.by_extra.iter_mut().zip(extras) {
+                accs.as_mut_slice()[*id].add::<CLOSED>(acc, cycle);
+            }
+        }
+        if parts.whole {
+            self.all.add::<CLOSED>(acc, cycle);
         }
     }
 
@@ -417,6 +449,12 @@ impl Walk {
             [&d.amount, &d.cost, &d.probability].map(|c| c.as_deref().map(Vec::as_slice));
         let [owners, sources, stages, deal_types] =
             [&d.owner, &d.source, &d.stage, &d.deal_type].map(Option::as_deref);
+        // Indexed as slices: a `Vec`'s index is a call in the size-first build.
+        let (passes, bounds, month_at) = (
+            passes.as_mut_slice(),
+            bounds.as_slice(),
+            month_at.as_slice(),
+        );
         let from = *row;
         *row = to.max(from);
         for r in from..to {
@@ -534,19 +572,11 @@ impl Walk {
                         }
                     }
                 }
-                if parts.owner {
-                    p.by_owner[owner].add(&acc, cycle);
-                }
-                if parts.source {
-                    p.by_source[source].add(&acc, cycle);
-                }
-                if parts.extras {
-                    for (accs, id) in p.by_extra.iter_mut().zip(&extra_ids) {
-                        accs[*id].add(&acc, cycle);
-                    }
-                }
-                if parts.whole {
-                    p.all.add(&acc, cycle);
+                let row = (owner, source, &extra_ids[..]);
+                if pl.closed_in {
+                    p.add_row::<true>(parts, row, &acc, cycle);
+                } else {
+                    p.add_row::<false>(parts, row, &acc, cycle);
                 }
             }
             if first_month != usize::MAX {
@@ -681,8 +711,9 @@ impl Months {
             _ => (from_created, from_created + 1),
         };
         let (first, last) = (first.min(n), last.min(n));
-        out[0] = self.months[first.min(n - 1)].2;
-        out[1] = self.months[last.saturating_sub(1)].2;
+        let months = self.months.as_slice();
+        out[0] = months[first.min(n - 1)].2;
+        out[1] = months[last.saturating_sub(1)].2;
         (first, last, (last - first.min(last)).min(2))
     }
 }
@@ -1043,7 +1074,7 @@ impl OpenFigures {
     #[inline(always)]
     fn add(&mut self, slots: &[usize], pass: usize, f: &OpenSums) {
         for k in slots {
-            self.sums[k * self.passes + pass].add_row(f, 1);
+            self.sums.as_mut_slice()[k * self.passes + pass].add_row(f, 1);
         }
     }
 
@@ -1051,7 +1082,7 @@ impl OpenFigures {
     #[inline(always)]
     fn add_to_each(&mut self, slots: &[usize], f: &OpenSums) {
         for k in slots {
-            self.common[*k].add_row(f, 1);
+            self.common.as_mut_slice()[*k].add_row(f, 1);
         }
     }
 
@@ -1060,8 +1091,9 @@ impl OpenFigures {
     fn add_to_months(&mut self, slots: &[usize], (from, to): (usize, usize), f: &OpenSums) {
         let m = self.months.len() + 1;
         for k in slots {
-            self.steps[k * m + from].add_row(f, 1);
-            self.steps[k * m + to].add_row(f, -1);
+            let steps = self.steps.as_mut_slice();
+            steps[k * m + from].add_row(f, 1);
+            steps[k * m + to].add_row(f, -1);
         }
     }
 
