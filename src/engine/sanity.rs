@@ -111,7 +111,7 @@ fn positive_quartiles(
         let x = p * (n - 1) as f64;
         (x, x.floor() as usize, x.ceil() as usize)
     };
-    let (n, v) = crm_kpi_scan::cells::positives_at(values, |n| {
+    let (n, v) = crm_kpi_scan::cells::positives_at(values, &|n| {
         if n < min {
             return Vec::new();
         }
@@ -289,10 +289,7 @@ fn crowded_minutes(col: &[Option<Minutes>]) -> Vec<Minutes> {
     let span = usize::try_from(i64::from(hi) - i64::from(lo) + 1).unwrap_or(usize::MAX);
     if span <= col.len().saturating_mul(4).max(1 << 16) {
         let mut count = vec![0u8; span];
-        for m in col.iter().flatten() {
-            let c = &mut count[(*m - lo) as usize];
-            *c = c.saturating_add(1);
-        }
+        crm_kpi_scan::cells::count_minutes(col, lo, &mut count);
         return count
             .iter()
             .enumerate()

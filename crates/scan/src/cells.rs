@@ -455,11 +455,12 @@ pub fn minute_range(dates: &[Option<i32>]) -> Option<(i32, i32)> {
 /// `ranks` gives for that count (0-based, in increasing order, each below the count), as the
 /// amounts' sanity check takes its quartiles. Above zero a float orders as its bits do: the
 /// values are counted by their top 16 bits, and only those that share a wanted rank's top
-/// bits are gathered and selected among, instead of a copy of every value.
+/// bits are gathered and selected among, instead of a copy of every value. `ranks` is a
+/// `dyn` function so that this one is built here, for speed, and not in its caller.
 #[inline(never)]
 pub fn positives_at(
     values: &[Option<f64>],
-    ranks: impl FnOnce(usize) -> Vec<usize>,
+    ranks: &dyn Fn(usize) -> Vec<usize>,
 ) -> (usize, Vec<f64>) {
     let top = |v: f64| (v.to_bits() >> 48) as usize;
     let mut counts = vec![0u32; 1 << 16];
@@ -505,6 +506,20 @@ pub fn positives_at(
         })
         .collect();
     (n, picked)
+}
+
+/// Add one to `count[m - first]` for each minute `m` of `dates` (at most 255: it stays
+/// there), passing over minutes outside `count`.
+#[inline(never)]
+pub fn count_minutes(dates: &[Option<i32>], first: i32, count: &mut [u8]) {
+    for m in dates.iter().flatten() {
+        if let Some(c) = usize::try_from(m.wrapping_sub(first))
+            .ok()
+            .and_then(|i| count.get_mut(i))
+        {
+            *c = c.saturating_add(1);
+        }
+    }
 }
 
 /// Add one to `per_day[d - first]` for the day `d` of each of `dates`, passing over days
