@@ -1,14 +1,13 @@
 // crm-kpi as a contender of ../shared/bench: the wasm-bindgen module built with the `api`
 // feature (bench/run.sh puts this file and worker.js next to crm_kpi.js and crm_kpi_bg.wasm).
-// A file is read as the page reads it. With two readers (the page's `workers` setting: by
-// default when the device has four cores or more; `WORKERS=2 bash bench/run.sh` forces them,
-// `WORKERS=1` turns them off), a file of `bench_split_bytes()` or more is read by two workers at once:
-// one from the start up to the first line after the middle, one from there on; the first
-// joins the second's rows to its own and computes the KPIs. Otherwise it is read here.
+// A file is read as the page reads it: here, in one reader, unless two readers are asked for
+// (the page's `workers=2`; `WORKERS=2 bash bench/run.sh`). Then a file of `bench_split_bytes()`
+// or more is read by two workers at once: one from the start up to the first line after the
+// middle, one from there on; the first joins the second's rows to its own and computes the KPIs.
 import wasmInit, { bench_kpis, bench_split_bytes } from './crm_kpi.js';
 
 const WORKERS = 'auto';
-const twoReaders = WORKERS === '2' || (WORKERS === 'auto' && navigator.hardwareConcurrency >= 4);
+const twoReaders = WORKERS === '2';
 let workers = [];
 
 function spawn() {

@@ -49,8 +49,8 @@ pub struct PageConfig {
     pub compact: bool,
     /// Origins allowed to talk to an embedded page through `postMessage`.
     pub origins: Vec<String>,
-    /// How many workers read a large file (1 or 2); `None`: two when the device has four
-    /// cores or more (with fewer, a second reader gains little and holds memory).
+    /// How many workers read a large file (1 or 2); `None` (`auto`): one, the faster and
+    /// smaller way on the devices measured.
     pub workers: Option<u8>,
     /// Every parameter that could not be used, as `name=value: why`.
     pub problems: Vec<String>,

@@ -220,14 +220,13 @@ fn send_load(
     );
 }
 
-/// Whether large files are read by two workers: the page's `workers` setting, else when the
-/// device has four cores or more (with two, the page, two readers and the browser's own file
-/// reading share them, and a second reader gains little for the memory it holds).
+/// Whether large files are read by two workers: only when the page's `workers` setting asks
+/// for two. The second part's columns are copied to the first worker and joined there, and
+/// typing and the report run there after both parts: at 1M rows those steps alone take as long
+/// as one worker's whole load, on any number of cores, and the second worker's memory comes on
+/// top (README, Two readers).
 fn two_workers(config: &PageConfig) -> bool {
-    match config.workers {
-        Some(n) => n >= 2,
-        None => web_sys::window().is_some_and(|w| w.navigator().hardware_concurrency() >= 4.0),
-    }
+    config.workers.is_some_and(|n| n >= 2)
 }
 
 /// Put `text` on the clipboard, then tell the store whether that worked.

@@ -70,9 +70,9 @@ async function sameAsNative(page, file, name) {
   return want;
 }
 
-test('with two workers a large file is read in two parts and gives the numbers of one read', async (t) => {
-  // Over 48 MB, the size from which the page reads a file with a helper worker (workers=2:
-  // this machine may have fewer than the four cores that turn it on by itself).
+test('a large file is read in two parts only when two workers are asked for, to the numbers of one read', async (t) => {
+  // Over 48 MB, the size from which the page reads a file with a helper worker when its
+  // `workers` setting asks for two (by default it reads with one, on any device).
   const csv = dealsCsv(800_000);
   const file = path.join(artifacts, 'deals_800k.csv');
   fs.writeFileSync(file, csv);
@@ -82,6 +82,13 @@ test('with two workers a large file is read in two parts and gives the numbers o
   page.on('worker', (w) => workers.push(w.url()));
   await sameAsNative(page, file, 'deals_800k.csv');
   assert.ok(workers.some((u) => u.endsWith('#helper')), `a helper read a part: ${workers.join(' ')}`);
+
+  // By default the same file is read by one worker, to the same numbers.
+  const plain = await openApp(t);
+  const alone = plain.workers().map((w) => w.url());
+  plain.on('worker', (w) => alone.push(w.url()));
+  await sameAsNative(plain, file, 'deals_800k.csv');
+  assert.ok(!alone.some((u) => u.endsWith('#helper')), `no helper by default: ${alone.join(' ')}`);
 
   // The same rows with a line break inside every quoted deal name, the middle of the file
   // falling inside one: the helper's part would start in the middle of a record, so the first
