@@ -30,17 +30,22 @@ fn ms(t: Instant) -> f64 {
     t.elapsed().as_secs_f64() * 1e3
 }
 
+/// How long `f` took, profiled when `PERF_CTL` asks for it.
+fn step(f: impl FnOnce()) -> f64 {
+    perf("enable");
+    let t = Instant::now();
+    f();
+    let took = ms(t);
+    perf("disable");
+    took
+}
+
 /// `f` timed `runs` times, each after `setup`: the times, fastest first.
 fn timed<S>(runs: usize, mut setup: impl FnMut() -> S, mut f: impl FnMut(S)) -> Vec<f64> {
     let mut times: Vec<f64> = (0..runs)
         .map(|_| {
             let s = setup();
-            perf("enable");
-            let t = Instant::now();
-            f(s);
-            let took = ms(t);
-            perf("disable");
-            took
+            step(|| f(s))
         })
         .collect();
     times.sort_by(f64::total_cmp);
@@ -117,16 +122,20 @@ fn main() {
                         detected.iter().map(|r| r.filter(|&r| r != role)).collect();
                     (wb, detected, without)
                 };
-                let mut back = Vec::new();
-                let unused = timed(runs, ready, |(mut wb, detected, without)| {
-                    wb.remap(0, Some(&without));
-                    let _ = wb.report(&opts);
+                let (mut unused, mut back) = (Vec::new(), Vec::new());
+                for _ in 0..runs {
+                    let (mut wb, detected, without) = ready();
+                    unused.push(step(|| {
+                        wb.remap(0, Some(&without));
+                        let _ = wb.report(&opts);
+                    }));
                     // Given back: the workbook puts back the table it kept.
-                    let t = Instant::now();
-                    wb.remap(0, Some(&detected));
-                    let _ = wb.report(&opts);
-                    back.push(ms(t));
-                });
+                    back.push(step(|| {
+                        wb.remap(0, Some(&detected));
+                        let _ = wb.report(&opts);
+                    }));
+                }
+                unused.sort_by(f64::total_cmp);
                 back.sort_by(f64::total_cmp);
                 show(&format!("{id} left unused"), &unused);
                 show(&format!("{id} given back"), &back);

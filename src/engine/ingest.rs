@@ -972,9 +972,10 @@ impl<'t, C: Codecs> Delimited<'t, C> {
             bytes.append(&mut raw);
             // Bytes held back with a place to cut them (the head's, read to sniff the file)
             // go in before another slice is asked for.
-            let read = match window_end(&bytes, kept) > kept {
-                true => Ok(true),
-                false => feed.chunks.read_into(&mut bytes),
+            let read = if window_end(&bytes, kept) > kept {
+                Ok(true)
+            } else {
+                feed.chunks.read_into(&mut bytes)
             };
             let cut = match read {
                 Ok(true) => window_end(&bytes, kept),

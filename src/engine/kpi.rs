@@ -486,6 +486,9 @@ impl Walk {
             // What the row adds to a period at whose end it is open, and to which open
             // figures: found when it first adds to one.
             let mut open = None;
+            // The row's breakdown values, and with its amount and index what its open
+            // figures are worked out from.
+            let dims = (owner, source, &extra_ids[..]);
             let row_of = (owner, source, &extra_ids[..], amount, r);
             // Open and created before every dated period starts (most open deals in a
             // review): open at each such period's end and nothing else.
@@ -572,11 +575,10 @@ impl Walk {
                         }
                     }
                 }
-                let row = (owner, source, &extra_ids[..]);
                 if pl.closed_in {
-                    p.add_row::<true>(parts, row, &acc, cycle);
+                    p.add_row::<true>(parts, dims, &acc, cycle);
                 } else {
-                    p.add_row::<false>(parts, row, &acc, cycle);
+                    p.add_row::<false>(parts, dims, &acc, cycle);
                 }
             }
             if first_month != usize::MAX {
