@@ -20,8 +20,78 @@ use std::sync::Arc;
 /// Repeated strings stored once; id 0 is always the blank value.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Interned {
-    pub ids: Vec<u32>,
+    pub ids: Ids,
     pub names: Vec<String>,
+}
+
+/// Each row's id in an [`Interned`] column: in two bytes while there are at most 65,536
+/// names (owners, sources, stages, customers: nearly always), in four beyond. Two bytes are
+/// 2 MB less a million rows for each such column, held from the typing on.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Ids {
+    Narrow(Vec<u16>),
+    Wide(Vec<u32>),
+}
+
+impl Default for Ids {
+    fn default() -> Self {
+        Ids::Narrow(Vec::new())
+    }
+}
+
+impl Ids {
+    /// Add the next row's id, widening the list at the first id over two bytes.
+    fn push(&mut self, id: u32) {
+        match self {
+            Ids::Narrow(v) => match u16::try_from(id) {
+                Ok(id) => v.push(id),
+                Err(_) => {
+                    let mut wide: Vec<u32> = Vec::with_capacity(v.capacity());
+                    wide.extend(v.iter().map(|&x| u32::from(x)));
+                    wide.push(id);
+                    *self = Ids::Wide(wide);
+                }
+            },
+            Ids::Wide(v) => v.push(id),
+        }
+    }
+
+    /// Row `row`'s id.
+    #[inline(always)]
+    pub fn get(&self, row: usize) -> u32 {
+        // A slice's index, not a `Vec`'s: that is a call in the size-first build.
+        match self {
+            Ids::Narrow(v) => u32::from(v.as_slice()[row]),
+            Ids::Wide(v) => v.as_slice()[row],
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        match self {
+            Ids::Narrow(v) => v.len(),
+            Ids::Wide(v) => v.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The rows' ids in order.
+    pub fn iter(&self) -> impl Iterator<Item = u32> + '_ {
+        (0..self.len()).map(|r| self.get(r))
+    }
+}
+
+impl FromIterator<u32> for Ids {
+    fn from_iter<I: IntoIterator<Item = u32>>(iter: I) -> Self {
+        let iter = iter.into_iter();
+        let mut ids = Ids::Narrow(Vec::with_capacity(iter.size_hint().0));
+        for id in iter {
+            ids.push(id);
+        }
+        ids
+    }
 }
 
 impl Interned {
@@ -38,7 +108,7 @@ impl Interned {
         let mut names = vec![String::new()];
         let mut index: rustc_hash::FxHashMap<&str, u32> = Default::default();
         index.insert("", 0);
-        let mut ids = Vec::with_capacity(cells.size_hint().0);
+        let mut ids = Ids::Narrow(Vec::with_capacity(cells.size_hint().0));
         for (i, cell) in cells.enumerate() {
             if keep.is_some_and(|k| !k[i]) {
                 continue;
@@ -86,7 +156,8 @@ impl Interned {
                 unseen -= 1;
             }
         }
-        let id = |code: &Code| id_of.get(usize::from(*code)).copied().unwrap_or(0);
+        // Below `CODED_DISTINCT` + 1: two bytes hold each.
+        let id = |code: &Code| id_of.get(usize::from(*code)).map_or(0, |&id| id as u16);
         let ids = match keep {
             None => codes.iter().map(id).collect(),
             Some(keep) => codes
@@ -96,7 +167,10 @@ impl Interned {
                 .map(|(code, _)| id(code))
                 .collect(),
         };
-        Interned { ids, names }
+        Interned {
+            ids: Ids::Narrow(ids),
+            names,
+        }
     }
 
     pub fn name(&self, id: u32) -> &str {
@@ -105,8 +179,7 @@ impl Interned {
 
     #[inline(always)]
     pub fn get(&self, row: usize) -> u32 {
-        // A slice's index, not a `Vec`'s: that is a call in the size-first build.
-        self.ids.as_slice()[row]
+        self.ids.get(row)
     }
 }
 
@@ -1752,6 +1825,26 @@ impl Deals {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A column's ids stay in two bytes up to 65,536 names and widen at the first id past
+    /// them, every id before it kept: 70,000 distinct cells read back in order.
+    #[test]
+    fn ids_widen_past_two_bytes() {
+        let cells: Vec<String> = (0..70_000).map(|i| format!("c{}", i % 66_000)).collect();
+        let narrow = Interned::from_cells(cells[..60_000].iter().map(String::as_str), None);
+        assert!(matches!(narrow.ids, Ids::Narrow(_)));
+        let wide = Interned::from_cells(cells.iter().map(String::as_str), None);
+        assert!(matches!(wide.ids, Ids::Wide(_)));
+        assert_eq!(wide.names.len(), 66_001);
+        for (r, cell) in cells.iter().enumerate() {
+            assert_eq!(wide.name(wide.get(r)), cell);
+        }
+        assert_eq!(wide.ids.iter().nth(65_536), Some(65_537));
+        assert_eq!(
+            narrow.ids.iter().collect::<Vec<_>>(),
+            wide.ids.iter().take(60_000).collect::<Vec<_>>()
+        );
+    }
     use crate::engine::ingest::read_table;
 
     fn table(csv: &str) -> Table {

@@ -3,7 +3,7 @@
 //! by exact id or by normalised name (`Acme, Inc.` = `ACME Inc` = `acme`; `华为技术有限公司` =
 //! `华为技术`). Later KPIs combine the linked rows; the report shows how well each link holds.
 
-use crate::engine::dataset::{Interned, Table};
+use crate::engine::dataset::{Ids, Interned, Table};
 use crate::engine::ingest::RawTable;
 use crate::engine::schema::{Role, TableKind};
 use serde::{Deserialize, Serialize};
@@ -247,10 +247,10 @@ fn look_up(
     let mut names = vec![String::new()];
     let mut number: rustc_hash::FxHashMap<&str, u32> = Default::default();
     let mut counts = vec![[0usize; 2]; keys.names.len()];
-    let ids: Vec<u32> = keys
+    let ids: Ids = keys
         .ids
         .iter()
-        .map(|&k| {
+        .map(|k| {
             let k = k as usize;
             if id_of[k] == UNSEEN {
                 let row = rows.find(&keys.names[k], &mixed);

@@ -1541,10 +1541,10 @@ pub fn deal_kpis_from(
                 .zip(closed.iter())
                 .enumerate();
             for (r, ((id, outcome), close)) in rows {
-                if *outcome != Outcome::Won || *id == 0 {
+                if *outcome != Outcome::Won || id == 0 {
                     continue;
                 }
-                if let (Some(day), Some(slot)) = (close.map(day_of), first.get_mut(*id as usize)) {
+                if let (Some(day), Some(slot)) = (close.map(day_of), first.get_mut(id as usize)) {
                     if slot.is_none_or(|(f, _): (i32, usize)| day < f) {
                         *slot = Some((day, r));
                     }

@@ -334,7 +334,7 @@ fn bulk_entries(t: &Table, tr: &dyn Fn(String, String) -> Texts, out: &mut Vec<F
         .records
         .as_ref()
         .and_then(|r| r.text(Role::RecordId))
-        .map(|i| i.ids.as_slice());
+        .map(|i| &i.ids);
     let crowded = crowded_minutes(col);
     // Each crowded minute's lines, in file order, and its records' ids.
     let mut groups: Vec<(Minutes, Vec<u64>, Vec<u64>)> = crowded
@@ -346,7 +346,7 @@ fn bulk_entries(t: &Table, tr: &dyn Fn(String, String) -> Texts, out: &mut Vec<F
             if let Some(k) = x.and_then(|m| crowded.binary_search(&m).ok()) {
                 groups[k].1.push(*l);
                 // A row without an id (0: blank) is a record of its own.
-                let id = ids.and_then(|ids| ids.get(i)).copied().unwrap_or(0);
+                let id = ids.filter(|ids| i < ids.len()).map_or(0, |ids| ids.get(i));
                 groups[k].2.push(if id == 0 {
                     (1 << 32) + i as u64
                 } else {
@@ -431,7 +431,7 @@ fn walk_reps(
         .map(Vec::as_slice)
         .zip(d.closed.as_deref().map(Vec::as_slice));
     for (r, (o, outcome)) in owner.ids.iter().zip(d.outcome.iter()).enumerate() {
-        let o = *o as usize;
+        let o = o as usize;
         match outcome {
             Outcome::Won => {
                 won[o] += 1;
