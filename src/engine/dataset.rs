@@ -1825,6 +1825,11 @@ impl Deals {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::ingest::read_table;
+
+    fn table(csv: &str) -> Table {
+        build_table(&read_table("t.csv", csv.as_bytes()).unwrap(), None)
+    }
 
     /// A column's ids stay in two bytes up to 65,536 names and widen at the first id past
     /// them, every id before it kept: 70,000 distinct cells read back in order.
@@ -1844,11 +1849,6 @@ mod tests {
             narrow.ids.iter().collect::<Vec<_>>(),
             wide.ids.iter().take(60_000).collect::<Vec<_>>()
         );
-    }
-    use crate::engine::ingest::read_table;
-
-    fn table(csv: &str) -> Table {
-        build_table(&read_table("t.csv", csv.as_bytes()).unwrap(), None)
     }
 
     /// A typed table that keeps every row holds its raw table's lines, not a copy of them; one

@@ -1,6 +1,6 @@
-//! Medians and other order statistics by selection, not sorting: a report takes the median
-//! sales cycle of every won deal and the quartiles of every amount, a million values each
-//! on a large export, and again per owner and per lead source.
+//! Medians and other order statistics by selection or counting, not sorting: a report takes
+//! the median sales cycle of every won deal and the quartiles of every amount, a million
+//! values each on a large export, and again per owner and per lead source.
 
 /// The median of a list of day counts: mean of the middle two when the count is even.
 /// Day counts of one report fall within a few thousand days of each other, where a million
@@ -77,8 +77,8 @@ mod tests {
     use super::*;
 
     /// The median of day counts, counted or selected, is that of the sorted list: odd and
-    /// even counts, equal values, negative days, and values spread over the whole range of
-    /// `i32` (selected, as their span overflows a count table).
+    /// even counts, equal values, negative days, and values spread up to the whole range of
+    /// `i32` (selected: their span is far wider than their count).
     #[test]
     fn day_count_medians_are_the_sorted_lists() {
         let sorted = |v: &[i32]| {
