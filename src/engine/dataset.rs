@@ -10,8 +10,8 @@ use crate::engine::schema::{adjust_for_kind, detect_kind, suggest_mapping, Role,
 use crate::engine::sorted_map::SortedMap;
 use crate::engine::value::{
     day_of, outcome_of, parse_amount, parse_bool, parse_date, parse_nps, parse_percent,
-    parse_satisfaction, DateOrder, DateShape, DecimalMark, Minutes, OrderEvidence, Outcome,
-    RawDate,
+    parse_satisfaction, DateOrder, DateShape, DecimalMark, MaybeMinute, MaybeNumber, Minutes,
+    OrderEvidence, Outcome, RawDate,
 };
 use crm_kpi_scan::Code;
 use serde::{Deserialize, Serialize};
@@ -362,8 +362,8 @@ fn cell_type(c: &str) -> ValueType {
 enum Prepared {
     Dates(Vec<Option<RawDate>>),
     /// A column of ISO dates (which prove no day/month order), read to its values.
-    Minutes(Vec<Option<Minutes>>),
-    Amounts(Vec<Option<f64>>),
+    Minutes(Vec<MaybeMinute>),
+    Amounts(Vec<MaybeNumber>),
 }
 
 /// A column's type ([`infer_type`] over all its cells) in one pass. A coded column types
@@ -426,8 +426,8 @@ fn type_each_cell(col: &TextColumn, role: Option<Role>) -> (ValueType, Option<Pr
 
 /// A column's type when every filled cell is in the shape `values` were read from, and
 /// `Empty` when no cell is filled.
-fn filled_type<T>(values: &[Option<T>], t: ValueType) -> ValueType {
-    if values.iter().any(Option::is_some) {
+fn filled_type<T: Copy>(values: &[T], t: ValueType, some: impl Fn(T) -> bool) -> ValueType {
+    if values.iter().any(|v| some(*v)) {
         t
     } else {
         ValueType::Empty
@@ -439,7 +439,7 @@ fn filled_type<T>(values: &[Option<T>], t: ValueType) -> ValueType {
 fn iso_dates(col: &TextColumn) -> Option<(ValueType, Prepared)> {
     let dates = crm_kpi_scan::cells::iso_minutes_column(col)?;
     Some((
-        filled_type(&dates, ValueType::Date),
+        filled_type(&dates, ValueType::Date, MaybeMinute::is_some),
         Prepared::Minutes(dates),
     ))
 }
@@ -454,7 +454,10 @@ fn plain_numbers(col: &TextColumn) -> Option<(ValueType, Prepared)> {
     } else {
         ValueType::Number
     };
-    Some((filled_type(&numbers, t), Prepared::Amounts(numbers)))
+    Some((
+        filled_type(&numbers, t, MaybeNumber::is_some),
+        Prepared::Amounts(numbers),
+    ))
 }
 
 fn relax(a: ValueType, b: ValueType) -> ValueType {
@@ -486,9 +489,9 @@ pub struct ColumnInfo {
 }
 
 /// A deals table's dates of one role, each row's minute (see [`Deals`] for why shared).
-pub type DateColumn = Arc<Vec<Option<Minutes>>>;
+pub type DateColumn = Arc<Vec<MaybeMinute>>;
 /// A deals table's amounts, costs or probabilities.
-pub type NumberColumn = Arc<Vec<Option<f64>>>;
+pub type NumberColumn = Arc<Vec<MaybeNumber>>;
 /// Per customer id: the day and row of its first won deal.
 pub type FirstWon = Vec<Option<(i32, usize)>>;
 
@@ -857,18 +860,18 @@ impl<'a> Builder<'a> {
     }
 
     /// A number column's values, in units when its header names a larger one ([`unit_scale`]).
-    fn amounts(&mut self, role: Role) -> Option<Vec<Option<f64>>> {
+    fn amounts(&mut self, role: Role) -> Option<Vec<MaybeNumber>> {
         let c = self.col(role)?;
         let mut v = self.amounts_as_written(c)?;
         let scale = unit_scale(&self.raw.headers[c], Some(role));
         if scale != 1.0 {
-            v.iter_mut().flatten().for_each(|x| *x *= scale);
+            v.iter_mut().for_each(|x| *x = x.times(scale));
         }
         Some(v)
     }
 
     /// A number column's values as its cells write them.
-    fn amounts_as_written(&mut self, c: usize) -> Option<Vec<Option<f64>>> {
+    fn amounts_as_written(&mut self, c: usize) -> Option<Vec<MaybeNumber>> {
         if let Some(Prepared::Amounts(v)) = self.prepared.remove(&c) {
             // Plain numbers only: a decimal dot, and nothing to report.
             self.infos[c].decimal_mark = Some(DecimalMark::Dot);
@@ -890,12 +893,12 @@ impl<'a> Builder<'a> {
                     IssueKind::BadAmount,
                 );
             }
-            out.push(v);
+            out.push(v.into());
         }
         Some(out)
     }
 
-    fn dates(&mut self, role: Role) -> Option<Vec<Option<Minutes>>> {
+    fn dates(&mut self, role: Role) -> Option<Vec<MaybeMinute>> {
         let c = self.col(role)?;
         let (raw, keep) = (self.raw, &self.keep);
         let col = &raw.columns[c];
@@ -946,7 +949,7 @@ impl<'a> Builder<'a> {
                         .add(raw.lines[i], Some(&raw.headers[c]), cell, kind);
                 }
             }
-            out.push(v);
+            out.push(v.into());
         }
         Some(out)
     }
@@ -1185,8 +1188,8 @@ pub struct Records {
     pub rows: usize,
     /// 1-based file line of each record.
     pub lines: Lines,
-    pub dates: SortedMap<Role, Vec<Option<Minutes>>>,
-    pub numbers: SortedMap<Role, Vec<Option<f64>>>,
+    pub dates: SortedMap<Role, Vec<MaybeMinute>>,
+    pub numbers: SortedMap<Role, Vec<MaybeNumber>>,
     pub texts: SortedMap<Role, Interned>,
     /// Satisfaction answers on their own scale (1–5 words, or the column's numbers) and the
     /// scale's top: 5 or 10.
@@ -1201,10 +1204,10 @@ pub struct Records {
 }
 
 impl Records {
-    pub fn date(&self, role: Role) -> Option<&[Option<Minutes>]> {
+    pub fn date(&self, role: Role) -> Option<&[MaybeMinute]> {
         self.dates.get(&role).map(Vec::as_slice)
     }
-    pub fn number(&self, role: Role) -> Option<&[Option<f64>]> {
+    pub fn number(&self, role: Role) -> Option<&[MaybeNumber]> {
         self.numbers.get(&role).map(Vec::as_slice)
     }
     pub fn text(&self, role: Role) -> Option<&Interned> {
@@ -1215,7 +1218,7 @@ impl Records {
         self.texts.get(&role).map_or("", |t| t.name(t.get(r)))
     }
     /// The record's own date: when it was created, ordered, done or answered.
-    pub fn when(&self) -> Option<&[Option<Minutes>]> {
+    pub fn when(&self) -> Option<&[MaybeMinute]> {
         self.date(Role::CreatedAt)
             .or_else(|| self.date(Role::PlannedAt))
             .or_else(|| self.date(Role::ClosedAt))
@@ -1316,8 +1319,11 @@ fn build_records(b: &mut Builder<'_>, kind: TableKind, rows: usize) -> Records {
     for role in roles {
         if DATE_ROLES.contains(&role) {
             if let Some(d) = b.dates(role) {
-                rec.timed
-                    .insert(role, d.iter().flatten().any(|m| m.rem_euclid(1440) != 0));
+                rec.timed.insert(
+                    role,
+                    d.iter()
+                        .any(|m| m.get().is_some_and(|m| m.rem_euclid(1440) != 0)),
+                );
                 rec.dates.insert(role, d);
             }
         } else if NUMBER_ROLES.contains(&role) {
@@ -1342,7 +1348,11 @@ fn build_records(b: &mut Builder<'_>, kind: TableKind, rows: usize) -> Records {
             rec.numbers.get(&Role::Quantity),
             rec.numbers.get(&Role::UnitPrice),
         ) {
-            let amount = q.iter().zip(p).map(|(q, p)| Some((*q)? * (*p)?)).collect();
+            let amount = q
+                .iter()
+                .zip(p)
+                .map(|(q, p)| q.get().zip(p.get()).map(|(q, p)| q * p).into())
+                .collect();
             rec.numbers.insert(Role::Amount, amount);
         }
     }
@@ -1401,7 +1411,7 @@ fn build_deals(b: &mut Builder<'_>, rows: usize) -> Deals {
             Arc::new(
                 parsed
                     .into_iter()
-                    .map(|p| p.map(|(v, _)| if hundred { v / 100.0 } else { v }))
+                    .map(|p| p.map(|(v, _)| if hundred { v / 100.0 } else { v }).into())
                     .collect(),
             )
         }),
@@ -1473,9 +1483,9 @@ fn build_deals(b: &mut Builder<'_>, rows: usize) -> Deals {
             _ => Some(Arc::new(
                 (0..rows)
                     .map(|r| {
-                        let u = updated.as_ref().and_then(|v| v[r]);
-                        let a = activity.as_ref().and_then(|v| v[r]);
-                        u.max(a)
+                        let u = updated.as_ref().and_then(|v| v[r].get());
+                        let a = activity.as_ref().and_then(|v| v[r].get());
+                        MaybeMinute::from(u.max(a))
                     })
                     .collect(),
             )),
@@ -1516,7 +1526,11 @@ fn build_deals(b: &mut Builder<'_>, rows: usize) -> Deals {
                 .iter()
                 .filter(|o| matches!(o, Outcome::Won | Outcome::Lost))
                 .count();
-            (Role::ClosedAt, cl.iter().flatten().count(), closed_rows)
+            (
+                Role::ClosedAt,
+                cl.iter().filter(|m| m.is_some()).count(),
+                closed_rows,
+            )
         }))
         .collect();
     // What was worked out on first use from columns that moved over moves with them.
@@ -1713,7 +1727,7 @@ fn close_dates_of(
     outcome: &[Outcome],
     rows: usize,
     [closed_at, won_at, lost_at, expected]: [&Option<DateColumn>; 4],
-) -> (Option<Vec<Option<Minutes>>>, Option<Role>) {
+) -> (Option<Vec<MaybeMinute>>, Option<Role>) {
     let (close_src, close_from) = match (closed_at, won_at, lost_at, expected) {
         (Some(_), _, _, _) => (0, Some(Role::ClosedAt)),
         (None, Some(_), _, _) | (None, None, Some(_), _) => (1, Some(Role::WonAt)),
@@ -1733,16 +1747,20 @@ fn close_dates_of(
                 // Built as a choice of values, not a branch: outcomes come in no order a
                 // branch predictor learns.
                 let closed = matches!(o, Outcome::Won | Outcome::Lost);
-                (closed & d.is_some()).then_some(d.unwrap_or(0))
+                if closed {
+                    *d
+                } else {
+                    MaybeMinute::NONE
+                }
             })
             .collect();
         return (Some(closed), close_from);
     }
-    let closed: Option<Vec<Option<Minutes>>> = close_from.map(|_| {
+    let closed: Option<Vec<MaybeMinute>> = close_from.map(|_| {
         (0..rows)
             .map(|r| {
-                let pick = |v: &Option<DateColumn>| v.as_ref().and_then(|v| v[r]);
-                match outcome[r] {
+                let pick = |v: &Option<DateColumn>| v.as_ref().and_then(|v| v[r].get());
+                MaybeMinute::from(match outcome[r] {
                     Outcome::Won | Outcome::Lost => match close_src {
                         0 => pick(closed_at)
                             .or_else(|| pick(won_at))
@@ -1751,7 +1769,7 @@ fn close_dates_of(
                         _ => pick(expected),
                     },
                     _ => None,
-                }
+                })
             })
             .collect()
     });
@@ -1771,7 +1789,7 @@ fn closed_before_created(
         for (r, (a, z)) in cr.iter().zip(cl.iter()).enumerate() {
             // A missing date takes the bound that is never later (earlier) than the other:
             // no branch on each row's empty cells, which fall in no order.
-            let (a, z) = (a.unwrap_or(Minutes::MIN), z.unwrap_or(Minutes::MAX));
+            let (a, z) = (a.raw(), z.get().unwrap_or(Minutes::MAX));
             // A close in an earlier minute is the only way to an earlier day.
             if z < a && day_of(z) < day_of(a) {
                 // Both dates, so that the list reads on its own.
@@ -1982,12 +2000,12 @@ mod tests {
         assert_eq!((t.rows, t.issues.rows_left_out), (1500, 1));
         let amount = d.amount.as_ref().unwrap();
         assert_eq!(
-            (amount[699], amount[700], amount.len()),
+            (amount[699].get(), amount[700].get(), amount.len()),
             (Some(699.5), Some(700.5), 1500)
         );
         let day = crate::engine::value::day_number(2020, 1, 1).unwrap() * 1440;
         let created = d.created.as_ref().unwrap();
-        assert_eq!((created[700], created.len()), (Some(day + 700), 1500));
+        assert_eq!((created[700].get(), created.len()), (Some(day + 700), 1500));
         assert_eq!((d.lines[699], d.lines[700]), (701, 703));
     }
 
@@ -2069,7 +2087,7 @@ mod tests {
         assert_eq!(d.close_from, Some(Role::ExpectedCloseAt));
         let closed = d.closed.unwrap();
         assert!(
-            closed[0].is_some() && closed[1].is_none(),
+            closed[0].is_some() && !closed[1].is_some(),
             "only closed deals keep a close date"
         );
     }

@@ -15,7 +15,9 @@ use crate::engine::period::Period;
 use crate::engine::report::{BreakdownRow, DealSummary, KpiResult, SeriesPoint};
 use crate::engine::schema::Role;
 use crate::engine::sorted_map::SortedMap;
-use crate::engine::value::{date_of_day, day_of, mentions, year_month, Minutes, Outcome};
+use crate::engine::value::{
+    date_of_day, day_of, mentions, year_month, MaybeMinute, MaybeNumber, Minutes, Outcome,
+};
 use crate::i18n::Lang;
 
 /// Counts and sums for one slice of deals. Merging two gives the accumulator of the union.
@@ -155,8 +157,8 @@ fn place(
 /// is behind an `Arc` of its own).
 struct Placing<'a> {
     outcome: &'a [Outcome],
-    created: Option<&'a [Option<Minutes>]>,
-    closed: Option<&'a [Option<Minutes>]>,
+    created: Option<&'a [MaybeMinute]>,
+    closed: Option<&'a [MaybeMinute]>,
 }
 
 impl<'a> Placing<'a> {
@@ -171,8 +173,8 @@ impl<'a> Placing<'a> {
     /// Where row `r` stands relative to the period whose [`Period::minute_bounds`] are
     /// `bounds`.
     fn at(&self, r: usize, bounds: Option<(i64, i64)>) -> Place {
-        let created = self.created.and_then(|c| c[r]);
-        let closed = self.closed.and_then(|c| c[r]);
+        let created = self.created.and_then(|c| c[r].get());
+        let closed = self.closed.and_then(|c| c[r].get());
         place(self.outcome[r], (created, closed), bounds)
     }
 }
@@ -459,8 +461,8 @@ impl Walk {
         *row = to.max(from);
         for r in from..to {
             let o = outcome[r];
-            let created = created_at.and_then(|c| c[r]);
-            let closed = closed_at.and_then(|c| c[r]);
+            let created = created_at.and_then(|c| c[r].get());
+            let closed = closed_at.and_then(|c| c[r].get());
             let before_all = match (first_start, closed, o) {
                 (Some(start), Some(_), Outcome::Won | Outcome::Lost) => {
                     before(closed, start) && before(created, start)
@@ -470,14 +472,14 @@ impl Walk {
             let after_all = created.is_some_and(|c| i64::from(c) > last_end)
                 && closed.is_none_or(|z| i64::from(z) > last_end);
             if let (Some(sums), Outcome::Won, Some(z)) = (won_all.as_mut(), o, closed) {
-                if let Some(v) = amounts.and_then(|a| a[r]) {
+                if let Some(v) = amounts.and_then(|a| a[r].get()) {
                     sums.add(month_of.get(day_of(z)), v);
                 }
             }
             if (before_all || after_all) && !whole_range {
                 continue;
             }
-            let amount = amounts.and_then(|a| a[r]);
+            let amount = amounts.and_then(|a| a[r].get());
             let owner = owners.map_or(0, |i| i.get(r) as usize);
             let source = sources.map_or(0, |i| i.get(r) as usize);
             for (id, (_, dim)) in extra_ids.iter_mut().zip(&extras) {
@@ -553,7 +555,7 @@ impl Walk {
                         if let Some(a) = amount {
                             acc.won_amount = a;
                             acc.won_with_amount = 1;
-                            if let Some(c) = costs.and_then(|c| c[r]) {
+                            if let Some(c) = costs.and_then(|c| c[r].get()) {
                                 acc.won_revenue_with_cost = a;
                                 acc.won_cost = c;
                                 acc.won_with_cost = 1;
@@ -857,8 +859,8 @@ fn open_scale(d: &Deals) -> f64 {
     // Straight code: at opt-level z an iterator adapter's or an array loop's step is a call,
     // and this reads every row after a change of the amounts.
     for (r, a) in amounts.unwrap_or(&[]).iter().enumerate() {
-        let p = probabilities.and_then(|p| p.get(r).copied().flatten());
-        let a = a.unwrap_or(0.0).abs();
+        let p = probabilities.and_then(|p| p.get(r).and_then(|p| p.get()));
+        let a = a.get().unwrap_or(0.0).abs();
         let w = a * p.unwrap_or(0.0).abs();
         // Compared, not `f64::max`: a call to the C library's `fmax` natively.
         if a > top {
@@ -991,7 +993,7 @@ impl OpenFigures {
     #[inline(always)]
     fn row(
         &self,
-        probabilities: Option<&[Option<f64>]>,
+        probabilities: Option<&[MaybeNumber]>,
         (owner, source, extras, amount, r): (usize, usize, &[usize], Option<f64>, usize),
         open: &mut Option<OpenSums>,
         slots: &mut [usize],
@@ -1001,7 +1003,7 @@ impl OpenFigures {
         }
         self.slots_of((owner, source, extras), slots);
         let weighted = amount
-            .zip(probabilities.and_then(|p| p[r]))
+            .zip(probabilities.and_then(|p| p[r].get()))
             .map(|(a, p)| a * p);
         *open.insert(OpenSums {
             open: 1,
@@ -1191,7 +1193,9 @@ fn won_revenue(d: &Deals, period: Period) -> Option<f64> {
             // stage column, and an adapter's step is a call in the size-first build.
             let (mut month_of, mut sums) = (MonthOf::new(), MonthSums::default());
             for r in 0..d.rows {
-                if let (Outcome::Won, Some(c), Some(v)) = (outcome[r], closed[r], amount[r]) {
+                if let (Outcome::Won, Some(c), Some(v)) =
+                    (outcome[r], closed[r].get(), amount[r].get())
+                {
                     sums.add(month_of.get(day_of(c)), v);
                 }
             }
@@ -1210,8 +1214,13 @@ fn won_revenue(d: &Deals, period: Period) -> Option<f64> {
     Some(
         (0..d.rows)
             .filter(|r| outcome[*r] == Outcome::Won)
-            .filter(|r| closed[*r].map(day_of).is_some_and(|c| a <= c && c <= b))
-            .filter_map(|r| amount[r])
+            .filter(|r| {
+                closed[*r]
+                    .get()
+                    .map(day_of)
+                    .is_some_and(|c| a <= c && c <= b)
+            })
+            .filter_map(|r| amount[r].get())
             .sum(),
     )
 }
@@ -1544,7 +1553,9 @@ pub fn deal_kpis_from(
                 if *outcome != Outcome::Won || id == 0 {
                     continue;
                 }
-                if let (Some(day), Some(slot)) = (close.map(day_of), first.get_mut(id as usize)) {
+                if let (Some(day), Some(slot)) =
+                    (close.get().map(day_of), first.get_mut(id as usize))
+                {
                     if slot.is_none_or(|(f, _): (i32, usize)| day < f) {
                         *slot = Some((day, r));
                     }
@@ -1925,7 +1936,8 @@ pub fn deal_kpis_from(
                     continue;
                 }
                 let last = touched[r]
-                    .or_else(|| placing.created.and_then(|c| c[r]))
+                    .get()
+                    .or_else(|| placing.created.and_then(|c| c[r].get()))
                     .map(day_of);
                 if let Some(last) = last {
                     open += 1;
@@ -2166,9 +2178,9 @@ mod tests {
             if !(pl.created_in || pl.closed_in || pl.open_at_end) {
                 continue;
             }
-            let (o, amount) = (d.outcome[r], d.amount.as_ref().and_then(|a| a[r]));
-            let created = d.created.as_ref().and_then(|c| c[r]);
-            let closed = d.closed.as_ref().and_then(|c| c[r]).map(day_of);
+            let (o, amount) = (d.outcome[r], d.amount.as_ref().and_then(|a| a[r].get()));
+            let created = d.created.as_ref().and_then(|c| c[r].get());
+            let closed = d.closed.as_ref().and_then(|c| c[r].get()).map(day_of);
             let mut acc = Acc {
                 seen: true,
                 ..Acc::default()
@@ -2190,7 +2202,7 @@ mod tests {
                     if let Some(a) = amount {
                         acc.won_amount = a;
                         acc.won_with_amount = 1;
-                        if let Some(c) = d.cost.as_ref().and_then(|c| c[r]) {
+                        if let Some(c) = d.cost.as_ref().and_then(|c| c[r].get()) {
                             acc.won_revenue_with_cost = a;
                             acc.won_cost = c;
                             acc.won_with_cost = 1;
@@ -2217,7 +2229,9 @@ mod tests {
                 acc.open = 1;
                 acc.open_with_amount = u64::from(amount.is_some());
                 let mut weighted = 0.0;
-                if let (Some(a), Some(prob)) = (amount, d.probability.as_ref().and_then(|p| p[r])) {
+                if let (Some(a), Some(prob)) =
+                    (amount, d.probability.as_ref().and_then(|p| p[r].get()))
+                {
                     weighted = a * prob;
                     acc.open_with_probability = 1;
                 }
@@ -2267,7 +2281,9 @@ mod tests {
         let (closed, amount) = (d.closed.as_ref().unwrap(), d.amount.as_ref().unwrap());
         let mut want = crate::engine::sorted_map::SortedMap::new();
         for r in 0..d.rows {
-            if let (Outcome::Won, Some(z), Some(v)) = (d.outcome[r], closed[r], amount[r]) {
+            if let (Outcome::Won, Some(z), Some(v)) =
+                (d.outcome[r], closed[r].get(), amount[r].get())
+            {
                 *want.or_insert(year_month(day_of(z)), 0.0) += v;
             }
         }
@@ -2403,7 +2419,7 @@ mod tests {
             .as_ref()
             .unwrap()
             .iter()
-            .flatten()
+            .filter_map(|a| a.get())
             .any(|a| a.to_bits() == (-0.0f64).to_bits()));
         let reference = reference_pass(d, Period::All);
         assert!(

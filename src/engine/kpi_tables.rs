@@ -16,7 +16,9 @@ use crate::engine::kpi::{
 use crate::engine::period::Period;
 use crate::engine::report::{BreakdownRow, KpiResult};
 use crate::engine::schema::{Role, TableKind};
-use crate::engine::value::{date_of_day, day_of, mentions, parse_bool, Minutes};
+use crate::engine::value::{
+    date_of_day, day_of, mentions, minutes, numbers, parse_bool, MaybeMinute, Minutes,
+};
 use crate::engine::Inputs;
 use crate::i18n::Lang;
 use std::collections::HashMap;
@@ -62,8 +64,8 @@ impl<'a> Ctx<'a> {
     /// Whether a timestamp falls in the period (every one does for the whole range; a
     /// missing one never does in a bounded period).
     #[inline(always)]
-    fn within(&self, m: Option<Minutes>) -> bool {
-        match (self.minutes, m) {
+    fn within(&self, m: MaybeMinute) -> bool {
+        match (self.minutes, m.get()) {
             (None, _) => true,
             (Some((a, b)), Some(m)) => a <= i64::from(m) && i64::from(m) <= b,
             (Some(_), None) => false,
@@ -233,10 +235,10 @@ fn orders_of(r: &Records) -> Option<Orders> {
     let mut costs: Vec<Option<f64>> = Vec::new();
     let mut returns = Vec::new();
     for row in 0..r.rows {
-        let Some(day) = when[row].map(day_of) else {
+        let Some(day) = when[row].get().map(day_of) else {
             continue;
         };
-        let a = amount.and_then(|a| a[row]);
+        let a = amount.and_then(|a| a[row].get());
         let oid = id.map(|i| i.get(row));
         let cancelled = status.is_some_and(|s| is_cancelled(s.name(s.get(row))))
             || oid.is_some_and(|o| {
@@ -253,7 +255,7 @@ fn orders_of(r: &Records) -> Option<Orders> {
         let cust = r
             .text(Role::Customer)
             .map_or(0, |c| cust_of_id[c.get(row) as usize]);
-        let line_cost = cost.map(|c| c[row]);
+        let line_cost = cost.map(|c| c[row].get());
         let slot = match oid {
             Some(o) if o != 0 => *index.entry(o).or_insert_with(|| {
                 orders.push((day, cust, 0.0));
@@ -793,15 +795,15 @@ fn customer_kpis(cx: &Ctx<'_>, t: &Table, r: &Records, skip: &[String], out: &mu
                 ),
                 "",
             );
-            k.series = monthly(cr.iter().flatten().map(|m| (day_of(*m), 1.0)));
+            k.series = monthly(minutes(cr).map(|m| (day_of(m), 1.0)));
             out.push(k);
             if want("customer_acquisition_rate") {
                 let before = p.bounds().map(|(s, _)| {
                     (0..r.rows)
-                        .filter(|i| cr[*i].is_some_and(|m| day_of(m) < s))
+                        .filter(|i| cr[*i].get().is_some_and(|m| day_of(m) < s))
                         .filter(|i| {
                             churned_at
-                                .and_then(|c| c[*i])
+                                .and_then(|c| c[*i].get())
                                 .is_none_or(|m| day_of(m) >= s)
                         })
                         .count() as f64
@@ -825,16 +827,21 @@ fn customer_kpis(cx: &Ctx<'_>, t: &Table, r: &Records, skip: &[String], out: &mu
     // Churn from a churn date (any period) or a churn flag (a snapshot).
     if let (Some(cr), Some(ch), Some((s, e))) = (created, churned_at, p.bounds()) {
         let exists_at = |i: usize, day: i32| {
-            cr[i].is_some_and(|m| day_of(m) <= day) && ch[i].is_none_or(|m| day_of(m) > day)
+            cr[i].get().is_some_and(|m| day_of(m) <= day)
+                && ch[i].get().is_none_or(|m| day_of(m) > day)
         };
         let start: Vec<usize> = (0..r.rows).filter(|i| exists_at(*i, s - 1)).collect();
         let lost = start
             .iter()
-            .filter(|i| ch[**i].is_some_and(|m| day_of(m) <= e))
+            .filter(|i| ch[**i].get().is_some_and(|m| day_of(m) <= e))
             .count();
         let end_n = (0..r.rows).filter(|i| exists_at(*i, e)).count();
         let new = (0..r.rows)
-            .filter(|i| cr[*i].is_some_and(|m| s <= day_of(m) && day_of(m) <= e))
+            .filter(|i| {
+                cr[*i]
+                    .get()
+                    .is_some_and(|m| s <= day_of(m) && day_of(m) <= e)
+            })
             .count();
         let sn = start.len() as f64;
         let note = cx.tr(
@@ -877,13 +884,13 @@ fn customer_kpis(cx: &Ctx<'_>, t: &Table, r: &Records, skip: &[String], out: &mu
             .collect();
         // New this period: tenure of 0 months, when the export has tenure.
         let tenure = r.number(Role::TenureMonths);
-        let is_new = |i: usize| tenure.is_some_and(|t| t[i].is_some_and(|m| m < 1.0));
+        let is_new = |i: usize| tenure.is_some_and(|t| t[i].get().is_some_and(|m| m < 1.0));
         let new = (0..r.rows).filter(|i| is_new(*i)).count();
         let start = r.rows - new;
         let lost = (0..r.rows).filter(|i| churned[*i] && !is_new(*i)).count();
         let kept = (0..r.rows).filter(|i| !churned[*i]).count();
         let mrr = r.number(Role::RecurringRevenue);
-        let money = |i: usize| mrr.and_then(|m| m[i]).unwrap_or(0.0);
+        let money = |i: usize| mrr.and_then(|m| m[i].get()).unwrap_or(0.0);
         let snapshot = cx.tr(
             "a snapshot: the churn flag as exported (the period does not apply)",
             "快照：按导出时的流失标记（不受统计周期影响）",
@@ -941,7 +948,7 @@ fn customer_kpis(cx: &Ctx<'_>, t: &Table, r: &Records, skip: &[String], out: &mu
         }
         // Subscription CLV: average recurring revenue ÷ monthly churn.
         if let (Some(m), true) = (mrr, want("clv")) {
-            let vals: Vec<f64> = m.iter().flatten().copied().collect();
+            let vals: Vec<f64> = numbers(m).collect();
             let arpa = ratio(vals.iter().sum(), vals.len() as f64);
             let churn = ratio(lost as f64, start as f64);
             let margin = cx.inputs.gross_margin;
@@ -1112,7 +1119,7 @@ fn lead_kpis(cx: &Ctx<'_>, r: &Records, out: &mut Vec<KpiResult>, have_referral:
         let mut hours: Vec<f64> = Vec::new();
         let mut quick = 0;
         for i in &cohort {
-            if let (Some(c), Some(f)) = (created[*i], first[*i]) {
+            if let (Some(c), Some(f)) = (created[*i].get(), first[*i].get()) {
                 let h = f64::from(f - c) / 60.0;
                 if h >= 0.0 {
                     hours.push(h);
@@ -1164,7 +1171,7 @@ fn follow_up_from_activities(
     };
     let mut by_key: HashMap<String, Vec<Minutes>> = HashMap::new();
     for (i, m) in when.iter().enumerate() {
-        if let Some(m) = *m {
+        if let Some(m) = m.get() {
             let key = customer_key(cust.name(cust.get(i)));
             if !key.is_empty() {
                 by_key.entry(key).or_default().push(m);
@@ -1185,7 +1192,7 @@ fn follow_up_from_activities(
     let (mut quick, mut matched) = (0usize, 0usize);
     let mut hours = Vec::new();
     for i in cohort {
-        let Some(c) = created[*i] else { continue };
+        let Some(c) = created[*i].get() else { continue };
         // The first activity at or after the lead's creation, over every key that matches.
         let mut first: Option<Minutes> = None;
         let mut found = false;
@@ -1259,7 +1266,7 @@ fn activity_kpis(cx: &Ctx<'_>, r: &Records, out: &mut Vec<KpiResult>) {
             k.breakdowns
                 .insert("activity_type".into(), rows_of_counts(ty, &per_t));
         }
-        k.series = monthly(when.iter().flatten().map(|m| (day_of(*m), 1.0)));
+        k.series = monthly(minutes(when).map(|m| (day_of(m), 1.0)));
         out.push(k);
     }
     if let Some(status) = r.text(Role::Status) {
@@ -1341,7 +1348,7 @@ fn ticket_kpis(cx: &Ctx<'_>, r: &Records, out: &mut Vec<KpiResult>, have_csat: b
         }
         if let Some(res) = r.date(Role::ResolvedAt) {
             let sla = cx.inputs.sla_hours();
-            let in_time = |i: usize| match (created[i], res[i]) {
+            let in_time = |i: usize| match (created[i].get(), res[i].get()) {
                 (Some(c), Some(z)) => f64::from(z - c) / 60.0 <= sla,
                 _ => false,
             };
@@ -1386,8 +1393,8 @@ fn active_customers(cx: &Ctx<'_>) -> Option<(f64, String)> {
         let n = (0..c.rows)
             .filter(|i| {
                 end.is_none_or(|e| {
-                    cr.is_none_or(|cr| cr[*i].is_none_or(|m| day_of(m) <= e))
-                        && ch.is_none_or(|ch| ch[*i].is_none_or(|m| day_of(m) > e))
+                    cr.is_none_or(|cr| cr[*i].get().is_none_or(|m| day_of(m) <= e))
+                        && ch.is_none_or(|ch| ch[*i].get().is_none_or(|m| day_of(m) > e))
                 })
             })
             .count();
@@ -1518,7 +1525,7 @@ fn combined_kpis(cx: &Ctx<'_>, all: &[KpiResult], out: &mut Vec<KpiResult>) {
             let when = r.when();
             let sum: f64 = (0..r.rows)
                 .filter(|i| when.is_none_or(|w| cx.within(w[*i])))
-                .filter_map(|i| a[i])
+                .filter_map(|i| a[i].get())
                 .sum();
             (
                 sum,
@@ -1814,7 +1821,7 @@ fn usage_kpis(cx: &Ctx<'_>, have: &[KpiResult], out: &mut Vec<KpiResult>) {
     let engaged = have.iter().any(|k| k.id == "user_engagement");
     if licences.is_some() || has_other_owned || !engaged {
         // `counted`: the records of each owner in the period, already counted.
-        let mut count_owned = |o: &Interned, dates: &[Option<Minutes>], counted: Option<&[u64]>| {
+        let mut count_owned = |o: &Interned, dates: &[MaybeMinute], counted: Option<&[u64]>| {
             let mut seen = vec![false; o.names.len()];
             match counted {
                 Some(counted) => {

@@ -707,8 +707,8 @@ impl Workbook {
                 None => {
                     let mut seen = vec![false; (last - first + 1) as usize];
                     for col in self.date_columns() {
-                        for m in col.iter().flatten() {
-                            if let Some(s) = seen.get_mut((value::day_of(*m) - first) as usize) {
+                        for m in value::minutes(col) {
+                            if let Some(s) = seen.get_mut((value::day_of(m) - first) as usize) {
                                 *s = true;
                             }
                         }
@@ -877,7 +877,7 @@ impl Workbook {
     }
 
     /// The date columns of the loaded tables: deals created and closed, records' dates.
-    fn date_columns(&self) -> Vec<&[Option<value::Minutes>]> {
+    fn date_columns(&self) -> Vec<&[value::MaybeMinute]> {
         let mut out = Vec::new();
         for t in &self.tables {
             if let Some(d) = &t.deals {
@@ -2077,7 +2077,7 @@ mod remapped {
         };
         let created_day = |wb: &Workbook| {
             let d = wb.tables()[0].deals.as_ref().unwrap();
-            let first = d.created.as_ref().and_then(|c| c[0]);
+            let first = d.created.as_ref().and_then(|c| c[0].get());
             first.map(|m| value::date_of_day(value::day_of(m)).to_string())
         };
         // 01/02/2024 is 1 February while the close dates prove day first.

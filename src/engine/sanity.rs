@@ -6,7 +6,7 @@ use crate::engine::kpi::{median, median_f64, Acc};
 use crate::engine::kpi_tables::duplicate_lines;
 use crate::engine::report::Warning;
 use crate::engine::schema::{Role, TableKind};
-use crate::engine::value::{date_of_day, day_of, Minutes, Outcome};
+use crate::engine::value::{date_of_day, day_of, MaybeMinute, MaybeNumber, Minutes, Outcome};
 use crate::engine::Options;
 use crate::i18n::Lang;
 
@@ -57,7 +57,7 @@ fn warning(kind: &str, file: &str, (en, zh): Texts, mut lines: Vec<u64>) -> Foun
 }
 
 /// A date column: its header, its values and the file line of each.
-type DateColumn<'a> = (String, &'a [Option<Minutes>], &'a [u64]);
+type DateColumn<'a> = (String, &'a [MaybeMinute], &'a [u64]);
 
 /// Every date column of a table with its header, row by row.
 fn date_columns(t: &Table) -> Vec<DateColumn<'_>> {
@@ -86,7 +86,7 @@ fn date_columns(t: &Table) -> Vec<DateColumn<'_>> {
 }
 
 /// Amounts of a table with their lines: deal amounts, or order amounts.
-fn amounts(t: &Table) -> Option<(&[Option<f64>], &[u64])> {
+fn amounts(t: &Table) -> Option<(&[MaybeNumber], &[u64])> {
     if let Some(d) = &t.deals {
         return Some((d.amount.as_deref()?, &d.lines));
     }
@@ -101,7 +101,7 @@ fn amounts(t: &Table) -> Option<(&[Option<f64>], &[u64])> {
 /// increasing `f`, interpolated between neighbours as over a sorted list; `None` with fewer
 /// than `min` such values. Only the four neighbours go through `f`.
 fn positive_quartiles(
-    values: &[Option<f64>],
+    values: &[MaybeNumber],
     f: impl Fn(f64) -> f64,
     min: usize,
 ) -> Option<(f64, f64)> {
@@ -196,7 +196,7 @@ pub fn found(t: &Table, today: Option<i32>, part: usize, owners: Option<&[Acc]>)
                 let future: Vec<u64> = col
                     .iter()
                     .zip(lines)
-                    .filter(|(m, _)| m.is_some_and(|m| day_of(m) > today))
+                    .filter(|(m, _)| m.get().is_some_and(|m| day_of(m) > today))
                     .map(|(_, l)| *l)
                     .collect();
                 // Expected close dates lie ahead by nature.
@@ -231,7 +231,7 @@ pub fn found(t: &Table, today: Option<i32>, part: usize, owners: Option<&[Acc]>)
                 let odd: Vec<u64> = amount
                     .iter()
                     .zip(lines)
-                    .filter(|(a, _)| a.is_some_and(|a| a > 0.0 && (a > high || a < low)))
+                    .filter(|(a, _)| a.get().is_some_and(|a| a > 0.0 && (a > high || a < low)))
                     .map(|(_, l)| *l)
                     .collect();
                 if !odd.is_empty() {
@@ -282,7 +282,7 @@ pub fn found(t: &Table, today: Option<i32>, part: usize, owners: Option<&[Acc]>)
 /// The minutes at least [`BULK`] records share, in ascending order. Counted in an array
 /// over the column's span when that is not much longer than the column (a CRM's years of
 /// minutes), otherwise found by sorting.
-fn crowded_minutes(col: &[Option<Minutes>]) -> Vec<Minutes> {
+fn crowded_minutes(col: &[MaybeMinute]) -> Vec<Minutes> {
     let Some((lo, hi)) = crm_kpi_scan::cells::minute_range(col) else {
         return Vec::new();
     };
@@ -297,7 +297,7 @@ fn crowded_minutes(col: &[Option<Minutes>]) -> Vec<Minutes> {
             .map(|(i, _)| lo + i as Minutes)
             .collect();
     }
-    let mut minutes: Vec<Minutes> = col.iter().flatten().copied().collect();
+    let mut minutes: Vec<Minutes> = crate::engine::value::minutes(col).collect();
     minutes.sort_unstable();
     minutes
         .chunk_by(|a, b| a == b)
@@ -310,7 +310,9 @@ fn crowded_minutes(col: &[Option<Minutes>]) -> Vec<Minutes> {
 fn bulk_entries(t: &Table, tr: &dyn Fn(String, String) -> Texts, out: &mut Vec<Found>) {
     let (col, lines, timed) = if let Some(d) = &t.deals {
         let Some(c) = &d.created else { return };
-        let timed = c.iter().flatten().any(|m| m.rem_euclid(1440) != 0);
+        let timed = c
+            .iter()
+            .any(|m| m.get().is_some_and(|m| m.rem_euclid(1440) != 0));
         (c.as_slice(), d.lines.as_slice(), timed)
     } else if let Some(r) = &t.records {
         let Some(c) = r.date(Role::CreatedAt) else {
@@ -343,7 +345,7 @@ fn bulk_entries(t: &Table, tr: &dyn Fn(String, String) -> Texts, out: &mut Vec<F
         .collect();
     if !groups.is_empty() {
         for (i, (x, l)) in col.iter().zip(lines).enumerate() {
-            if let Some(k) = x.and_then(|m| crowded.binary_search(&m).ok()) {
+            if let Some(k) = x.get().and_then(|m| crowded.binary_search(&m).ok()) {
                 groups[k].1.push(*l);
                 // A row without an id (0: blank) is a record of its own.
                 let id = ids.filter(|ids| i < ids.len()).map_or(0, |ids| ids.get(i));
@@ -437,7 +439,7 @@ fn walk_reps(
                 won[o] += 1;
                 closed[o] += 1;
                 if let Some((Some(c), Some(z))) =
-                    dates.and_then(|(c, z)| Some((*c.get(r)?, *z.get(r)?)))
+                    dates.and_then(|(c, z)| Some((c.get(r)?.get(), z.get(r)?.get())))
                 {
                     cycles[o].push(day_of(z) - day_of(c));
                 }
@@ -555,6 +557,11 @@ mod selection {
     use crate::engine::kpi::median;
     use proptest::prelude::*;
 
+    /// Amounts as a column holds them.
+    fn maybe(cells: &[Option<f64>]) -> Vec<MaybeNumber> {
+        cells.iter().map(|&v| v.into()).collect()
+    }
+
     fn sorted_median(mut v: Vec<f64>) -> Option<f64> {
         v.sort_by(f64::total_cmp);
         let n = v.len();
@@ -608,6 +615,7 @@ mod selection {
                 .filter(|run| run.len() >= BULK)
                 .map(|run| run[0])
                 .collect();
+            let col: Vec<MaybeMinute> = col.into_iter().map(MaybeMinute::from).collect();
             prop_assert_eq!(crowded_minutes(&col), want);
         }
 
@@ -627,7 +635,7 @@ mod selection {
             ),
         ) {
             prop_assert_eq!(
-                positive_quartiles(&cells, f64::log10, 20),
+                positive_quartiles(&maybe(&cells), f64::log10, 20),
                 sorted_quartiles(&cells, f64::log10, 20)
             );
         }
@@ -647,7 +655,7 @@ mod selection {
                 .map(|(i, x)| (i % 7 != 3).then_some(*x))
                 .collect();
             prop_assert_eq!(
-                positive_quartiles(&cells, f64::exp, 3),
+                positive_quartiles(&maybe(&cells), f64::exp, 3),
                 sorted_quartiles(&cells, f64::exp, 3)
             );
         }

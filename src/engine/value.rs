@@ -10,6 +10,10 @@ use serde::{Deserialize, Serialize};
 /// Minutes since 1970-01-01 00:00 (naive local time, as the export wrote it).
 pub type Minutes = i32;
 
+/// A typed column's minute or amount, or none, in the value's own bytes (see the scan
+/// crate's `maybe`).
+pub use crm_kpi_scan::maybe::{minutes, numbers, MaybeMinute, MaybeNumber};
+
 /// Day number (days since 1970-01-01) of a timestamp in minutes: `m.div_euclid(1440)`,
 /// worked out without a division (see the scan crate's `cells::day_of`).
 pub use crm_kpi_scan::cells::day_of;
@@ -1053,7 +1057,9 @@ mod fast_paths {
                     parse_date_general(c)?.resolve(DateOrder::Ymd).map(Some)
                 })
                 .collect();
-            prop_assert_eq!(crm_kpi_scan::cells::iso_minutes_column(&col), want);
+            let read = crm_kpi_scan::cells::iso_minutes_column(&col)
+                .map(|c| c.iter().map(|m| m.get()).collect::<Vec<_>>());
+            prop_assert_eq!(read, want);
         }
 
         #[test]

@@ -5,6 +5,7 @@
 //! Also the other loops over every cell or date of a column that a load runs once: the
 //! check for an ID column, a date column's range and its dates counted by day.
 
+use crate::maybe::{minutes, numbers, MaybeMinute, MaybeNumber};
 use crate::TextColumn;
 
 /// Whether `y` is a leap year, without branches: per cell, leap years come in no order a
@@ -321,16 +322,16 @@ fn any_plain_number(s: &str, dot: bool) -> Option<f64> {
     s.parse::<f64>().ok().filter(|v| v.is_finite())
 }
 
-/// Every cell of a column as a value `read` takes (`None` for an empty cell), or `None` at
+/// Every cell of a column as a value `read` takes (none for an empty cell), or `None` at
 /// the first filled cell it does not.
 #[inline(always)]
-fn read_column<T>(
+fn read_column<T, M: From<Option<T>>>(
     col: &TextColumn,
     mut read: impl FnMut(&str) -> Option<T>,
-) -> Option<Vec<Option<T>>> {
+) -> Option<Vec<M>> {
     let mut out = Vec::with_capacity(col.len());
     for c in col.iter() {
-        out.push(if c.is_empty() { None } else { Some(read(c)?) });
+        out.push(M::from(if c.is_empty() { None } else { Some(read(c)?) }));
     }
     Some(out)
 }
@@ -338,7 +339,7 @@ fn read_column<T>(
 /// Every cell of a column as the minutes of an ISO date ([`iso_minutes`]), or `None` at the
 /// first filled cell that is not one.
 #[inline(never)]
-pub fn iso_minutes_column(col: &TextColumn) -> Option<Vec<Option<i32>>> {
+pub fn iso_minutes_column(col: &TextColumn) -> Option<Vec<MaybeMinute>> {
     let mut months = MonthStarts::new();
     read_column(col, |c| read_iso_minutes(c.as_bytes(), &mut months))
 }
@@ -347,7 +348,7 @@ pub fn iso_minutes_column(col: &TextColumn) -> Option<Vec<Option<i32>>> {
 /// cell is an integer (digits only, fewer than 16); `None` at the first filled cell that is
 /// not a plain number.
 #[inline(never)]
-pub fn plain_number_column(col: &TextColumn) -> Option<(Vec<Option<f64>>, bool)> {
+pub fn plain_number_column(col: &TextColumn) -> Option<(Vec<MaybeNumber>, bool)> {
     let mut integers = true;
     let values = read_column(col, |c| {
         if let Some((v, integer)) = short_plain(c.as_bytes(), true) {
@@ -440,13 +441,15 @@ pub fn short_integer_column(col: &TextColumn) -> bool {
 
 /// The least and the greatest of `dates`; `None` when none is given.
 #[inline(never)]
-pub fn minute_range(dates: &[Option<i32>]) -> Option<(i32, i32)> {
+pub fn minute_range(dates: &[MaybeMinute]) -> Option<(i32, i32)> {
     // Without a branch on each date: a close date column's empty cells (its open deals) come
-    // in no order a branch predictor learns.
+    // in no order a branch predictor learns. A none is `i32::MIN`, which no greatest minute
+    // is, and which the least is only when every date is none.
     let (mut lo, mut hi) = (i32::MAX, i32::MIN);
     for m in dates {
-        lo = lo.min(m.unwrap_or(i32::MAX));
-        hi = hi.max(m.unwrap_or(i32::MIN));
+        let m = m.raw();
+        lo = lo.min(if m == i32::MIN { i32::MAX } else { m });
+        hi = hi.max(m);
     }
     (lo <= hi).then_some((lo, hi))
 }
@@ -459,15 +462,15 @@ pub fn minute_range(dates: &[Option<i32>]) -> Option<(i32, i32)> {
 /// `dyn` function so that this one is built here, for speed, and not in its caller.
 #[inline(never)]
 pub fn positives_at(
-    values: &[Option<f64>],
+    values: &[MaybeNumber],
     ranks: &dyn Fn(usize) -> Vec<usize>,
 ) -> (usize, Vec<f64>) {
     let top = |v: f64| (v.to_bits() >> 48) as usize;
     let mut counts = vec![0u32; 1 << 16];
     let mut n = 0;
-    for v in values.iter().flatten() {
-        if *v > 0.0 {
-            counts[top(*v)] += 1;
+    for v in numbers(values) {
+        if v > 0.0 {
+            counts[top(v)] += 1;
             n += 1;
         }
     }
@@ -487,11 +490,11 @@ pub fn positives_at(
         wanted[*g] = true;
     }
     let mut gathered: Vec<(usize, Vec<f64>)> = Vec::new();
-    for v in values.iter().flatten() {
-        if *v > 0.0 && wanted[top(*v)] {
-            match gathered.iter_mut().find(|(g, _)| *g == top(*v)) {
-                Some((_, list)) => list.push(*v),
-                None => gathered.push((top(*v), vec![*v])),
+    for v in numbers(values) {
+        if v > 0.0 && wanted[top(v)] {
+            match gathered.iter_mut().find(|(g, _)| *g == top(v)) {
+                Some((_, list)) => list.push(v),
+                None => gathered.push((top(v), vec![v])),
             }
         }
     }
@@ -511,8 +514,8 @@ pub fn positives_at(
 /// Add one to `count[m - first]` for each minute `m` of `dates` (at most 255: it stays
 /// there), passing over minutes outside `count`.
 #[inline(never)]
-pub fn count_minutes(dates: &[Option<i32>], first: i32, count: &mut [u8]) {
-    for m in dates.iter().flatten() {
+pub fn count_minutes(dates: &[MaybeMinute], first: i32, count: &mut [u8]) {
+    for m in minutes(dates) {
         if let Some(c) = usize::try_from(m.wrapping_sub(first))
             .ok()
             .and_then(|i| count.get_mut(i))
@@ -525,9 +528,9 @@ pub fn count_minutes(dates: &[Option<i32>], first: i32, count: &mut [u8]) {
 /// Add one to `per_day[d - first]` for the day `d` of each of `dates`, passing over days
 /// outside `per_day`.
 #[inline(never)]
-pub fn count_by_day(dates: &[Option<i32>], first: i32, per_day: &mut [u32]) {
-    for m in dates.iter().flatten() {
-        if let Some(n) = usize::try_from(day_of(*m).wrapping_sub(first))
+pub fn count_by_day(dates: &[MaybeMinute], first: i32, per_day: &mut [u32]) {
+    for m in minutes(dates) {
+        if let Some(n) = usize::try_from(day_of(m).wrapping_sub(first))
             .ok()
             .and_then(|d| per_day.get_mut(d))
         {
@@ -539,6 +542,21 @@ pub fn count_by_day(dates: &[Option<i32>], first: i32, per_day: &mut [u32]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A read date column's minutes as options, to compare with the expected ones.
+    fn minutes(col: Option<Vec<MaybeMinute>>) -> Option<Vec<Option<i32>>> {
+        col.map(|c| c.iter().map(|m| m.get()).collect())
+    }
+
+    /// A read number column's values as options, with its integer flag.
+    fn numbers(col: Option<(Vec<MaybeNumber>, bool)>) -> Option<(Vec<Option<f64>>, bool)> {
+        col.map(|(c, integers)| (c.iter().map(|v| v.get()).collect(), integers))
+    }
+
+    /// Dates as a column holds them.
+    fn maybe(dates: &[Option<i32>]) -> Vec<MaybeMinute> {
+        dates.iter().map(|&m| m.into()).collect()
+    }
 
     /// A column of `cells`, plain (as a file's long columns are) or coded.
     fn column_of(plain: bool, cells: &[&str]) -> TextColumn {
@@ -575,7 +593,7 @@ mod tests {
             ]);
             let day = |y, m, d| day_number(y, m, d).map(|d| d * 1440);
             assert_eq!(
-                iso_minutes_column(&col),
+                minutes(iso_minutes_column(&col)),
                 Some(vec![
                     Some(1440),
                     None,
@@ -747,7 +765,7 @@ mod tests {
                     } else {
                         any_plain_number(cell, true).map(|x| vec![Some(1.0), Some(x)])
                     };
-                    let read = plain_number_column(&col);
+                    let read = numbers(plain_number_column(&col));
                     assert_eq!(read.as_ref().map(|r| &r.0), expected.as_ref(), "{v:?}");
                     if let Some((_, integers)) = read {
                         assert_eq!(integers, is_short_integer(cell), "{v:?}");
@@ -802,20 +820,23 @@ mod tests {
     /// 1970 fall on negative days, and days outside the counts are passed over.
     #[test]
     fn date_columns_give_their_range_and_their_counts_by_day() {
-        let dates = [
+        let dates = maybe(&[
             Some(-1),
             None,
             Some(1440 * 3 + 5),
             Some(0),
             Some(1439),
             Some(-1441),
-        ];
+        ]);
         assert_eq!(minute_range(&dates), Some((-1441, 1440 * 3 + 5)));
-        assert_eq!(minute_range(&[None, None]), None);
+        assert_eq!(minute_range(&maybe(&[None, None])), None);
         // Empty cells count for nothing, on either side of zero.
-        assert_eq!(minute_range(&[None, Some(5), None, Some(9)]), Some((5, 9)));
         assert_eq!(
-            minute_range(&[Some(-9), None, Some(-5), None]),
+            minute_range(&maybe(&[None, Some(5), None, Some(9)])),
+            Some((5, 9))
+        );
+        assert_eq!(
+            minute_range(&maybe(&[Some(-9), None, Some(-5), None])),
             Some((-9, -5))
         );
         let mut per_day = [0u32; 3];
@@ -832,16 +853,16 @@ mod tests {
         in_both_forms(|column| {
             let col = column(&["12", "", "-8112.50", "0.1"]);
             assert_eq!(
-                plain_number_column(&col),
+                numbers(plain_number_column(&col)),
                 Some((vec![Some(12.0), None, Some(-8112.5), Some(0.1)], false))
             );
             assert_eq!(
-                plain_number_column(&column(&["7", "", "123456789012345"])),
+                numbers(plain_number_column(&column(&["7", "", "123456789012345"]))),
                 Some((vec![Some(7.0), None, Some(123_456_789_012_345.0)], true))
             );
             let long = "1234567890123456789.25";
             assert_eq!(
-                plain_number_column(&column(&[long])),
+                numbers(plain_number_column(&column(&[long]))),
                 Some((vec![long.parse().ok()], false))
             );
             for odd in ["1,234", "$5", "1.2.3", "-", "."] {

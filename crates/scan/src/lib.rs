@@ -7,6 +7,7 @@
 //! the rest once per column or per row.
 
 pub mod cells;
+pub mod maybe;
 pub mod select;
 
 use serde::{Deserialize, Serialize};
