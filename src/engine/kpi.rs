@@ -463,8 +463,11 @@ impl Walk {
             let o = outcome[r];
             let created = created_at.and_then(|c| c[r].get());
             let closed = closed_at.and_then(|c| c[r].get());
-            let before_all = match (first_start, closed, o) {
-                (Some(start), Some(_), Outcome::Won | Outcome::Lost) => {
+            // A won or lost deal without a close date is closed in no dated period: one
+            // created before them all is in none (every such deal, once the close-date
+            // column is left unused).
+            let before_all = match (first_start, o) {
+                (Some(start), Outcome::Won | Outcome::Lost) => {
                     before(closed, start) && before(created, start)
                 }
                 _ => false,
@@ -2359,6 +2362,41 @@ mod tests {
             for (p, pass) in gapped.iter().zip(super::Pass::run_many(d, &gapped)) {
                 assert!(pass == reference_pass(d, *p), "{p}: {:?}", pass.all);
             }
+        }
+    }
+
+    /// With the close-date column left unused, won and lost deals have no close date: the
+    /// walk passes over those created before every dated period, and each period's pass is
+    /// still the plain way's.
+    #[test]
+    fn a_walk_without_close_dates_gives_each_period_its_own_pass() {
+        use crate::engine::Role;
+        let csv = crate::sample::generate(3000, 11);
+        let mut wb = crate::engine::Workbook::new();
+        assert!(wb.add("deals.csv", csv.as_bytes()).is_ok());
+        let mut mapping: Vec<Option<Role>> =
+            wb.tables()[0].columns.iter().map(|c| c.role).collect();
+        let close = mapping.iter().position(|r| *r == Some(Role::ClosedAt));
+        mapping[close.expect("the sample has a close date")] = None;
+        wb.remap(0, Some(&mapping));
+        let d = wb.tables()[0].deals.as_ref().unwrap();
+        assert!(d.closed.is_none());
+        let mut periods = vec![Period::All];
+        periods.extend(Period::parse("2025-Q2"));
+        for m in 1..=12 {
+            periods.push(Period::Month(2025, m));
+        }
+        let many = super::Pass::run_many(d, &periods);
+        for (p, pass) in periods.iter().zip(&many) {
+            assert!(*pass == reference_pass(d, *p), "{p}: {:?}", pass.all);
+        }
+        // Deals won or lost, counted in the whole range, closed without a date; open deals in
+        // every month.
+        assert!(many[0].all.won > 0 && many[0].all.closed_without_date > 0);
+        assert!(many[2..].iter().all(|p| p.all.open > 0 && p.all.won == 0));
+        let months = &periods[2..];
+        for (p, pass) in months.iter().zip(super::Pass::run_many(d, months)) {
+            assert!(pass == reference_pass(d, *p), "{p}: {:?}", pass.all);
         }
     }
 
