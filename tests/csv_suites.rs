@@ -617,7 +617,7 @@ fn csvkit_examples_read_or_refused_clearly() {
         // test_skip_lines, which the used range starts below).
         let header = if n.starts_with("test_skip") { 4 } else { 1 };
         assert_eq!(t.layout.header_line, header, "{n}");
-        assert_eq!(t.lines[0], header + 1, "{n}");
+        assert_eq!(u64::from(t.lines[0]), header + 1, "{n}");
     }
     for n in ["sheets.xlsx", "sheets.xls"] {
         let bytes = std::fs::read(dir.join(n)).unwrap();

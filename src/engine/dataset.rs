@@ -887,7 +887,7 @@ impl<'a> Builder<'a> {
             let v = parse_amount(cell, mark);
             if v.is_none() && !cell.is_empty() && !is_null_word(cell) {
                 self.issues.add(
-                    raw.lines[i],
+                    u64::from(raw.lines[i]),
                     Some(&raw.headers[c]),
                     cell,
                     IssueKind::BadAmount,
@@ -946,7 +946,7 @@ impl<'a> Builder<'a> {
                         IssueKind::BadDate
                     };
                     self.issues
-                        .add(raw.lines[i], Some(&raw.headers[c]), cell, kind);
+                        .add(u64::from(raw.lines[i]), Some(&raw.headers[c]), cell, kind);
                 }
             }
             out.push(v.into());
@@ -1061,7 +1061,7 @@ fn build(raw: &RawTable, mapping: Option<&[Option<Role>]>, old: Option<&Table>) 
             if !k {
                 let text = raw.columns.first().map(|c| c.get(i)).unwrap_or("");
                 issues.add(
-                    raw.lines[i],
+                    u64::from(raw.lines[i]),
                     raw.headers.first().map(String::as_str),
                     text,
                     IssueKind::FooterRow,
@@ -1614,7 +1614,7 @@ fn build_deals(b: &mut Builder<'_>, rows: usize) -> Deals {
 fn read_outcomes(
     b: &mut Builder<'_>,
     rows: usize,
-    lines: &[u64],
+    lines: &[u32],
     won_at: &Option<DateColumn>,
     lost_at: &Option<DateColumn>,
 ) -> (Vec<Outcome>, Option<Role>) {
@@ -1683,7 +1683,7 @@ fn read_outcomes(
             if o.is_none() && !cell.is_empty() && !has_stage {
                 let header = status_col.map(|c| b.raw.headers[c].as_str());
                 b.issues
-                    .add(lines[r], header, cell, IssueKind::UnknownStatus);
+                    .add(u64::from(lines[r]), header, cell, IssueKind::UnknownStatus);
                 o = Some(Outcome::Open);
             }
         }
@@ -1779,7 +1779,7 @@ fn close_dates_of(
 /// Report deals closed before they were created, with both dates.
 fn closed_before_created(
     b: &mut Builder<'_>,
-    lines: &[u64],
+    lines: &[u32],
     created: &Option<DateColumn>,
     closed: &Option<DateColumn>,
 ) {
@@ -1794,7 +1794,7 @@ fn closed_before_created(
             if z < a && day_of(z) < day_of(a) {
                 // Both dates, so that the list reads on its own.
                 b.issues.add(
-                    lines[r],
+                    u64::from(lines[r]),
                     created_col.as_deref(),
                     &format!("{} → {}", fmt(a), fmt(z)),
                     IssueKind::ClosedBeforeCreated,

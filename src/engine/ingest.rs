@@ -164,8 +164,15 @@ pub enum RawIssueKind {
     LongRow,
 }
 
-/// The 1-based file lines of a table's rows, in order.
-pub type Lines = Arc<Vec<u64>>;
+/// The 1-based file lines of a table's rows, in order, in four bytes each: a file is read
+/// only below 500 MB ([`MAX_FILE_BYTES`]), so its lines number below 2³².
+pub type Lines = Arc<Vec<u32>>;
+
+/// A line as [`Lines`] keeps it.
+#[inline(always)]
+pub fn line_u32(line: u64) -> u32 {
+    u32::try_from(line).unwrap_or(u32::MAX)
+}
 
 /// A file read into text columns.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -175,7 +182,7 @@ pub struct RawTable {
     pub headers: Vec<String>,
     pub columns: Vec<TextColumn>,
     /// 1-based line where each data row starts. Shared with the typed table built from it
-    /// when that keeps every row (nearly always): 8 MB a million rows, held once.
+    /// when that keeps every row (nearly always): 4 MB a million rows, held once.
     pub lines: Lines,
     pub row_issues: Vec<RawRowIssue>,
     /// Data rows whose cells were all empty: skipped, and counted.
@@ -194,7 +201,7 @@ impl RawTable {
             self.append_column(i, p);
         }
         let lines = Arc::make_mut(&mut self.lines);
-        lines.extend(part.lines.iter().map(|l| l + shift));
+        lines.extend(part.lines.iter().map(|l| line_u32(u64::from(*l) + shift)));
         lines.shrink_to_fit();
         self.row_issues
             .extend(part.row_issues.iter().map(|i| RawRowIssue {
@@ -1093,7 +1100,7 @@ impl<C: Codecs> Source for Delimited<'_, C> {
                 col.push("");
             }
             rows.check_width(fields, line);
-            rows.lines.push(line);
+            rows.lines.push(line_u32(line));
         }
     }
 }
@@ -1157,7 +1164,7 @@ pub(crate) struct Collector {
     headers: Vec<String>,
     width: usize,
     columns: Vec<TextColumn>,
-    lines: Vec<u64>,
+    lines: Vec<u32>,
     row_issues: Vec<RawRowIssue>,
     blank_rows: usize,
 }
@@ -1200,7 +1207,7 @@ impl Collector {
         for (i, col) in self.columns.iter_mut().enumerate() {
             col.push(record.get(i).unwrap_or(""));
         }
-        self.lines.push(line);
+        self.lines.push(line_u32(line));
     }
 
     /// The rows as a table. `finish`: the columns grew by doubling, and give back what they
@@ -2161,7 +2168,13 @@ mod tests {
             lines.push(line);
         }
         let check = |t: RawTable, told: Vec<u64>, how: &str| {
-            assert_eq!(*t.lines, lines, "{how}");
+            assert!(
+                t.lines
+                    .iter()
+                    .map(|l| u64::from(*l))
+                    .eq(lines.iter().copied()),
+                "{how}"
+            );
             assert_eq!(t.blank_rows, blank, "{how}");
             let issue_lines = |kind| {
                 let of_kind = t.row_issues.iter().filter(|i| i.kind == kind);
@@ -2366,7 +2379,11 @@ mod tests {
         );
         let bytes = text.as_bytes();
         let n = HEADER_SEARCH_ROWS as u64;
-        let after_top = |v: &[u64]| v.iter().map(|l| l + n).collect::<Vec<_>>();
+        let after_top = |v: &[u32]| {
+            v.iter()
+                .map(|l| l + HEADER_SEARCH_ROWS as u32)
+                .collect::<Vec<_>>()
+        };
         let opts = ReadOptions::default();
         let at_c = text.find("C,").unwrap() as u64;
         let split = split_at(bytes, at_c, &opts, &NativeCodecs).unwrap();

@@ -1021,7 +1021,7 @@ pub fn duplicate_lines(r: &Records) -> Vec<u64> {
             }
         }
         if dup {
-            out.push(r.lines[i]);
+            out.push(u64::from(r.lines[i]));
         }
     }
     out

@@ -57,7 +57,7 @@ fn warning(kind: &str, file: &str, (en, zh): Texts, mut lines: Vec<u64>) -> Foun
 }
 
 /// A date column: its header, its values and the file line of each.
-type DateColumn<'a> = (String, &'a [MaybeMinute], &'a [u64]);
+type DateColumn<'a> = (String, &'a [MaybeMinute], &'a [u32]);
 
 /// Every date column of a table with its header, row by row.
 fn date_columns(t: &Table) -> Vec<DateColumn<'_>> {
@@ -86,7 +86,7 @@ fn date_columns(t: &Table) -> Vec<DateColumn<'_>> {
 }
 
 /// Amounts of a table with their lines: deal amounts, or order amounts.
-fn amounts(t: &Table) -> Option<(&[MaybeNumber], &[u64])> {
+fn amounts(t: &Table) -> Option<(&[MaybeNumber], &[u32])> {
     if let Some(d) = &t.deals {
         return Some((d.amount.as_deref()?, &d.lines));
     }
@@ -197,7 +197,7 @@ pub fn found(t: &Table, today: Option<i32>, part: usize, owners: Option<&[Acc]>)
                     .iter()
                     .zip(lines)
                     .filter(|(m, _)| m.get().is_some_and(|m| day_of(m) > today))
-                    .map(|(_, l)| *l)
+                    .map(|(_, l)| u64::from(*l))
                     .collect();
                 // Expected close dates lie ahead by nature.
                 if !future.is_empty() && !crate::engine::case::lower(&header).contains("expected") {
@@ -232,7 +232,7 @@ pub fn found(t: &Table, today: Option<i32>, part: usize, owners: Option<&[Acc]>)
                     .iter()
                     .zip(lines)
                     .filter(|(a, _)| a.get().is_some_and(|a| a > 0.0 && (a > high || a < low)))
-                    .map(|(_, l)| *l)
+                    .map(|(_, l)| u64::from(*l))
                     .collect();
                 if !odd.is_empty() {
                     let n = odd.len();
@@ -346,7 +346,7 @@ fn bulk_entries(t: &Table, tr: &dyn Fn(String, String) -> Texts, out: &mut Vec<F
     if !groups.is_empty() {
         for (i, (x, l)) in col.iter().zip(lines).enumerate() {
             if let Some(k) = x.get().and_then(|m| crowded.binary_search(&m).ok()) {
-                groups[k].1.push(*l);
+                groups[k].1.push(u64::from(*l));
                 // A row without an id (0: blank) is a record of its own.
                 let id = ids.filter(|ids| i < ids.len()).map_or(0, |ids| ids.get(i));
                 groups[k].2.push(if id == 0 {
@@ -506,7 +506,7 @@ fn rep_outliers(
                         owner.get(*r) as usize == rep
                             && matches!(d.outcome[*r], Outcome::Won | Outcome::Lost)
                     })
-                    .map(|r| d.lines[r])
+                    .map(|r| u64::from(d.lines[r]))
                     .collect();
                 out.push(warning(
                     "rep_outlier",

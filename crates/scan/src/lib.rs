@@ -780,7 +780,7 @@ impl<'t> Records<'t> {
         width: usize,
         max: usize,
         stop_at: usize,
-        lines: &mut Vec<u64>,
+        lines: &mut Vec<u32>,
     ) -> (usize, RunEnd) {
         for n in 0..max {
             if self.pos >= stop_at {
@@ -799,7 +799,8 @@ impl<'t> Records<'t> {
                 };
                 return (n, RunEnd::Odd(odd));
             }
-            lines.push(line);
+            // A file has fewer than 2³² lines: it is read only below 500 MB.
+            lines.push(u32::try_from(line).unwrap_or(u32::MAX));
         }
         (max, RunEnd::Max)
     }
