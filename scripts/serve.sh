@@ -6,4 +6,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 bash scripts/setup.sh
 export PATH="$root/tests/e2e/node_modules/.bin:${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
+# Panics name their source files, also in crates from the registry: written under fixed
+# names, the module is the same bytes wherever the checkout and the cargo home are.
+export RUSTFLAGS="--remap-path-prefix=${CARGO_HOME:-$HOME/.cargo}/registry/src=/crates --remap-path-prefix=$root=/crm-kpi"
 exec trunk serve --release --address 127.0.0.1 --port "${PORT:-8080}"
