@@ -7,7 +7,7 @@
 //! handful of allocations, not ten million.
 
 use crate::engine::error::Error;
-pub use crm_kpi_scan::{Cells, TextColumn};
+pub use crm_kpi_scan::{line_u32, Cells, TextColumn};
 use crm_kpi_scan::{Odd, Records, RunEnd};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
@@ -165,14 +165,8 @@ pub enum RawIssueKind {
 }
 
 /// The 1-based file lines of a table's rows, in order, in four bytes each: a file is read
-/// only below 500 MB ([`MAX_FILE_BYTES`]), so its lines number below 2³².
+/// only below 500 MB ([`MAX_FILE_BYTES`]), so its lines number below 2³² ([`line_u32`]).
 pub type Lines = Arc<Vec<u32>>;
-
-/// A line as [`Lines`] keeps it.
-#[inline(always)]
-pub fn line_u32(line: u64) -> u32 {
-    u32::try_from(line).unwrap_or(u32::MAX)
-}
 
 /// A file read into text columns.
 #[derive(Clone, Debug, Serialize, Deserialize)]

@@ -799,8 +799,7 @@ impl<'t> Records<'t> {
                 };
                 return (n, RunEnd::Odd(odd));
             }
-            // A file has fewer than 2³² lines: it is read only below 500 MB.
-            lines.push(u32::try_from(line).unwrap_or(u32::MAX));
+            lines.push(line_u32(line));
         }
         (max, RunEnd::Max)
     }
@@ -903,6 +902,13 @@ impl<'t> Records<'t> {
         self.pos = p;
         (cell, goes_on)
     }
+}
+
+/// A row's line as a table keeps it, in four bytes: the app reads files only below 500 MB,
+/// so their lines number below 2³² (a greater one would be kept as `u32::MAX`).
+#[inline(always)]
+pub fn line_u32(line: u64) -> u32 {
+    u32::try_from(line).unwrap_or(u32::MAX)
 }
 
 /// Why [`Records::fill_rows`] stopped.
