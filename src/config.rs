@@ -49,9 +49,6 @@ pub struct PageConfig {
     pub compact: bool,
     /// Origins allowed to talk to an embedded page through `postMessage`.
     pub origins: Vec<String>,
-    /// How many workers read a large file (1 or 2); `None` (`auto`): one, the faster and
-    /// smaller way on the devices measured.
-    pub workers: Option<u8>,
     /// Every parameter that could not be used, as `name=value: why`.
     pub problems: Vec<String>,
 }
@@ -208,12 +205,9 @@ impl PageConfig {
                     None => bad("not a path on this site"),
                 },
                 "embed" | "compact" => c.compact = !matches!(value, "0" | "false" | "no"),
-                "workers" => match value {
-                    "1" => c.workers = Some(1),
-                    "2" => c.workers = Some(2),
-                    "auto" => c.workers = None,
-                    _ => bad("use 1, 2 or auto"),
-                },
+                // Retired: how many workers read a large file. One always does (README, One
+                // reader only); a page that still sets it is not told of a problem.
+                "workers" => {}
                 "origins" => {
                     for o in list(value) {
                         match origin(o) {
@@ -348,21 +342,13 @@ mod tests {
         assert!(c.allows("https://docs.example.com"));
         assert!(!c.allows("https://docs.example.com.evil.net"));
         assert!(c.compact);
-        assert_eq!(c.workers, None);
-        assert_eq!(PageConfig::parse("workers=1").workers, Some(1));
-        assert_eq!(PageConfig::parse("workers=2").workers, Some(2));
-        assert_eq!(PageConfig::parse("workers=2&workers=auto").workers, None);
-        let three = PageConfig::parse("workers=3");
-        assert_eq!((three.workers, three.problems.len()), (None, 1));
-        assert!(
-            three.problems[0].contains("use 1, 2 or auto"),
-            "{:?}",
-            three.problems
-        );
-        // A host's setting, not a choice a shared link carries.
-        assert!(!PageConfig::parse("workers=2")
-            .share_query()
-            .contains("workers"));
+        // The retired `workers` setting is taken without a problem, and no shared link
+        // carries it.
+        for value in ["1", "2", "auto", "3"] {
+            let c = PageConfig::parse(&format!("workers={value}"));
+            assert!(c.problems.is_empty(), "{:?}", c.problems);
+            assert!(!c.share_query().contains("workers"));
+        }
         let joined = c.problems.join("\n");
         for bad in [
             "stage=huge",

@@ -206,7 +206,6 @@ fn send_load(
     files: &[PageFile],
     opts: crate::engine::Options,
     last_month: bool,
-    config: &PageConfig,
 ) {
     worker.send_with(
         Request::Load {
@@ -214,19 +213,9 @@ fn send_load(
             opts,
             saved: saved_mappings(),
             last_month,
-            helper: two_workers(config),
         },
         files.iter().map(|f| f.blob.clone()).collect(),
     );
-}
-
-/// Whether large files are read by two workers: only when the page's `workers` setting asks
-/// for two. The second part's columns are copied to the first worker and joined there, and
-/// typing and the report run there after both parts: at 1M rows those steps alone take as long
-/// as one worker's whole load, on any number of cores, and the second worker's memory comes on
-/// top (README, Two readers).
-fn two_workers(config: &PageConfig) -> bool {
-    config.workers.is_some_and(|n| n >= 2)
 }
 
 /// Put `text` on the clipboard, then tell the store whether that worked.
@@ -710,7 +699,6 @@ pub fn App(props: &AppProps) -> Html {
             );
             dispatcher.dispatch(Action::Loading(Source::Sample));
             let (sample_name, sample_at) = sample_url(&config);
-            let config = config.clone();
             spawn_local(async move {
                 match fetch_sample(&sample_at).await {
                     Ok(blob) => {
@@ -721,7 +709,7 @@ pub fn App(props: &AppProps) -> Html {
                         *last_sent.borrow_mut() = Some(opts.clone());
                         let files = vec![PageFile::new(sample_name, blob)];
                         if let Some(b) = bridge.borrow().as_ref() {
-                            send_load(b, &files, opts, last_month, &config);
+                            send_load(b, &files, opts, last_month);
                         }
                         *pending.borrow_mut() = Some((files, Source::Sample));
                     }
@@ -758,7 +746,6 @@ pub fn App(props: &AppProps) -> Html {
         let dispatcher = store.dispatcher();
         let opts = state.opts.clone();
         let wanted_period = state.wanted_period;
-        let config = config.clone();
         // `again`: the same files read once more (another encoding or sheet): the period stays.
         let f: LoadFn = Rc::new(move |files: Vec<PageFile>, source: Source, again: bool| {
             *pending.borrow_mut() = Some((files.clone(), source.clone()));
@@ -774,7 +761,7 @@ pub fn App(props: &AppProps) -> Html {
             };
             *last_sent.borrow_mut() = Some(opts.clone());
             if let Some(b) = bridge.borrow().as_ref() {
-                send_load(b, &files, opts, !again && wanted_period.is_none(), &config);
+                send_load(b, &files, opts, !again && wanted_period.is_none());
             }
         });
         f
@@ -786,7 +773,6 @@ pub fn App(props: &AppProps) -> Html {
 
     // Stop a load: the worker is terminated mid-read and a fresh one loads what was shown.
     let on_cancel = {
-        let config = config.clone();
         let bridge = bridge.clone();
         let formats = formats.clone();
         let pending = pending.clone();
@@ -811,7 +797,7 @@ pub fn App(props: &AppProps) -> Html {
             dispatcher.dispatch(Action::Cancelled(Some(source.clone())));
             *last_sent.borrow_mut() = Some(opts.clone());
             if let Some(b) = bridge.borrow().as_ref() {
-                send_load(b, &files, opts.clone(), false, &config);
+                send_load(b, &files, opts.clone(), false);
             }
             *pending.borrow_mut() = Some((files, source));
         })

@@ -325,9 +325,6 @@ pub enum Request {
         /// Compute the data's last complete month instead of `opts.period` (a fresh load
         /// that no link asked a period of): the page would ask for it next.
         last_month: bool,
-        /// Read large files with a helper worker (the page's `workers` setting).
-        #[serde(default)]
-        helper: bool,
     },
     /// The formats worker's answers for a load that waits on them.
     Prepared(Vec<Done>),
@@ -341,9 +338,6 @@ pub enum Request {
     Compute(Options),
     /// Every unusable row and cell as CSV, for download.
     IssuesCsv(crate::i18n::Lang),
-    /// For a helper worker: read the second part of a large file (its `Blob` beside the
-    /// request) while the worker that asked reads the first.
-    ReadPart { name: String, split: ingest::Split },
 }
 
 /// Work for the on-demand formats worker.
@@ -424,19 +418,6 @@ struct Pending {
     asked: f64,
 }
 
-/// A large file's first part, read here while a helper worker reads the second.
-struct Waiting {
-    load: Pending,
-    name: String,
-    /// The first part, and the line where the second starts.
-    first: ingest::RawTable,
-    line: u64,
-    split: ingest::Split,
-    /// The file from the second part's first byte on.
-    rest: web_sys::Blob,
-    helper: web_sys::Worker,
-}
-
 pub struct KpiWorker {
     workbook: Workbook,
     /// During a load of small files, the workbook from before it: put back if not one of
@@ -444,20 +425,14 @@ pub struct KpiWorker {
     /// data on screen stays. Not kept for large files, whose load would hold both.
     before: Option<Workbook>,
     pending: Option<Pending>,
-    /// A load waiting for a helper's part of a file.
-    waiting: Option<Waiting>,
     /// A load reading a file as its slices come.
     streaming: Option<Streaming>,
-    /// What the helpers' and slice readers' messages go to ([`KpiWorker::heard`]).
+    /// What the slice readers' messages go to ([`KpiWorker::heard`]).
     listener: js_sys::Function,
     /// Requests that came while a load waited: answered, in order, once it is done.
     queued: Vec<(Request, Vec<web_sys::Blob>)>,
-    /// This worker, for the helpers' answers to reach it.
+    /// This worker, for its timers to reach it.
     me: std::rc::Weak<std::cell::RefCell<KpiWorker>>,
-    /// A helper started ahead of need (see [`KpiWorker::keep_helper`]).
-    helper: Option<web_sys::Worker>,
-    /// The page asks for a helper: one is started once this worker is done with a request.
-    wants_helper: bool,
     /// The reports made ahead of need while the user reads the last answer (see
     /// [`KpiWorker::warm_later`]).
     warm: crate::engine::Warm,
@@ -511,34 +486,12 @@ fn tick(
     }
 }
 
-/// What a helper worker's address ends with: it reads parts, and starts no helper itself.
-const HELPER: &str = "#helper";
-
-/// This worker's own address (its loader's).
-fn own_url() -> Option<String> {
-    js_sys::Reflect::get(&js_sys::global(), &"location".into())
-        .and_then(|l| js_sys::Reflect::get(&l, &"href".into()))
-        .ok()?
-        .as_string()
-}
-
 /// A load of files this large at most keeps the workbook from before it until one of them
 /// is read ([`KpiWorker::before`]).
 const KEEP_BEFORE_BYTES: f64 = 16.0 * 1024.0 * 1024.0;
 
-/// A slice of this many bytes from a file's middle is looked at for a line start there.
-const MIDDLE_BYTES: f64 = 64.0 * 1024.0;
-
-/// A helper for reading large files in two parts (not from a helper).
-fn spawn_helper() -> Option<web_sys::Worker> {
-    if IS_HELPER.get() {
-        return None;
-    }
-    web_sys::Worker::new(&format!("{}{HELPER}", own_url()?)).ok()
-}
-
 impl KpiWorker {
-    /// Read the load's files from the next one on; `None` while one waits for a helper.
+    /// Read the load's files from the next one on; `None` while one waits for slices.
     fn load(&mut self, mut p: Pending) -> Option<Options> {
         if p.next == 0 {
             let before = std::mem::replace(&mut self.workbook, Workbook::new());
@@ -563,36 +516,6 @@ impl KpiWorker {
             // A file that cannot be read is kept as an error in the report.
             if let Some(table) = p.sheets.get_mut(i).and_then(Option::take) {
                 let _ = self.workbook.add_read(&f.name, table);
-                continue;
-            }
-            if let Some((split, rest, helper)) = self.helper_for(f, blob) {
-                let (name, read) = (f.name.clone(), f.read.clone());
-                let first = ingest::read_table_first_part(
-                    &name,
-                    &mut BlobChunks::new(&name, blob),
-                    &read,
-                    &BrowserCodecs,
-                    &split,
-                );
-                if let Ok((first, Some(line))) = first {
-                    // The helper's one message is its part; an error event says it failed (it
-                    // could not start, say), and this worker reads the part itself.
-                    helper.set_onmessage(Some(&self.listener));
-                    helper.set_onerror(Some(&self.listener));
-                    self.waiting = Some(Waiting {
-                        load: p,
-                        name,
-                        first,
-                        line,
-                        split,
-                        rest,
-                        helper,
-                    });
-                    return None;
-                }
-                // Read whole after all (a quoted line end at the split): the part is not needed.
-                helper.terminate();
-                let _ = self.workbook.add_read(&name, first.map(|(t, _)| t));
                 continue;
             }
             let sent = Sent::start(&f.name, blob, &self.listener);
@@ -627,101 +550,8 @@ impl KpiWorker {
         )
     }
 
-    /// For a large UTF-8 text file: how to split it, and a helper worker already asked to
-    /// read its second part. The helper is this worker's own module, started by the same
-    /// loader; it is stopped once its part is in, so that its memory goes with it.
-    fn helper_for(
-        &mut self,
-        f: &InputFile,
-        blob: &web_sys::Blob,
-    ) -> Option<(ingest::Split, web_sys::Blob, web_sys::Worker)> {
-        let size = blob.size();
-        if (size as u64) < ingest::SPLIT_BYTES || self.helper.is_none() {
-            return None;
-        }
-        let mut head = Vec::new();
-        let mut chunks = BlobChunks::new(&f.name, blob);
-        chunks.read(&mut head, MIDDLE_BYTES).ok()?;
-        let mut middle = Vec::new();
-        let mid = (size / 2.0).floor();
-        chunks.at = mid;
-        chunks.read(&mut middle, MIDDLE_BYTES).ok()?;
-        let start = ingest::line_start_after(&middle, mid as u64)?;
-        let split = ingest::plan_split(&head, size as u64, start, &f.read, &BrowserCodecs)?;
-        let helper = self.helper.take()?;
-        let rest = blob.slice_with_f64(start as f64).ok()?;
-        let req = Request::ReadPart {
-            name: f.name.clone(),
-            split: split.clone(),
-        };
-        let a = channel::encode(&req)?;
-        let parts = js_sys::Array::of2(&a, &rest);
-        if helper
-            .post_message_with_transfer(&parts, &channel::transfer(&a))
-            .is_err()
-        {
-            helper.terminate();
-            return None;
-        }
-        Some((split, rest, helper))
-    }
-
-    /// A helper's message (its part) or error event (`data` undefined): join the part to the
-    /// first, read on, and answer. A part that did not come is read here.
-    fn part_read(&mut self, data: JsValue) {
-        let Some(w) = self.waiting.take() else {
-            return;
-        };
-        // Stopped first: its memory goes before the part is unpacked here.
-        w.helper.set_onmessage(None);
-        w.helper.set_onerror(None);
-        w.helper.terminate();
-        let mut table = w.first;
-        let parts = data.dyn_into::<js_sys::Array>().unwrap_or_default();
-        let joined = match channel::decode::<Result<ingest::RawTable, crate::engine::Error>>(
-            &parts.get(0),
-        ) {
-            Some(Ok(head)) => {
-                table.append_part(&head, w.line);
-                // Its columns come one at a time, each unpacked, added and dropped.
-                let mut whole = true;
-                for i in 0..table.columns.len() {
-                    let bytes = parts.get(i as u32 + 1);
-                    match channel::decode::<ingest::TextColumn>(&bytes) {
-                        Some(c) => table.append_column(i, &c),
-                        None => whole = false,
-                    }
-                    channel::release(&bytes);
-                }
-                if whole {
-                    Ok(table)
-                } else {
-                    Err(crate::engine::Error::Unreadable {
-                        file: w.name.clone(),
-                        message: "part of the file was lost between the page's workers".into(),
-                    })
-                }
-            }
-            _ => {
-                let mut chunks = BlobChunks::new(&w.name, &w.rest);
-                ingest::read_table_second_part(&w.name, &mut chunks, &w.split, &BrowserCodecs).map(
-                    |part| {
-                        table.append_part(&part, w.line);
-                        table
-                    },
-                )
-            }
-        };
-        let _ = self.workbook.add_read(&w.name, joined);
-        self.go_on(w.load);
-    }
-
-    /// A helper's or a slice reader's message or error event: one listener serves both, as
-    /// a load waits for one of them at a time.
+    /// A slice reader's message or error event.
     fn heard(&mut self, data: JsValue) {
-        if self.waiting.is_some() {
-            return self.part_read(data);
-        }
         if let Some(s) = &self.streaming {
             // A slice, or an error event (the rest is then read here).
             match data.dyn_into::<js_sys::ArrayBuffer>() {
@@ -793,18 +623,9 @@ impl KpiWorker {
         }
     }
 
-    /// A load is under way (waiting for a helper's part, or for slices).
+    /// A load is under way (waiting for slices).
     fn busy(&self) -> bool {
-        self.waiting.is_some() || self.streaming.is_some()
-    }
-
-    /// Start a helper when the page wants one and none is waiting. Called when a request is
-    /// done: a worker started by a busy one does not run until that one is idle again, so a
-    /// helper started when a large file comes would wait for the first part to be read.
-    fn keep_helper(&mut self) {
-        if self.wants_helper && self.helper.is_none() && !self.busy() {
-            self.helper = spawn_helper();
-        }
+        self.streaming.is_some()
     }
 
     /// A moment after the last request, if no other has come and no load is under way,
@@ -883,16 +704,8 @@ impl KpiWorker {
     }
 }
 
-thread_local! {
-    /// This worker is a helper: it posts only its part, never a page's answers.
-    static IS_HELPER: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
-}
-
 /// Post one answer to the page.
 fn post(resp: &Response) {
-    if IS_HELPER.get() {
-        return;
-    }
     let scope: web_sys::DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
     if let Some(a) = channel::encode(resp) {
         // If the page has gone, nobody is listening: nothing to do.
@@ -903,9 +716,8 @@ fn post(resp: &Response) {
 /// Start answering the page's requests (called in the worker once the module is loaded).
 pub fn start() {
     let scope: web_sys::DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
-    IS_HELPER.set(own_url().is_some_and(|u| u.ends_with(HELPER)));
     let worker = std::rc::Rc::new_cyclic(|me: &std::rc::Weak<std::cell::RefCell<KpiWorker>>| {
-        // The helpers' and slice readers' listener lives as long as the worker.
+        // The slice readers' listener lives as long as the worker.
         let to = me.clone();
         let listener =
             Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
@@ -914,7 +726,6 @@ pub fn start() {
                     w.heard(e.data());
                     // Only once the load is done: not for every slice that comes.
                     if !w.busy() {
-                        w.keep_helper();
                         w.warm_later();
                     }
                 }
@@ -925,13 +736,10 @@ pub fn start() {
             workbook: Workbook::new(),
             before: None,
             pending: None,
-            waiting: None,
             streaming: None,
             listener,
             queued: Vec::new(),
             me: me.clone(),
-            helper: None,
-            wants_helper: false,
             warm: Default::default(),
             done: 0,
             slices: 0,
@@ -942,7 +750,6 @@ pub fn start() {
             if let Some((req, blobs)) = channel::decode_with_blobs::<Request>(&e.data()) {
                 let mut w = worker.borrow_mut();
                 w.received(req, blobs);
-                w.keep_helper();
                 w.warm_later();
             }
         });
@@ -970,14 +777,7 @@ impl KpiWorker {
                 opts,
                 saved,
                 last_month,
-                helper,
             } => {
-                self.wants_helper = helper;
-                if !helper {
-                    if let Some(h) = self.helper.take() {
-                        h.terminate();
-                    }
-                }
                 let mut p = Pending {
                     sheets: vec![None; files.len()],
                     files,
@@ -1068,50 +868,6 @@ impl KpiWorker {
                     name: name.into(),
                     text,
                 });
-                return;
-            }
-            Request::ReadPart { name, split } => {
-                let part = match blobs.first() {
-                    Some(blob) => ingest::read_table_second_part(
-                        &name,
-                        &mut BlobChunks::new(&name, blob),
-                        &split,
-                        // Its progress goes to the worker that asked, which does not show it:
-                        // that one's own progress stands for both parts.
-                        &BrowserCodecs,
-                    ),
-                    None => Err(crate::engine::Error::Unreadable {
-                        file: name,
-                        message: "no file came with the request".into(),
-                    }),
-                };
-                // Its one message, straight to the worker that asked: the part without its
-                // columns, then each column, so that neither side holds the part twice over.
-                let (message, transfer) = (js_sys::Array::new(), js_sys::Array::new());
-                let add = |a: Option<js_sys::Uint8Array>| {
-                    if let Some(a) = a {
-                        transfer.push(&a.buffer());
-                        message.push(&a);
-                    }
-                };
-                let columns = match part {
-                    Ok(mut table) => {
-                        let columns = std::mem::take(&mut table.columns);
-                        add(channel::encode(&Ok::<_, crate::engine::Error>(table)));
-                        columns
-                    }
-                    Err(e) => {
-                        add(channel::encode(&Err::<ingest::RawTable, _>(e)));
-                        Vec::new()
-                    }
-                };
-                for c in columns {
-                    add(channel::encode(&c));
-                }
-                let scope: web_sys::DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
-                let _ = scope.post_message_with_transfer(&message, &transfer);
-                // Done: its memory goes now, not when the worker that asked gets to the part.
-                scope.close();
                 return;
             }
         };
