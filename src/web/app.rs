@@ -315,8 +315,8 @@ fn worker_loader() -> String {
             absolute(href(r#"link[rel="preload"][type="application/wasm"]"#)),
         )
     });
-    // Messages that come before the module has started (a helper worker is sent its work at
-    // once) are kept and handed to the worker's handler once it is set.
+    // Messages that come before the module has started are kept and handed to the worker's
+    // handler once it is set.
     let script = format!(
         "const early = []; self.onmessage = (e) => early.push(e); import({js:?}).then(async (m) => {{ await m.default({{ module_or_path: {wasm:?} }}); m.start_worker(); for (const e of early) self.onmessage(e); }});"
     );

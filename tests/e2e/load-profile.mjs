@@ -4,7 +4,7 @@
 // processes, sampled every 20 ms), and how long a stage and a period change take on the
 // loaded data, a change of language and changes of columns' meanings.
 //   node tests/e2e/load-profile.mjs FILE [QUERY]   (after trunk build --release; QUERY: page
-//   settings such as ?workers=2; DIST=: another build's dist; ROLES=: the columns remapped)
+//   settings such as ?period=all; DIST=: another build's dist; ROLES=: the columns remapped)
 import fs from 'node:fs';
 import path from 'node:path';
 import { openPage } from './profile-page.mjs';
