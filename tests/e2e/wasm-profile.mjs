@@ -24,9 +24,9 @@ if (!dir || !fs.existsSync(path.join(dir, 'data.csv')) || !(rounds >= 1)) {
   process.exit(2);
 }
 fs.writeFileSync(path.join(dir, 'index.html'), '<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,"><title>profile</title>');
-const server = await serve(path.resolve(dir));
-const perf = Boolean(process.env.PERF);
 const out = path.resolve(dir);
+const server = await serve(out);
+const perf = Boolean(process.env.PERF);
 if (perf) {
   // V8 writes its code dumps (jit-PID.dump) where the browser runs: in DIR.
   for (const f of fs.readdirSync(out).filter((f) => /^jit-\d+\.dump$|^jitted-|^perf\.|^isolate-.*-v8\.log$/.test(f))) {

@@ -781,7 +781,7 @@ impl<'t> Records<'t> {
                 // anew: rare, and pushed through the look-up's call.
                 Cell::Quoted => {
                     let text = String::from_utf8_lossy(&self.field);
-                    blank = blank && text.trim().is_empty();
+                    blank = blank && is_blank(&text);
                     if let Some(col) = col {
                         col.push(&text);
                     }
