@@ -24,75 +24,8 @@ pub struct Interned {
     pub names: Vec<String>,
 }
 
-/// Each row's id in an [`Interned`] column: in two bytes while there are at most 65,536
-/// names (owners, sources, stages, customers: nearly always), in four beyond. Two bytes are
-/// 2 MB less a million rows for each such column, held from the typing on.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Ids {
-    Narrow(Vec<u16>),
-    Wide(Vec<u32>),
-}
-
-impl Default for Ids {
-    fn default() -> Self {
-        Ids::Narrow(Vec::new())
-    }
-}
-
-impl Ids {
-    /// Add the next row's id, widening the list at the first id over two bytes.
-    fn push(&mut self, id: u32) {
-        match self {
-            Ids::Narrow(v) => match u16::try_from(id) {
-                Ok(id) => v.push(id),
-                Err(_) => {
-                    let mut wide: Vec<u32> = Vec::with_capacity(v.capacity());
-                    wide.extend(v.iter().map(|&x| u32::from(x)));
-                    wide.push(id);
-                    *self = Ids::Wide(wide);
-                }
-            },
-            Ids::Wide(v) => v.push(id),
-        }
-    }
-
-    /// Row `row`'s id.
-    #[inline(always)]
-    pub fn get(&self, row: usize) -> u32 {
-        // A slice's index, not a `Vec`'s: that is a call in the size-first build.
-        match self {
-            Ids::Narrow(v) => u32::from(v.as_slice()[row]),
-            Ids::Wide(v) => v.as_slice()[row],
-        }
-    }
-
-    pub fn len(&self) -> usize {
-        match self {
-            Ids::Narrow(v) => v.len(),
-            Ids::Wide(v) => v.len(),
-        }
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
-    /// The rows' ids in order.
-    pub fn iter(&self) -> impl Iterator<Item = u32> + '_ {
-        (0..self.len()).map(|r| self.get(r))
-    }
-}
-
-impl FromIterator<u32> for Ids {
-    fn from_iter<I: IntoIterator<Item = u32>>(iter: I) -> Self {
-        let iter = iter.into_iter();
-        let mut ids = Ids::Narrow(Vec::with_capacity(iter.size_hint().0));
-        for id in iter {
-            ids.push(id);
-        }
-        ids
-    }
-}
+/// Each row's id in an [`Interned`] column (kept with the scan crate's pass, which reads it).
+pub use crm_kpi_scan::pass::Ids;
 
 impl Interned {
     /// A column's cells numbered, of the rows `keep` marks (`None`: every row).

@@ -20,102 +20,10 @@ use crate::engine::value::{
 };
 use crate::i18n::Lang;
 
-/// Counts and sums for one slice of deals. Merging two gives the accumulator of the union.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Acc {
-    pub created: u64,
-    pub won: u64,
-    pub lost: u64,
-    pub invalid: u64,
-    pub open: u64,
-    pub won_amount: f64,
-    pub won_with_amount: u64,
-    pub open_amount: f64,
-    /// Open deals with an amount: with none, `open_amount` is unknown, not zero.
-    pub open_with_amount: u64,
-    pub open_weighted: f64,
-    pub open_with_probability: u64,
-    pub won_revenue_with_cost: f64,
-    pub won_cost: f64,
-    pub won_with_cost: u64,
-    pub closed_without_date: u64,
-    pub cycles: Vec<i32>,
-    /// Whether any deal of this slice touched the period at all.
-    pub seen: bool,
-}
-
-/// One row's figures for one period but the open ones ([`OpenSums`]): what it adds to each
-/// accumulator it belongs to. Plain numbers, so that a row costs no allocation.
-#[derive(Clone, Copy, Default)]
-struct RowFigures {
-    created: u64,
-    won: u64,
-    lost: u64,
-    invalid: u64,
-    won_amount: f64,
-    won_with_amount: u64,
-    won_revenue_with_cost: f64,
-    won_cost: f64,
-    won_with_cost: u64,
-    closed_without_date: u64,
-}
-
-impl Acc {
-    pub fn merge(&mut self, o: &Acc) {
-        self.created += o.created;
-        self.won += o.won;
-        self.lost += o.lost;
-        self.invalid += o.invalid;
-        self.open += o.open;
-        self.won_amount += o.won_amount;
-        self.won_with_amount += o.won_with_amount;
-        self.open_amount += o.open_amount;
-        self.open_with_amount += o.open_with_amount;
-        self.open_weighted += o.open_weighted;
-        self.open_with_probability += o.open_with_probability;
-        self.won_revenue_with_cost += o.won_revenue_with_cost;
-        self.won_cost += o.won_cost;
-        self.won_with_cost += o.won_with_cost;
-        self.closed_without_date += o.closed_without_date;
-        self.cycles.extend_from_slice(&o.cycles);
-        self.seen |= o.seen;
-    }
-
-    /// Add one row's figures and its sales cycle, if it has one: what [`Acc::merge`] of the
-    /// row's own accumulator gives, once [`OpenFigures`] has added the open ones. `CLOSED`:
-    /// the row is closed in the period; a row that is not has only its creation to add (an
-    /// open deal, or one created in a month and closed in another), and the figures of a
-    /// closing, zeros, are left as they are.
-    #[inline(always)]
-    fn add<const CLOSED: bool>(&mut self, f: &RowFigures, cycle: Option<i32>) {
-        self.created += f.created;
-        self.invalid += f.invalid;
-        if CLOSED {
-            self.won += f.won;
-            self.lost += f.lost;
-            self.won_amount += f.won_amount;
-            self.won_with_amount += f.won_with_amount;
-            self.won_revenue_with_cost += f.won_revenue_with_cost;
-            self.won_cost += f.won_cost;
-            self.won_with_cost += f.won_with_cost;
-            self.closed_without_date += f.closed_without_date;
-            if let Some(c) = cycle {
-                self.cycles.push(c);
-            }
-        }
-        self.seen = true;
-    }
-
-    pub fn win_rate(&self) -> Option<f64> {
-        ratio(self.won as f64, (self.won + self.lost) as f64)
-    }
-}
-
-/// `a / b`, or `None` when `b` is zero (or either is not finite).
-pub fn ratio(a: f64, b: f64) -> Option<f64> {
-    let r = a / b;
-    (b != 0.0 && r.is_finite()).then_some(r)
-}
+/// The accumulators and the plain parts of the passes, with the whole range's pass built for
+/// speed ([`Whole`]).
+pub use crm_kpi_scan::pass::{ratio, Acc};
+use crm_kpi_scan::pass::{Columns, MonthOf, MonthSums, OpenSums, RowFigures, Whole};
 
 /// Medians and the k-th smallest value, by selection: built for speed with the field loop.
 pub use crm_kpi_scan::select::{median, median_f64, nth_smallest};
@@ -319,6 +227,11 @@ pub struct Walk {
     /// without the whole range when no walk has summed it yet (after a change of the stage
     /// column, say): a second pass over the rows saved.
     won_all: Option<MonthSums>,
+    /// The whole range's pass, when the walk makes it whole, and its place among the
+    /// periods: walked by a loop of its own, built for speed ([`Whole`]).
+    whole: Option<(usize, Whole)>,
+    /// The rows of a slice that the whole range's loop leaves to the other periods' walk.
+    rest: Vec<usize>,
     /// The next row to walk.
     row: usize,
 }
@@ -330,10 +243,40 @@ impl Walk {
         Walk::new(d, periods, passes, Parts::EVERY)
     }
 
-    fn new(d: &Deals, periods: Vec<Period>, passes: Vec<Pass>, parts: Parts) -> Walk {
+    fn new(d: &Deals, periods: Vec<Period>, mut passes: Vec<Pass>, parts: Parts) -> Walk {
         // A walk that has nothing to fill (the breakdown whose column was left unused, say)
         // is done before its first row.
         let parts = parts.of(d);
+        // Laid out by the passes' accumulators, before the whole range's are taken out.
+        let opens = OpenFigures::new(d, &passes, parts);
+        // The whole range's pass made whole is the report's and every change's on the
+        // whole range: its own loop fills it (a pass walked again in part stays here).
+        let whole = periods
+            .iter()
+            .position(|p| *p == Period::All)
+            .filter(|_| parts == Parts::EVERY.of(d))
+            .map(|i| {
+                // The span of the dated periods, whose passes the walk makes too.
+                let bounds = periods.iter().filter_map(Period::minute_bounds);
+                let dated = bounds.reduce(|(a, z), (b, y)| (a.min(b), z.max(y)));
+                let p = &mut passes[i];
+                let open = 1 + p.by_owner.len() + p.by_source.len();
+                let open = open + p.by_extra.iter().map(Vec::len).sum::<usize>();
+                let whole = Whole {
+                    all: std::mem::take(&mut p.all),
+                    by_owner: std::mem::take(&mut p.by_owner),
+                    by_source: std::mem::take(&mut p.by_source),
+                    by_extra: std::mem::take(&mut p.by_extra),
+                    by_stage: std::mem::take(&mut p.by_stage),
+                    renewal: (0, 0),
+                    won_by_month: MonthSums::default(),
+                    open: vec![OpenSums::default(); open],
+                    dated,
+                    open_before: vec![OpenSums::default(); if dated.is_some() { open } else { 0 }],
+                    month_of: MonthOf::default(),
+                };
+                (i, whole)
+            });
         let won_all = (parts.whole
             && !periods.contains(&Period::All)
             && d.closed.is_some()
@@ -341,11 +284,13 @@ impl Walk {
             && d.won_by_month.get().is_none())
         .then(MonthSums::default);
         Walk {
-            opens: OpenFigures::new(d, &passes, parts),
+            opens,
             periods,
-            month_of: MonthOf::new(),
+            month_of: MonthOf::default(),
             won_by_month: passes.iter().map(|_| MonthSums::default()).collect(),
             won_all,
+            whole,
+            rest: Vec::new(),
             passes,
             parts,
             row: if parts.any() { 0 } else { d.rows },
@@ -366,18 +311,32 @@ impl Walk {
     }
 
     /// The periods and their passes, once every row is walked ([`Walk::step`]) over `d`.
-    pub fn finish(self, d: &Deals) -> (Vec<Period>, Vec<Pass>) {
+    pub fn finish(mut self, d: &Deals) -> (Vec<Period>, Vec<Pass>) {
         let mut passes = self.passes;
         if let Some(months) = self.won_all {
-            let _ = d.won_by_month.set(months.map());
+            let _ = d.won_by_month.set(month_map(&months));
+        }
+        if let Some((i, whole)) = self.whole {
+            let p = &mut passes[i];
+            (p.all, p.by_owner, p.by_source, p.by_extra, p.by_stage) = (
+                whole.all,
+                whole.by_owner,
+                whole.by_source,
+                whole.by_extra,
+                whole.by_stage,
+            );
+            p.renewal = whole.renewal;
+            self.won_by_month[i] = whole.won_by_month;
+            self.opens.add_pass(i, &whole.open);
+            self.opens.add_common(&whole.open_before);
         }
         self.opens.finish(&mut passes, &self.periods);
         for ((p, months), period) in passes.iter_mut().zip(self.won_by_month).zip(&self.periods) {
-            months.add_to(&mut p.by_month);
+            add_months(&months, &mut p.by_month);
             // The whole range's won revenue by month is what growth against an earlier
             // month or quarter reads ([`won_revenue`]): no other walk need sum it.
             if *period == Period::All && self.parts.whole {
-                let _ = d.won_by_month.set(months.map());
+                let _ = d.won_by_month.set(month_map(&months));
             }
         }
         (self.periods, passes)
@@ -393,18 +352,50 @@ impl Walk {
             month_of,
             won_by_month,
             won_all,
+            whole,
+            rest,
             row,
         } = self;
         let parts = *parts;
-        // Dates are compared in minutes: a day is worked out only for a won deal's cycle
-        // and month.
-        let bounds: Vec<Option<(i64, i64)>> = periods.iter().map(Period::minute_bounds).collect();
+        let from = *row;
         let renewal_ids: Vec<bool> = d
             .deal_type
             .as_ref()
             .map(|t| t.names.iter().map(|n| is_renewal(n)).collect())
             .unwrap_or_default();
         let extras = d.extra_dimensions();
+        // The whole range's pass, by its own loop; the other periods' below.
+        let skip = whole.as_ref().map(|(i, _)| *i);
+        if let Some((_, whole)) = whole {
+            let [amount, cost, probability] =
+                [&d.amount, &d.cost, &d.probability].map(|c| c.as_deref().map(Vec::as_slice));
+            let [owner, source, stage, deal_type] =
+                [&d.owner, &d.source, &d.stage, &d.deal_type].map(|c| c.as_deref().map(|i| &i.ids));
+            let columns = Columns {
+                outcome: &d.outcome,
+                created: d.created.as_deref().map(Vec::as_slice),
+                closed: d.closed.as_deref().map(Vec::as_slice),
+                amount,
+                cost,
+                probability,
+                owner,
+                source,
+                stage,
+                deal_type,
+                extras: extras.iter().map(|(_, i)| &i.ids).collect(),
+                renewal: &renewal_ids,
+                scale: opens.scale,
+            };
+            rest.clear();
+            whole.walk(&columns, (from, to.max(from)), rest);
+            if periods.len() == 1 {
+                *row = to.max(from);
+                return;
+            }
+        }
+        // Dates are compared in minutes: a day is worked out only for a won deal's cycle
+        // and month.
+        let bounds: Vec<Option<(i64, i64)>> = periods.iter().map(Period::minute_bounds).collect();
         let mut extra_ids = vec![0usize; extras.len()];
         // A deal created and closed before every dated period starts is in none of them,
         // only in the whole range (whose review has the trend's months too).
@@ -417,8 +408,8 @@ impl Walk {
             .map(|(_, z)| *z)
             .max()
             .unwrap_or(i64::MAX);
-        let whole_range = bounds.iter().any(Option::is_none);
-        let every: Vec<usize> = (0..bounds.len()).collect();
+        let every: Vec<usize> = (0..bounds.len()).filter(|i| Some(*i) != skip).collect();
+        let whole_range = every.iter().any(|i| bounds[*i].is_none());
         let undated: Vec<usize> = every
             .iter()
             .copied()
@@ -427,7 +418,8 @@ impl Walk {
         // A review's months (its trend, the period and those it compares with) do not
         // overlap: a row is created in one of them, closed in one and open at the end of
         // those between, found from the months' bounds instead of placing the row in each.
-        let months = Months::of(periods, &bounds);
+        let mut months = Months::of(periods, &bounds);
+        months.others.retain(|i| Some(*i) != skip);
         // Each period's place among the months (`usize::MAX` for another period).
         let mut month_at = vec![usize::MAX; periods.len()];
         for (j, m) in months.months.iter().enumerate() {
@@ -457,9 +449,12 @@ impl Walk {
             bounds.as_slice(),
             month_at.as_slice(),
         );
-        let from = *row;
         *row = to.max(from);
-        for r in from..to {
+        // Every row, or those the whole range's loop left.
+        let listed = skip.map(|_| rest.as_slice());
+        let count = listed.map_or(to.saturating_sub(from), <[usize]>::len);
+        for k in 0..count {
+            let r = listed.map_or(from + k, |l| l[k]);
             let o = outcome[r];
             let created = created_at.and_then(|c| c[r].get());
             let closed = closed_at.and_then(|c| c[r].get());
@@ -725,79 +720,17 @@ impl Months {
     }
 }
 
-/// The calendar month of a day number, as `year * 12 + month - 1`, remembered for the last
-/// day seen in each of a few thousand slots: the rows' days fall within a few years.
-struct MonthOf {
-    slots: Vec<(i32, i32)>,
+/// Each month's sum of `sums`, keyed by (year, month).
+fn month_map(sums: &MonthSums) -> SortedMap<(i32, u32), f64> {
+    let mut by = SortedMap::new();
+    add_months(sums, &mut by);
+    by
 }
 
-impl MonthOf {
-    const SLOTS: usize = 4096;
-
-    fn new() -> MonthOf {
-        // No slot holds day `i32::MIN` (no date is that early): every slot starts empty.
-        MonthOf {
-            slots: vec![(i32::MIN, 0); Self::SLOTS],
-        }
-    }
-
-    #[inline(always)]
-    fn get(&mut self, day: i32) -> i32 {
-        let slot = &mut self.slots[day.rem_euclid(Self::SLOTS as i32) as usize];
-        if slot.0 != day {
-            let (y, m) = year_month(day);
-            *slot = (day, y * 12 + m as i32 - 1);
-        }
-        slot.1
-    }
-}
-
-/// Sums by calendar month (as [`MonthOf`] numbers them), each adding its values in the
-/// order given, as a map from month to sum would. Days are minutes' days, so the months
-/// span at most about 8,000 years: 100,000 sums of 16 bytes.
-#[derive(Default)]
-struct MonthSums {
-    /// The month of `sums[0]`.
-    first: i32,
-    /// Each month's sum, `None` for a month given no value.
-    sums: Vec<Option<f64>>,
-}
-
-impl MonthSums {
-    fn add(&mut self, month: i32, v: f64) {
-        if self.sums.is_empty() {
-            self.first = month;
-        }
-        let at = i64::from(month) - i64::from(self.first);
-        if at < 0 {
-            // At least as many months are made room for before the first as there are:
-            // months given from the latest back are not moved along one month at a time.
-            let more = (-at).max(self.sums.len() as i64) as usize;
-            let mut sums = vec![None; more];
-            sums.append(&mut self.sums);
-            (self.sums, self.first) = (sums, self.first - more as i32);
-        } else if at as usize >= self.sums.len() {
-            self.sums.resize(at as usize + 1, None);
-        }
-        let sum = self.sums[(month - self.first) as usize].get_or_insert(0.0);
-        *sum += v;
-    }
-
-    /// Each month's sum, keyed by (year, month).
-    fn map(&self) -> SortedMap<(i32, u32), f64> {
-        let mut by = SortedMap::new();
-        self.add_to(&mut by);
-        by
-    }
-
-    /// Add each month's sum to `map`, keyed by (year, month).
-    fn add_to(&self, map: &mut SortedMap<(i32, u32), f64>) {
-        let sums = self.sums.iter().copied().enumerate();
-        for (k, sum) in sums {
-            if let Some(sum) = sum {
-                *map.or_insert(year_and_month(self.first + k as i32), 0.0) += sum;
-            }
-        }
+/// Add each month's sum of `sums` to `map`, keyed by (year, month).
+fn add_months(sums: &MonthSums, map: &mut SortedMap<(i32, u32), f64>) {
+    for (month, sum) in sums.each() {
+        *map.or_insert(month, 0.0) += sum;
     }
 }
 
@@ -806,53 +739,14 @@ impl MonthSums {
 pub(crate) fn sums_by_month(
     points: impl Iterator<Item = (i32, f64)>,
 ) -> SortedMap<(i32, u32), f64> {
-    let (mut month_of, mut sums) = (MonthOf::new(), MonthSums::default());
+    let (mut month_of, mut sums) = (MonthOf::default(), MonthSums::default());
     for (day, v) in points {
         sums.add(month_of.get(day), v);
     }
-    sums.map()
+    month_map(&sums)
 }
 
-/// (year, month) of a [`MonthOf`] month number.
-fn year_and_month(month: i32) -> (i32, u32) {
-    (month.div_euclid(12), month.rem_euclid(12) as u32 + 1)
-}
-
-/// An amount summed so that the order of adding makes no difference to the last bit: each
-/// value is scaled by a power of two ([`open_scale`]) and rounded to whole units, kept as a
-/// count of 2³² units and the rest, both whole numbers. Sums made ahead or one by one,
-/// over every period at once or from running differences, agree exactly.
-#[derive(Clone, Copy, Default)]
-struct Exact {
-    high: i64,
-    low: i64,
-}
-
-const TWO_32: f64 = 4_294_967_296.0;
-
-impl Exact {
-    /// `x` in whole units of `1 / scale` (the nearest, ties to even), split at 2³².
-    #[inline(always)]
-    fn of(x: f64, scale: f64) -> Exact {
-        let units = (x * scale).round_ties_even() as i64;
-        Exact {
-            high: units >> 32,
-            low: units & 0xffff_ffff,
-        }
-    }
-
-    #[inline(always)]
-    fn add(&mut self, o: Exact, sign: i64) {
-        self.high = self.high.wrapping_add(sign.wrapping_mul(o.high));
-        self.low = self.low.wrapping_add(sign.wrapping_mul(o.low));
-    }
-
-    fn value(self, scale: f64) -> f64 {
-        (self.high as f64 * TWO_32 + self.low as f64) / scale
-    }
-}
-
-/// The power of two [`Exact`] scales the open amounts of `d` by: the finest (up to 2⁵²)
+/// The power of two [`crm_kpi_scan::pass::Exact`] scales the open amounts of `d` by: the finest (up to 2⁵²)
 /// that leaves the greatest amount, or weighted amount, below 2⁶² units. Each part of a
 /// sum then adds at most 2³² a row: no file has the 2³¹ rows that would overflow it.
 fn open_scale(d: &Deals) -> f64 {
@@ -879,57 +773,8 @@ fn open_scale(d: &Deals) -> f64 {
     f64::from_bits(((f + 1023) as u64) << 52)
 }
 
-/// One accumulator's open figures in one period's pass (or one row's, or a difference
-/// between months').
-#[derive(Clone, Copy, Default)]
-struct OpenSums {
-    // Counts of rows in 32 bits (a file has fewer than 2³² rows), added with wrap-around as
-    // differences between months are.
-    open: u32,
-    with_amount: u32,
-    with_probability: u32,
-    amount: Exact,
-    weighted: Exact,
-}
-
-impl OpenSums {
-    /// Add `o` (`sign` 1) or take it away (−1).
-    #[inline(always)]
-    fn add(&mut self, o: &OpenSums, sign: i64) {
-        self.add_unweighted(o, sign);
-        self.add_weighted(o, sign);
-    }
-
-    /// [`OpenSums::add`] of one row's figures: a row without a probability has no weighted
-    /// amount to add (most exports have no probability column at all).
-    #[inline(always)]
-    fn add_row(&mut self, o: &OpenSums, sign: i64) {
-        self.add_unweighted(o, sign);
-        if o.with_probability != 0 {
-            self.add_weighted(o, sign);
-        }
-    }
-
-    #[inline(always)]
-    fn add_unweighted(&mut self, o: &OpenSums, sign: i64) {
-        let n = sign as u32;
-        self.open = self.open.wrapping_add(n.wrapping_mul(o.open));
-        self.with_amount = self.with_amount.wrapping_add(n.wrapping_mul(o.with_amount));
-        self.amount.add(o.amount, sign);
-    }
-
-    #[inline(always)]
-    fn add_weighted(&mut self, o: &OpenSums, sign: i64) {
-        let n = sign as u32;
-        self.with_probability = self
-            .with_probability
-            .wrapping_add(n.wrapping_mul(o.with_probability));
-        self.weighted.add(o.weighted, sign);
-    }
-}
-
 /// The open figures of every accumulator of every pass a walk fills, kept apart from the
-/// accumulators while the rows are walked. The sums are exact ([`Exact`]), so a row need
+/// accumulators while the rows are walked. The sums are exact ([`crm_kpi_scan::pass::Exact`]), so a row need
 /// not be added to every period it is open at the end of: a deal open at the end of every
 /// dated period is added once, to the common sums, and one open at the end of a run of a
 /// review's months is added where the run starts and taken away where it ends.
@@ -1005,16 +850,8 @@ impl OpenFigures {
             return *f;
         }
         self.slots_of((owner, source, extras), slots);
-        let weighted = amount
-            .zip(probabilities.and_then(|p| p[r].get()))
-            .map(|(a, p)| a * p);
-        *open.insert(OpenSums {
-            open: 1,
-            with_amount: u32::from(amount.is_some()),
-            with_probability: u32::from(weighted.is_some()),
-            amount: Exact::of(amount.unwrap_or(0.0), self.scale),
-            weighted: weighted.map_or(Exact::default(), |w| Exact::of(w, self.scale)),
-        })
+        let probability = probabilities.and_then(|p| p[r].get());
+        *open.insert(OpenSums::of_row(amount, probability, self.scale))
     }
 
     /// The accumulators `parts` names that a row of this owner, lead source and other
@@ -1101,6 +938,23 @@ impl OpenFigures {
             let steps = self.steps.as_mut_slice();
             steps[k * m + from].add_row(f, 1);
             steps[k * m + to].add_row(f, -1);
+        }
+    }
+
+    /// Add sums, laid out as [`Whole::open`], to those of the rows open at the end of every
+    /// dated period.
+    fn add_common(&mut self, open: &[OpenSums]) {
+        for (c, o) in self.common.iter_mut().zip(open) {
+            c.add(o, 1);
+        }
+    }
+
+    /// Add the open sums of pass `pass`'s accumulators, in the order of [`Whole::open`].
+    fn add_pass(&mut self, pass: usize, open: &[OpenSums]) {
+        for (k, o) in open.iter().enumerate() {
+            if let Some(s) = self.sums.get_mut(k * self.passes + pass) {
+                s.add(o, 1);
+            }
         }
     }
 
@@ -1194,7 +1048,7 @@ fn won_revenue(d: &Deals, period: Period) -> Option<f64> {
         let months = d.won_by_month.get_or_init(|| {
             // A loop of its own, not an iterator: a million rows after each change of the
             // stage column, and an adapter's step is a call in the size-first build.
-            let (mut month_of, mut sums) = (MonthOf::new(), MonthSums::default());
+            let (mut month_of, mut sums) = (MonthOf::default(), MonthSums::default());
             for r in 0..d.rows {
                 if let (Outcome::Won, Some(c), Some(v)) =
                     (outcome[r], closed[r].get(), amount[r].get())
@@ -1202,7 +1056,7 @@ fn won_revenue(d: &Deals, period: Period) -> Option<f64> {
                     sums.add(month_of.get(day_of(c)), v);
                 }
             }
-            sums.map()
+            month_map(&sums)
         });
         let (from, to) = (year_month(a), year_month(b));
         // Summed from +0: a month of won deals without amounts is kept as 0 by the whole
@@ -2146,14 +2000,14 @@ mod month_sums {
             values in proptest::collection::vec((-800_000i32..800_000, -1e9f64..1e9), 0..300),
             near in proptest::collection::vec((19_000i32..19_800, 0.0f64..1e5), 0..300),
         ) {
-            let mut month_of = super::MonthOf::new();
+            let mut month_of = super::MonthOf::default();
             let mut sums = super::MonthSums::default();
             let mut map = std::collections::BTreeMap::new();
             for (day, v) in values.into_iter().chain(near) {
                 sums.add(month_of.get(day), v);
                 *map.entry(super::year_month(day)).or_insert(0.0) += v;
             }
-            prop_assert_eq!(sums.map().into_iter().collect::<Vec<_>>(), map.into_iter().collect::<Vec<_>>());
+            prop_assert_eq!(super::month_map(&sums).into_iter().collect::<Vec<_>>(), map.into_iter().collect::<Vec<_>>());
         }
     }
 }
@@ -2174,7 +2028,7 @@ mod tests {
         let scale = super::open_scale(d);
         let sizes = [1, p.by_owner.len(), p.by_source.len()];
         let sizes = sizes.into_iter().chain(p.by_extra.iter().map(Vec::len));
-        let mut exact: Vec<Vec<[super::Exact; 2]>> =
+        let mut exact: Vec<Vec<[crm_kpi_scan::pass::Exact; 2]>> =
             sizes.map(|n| vec![Default::default(); n]).collect();
         for r in 0..d.rows {
             let pl = Placing::of(d).at(r, bounds);
@@ -2244,8 +2098,11 @@ mod tests {
                     .map(|(_, dim)| dim.get(r) as usize);
                 let at = [0, owner, source].into_iter().chain(extras);
                 for (sums, i) in exact.iter_mut().zip(at) {
-                    sums[i][0].add(super::Exact::of(amount.unwrap_or(0.0), scale), 1);
-                    sums[i][1].add(super::Exact::of(weighted, scale), 1);
+                    sums[i][0].add(
+                        crm_kpi_scan::pass::Exact::of(amount.unwrap_or(0.0), scale),
+                        1,
+                    );
+                    sums[i][1].add(crm_kpi_scan::pass::Exact::of(weighted, scale), 1);
                 }
             }
             let merge_row = |a: &mut Acc| {
@@ -2312,6 +2169,11 @@ mod tests {
              9003,Odd C,Acme,Closed Won,900,,2027-02-01 10:00,2025-05-10 10:00,Ann,Website,,,,\n\
              9004,Odd D,Acme,Closed Lost,300,,2027-03-01 10:00,2025-08-20 10:00,Ann,Website,,,,\n",
         );
+        // Open deals created on no known day: open at the end of every period.
+        csv.push_str(
+            "9005,Odd E,Acme,Qualified to Buy,650,40,,,Ann,Website,,,,\n\
+             9006,Odd F,Acme,Qualified to Buy,250,,,,Bo,Referral,,,,\n",
+        );
         let mut wb = crate::engine::Workbook::new();
         assert!(wb.add("deals.csv", csv.as_bytes()).is_ok());
         let d = wb.tables()[0].deals.as_ref().unwrap();
@@ -2335,6 +2197,11 @@ mod tests {
             assert!(*pass == reference_pass(d, *p), "{p}: {:?}", pass.all);
             assert!(*pass == super::Pass::run(d, *p), "{p}");
         }
+        // Walked a slice of rows at a time, as the worker walks ahead: the whole range's
+        // loop lists each slice's rows for the other periods.
+        let mut walk = super::Walk::every(d, periods.clone());
+        while !walk.step(d, 777) {}
+        assert!(walk.finish(d).1 == many);
         // The periods are not empty ones: each holds closed and open deals.
         assert!(many[1..]
             .iter()

@@ -18,6 +18,7 @@ pub use crm_kpi_scan::maybe::{minutes, numbers, MaybeMinute, MaybeNumber};
 /// worked out without a division (see the scan crate's `cells::day_of`).
 pub use crm_kpi_scan::cells::day_of;
 
+use crm_kpi_scan::cells::civil;
 /// Day number of a calendar date, or `None` when the date does not exist; the same answers
 /// as chrono within its years, which the tests check.
 pub use crm_kpi_scan::cells::day_number;
@@ -59,24 +60,6 @@ pub fn parse_ymd(s: &str) -> Option<i32> {
 pub fn year_month(day: i32) -> (i32, u32) {
     let (y, m, _) = civil(day);
     (y, m)
-}
-
-/// `(year, month, day)` of a day number. The calendar repeats every 400 years (146,097
-/// days), so the day is brought into the first such cycle from 1970 and the years added
-/// back: every step then fits in 32 bits, and 32-bit division by a constant is a
-/// multiplication (wasm has no 64-bit multiplication to do the same with).
-fn civil(day: i32) -> (i32, u32, u32) {
-    const CYCLE: i32 = 146_097;
-    let z = day.rem_euclid(CYCLE) + 719_468;
-    let era = z / CYCLE;
-    let doe = z - era * CYCLE;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i32::from(m <= 2);
-    (y + 400 * day.div_euclid(CYCLE), m as u32, d as u32)
 }
 
 /// Which number of an all-numeric date like `3/4/2024` is the month.
@@ -587,17 +570,8 @@ pub fn parse_percent(text: &str, mark: DecimalMark) -> Option<(f64, bool)> {
     parse_amount(body, mark).map(|v| (v, pct))
 }
 
-/// A deal's outcome, normalised across vendors.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
-#[serde(rename_all = "snake_case")]
-pub enum Outcome {
-    Open,
-    Won,
-    Lost,
-    /// Invalid, void or disqualified (`无效`, `作废`, Pipedrive `deleted`): neither won nor lost,
-    /// and not pipeline either.
-    Invalid,
-}
+/// A deal's outcome, normalised across vendors (kept with the scan crate's pass).
+pub use crm_kpi_scan::pass::Outcome;
 
 fn fold(text: &str) -> String {
     text.trim()

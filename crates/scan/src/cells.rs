@@ -47,6 +47,24 @@ pub fn day_number(y: i32, m: u32, d: u32) -> Option<i32> {
 
 /// The number two ASCII digits write, if both are digits.
 #[inline(always)]
+/// `(year, month, day)` of a day number. The calendar repeats every 400 years (146,097
+/// days), so the day is brought into the first such cycle from 1970 and the years added
+/// back: every step then fits in 32 bits, and 32-bit division by a constant is a
+/// multiplication (wasm has no 64-bit multiplication to do the same with).
+pub fn civil(day: i32) -> (i32, u32, u32) {
+    const CYCLE: i32 = 146_097;
+    let z = day.rem_euclid(CYCLE) + 719_468;
+    let era = z / CYCLE;
+    let doe = z - era * CYCLE;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i32::from(m <= 2);
+    (y + 400 * day.div_euclid(CYCLE), m as u32, d as u32)
+}
+
 fn two_digits(x: u8, y: u8) -> Option<u32> {
     let (x, y) = (x.wrapping_sub(b'0'), y.wrapping_sub(b'0'));
     (x < 10 && y < 10).then(|| u32::from(x) * 10 + u32::from(y))

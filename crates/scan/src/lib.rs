@@ -1,13 +1,14 @@
 //! The hot loops of reading a delimited file: finding where fields end, filling text
 //! columns with their cells, reading date and amount columns in the shapes nearly every
-//! export writes and the other per-cell and per-date loops of a load ([`cells`]); and the
-//! report's medians and quartiles ([`select`]). A crate of its own so that it alone is
-//! built for speed (`opt-level = 3` in the workspace's release profile) while the rest of
-//! the app is built for size: this code runs for every cell of a file or value of a column,
-//! the rest once per column or per row.
+//! export writes and the other per-cell and per-date loops of a load ([`cells`]); the
+//! report's pass over every row of the whole range ([`pass`]) and its medians and quartiles
+//! ([`select`]). A crate of its own so that it alone is built for speed (`opt-level = 3` in
+//! the workspace's release profile) while the rest of the app is built for size: this code
+//! runs for every cell of a file, value of a column or row of the whole range.
 
 pub mod cells;
 pub mod maybe;
+pub mod pass;
 pub mod select;
 
 use serde::{Deserialize, Serialize};

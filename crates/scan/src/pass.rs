@@ -1,0 +1,550 @@
+//! The whole range's pass over a deals table: every row adds to the accumulators of the
+//! whole range, of its owner, its lead source and each other dimension's value, to deals per
+//! stage, won revenue by month, renewals and open figures. The app's report and every
+//! change of a column's meaning on the whole range walk it over a million rows, so it is
+//! built for speed here; the app's general walk (any period, a review's months, a breakdown
+//! walked again) stays with the app, built for size, and the two give the same figures to
+//! the last bit. When the same walk makes dated periods' passes (a review's months), this
+//! loop also sums the open deals older than all of them and lists the rows they need: the
+//! general walk then places only those. Also the plain parts both walks fill:
+//! accumulators, exact open sums, sums by month, a dimension's ids.
+
+use crate::maybe::{MaybeMinute, MaybeNumber};
+use serde::{Deserialize, Serialize};
+
+/// A deal's outcome, normalised across vendors.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    Open,
+    Won,
+    Lost,
+    /// Invalid, void or disqualified (`无效`, `作废`, Pipedrive `deleted`): neither won nor lost,
+    /// and not pipeline either.
+    Invalid,
+}
+
+/// Each row's id in a column of repeated values (an owner, a stage): in two bytes while
+/// there are at most 65,536 names (owners, sources, stages, customers: nearly always), in
+/// four beyond. Two bytes are 2 MB less a million rows for each such column, held from the
+/// typing on.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Ids {
+    Narrow(Vec<u16>),
+    Wide(Vec<u32>),
+}
+
+impl Default for Ids {
+    fn default() -> Self {
+        Ids::Narrow(Vec::new())
+    }
+}
+
+impl Ids {
+    /// Add the next row's id, widening the list at the first id over two bytes.
+    pub fn push(&mut self, id: u32) {
+        match self {
+            Ids::Narrow(v) => match u16::try_from(id) {
+                Ok(id) => v.push(id),
+                Err(_) => {
+                    let mut wide: Vec<u32> = Vec::with_capacity(v.capacity());
+                    wide.extend(v.iter().map(|&x| u32::from(x)));
+                    wide.push(id);
+                    *self = Ids::Wide(wide);
+                }
+            },
+            Ids::Wide(v) => v.push(id),
+        }
+    }
+
+    /// Row `row`'s id.
+    #[inline(always)]
+    pub fn get(&self, row: usize) -> u32 {
+        // A slice's index, not a `Vec`'s: that is a call in the size-first build.
+        match self {
+            Ids::Narrow(v) => u32::from(v.as_slice()[row]),
+            Ids::Wide(v) => v.as_slice()[row],
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        match self {
+            Ids::Narrow(v) => v.len(),
+            Ids::Wide(v) => v.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The rows' ids in order.
+    pub fn iter(&self) -> impl Iterator<Item = u32> + '_ {
+        (0..self.len()).map(|r| self.get(r))
+    }
+}
+
+impl FromIterator<u32> for Ids {
+    fn from_iter<I: IntoIterator<Item = u32>>(iter: I) -> Self {
+        let iter = iter.into_iter();
+        let mut ids = Ids::Narrow(Vec::with_capacity(iter.size_hint().0));
+        for id in iter {
+            ids.push(id);
+        }
+        ids
+    }
+}
+
+/// Counts and sums for one slice of deals. Merging two gives the accumulator of the union.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Acc {
+    pub created: u64,
+    pub won: u64,
+    pub lost: u64,
+    pub invalid: u64,
+    pub open: u64,
+    pub won_amount: f64,
+    pub won_with_amount: u64,
+    pub open_amount: f64,
+    /// Open deals with an amount: with none, `open_amount` is unknown, not zero.
+    pub open_with_amount: u64,
+    pub open_weighted: f64,
+    pub open_with_probability: u64,
+    pub won_revenue_with_cost: f64,
+    pub won_cost: f64,
+    pub won_with_cost: u64,
+    pub closed_without_date: u64,
+    pub cycles: Vec<i32>,
+    /// Whether any deal of this slice touched the period at all.
+    pub seen: bool,
+}
+
+/// One row's figures for one period but the open ones ([`OpenSums`]): what it adds to each
+/// accumulator it belongs to. Plain numbers, so that a row costs no allocation.
+#[derive(Clone, Copy, Default)]
+pub struct RowFigures {
+    pub created: u64,
+    pub won: u64,
+    pub lost: u64,
+    pub invalid: u64,
+    pub won_amount: f64,
+    pub won_with_amount: u64,
+    pub won_revenue_with_cost: f64,
+    pub won_cost: f64,
+    pub won_with_cost: u64,
+    pub closed_without_date: u64,
+}
+
+impl Acc {
+    pub fn merge(&mut self, o: &Acc) {
+        self.created += o.created;
+        self.won += o.won;
+        self.lost += o.lost;
+        self.invalid += o.invalid;
+        self.open += o.open;
+        self.won_amount += o.won_amount;
+        self.won_with_amount += o.won_with_amount;
+        self.open_amount += o.open_amount;
+        self.open_with_amount += o.open_with_amount;
+        self.open_weighted += o.open_weighted;
+        self.open_with_probability += o.open_with_probability;
+        self.won_revenue_with_cost += o.won_revenue_with_cost;
+        self.won_cost += o.won_cost;
+        self.won_with_cost += o.won_with_cost;
+        self.closed_without_date += o.closed_without_date;
+        self.cycles.extend_from_slice(&o.cycles);
+        self.seen |= o.seen;
+    }
+
+    /// Add one row's figures and its sales cycle, if it has one: what [`Acc::merge`] of the
+    /// row's own accumulator gives, once the open figures ([`OpenSums`]) are added. `CLOSED`:
+    /// the row is closed in the period; a row that is not has only its creation to add (an
+    /// open deal, or one created in a month and closed in another), and the figures of a
+    /// closing, zeros, are left as they are.
+    #[inline(always)]
+    pub fn add<const CLOSED: bool>(&mut self, f: &RowFigures, cycle: Option<i32>) {
+        self.created += f.created;
+        self.invalid += f.invalid;
+        if CLOSED {
+            self.won += f.won;
+            self.lost += f.lost;
+            self.won_amount += f.won_amount;
+            self.won_with_amount += f.won_with_amount;
+            self.won_revenue_with_cost += f.won_revenue_with_cost;
+            self.won_cost += f.won_cost;
+            self.won_with_cost += f.won_with_cost;
+            self.closed_without_date += f.closed_without_date;
+            if let Some(c) = cycle {
+                self.cycles.push(c);
+            }
+        }
+        self.seen = true;
+    }
+
+    pub fn win_rate(&self) -> Option<f64> {
+        ratio(self.won as f64, (self.won + self.lost) as f64)
+    }
+}
+
+/// `a / b`, or `None` when `b` is zero (or either is not finite).
+pub fn ratio(a: f64, b: f64) -> Option<f64> {
+    let r = a / b;
+    (b != 0.0 && r.is_finite()).then_some(r)
+}
+
+/// An amount summed so that the order of adding makes no difference to the last bit: each
+/// value is scaled by a power of two (chosen by the app for the table) and rounded to whole
+/// units, kept as a count of 2³² units and the rest, both whole numbers. Sums made ahead or
+/// one by one, over every period at once or from running differences, agree exactly.
+#[derive(Clone, Copy, Default, Debug, PartialEq)]
+pub struct Exact {
+    high: i64,
+    low: i64,
+}
+
+const TWO_32: f64 = 4_294_967_296.0;
+
+impl Exact {
+    /// `x` in whole units of `1 / scale` (the nearest, ties to even), split at 2³².
+    #[inline(always)]
+    pub fn of(x: f64, scale: f64) -> Exact {
+        let units = (x * scale).round_ties_even() as i64;
+        Exact {
+            high: units >> 32,
+            low: units & 0xffff_ffff,
+        }
+    }
+
+    /// Add `o` (`sign` 1) or take it away (−1).
+    #[inline(always)]
+    pub fn add(&mut self, o: Exact, sign: i64) {
+        self.high = self.high.wrapping_add(sign.wrapping_mul(o.high));
+        self.low = self.low.wrapping_add(sign.wrapping_mul(o.low));
+    }
+
+    pub fn value(self, scale: f64) -> f64 {
+        (self.high as f64 * TWO_32 + self.low as f64) / scale
+    }
+}
+
+/// One accumulator's open figures in one period's pass (or one row's, or a difference
+/// between months').
+#[derive(Clone, Copy, Default, Debug, PartialEq)]
+pub struct OpenSums {
+    // Counts of rows in 32 bits (a file has fewer than 2³² rows), added with wrap-around as
+    // differences between months are.
+    pub open: u32,
+    pub with_amount: u32,
+    pub with_probability: u32,
+    pub amount: Exact,
+    pub weighted: Exact,
+}
+
+impl OpenSums {
+    /// One open row's figures, of this amount and probability.
+    #[inline(always)]
+    pub fn of_row(amount: Option<f64>, probability: Option<f64>, scale: f64) -> OpenSums {
+        let weighted = amount.zip(probability).map(|(a, p)| a * p);
+        OpenSums {
+            open: 1,
+            with_amount: u32::from(amount.is_some()),
+            with_probability: u32::from(weighted.is_some()),
+            amount: Exact::of(amount.unwrap_or(0.0), scale),
+            weighted: weighted.map_or(Exact::default(), |w| Exact::of(w, scale)),
+        }
+    }
+
+    /// Add `o` (`sign` 1) or take it away (−1).
+    #[inline(always)]
+    pub fn add(&mut self, o: &OpenSums, sign: i64) {
+        self.add_unweighted(o, sign);
+        self.add_weighted(o, sign);
+    }
+
+    /// [`OpenSums::add`] of one row's figures: a row without a probability has no weighted
+    /// amount to add (most exports have no probability column at all).
+    #[inline(always)]
+    pub fn add_row(&mut self, o: &OpenSums, sign: i64) {
+        self.add_unweighted(o, sign);
+        if o.with_probability != 0 {
+            self.add_weighted(o, sign);
+        }
+    }
+
+    #[inline(always)]
+    fn add_unweighted(&mut self, o: &OpenSums, sign: i64) {
+        let n = sign as u32;
+        self.open = self.open.wrapping_add(n.wrapping_mul(o.open));
+        self.with_amount = self.with_amount.wrapping_add(n.wrapping_mul(o.with_amount));
+        self.amount.add(o.amount, sign);
+    }
+
+    #[inline(always)]
+    fn add_weighted(&mut self, o: &OpenSums, sign: i64) {
+        let n = sign as u32;
+        self.with_probability = self
+            .with_probability
+            .wrapping_add(n.wrapping_mul(o.with_probability));
+        self.weighted.add(o.weighted, sign);
+    }
+}
+
+/// The calendar month of a day number, as `year * 12 + month - 1`, remembered for the last
+/// day seen in each of a few thousand slots: the rows' days fall within a few years.
+pub struct MonthOf {
+    slots: Vec<(i32, i32)>,
+}
+
+impl Default for MonthOf {
+    fn default() -> Self {
+        // No slot holds day `i32::MIN` (no date is that early): every slot starts empty.
+        MonthOf {
+            slots: vec![(i32::MIN, 0); Self::SLOTS],
+        }
+    }
+}
+
+impl MonthOf {
+    const SLOTS: usize = 4096;
+
+    #[inline(always)]
+    pub fn get(&mut self, day: i32) -> i32 {
+        let slot = &mut self.slots[day.rem_euclid(Self::SLOTS as i32) as usize];
+        if slot.0 != day {
+            *slot = (day, Self::month(day));
+        }
+        slot.1
+    }
+
+    /// The month of `day`, worked out. Kept out of line: inlined, a size-first build of a
+    /// walk has been seen working it out for every row before looking at the slot.
+    #[cold]
+    #[inline(never)]
+    fn month(day: i32) -> i32 {
+        let (y, m, _) = crate::cells::civil(day);
+        y * 12 + m as i32 - 1
+    }
+}
+
+/// (year, month) of a [`MonthOf`] month number.
+pub fn year_and_month(month: i32) -> (i32, u32) {
+    (month.div_euclid(12), month.rem_euclid(12) as u32 + 1)
+}
+
+/// Sums by calendar month (as [`MonthOf`] numbers them), each adding its values in the
+/// order given, as a map from month to sum would. Days are minutes' days, so the months
+/// span at most about 8,000 years: 100,000 sums of 16 bytes.
+#[derive(Default)]
+pub struct MonthSums {
+    /// The month of `sums[0]`.
+    first: i32,
+    /// Each month's sum, `None` for a month given no value.
+    sums: Vec<Option<f64>>,
+}
+
+impl MonthSums {
+    pub fn add(&mut self, month: i32, v: f64) {
+        if self.sums.is_empty() {
+            self.first = month;
+        }
+        let at = i64::from(month) - i64::from(self.first);
+        if at < 0 {
+            // At least as many months are made room for before the first as there are:
+            // months given from the latest back are not moved along one month at a time.
+            let more = (-at).max(self.sums.len() as i64) as usize;
+            let mut sums = vec![None; more];
+            sums.append(&mut self.sums);
+            (self.sums, self.first) = (sums, self.first - more as i32);
+        } else if at as usize >= self.sums.len() {
+            self.sums.resize(at as usize + 1, None);
+        }
+        let sum = self.sums[(month - self.first) as usize].get_or_insert(0.0);
+        *sum += v;
+    }
+
+    /// Each month given a value, as (year, month), with its sum, oldest first.
+    pub fn each(&self) -> impl Iterator<Item = ((i32, u32), f64)> + '_ {
+        let first = self.first;
+        self.sums
+            .iter()
+            .enumerate()
+            .filter_map(move |(k, sum)| sum.map(|s| (year_and_month(first + k as i32), s)))
+    }
+}
+
+/// The columns the whole range's pass reads, each found once.
+pub struct Columns<'a> {
+    pub outcome: &'a [Outcome],
+    pub created: Option<&'a [MaybeMinute]>,
+    pub closed: Option<&'a [MaybeMinute]>,
+    pub amount: Option<&'a [MaybeNumber]>,
+    pub cost: Option<&'a [MaybeNumber]>,
+    pub probability: Option<&'a [MaybeNumber]>,
+    pub owner: Option<&'a Ids>,
+    /// `None` also when the lead sources' accumulators are not to be filled.
+    pub source: Option<&'a Ids>,
+    pub stage: Option<&'a Ids>,
+    pub deal_type: Option<&'a Ids>,
+    /// The other dimensions, in the order of [`Whole::by_extra`].
+    pub extras: Vec<&'a Ids>,
+    /// Whether each deal type (by id) is a renewal.
+    pub renewal: &'a [bool],
+    /// The scale of the open sums ([`Exact`]).
+    pub scale: f64,
+}
+
+/// The whole range's accumulators while its pass goes on, in the shapes of the app's pass.
+/// Made and taken apart by the app (that code runs once a walk, and is built for size there).
+pub struct Whole {
+    pub all: Acc,
+    pub by_owner: Vec<Acc>,
+    pub by_source: Vec<Acc>,
+    pub by_extra: Vec<Vec<Acc>>,
+    /// Stage id → (deals, their amount).
+    pub by_stage: Vec<(u64, f64)>,
+    /// (renewals won, renewals closed).
+    pub renewal: (u64, u64),
+    pub won_by_month: MonthSums,
+    /// The open figures of each owner, then each lead source, then each other dimension's
+    /// value, after an entry for the whole range's that stays empty: those are the owners'
+    /// total (the sums are exact).
+    pub open: Vec<OpenSums>,
+    /// When the walk makes passes over dated periods too: the first one's first minute and
+    /// the last one's last.
+    pub dated: Option<(i64, i64)>,
+    /// The open figures, laid out as [`Whole::open`], of the open deals created before
+    /// every dated period starts (or on no known day): open at the end of each of them.
+    /// Empty without dated periods.
+    pub open_before: Vec<OpenSums>,
+    pub month_of: MonthOf,
+}
+
+impl Whole {
+    /// Walk the rows `from..to` of `c`. With dated periods, the rows they have to place
+    /// one by one are added to `rest`: all but those closed before every dated period
+    /// starts (and created before it), those created after the last ends (and not closed
+    /// by then), and the open ones created before the first starts, whose figures
+    /// [`Whole::open_before`] holds.
+    #[inline(never)]
+    pub fn walk(&mut self, c: &Columns, (from, to): (usize, usize), rest: &mut Vec<usize>) {
+        let Whole {
+            all,
+            by_owner,
+            by_source,
+            by_extra,
+            by_stage,
+            renewal,
+            won_by_month,
+            open,
+            dated,
+            open_before,
+            month_of,
+        } = self;
+        let owners = by_owner.len();
+        // Where each other dimension's open sums start.
+        let mut extra_at = Vec::with_capacity(by_extra.len());
+        let mut at = 1 + owners + by_source.len();
+        for accs in by_extra.iter() {
+            extra_at.push(at);
+            at += accs.len();
+        }
+        let extras: Vec<(&Ids, usize)> = c.extras.iter().copied().zip(extra_at).collect();
+        let get = |col: Option<&[MaybeNumber]>, r: usize| col.and_then(|v| v[r].get());
+        let outcome = &c.outcome[..to];
+        for r in from..to {
+            let o = outcome[r];
+            let amount = get(c.amount, r);
+            let created = c.created.and_then(|v| v[r].get());
+            let closed_at = c.closed.and_then(|z| z[r].get());
+            let mut early = false;
+            if let Some((start, end)) = *dated {
+                let before = |m: Option<i32>| m.is_none_or(|m| i64::from(m) < start);
+                let after = |m: Option<i32>| m.is_some_and(|m| i64::from(m) > end);
+                early = o == Outcome::Open && before(created);
+                let placed = match o {
+                    Outcome::Won | Outcome::Lost => !(before(closed_at) && before(created)),
+                    Outcome::Open => !early,
+                    Outcome::Invalid => true,
+                };
+                if placed && !(after(created) && (closed_at.is_none() || after(closed_at))) {
+                    rest.push(r);
+                }
+            }
+            let owner = c.owner.map_or(0, |i| i.get(r) as usize);
+            let source = c.source.map(|i| i.get(r) as usize);
+            let mut f = RowFigures {
+                created: 1,
+                invalid: u64::from(o == Outcome::Invalid),
+                ..RowFigures::default()
+            };
+            if let Some(stage) = c.stage {
+                let s = &mut by_stage[stage.get(r) as usize];
+                s.0 += 1;
+                s.1 += amount.unwrap_or(0.0);
+            }
+            if o == Outcome::Open {
+                let sums = OpenSums::of_row(amount, get(c.probability, r), c.scale);
+                let add = |open: &mut [OpenSums]| {
+                    open[1 + owner].add_row(&sums, 1);
+                    if let Some(s) = source {
+                        open[1 + owners + s].add_row(&sums, 1);
+                    }
+                    for (dim, at) in &extras {
+                        open[at + dim.get(r) as usize].add_row(&sums, 1);
+                    }
+                };
+                add(open);
+                if early {
+                    add(open_before);
+                }
+            }
+            let mut cycle = None;
+            let closed = matches!(o, Outcome::Won | Outcome::Lost);
+            if closed {
+                let closed_day = closed_at.map(crate::cells::day_of);
+                f.closed_without_date = u64::from(closed_day.is_none());
+                if o == Outcome::Won {
+                    f.won = 1;
+                    if let Some(a) = amount {
+                        f.won_amount = a;
+                        f.won_with_amount = 1;
+                        if let Some(cost) = get(c.cost, r) {
+                            f.won_revenue_with_cost = a;
+                            f.won_cost = cost;
+                            f.won_with_cost = 1;
+                        }
+                    }
+                    if let Some(z) = closed_day {
+                        if let Some(created) = created {
+                            cycle = Some(z - crate::cells::day_of(created));
+                        }
+                        won_by_month.add(month_of.get(z), amount.unwrap_or(0.0));
+                    }
+                } else {
+                    f.lost = 1;
+                }
+                if let Some(t) = c.deal_type {
+                    if c.renewal[t.get(r) as usize] {
+                        renewal.1 += 1;
+                        renewal.0 += u64::from(o == Outcome::Won);
+                    }
+                }
+            }
+            let add = |a: &mut Acc| {
+                if closed {
+                    a.add::<true>(&f, cycle);
+                } else {
+                    a.add::<false>(&f, cycle);
+                }
+            };
+            add(&mut by_owner[owner]);
+            if let Some(s) = source {
+                add(&mut by_source[s]);
+            }
+            for (accs, (dim, _)) in by_extra.iter_mut().zip(&extras) {
+                add(&mut accs[dim.get(r) as usize]);
+            }
+            add(all);
+        }
+    }
+}
