@@ -746,9 +746,10 @@ pub(crate) fn sums_by_month(
     month_map(&sums)
 }
 
-/// The power of two [`crm_kpi_scan::pass::Exact`] scales the open amounts of `d` by: the finest (up to 2⁵²)
-/// that leaves the greatest amount, or weighted amount, below 2⁶² units. Each part of a
-/// sum then adds at most 2³² a row: no file has the 2³¹ rows that would overflow it.
+/// The power of two [`crm_kpi_scan::pass::Exact`] scales the open amounts of `d` by: the
+/// finest (up to 2⁵²) that leaves the greatest amount, or weighted amount, below 2⁶² units.
+/// Each part of a sum then adds at most 2³² a row: no file has the 2³¹ rows that would
+/// overflow it.
 fn open_scale(d: &Deals) -> f64 {
     let mut top = 0f64;
     let [amounts, probabilities] =
@@ -774,10 +775,11 @@ fn open_scale(d: &Deals) -> f64 {
 }
 
 /// The open figures of every accumulator of every pass a walk fills, kept apart from the
-/// accumulators while the rows are walked. The sums are exact ([`crm_kpi_scan::pass::Exact`]), so a row need
-/// not be added to every period it is open at the end of: a deal open at the end of every
-/// dated period is added once, to the common sums, and one open at the end of a run of a
-/// review's months is added where the run starts and taken away where it ends.
+/// accumulators while the rows are walked. The sums are exact
+/// ([`crm_kpi_scan::pass::Exact`]), so a row need not be added to every period it is open at
+/// the end of: a deal open at the end of every dated period is added once, to the common
+/// sums, and one open at the end of a run of a review's months is added where the run starts
+/// and taken away where it ends.
 struct OpenFigures {
     passes: usize,
     parts: Parts,
