@@ -23,7 +23,7 @@ use crate::i18n::Lang;
 /// The accumulators and the plain parts of the passes, with the whole range's pass built for
 /// speed ([`Whole`]).
 pub use crm_kpi_scan::pass::{ratio, Acc};
-use crm_kpi_scan::pass::{Columns, MonthOf, MonthSums, OpenSums, RowFigures, Whole};
+use crm_kpi_scan::pass::{Columns, MonthOf, MonthSums, OpenSums, RowFigures, Whole, KINDS};
 
 /// Medians and the k-th smallest value, by selection: built for speed with the field loop.
 pub use crm_kpi_scan::select::{median, median_f64, nth_smallest};
@@ -274,6 +274,7 @@ impl Walk {
                     dated,
                     open_before: vec![OpenSums::default(); if dated.is_some() { open } else { 0 }],
                     month_of: MonthOf::default(),
+                    kinds: vec![0; open * KINDS],
                 };
                 (i, whole)
             });
@@ -316,7 +317,8 @@ impl Walk {
         if let Some(months) = self.won_all {
             let _ = d.won_by_month.set(month_map(&months));
         }
-        if let Some((i, whole)) = self.whole {
+        if let Some((i, mut whole)) = self.whole {
+            settle(&mut whole);
             let p = &mut passes[i];
             (p.all, p.by_owner, p.by_source, p.by_extra, p.by_stage) = (
                 whole.all,
@@ -587,6 +589,37 @@ impl Walk {
             }
         }
     }
+}
+
+/// Add the rows the whole range's loop counted by kind ([`KINDS`]) to its accumulators'
+/// counts, once every row is walked: here, built for size, as it runs once a walk.
+fn settle(whole: &mut Whole) {
+    let dims = [&mut whole.by_owner, &mut whole.by_source];
+    let accs = std::iter::once(&mut whole.all)
+        .chain(dims.into_iter().flatten())
+        .chain(whole.by_extra.iter_mut().flatten());
+    for (a, kinds) in accs.zip(whole.kinds.chunks(KINDS)) {
+        for (kind, &n) in kinds.iter().enumerate().filter(|(_, n)| **n > 0) {
+            let n = u64::from(n);
+            let (o, amount, cost, dated) = (kind & 3, kind & 4 != 0, kind & 8 != 0, kind & 16 != 0);
+            a.created += n;
+            a.seen = true;
+            match o {
+                1 => {
+                    a.won += n;
+                    a.won_with_amount += if amount { n } else { 0 };
+                    a.won_with_cost += if cost { n } else { 0 };
+                }
+                2 => a.lost += n,
+                3 => a.invalid += n,
+                _ => {}
+            }
+            if (o == 1 || o == 2) && !dated {
+                a.closed_without_date += n;
+            }
+        }
+    }
+    whole.kinds.clear();
 }
 
 /// The calendar months among a walk's periods, in order, and its other periods. Months never

@@ -417,6 +417,9 @@ pub struct Whole {
     /// Empty without dated periods.
     pub open_before: Vec<OpenSums>,
     pub month_of: MonthOf,
+    /// How many rows of each kind ([`KINDS`]) each accumulator has, laid out as
+    /// [`Whole::open`]; added to the accumulators' counts by the app once every row is walked.
+    pub kinds: Vec<u32>,
 }
 
 impl Whole {
@@ -439,6 +442,7 @@ impl Whole {
             dated,
             open_before,
             month_of,
+            kinds,
         } = self;
         let owners = by_owner.len();
         // Where each other dimension's open sums start.
@@ -472,11 +476,6 @@ impl Whole {
             }
             let owner = c.owner.map_or(0, |i| i.get(r) as usize);
             let source = c.source.map(|i| i.get(r) as usize);
-            let mut f = RowFigures {
-                created: 1,
-                invalid: u64::from(o == Outcome::Invalid),
-                ..RowFigures::default()
-            };
             if let Some(stage) = c.stage {
                 let s = &mut by_stage[stage.get(r) as usize];
                 s.0 += 1;
@@ -498,21 +497,18 @@ impl Whole {
                     add(open_before);
                 }
             }
-            let mut cycle = None;
-            let closed = matches!(o, Outcome::Won | Outcome::Lost);
-            if closed {
+            // What the row adds besides its kind: a won deal's amount and cost, and its
+            // sales cycle.
+            let (mut won, mut cost, mut cycle) = (None, None, None);
+            let mut kind = o as usize;
+            if matches!(o, Outcome::Won | Outcome::Lost) {
                 let closed_day = closed_at.map(crate::cells::day_of);
-                f.closed_without_date = u64::from(closed_day.is_none());
+                kind |= usize::from(closed_day.is_some()) << 4;
                 if o == Outcome::Won {
-                    f.won = 1;
                     if let Some(a) = amount {
-                        f.won_amount = a;
-                        f.won_with_amount = 1;
-                        if let Some(cost) = get(c.cost, r) {
-                            f.won_revenue_with_cost = a;
-                            f.won_cost = cost;
-                            f.won_with_cost = 1;
-                        }
+                        won = Some(a);
+                        cost = get(c.cost, r);
+                        kind |= 1 << 2 | usize::from(cost.is_some()) << 3;
                     }
                     if let Some(z) = closed_day {
                         if let Some(created) = created {
@@ -520,8 +516,6 @@ impl Whole {
                         }
                         won_by_month.add(month_of.get(z), amount.unwrap_or(0.0));
                     }
-                } else {
-                    f.lost = 1;
                 }
                 if let Some(t) = c.deal_type {
                     if c.renewal[t.get(r) as usize] {
@@ -530,21 +524,36 @@ impl Whole {
                     }
                 }
             }
-            let add = |a: &mut Acc| {
-                if closed {
-                    a.add::<true>(&f, cycle);
-                } else {
-                    a.add::<false>(&f, cycle);
+            // Each accumulator counts the row by its kind; a won deal's sums and cycle are
+            // added in the order of the rows, as the general walk adds them. That walk adds
+            // zeros for the other closed deals too, which leave every sum as it is: each
+            // starts at +0, so none is ever -0.
+            let mut add = |a: &mut Acc, k: usize| {
+                kinds[k * KINDS + kind] += 1;
+                if let Some(w) = won {
+                    a.won_amount += w;
+                    if let Some(c) = cost {
+                        a.won_revenue_with_cost += w;
+                        a.won_cost += c;
+                    }
+                }
+                if let Some(c) = cycle {
+                    a.cycles.push(c);
                 }
             };
-            add(&mut by_owner[owner]);
+            add(&mut by_owner[owner], 1 + owner);
             if let Some(s) = source {
-                add(&mut by_source[s]);
+                add(&mut by_source[s], 1 + owners + s);
             }
-            for (accs, (dim, _)) in by_extra.iter_mut().zip(&extras) {
-                add(&mut accs[dim.get(r) as usize]);
+            for (accs, (dim, at)) in by_extra.iter_mut().zip(&extras) {
+                let id = dim.get(r) as usize;
+                add(&mut accs[id], at + id);
             }
-            add(all);
+            add(all, 0);
         }
     }
 }
+
+/// The kinds of row [`Whole`] counts: its outcome (two bits, in the order of [`Outcome`]),
+/// whether it is won with an amount, won with an amount and a cost, and closed on a known day.
+pub const KINDS: usize = 32;
