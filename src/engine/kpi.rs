@@ -20,10 +20,54 @@ use crate::engine::value::{
 };
 use crate::i18n::Lang;
 
+use crm_kpi_scan::pass::{
+    kind_outcome, Columns, MonthOf, MonthSums, OpenSums, Whole, CLOSED_ON_A_DAY, KINDS,
+    WITH_AMOUNT, WITH_COST,
+};
 /// The accumulators and the plain parts of the passes, with the whole range's pass built for
 /// speed ([`Whole`]).
 pub use crm_kpi_scan::pass::{ratio, Acc};
-use crm_kpi_scan::pass::{Columns, MonthOf, MonthSums, OpenSums, RowFigures, Whole, KINDS};
+
+/// One row's figures for one period but the open ones ([`OpenSums`]): what it adds to each
+/// accumulator it belongs to. Plain numbers, so that a row costs no allocation.
+#[derive(Clone, Copy, Default)]
+struct RowFigures {
+    created: u64,
+    won: u64,
+    lost: u64,
+    invalid: u64,
+    won_amount: f64,
+    won_with_amount: u64,
+    won_revenue_with_cost: f64,
+    won_cost: f64,
+    won_with_cost: u64,
+    closed_without_date: u64,
+}
+
+/// Add one row's figures and its sales cycle, if it has one: what [`Acc::merge`] of the
+/// row's own accumulator gives, once the open figures ([`OpenSums`]) are added. `CLOSED`:
+/// the row is closed in the period; a row that is not has only its creation to add (an
+/// open deal, or one created in a month and closed in another), and the figures of a
+/// closing, zeros, are left as they are.
+#[inline(always)]
+fn add_figures<const CLOSED: bool>(a: &mut Acc, f: &RowFigures, cycle: Option<i32>) {
+    a.created += f.created;
+    a.invalid += f.invalid;
+    if CLOSED {
+        a.won += f.won;
+        a.lost += f.lost;
+        a.won_amount += f.won_amount;
+        a.won_with_amount += f.won_with_amount;
+        a.won_revenue_with_cost += f.won_revenue_with_cost;
+        a.won_cost += f.won_cost;
+        a.won_with_cost += f.won_with_cost;
+        a.closed_without_date += f.closed_without_date;
+        if let Some(c) = cycle {
+            a.cycles.push(c);
+        }
+    }
+    a.seen = true;
+}
 
 /// Medians and the k-th smallest value, by selection: built for speed with the field loop.
 pub use crm_kpi_scan::select::{median, median_f64, nth_smallest};
@@ -146,7 +190,7 @@ impl Pass {
 
     /// Add a row's figures to the accumulators `parts` names: the whole period's and those of
     /// its owner, lead source and other dimensions' values (`row`). `CLOSED`: see
-    /// [`Acc::add`]; one test a row and period, not one an accumulator.
+    /// [`add_figures`]; one test a row and period, not one an accumulator.
     #[inline(always)]
     fn add_row<const CLOSED: bool>(
         &mut self,
@@ -156,18 +200,18 @@ impl Pass {
         cycle: Option<i32>,
     ) {
         if parts.owner {
-            self.by_owner.as_mut_slice()[owner].add::<CLOSED>(acc, cycle);
+            add_figures::<CLOSED>(&mut self.by_owner.as_mut_slice()[owner], acc, cycle);
         }
         if parts.source {
-            self.by_source.as_mut_slice()[source].add::<CLOSED>(acc, cycle);
+            add_figures::<CLOSED>(&mut self.by_source.as_mut_slice()[source], acc, cycle);
         }
         if parts.extras {
             for (accs, id) in self.by_extra.iter_mut().zip(extras) {
-                accs.as_mut_slice()[*id].add::<CLOSED>(acc, cycle);
+                add_figures::<CLOSED>(&mut accs.as_mut_slice()[*id], acc, cycle);
             }
         }
         if parts.whole {
-            self.all.add::<CLOSED>(acc, cycle);
+            add_figures::<CLOSED>(&mut self.all, acc, cycle);
         }
     }
 
@@ -601,21 +645,24 @@ fn settle(whole: &mut Whole) {
     for (a, kinds) in accs.zip(whole.kinds.chunks(KINDS)) {
         for (kind, &n) in kinds.iter().enumerate().filter(|(_, n)| **n > 0) {
             let n = u64::from(n);
-            let (o, amount, cost, dated) = (kind & 3, kind & 4 != 0, kind & 8 != 0, kind & 16 != 0);
+            let has = |bit: usize| if kind & bit != 0 { n } else { 0 };
             a.created += n;
             a.seen = true;
-            match o {
-                1 => {
+            // A closed deal on no known day counts as closed without a date.
+            let undated = n - has(CLOSED_ON_A_DAY);
+            match kind_outcome(kind) {
+                Outcome::Won => {
                     a.won += n;
-                    a.won_with_amount += if amount { n } else { 0 };
-                    a.won_with_cost += if cost { n } else { 0 };
+                    a.won_with_amount += has(WITH_AMOUNT);
+                    a.won_with_cost += has(WITH_COST);
+                    a.closed_without_date += undated;
                 }
-                2 => a.lost += n,
-                3 => a.invalid += n,
-                _ => {}
-            }
-            if (o == 1 || o == 2) && !dated {
-                a.closed_without_date += n;
+                Outcome::Lost => {
+                    a.lost += n;
+                    a.closed_without_date += undated;
+                }
+                Outcome::Invalid => a.invalid += n,
+                Outcome::Open => {}
             }
         }
     }

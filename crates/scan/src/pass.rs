@@ -6,7 +6,7 @@
 //! walked again) stays with the app, built for size, and the two give the same figures to
 //! the last bit. When the same walk makes dated periods' passes (a review's months), this
 //! loop also sums the open deals older than all of them and lists the rows they need: the
-//! general walk then places only those. Also the plain parts both walks fill:
+//! general walk then places only those. Also the plain parts both walks fill or read:
 //! accumulators, exact open sums, sums by month, a dimension's ids.
 
 use crate::maybe::{MaybeMinute, MaybeNumber};
@@ -119,22 +119,6 @@ pub struct Acc {
     pub seen: bool,
 }
 
-/// One row's figures for one period but the open ones ([`OpenSums`]): what it adds to each
-/// accumulator it belongs to. Plain numbers, so that a row costs no allocation.
-#[derive(Clone, Copy, Default)]
-pub struct RowFigures {
-    pub created: u64,
-    pub won: u64,
-    pub lost: u64,
-    pub invalid: u64,
-    pub won_amount: f64,
-    pub won_with_amount: u64,
-    pub won_revenue_with_cost: f64,
-    pub won_cost: f64,
-    pub won_with_cost: u64,
-    pub closed_without_date: u64,
-}
-
 impl Acc {
     pub fn merge(&mut self, o: &Acc) {
         self.created += o.created;
@@ -154,31 +138,6 @@ impl Acc {
         self.closed_without_date += o.closed_without_date;
         self.cycles.extend_from_slice(&o.cycles);
         self.seen |= o.seen;
-    }
-
-    /// Add one row's figures and its sales cycle, if it has one: what [`Acc::merge`] of the
-    /// row's own accumulator gives, once the open figures ([`OpenSums`]) are added. `CLOSED`:
-    /// the row is closed in the period; a row that is not has only its creation to add (an
-    /// open deal, or one created in a month and closed in another), and the figures of a
-    /// closing, zeros, are left as they are.
-    #[inline(always)]
-    pub fn add<const CLOSED: bool>(&mut self, f: &RowFigures, cycle: Option<i32>) {
-        self.created += f.created;
-        self.invalid += f.invalid;
-        if CLOSED {
-            self.won += f.won;
-            self.lost += f.lost;
-            self.won_amount += f.won_amount;
-            self.won_with_amount += f.won_with_amount;
-            self.won_revenue_with_cost += f.won_revenue_with_cost;
-            self.won_cost += f.won_cost;
-            self.won_with_cost += f.won_with_cost;
-            self.closed_without_date += f.closed_without_date;
-            if let Some(c) = cycle {
-                self.cycles.push(c);
-            }
-        }
-        self.seen = true;
     }
 
     pub fn win_rate(&self) -> Option<f64> {
@@ -503,12 +462,17 @@ impl Whole {
             let mut kind = o as usize;
             if matches!(o, Outcome::Won | Outcome::Lost) {
                 let closed_day = closed_at.map(crate::cells::day_of);
-                kind |= usize::from(closed_day.is_some()) << 4;
+                if closed_day.is_some() {
+                    kind |= CLOSED_ON_A_DAY;
+                }
                 if o == Outcome::Won {
                     if let Some(a) = amount {
                         won = Some(a);
                         cost = get(c.cost, r);
-                        kind |= 1 << 2 | usize::from(cost.is_some()) << 3;
+                        kind |= WITH_AMOUNT;
+                        if cost.is_some() {
+                            kind |= WITH_COST;
+                        }
                     }
                     if let Some(z) = closed_day {
                         if let Some(created) = created {
@@ -554,6 +518,39 @@ impl Whole {
     }
 }
 
-/// The kinds of row [`Whole`] counts: its outcome (two bits, in the order of [`Outcome`]),
-/// whether it is won with an amount, won with an amount and a cost, and closed on a known day.
+/// The kinds of row [`Whole`] counts: its outcome (the low two bits, [`kind_outcome`]) and
+/// the bits below.
 pub const KINDS: usize = 32;
+/// A kind's bit: won, with an amount.
+pub const WITH_AMOUNT: usize = 1 << 2;
+/// A kind's bit: won, with an amount and a cost.
+pub const WITH_COST: usize = 1 << 3;
+/// A kind's bit: closed on a known day.
+pub const CLOSED_ON_A_DAY: usize = 1 << 4;
+
+/// The outcome of a row of kind `kind` ([`KINDS`]).
+#[inline]
+pub fn kind_outcome(kind: usize) -> Outcome {
+    match kind & 3 {
+        0 => Outcome::Open,
+        1 => Outcome::Won,
+        2 => Outcome::Lost,
+        _ => Outcome::Invalid,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_kind_gives_back_the_outcome_it_was_made_from() {
+        for o in [Outcome::Open, Outcome::Won, Outcome::Lost, Outcome::Invalid] {
+            for bits in [0, WITH_AMOUNT, WITH_AMOUNT | WITH_COST, CLOSED_ON_A_DAY] {
+                let kind = o as usize | bits;
+                assert!(kind < KINDS);
+                assert_eq!(kind_outcome(kind), o, "{kind}");
+            }
+        }
+    }
+}
