@@ -196,30 +196,50 @@ fn cell_hash(b: &[u8]) -> (Slot, u64) {
     (key, h.wrapping_mul(K) ^ (h >> 29))
 }
 
-/// Append `cell` to `text`; a cell of 8 to 32 bytes as four words of eight bytes, which may
-/// overlap (at 0, a third and two thirds of the way to n − 8, and n − 8). In wasm, a copy
-/// whose length is known only when it runs is a call (`memory.copy`), which in Chromium costs
-/// several times the loads and stores of such a cell (6 ns against 1).
+/// Append `cell`, a stretch of `file` (the text being read), to `text`: a cell of up to 64
+/// bytes is copied as two or eight words of eight bytes from where it starts in `file`, when
+/// `file` goes on that far. The words past the cell's end land in room reserved after the
+/// text's end, which only the next cells' bytes take in. In wasm, a copy whose length is
+/// known only when it runs is a call (`memory.copy`), which in Chromium costs several times
+/// the loads and stores of such a cell (6 ns against 1); copying a fixed number of words
+/// also takes no branch on the cell's length but whether it is over 16 bytes, which a
+/// column's cells mostly answer alike (a name column's are mostly over, an amount's or a
+/// date's never).
 #[inline(always)]
-fn push_short(text: &mut String, cell: &str) {
+fn push_from(text: &mut String, cell: &str, file: &[u8]) {
     let n = cell.len();
-    if !(8..=32).contains(&n) {
+    // Where the cell starts in `file`: past the end when it is not a stretch of it.
+    let at = (cell.as_ptr() as usize).wrapping_sub(file.as_ptr() as usize);
+    let room = file.len().saturating_sub(at);
+    if n <= 16 && room >= 16 {
+        copy_words::<2>(text, file, at, n);
+    } else if n <= 64 && room >= 64 {
+        copy_words::<8>(text, file, at, n);
+    } else {
         text.push_str(cell);
-        return;
     }
-    text.reserve(n);
-    let last = n - 8;
-    // SAFETY: each word is read within `cell` (it starts at most `n` − 8 bytes in) and
-    // written within the `n` bytes of room reserved after the text's end; the four cover all
-    // `n` bytes, as no two starts are more than eight apart when `n` is at most 32. Only then
-    // does the length take them in: the text is still UTF-8, followed by a whole `str`.
+}
+
+/// Append the `n` bytes of `file` from `at` to `text` by copying `W` words of eight bytes,
+/// `n` at most 8 × `W` and `file` at least `at` + 8 × `W` bytes long, the `n` bytes whole
+/// characters.
+#[inline(always)]
+fn copy_words<const W: usize>(text: &mut String, file: &[u8], at: usize, n: usize) {
+    let Some(src) = file.get(at..at + 8 * W) else {
+        return;
+    };
+    text.reserve(8 * W);
+    // SAFETY: the words are read from `src`, 8 × `W` bytes of `file`, and written to the
+    // 8 × `W` bytes reserved after the text's end; its length then takes in the first `n`
+    // of them (`n` ≤ 8 × `W`), which are the cell's bytes: whole characters, so the text
+    // is still UTF-8.
     unsafe {
         let v = text.as_mut_vec();
         let len = v.len();
-        let (src, dst) = (cell.as_ptr(), v.as_mut_ptr().add(len));
-        for at in [0, last / 3, 2 * last / 3, last] {
-            let word = std::ptr::read_unaligned(src.add(at).cast::<u64>());
-            std::ptr::write_unaligned(dst.add(at).cast::<u64>(), word);
+        let dst = v.as_mut_ptr().add(len);
+        for k in 0..W {
+            let word = std::ptr::read_unaligned(src.as_ptr().add(8 * k).cast::<u64>());
+            std::ptr::write_unaligned(dst.add(8 * k).cast::<u64>(), word);
         }
         v.set_len(len + n);
     }
@@ -228,14 +248,15 @@ fn push_short(text: &mut String, cell: &str) {
 impl TextColumn {
     /// Add a cell at the end, trimmed of spaces, tabs and byte-order marks around it.
     pub fn push(&mut self, cell: &str) {
-        self.push_with::<false>(cell);
+        self.push_with::<false>(cell, b"");
     }
 
     /// [`TextColumn::push`]; `HOT`: with the look-up of a coded column's cells built in, for
-    /// the loop that calls it for every cell of a file ([`Records::fill`]'s). Elsewhere the
-    /// look-up is called, so that its code is in the module twice, not once per caller.
+    /// the loop that calls it for every cell of a file ([`Records::fill_rows`]'s), and a
+    /// plain cell copied from `file`, the text it is a stretch of ([`push_from`]). Elsewhere
+    /// the look-up is called, so that its code is in the module twice, not once per caller.
     #[inline(always)]
-    fn push_with<const HOT: bool>(&mut self, cell: &str) {
+    fn push_with<const HOT: bool>(&mut self, cell: &str, file: &[u8]) {
         // Most cells need no trimming: look at the end bytes before walking characters.
         let b = cell.as_bytes();
         let cell = match (b.first(), b.last()) {
@@ -258,7 +279,7 @@ impl TextColumn {
             self.uncode();
         }
         if HOT {
-            push_short(&mut self.text, cell);
+            push_from(&mut self.text, cell, file);
         } else {
             self.text.push_str(cell);
         }
@@ -579,6 +600,27 @@ fn scan_block<const ASCII: bool>(block: &[u8; 64], d: u8) -> u64 {
     m
 }
 
+/// The stop bits of the 64 bytes of `t` from `at` for the delimiter `d` ([`Stops::scan`]).
+#[inline(always)]
+fn block_stops(t: &[u8], at: usize, d: u8) -> u64 {
+    let Some(block) = t
+        .get(at..at + 64)
+        .and_then(|b| <&[u8; 64]>::try_from(b).ok())
+    else {
+        let tail = t.get(at..).unwrap_or_default();
+        return tail
+            .iter()
+            .enumerate()
+            .fold(0, |m, (i, &b)| m | u64::from(b == d || b < LOW_BYTES) << i);
+    };
+    // A test of the delimiter inside the loop made it slower: the loop is made twice.
+    if d.is_ascii() {
+        scan_block::<true>(block, d)
+    } else {
+        scan_block::<false>(block, d)
+    }
+}
+
 impl Stops {
     fn new(delimiter: u8) -> Self {
         Stops {
@@ -599,23 +641,7 @@ impl Stops {
     /// one each for `\n` and `\r`; the others among them (a tab in a comma-separated file,
     /// control bytes) are rare, and [`Stops::next`] passes over them.
     fn scan(&self, t: &[u8], at: usize) -> u64 {
-        let d = self.delimiter;
-        let Some(block) = t
-            .get(at..at + 64)
-            .and_then(|b| <&[u8; 64]>::try_from(b).ok())
-        else {
-            let tail = t.get(at..).unwrap_or_default();
-            return tail
-                .iter()
-                .enumerate()
-                .fold(0, |m, (i, &b)| m | u64::from(b == d || b < LOW_BYTES) << i);
-        };
-        // A test of the delimiter inside the loop made it slower: the loop is made twice.
-        if d.is_ascii() {
-            scan_block::<true>(block, d)
-        } else {
-            scan_block::<false>(block, d)
-        }
+        block_stops(t, at, self.delimiter)
     }
 
     /// The first position at or after `from` holding the delimiter, `\n` or `\r`, or the
@@ -727,15 +753,7 @@ impl<'t> Records<'t> {
     pub fn start(&mut self) -> Option<(u64, usize)> {
         self.cut = false;
         let t = self.text.as_bytes();
-        while let Some(&b) = t.get(self.pos) {
-            match b {
-                b'\n' => self.ends += 1,
-                b'\r' if t.get(self.pos + 1) == Some(&b'\n') => {}
-                b'\r' => self.ends += 1,
-                _ => break,
-            }
-            self.pos += 1;
-        }
+        skip_line_ends(t, &mut self.pos, &mut self.ends);
         (self.pos < t.len()).then_some((self.ends + 1, self.pos))
     }
 
@@ -759,48 +777,15 @@ impl<'t> Records<'t> {
         }
     }
 
-    /// Read the next record's fields into `columns`, one cell each (fields past the last
-    /// column are counted, not kept): how many fields it has, and whether all are blank.
-    /// The record starts at `pos` (see [`Records::start`]).
-    #[inline(always)]
-    pub fn fill(&mut self, columns: &mut [TextColumn]) -> (usize, bool) {
-        let (mut fields, mut blank) = (0, true);
-        loop {
-            let (cell, goes_on) = self.field();
-            let col = columns.get_mut(fields);
-            match cell {
-                // Nearly every cell: a stretch of the text, as a plain `&str` (a `Cow` of
-                // either kind went through memory for every cell in wasm).
-                Cell::Text(a, b) => {
-                    let text = self.text.get(a..b).unwrap_or("");
-                    blank = blank && is_blank(text);
-                    if let Some(col) = col {
-                        col.push_with::<true>(text);
-                    }
-                }
-                // A quoted cell with a doubled quote or text after its closing quote, made
-                // anew: rare, and pushed through the look-up's call.
-                Cell::Quoted => {
-                    let text = String::from_utf8_lossy(&self.field);
-                    blank = blank && is_blank(&text);
-                    if let Some(col) = col {
-                        col.push(&text);
-                    }
-                }
-            }
-            fields += 1;
-            if !goes_on {
-                return (fields, blank);
-            }
-        }
-    }
-
     /// Read records into `columns` while each is an ordinary row: complete (not cut at the
     /// end of the text), not blank and `width` fields wide; each one's line goes to `lines`.
-    /// At most `max` rows, and none that starts at `stop_at` or later. How many rows were
-    /// read, and why the run ended; a [`RunEnd::Odd`] record's cells are in the columns
-    /// too. The row loop of a file's reading, built here for speed with its field loop (in
-    /// the size-first build a row's bookkeeping was three calls).
+    /// A record's fields go into the columns one cell each (fields past the last column are
+    /// counted, not kept), trimmed. At most `max` rows, and none that starts at `stop_at` or
+    /// later. How many rows were read, and why the run ended; a [`RunEnd::Odd`] record's cells
+    /// are in the columns too. The row loop of a file's reading, built here for speed with
+    /// its field loop (in the size-first build a row's bookkeeping was three calls). Where
+    /// it is in the text, the lines counted and the stops ahead are kept in local values for
+    /// the whole run, not in the reader's fields: each field read and written them in memory.
     #[inline(never)]
     pub fn fill_rows(
         &mut self,
@@ -810,26 +795,122 @@ impl<'t> Records<'t> {
         stop_at: usize,
         lines: &mut Vec<u32>,
     ) -> (usize, RunEnd) {
-        for n in 0..max {
-            if self.pos >= stop_at {
-                return (n, RunEnd::At);
+        let Records {
+            text,
+            pos,
+            delimiter,
+            quote,
+            ends,
+            field,
+            stops,
+            cut,
+        } = self;
+        let text: &str = text;
+        let t = text.as_bytes();
+        let (d, q) = (*delimiter, *quote);
+        let (mut p, mut line_ends, mut was_cut) = (*pos, *ends, *cut);
+        // The stops found here are not kept for the field reader, which starts afresh.
+        stops.reset();
+        let mut ahead = Ahead::default();
+        let mut n = 0;
+        let end = loop {
+            if n == max {
+                break RunEnd::Max;
             }
-            let Some((line, at)) = self.start() else {
-                return (n, RunEnd::End);
-            };
-            let (fields, blank) = self.fill(columns);
-            if self.cut || blank || fields != width {
+            if p >= stop_at {
+                break RunEnd::At;
+            }
+            was_cut = false;
+            if matches!(t.get(p), Some(b'\n' | b'\r')) {
+                skip_line_ends(t, &mut p, &mut line_ends);
+                ahead.skip_to(p);
+            }
+            if p >= t.len() {
+                break RunEnd::End;
+            }
+            let (line, at) = (line_ends + 1, p);
+            let (mut fields, mut blank) = (0, true);
+            loop {
+                // The field's text, and where what ends it is.
+                let (cell, stop) = match q {
+                    Some(q) if t.get(p) == Some(&q) => {
+                        let (cell, stop) = quoted_field(t, p + 1, d, q, &mut line_ends, field);
+                        ahead.skip_to(stop);
+                        (cell, stop)
+                    }
+                    _ => {
+                        // Tabs and control bytes are stops too, passed over here.
+                        let stop = loop {
+                            let s = ahead.first(t, p, d);
+                            match t.get(s) {
+                                Some(&b) if b != d && b != b'\n' && b != b'\r' => ahead.pass(),
+                                _ => break s,
+                            }
+                        };
+                        (Cell::Text(p, stop), stop)
+                    }
+                };
+                let col = columns.get_mut(fields);
+                match cell {
+                    // Nearly every cell: a stretch of the text, as a plain `&str` (a `Cow` of
+                    // either kind went through memory for every cell in wasm).
+                    Cell::Text(a, b) => {
+                        let cell = text.get(a..b).unwrap_or("");
+                        blank = blank && is_blank(cell);
+                        if let Some(col) = col {
+                            col.push_with::<true>(cell, t);
+                        }
+                    }
+                    // A quoted cell with a doubled quote or text after its closing quote, made
+                    // anew: rare, and pushed through the look-up's call.
+                    Cell::Quoted => {
+                        let cell = String::from_utf8_lossy(field);
+                        blank = blank && is_blank(&cell);
+                        if let Some(col) = col {
+                            col.push(&cell);
+                        }
+                    }
+                }
+                fields += 1;
+                // The stop at `stop`, if any, is the first of `ahead`'s.
+                match t.get(stop) {
+                    Some(&b) if b == d => {
+                        p = stop + 1;
+                        ahead.pass();
+                    }
+                    Some(b'\r') if t.get(stop + 1) == Some(&b'\n') => {
+                        p = stop + 2;
+                        line_ends += 1;
+                        ahead.skip_to(p);
+                        break;
+                    }
+                    Some(_) => {
+                        p = stop + 1;
+                        line_ends += 1;
+                        ahead.pass();
+                        break;
+                    }
+                    None => {
+                        p = stop;
+                        was_cut = true;
+                        break;
+                    }
+                }
+            }
+            if was_cut || blank || fields != width {
                 let odd = Odd {
                     line,
                     at,
                     fields,
                     blank,
                 };
-                return (n, RunEnd::Odd(odd));
+                break RunEnd::Odd(odd);
             }
             lines.push(line_u32(line));
-        }
-        (max, RunEnd::Max)
+            n += 1;
+        };
+        (*pos, *ends, *cut) = (p, line_ends, was_cut);
+        (n, end)
     }
 
     /// The text of a field just read.
@@ -846,60 +927,17 @@ impl<'t> Records<'t> {
     #[inline(always)]
     pub fn field(&mut self) -> (Cell, bool) {
         let t = self.text.as_bytes();
-        let d = self.delimiter;
-        let stops = &mut self.stops;
-        let mut p = self.pos;
-        let cell = match self.quote {
+        let p = self.pos;
+        let (cell, stop) = match self.quote {
             Some(q) if t.get(p) == Some(&q) => {
-                p += 1;
-                // Nearly every quoted field has no doubled quote and nothing after its closing
-                // quote: its text is the file's, between the quotes, with nothing to copy.
-                // (A doubled quote comes first: the delimiter may be the quote character too.)
-                let (close, lines) = quote_end(&t[p..], q);
-                let closed = close.map(|k| p + k).filter(|&close| {
-                    t.get(close + 1)
-                        .is_none_or(|&b| b != q && (b == d || b == b'\n' || b == b'\r'))
-                });
-                if let Some(close) = closed {
-                    if lines {
-                        self.ends += count_ends(&t[p..close]);
-                    }
-                    let start = p;
-                    p = close + 1;
-                    return self.end_field(Cell::Text(start, close), p);
-                }
-                self.field.clear();
-                loop {
-                    let Some(k) = memchr::memchr(q, &t[p..]) else {
-                        // A quote left open runs to the end of the file.
-                        self.ends += count_ends(&t[p..]);
-                        self.field.extend_from_slice(&t[p..]);
-                        p = t.len();
-                        break;
-                    };
-                    self.ends += count_ends(&t[p..p + k]);
-                    self.field.extend_from_slice(&t[p..p + k]);
-                    p += k + 1;
-                    if t.get(p) == Some(&q) {
-                        self.field.push(q);
-                        p += 1;
-                    } else {
-                        break;
-                    }
-                }
-                // Text after the closing quote belongs to the field, as written.
-                let end = stops.next(t, p);
-                self.field.extend_from_slice(&t[p..end]);
-                p = end;
-                Cell::Quoted
+                quoted_field(t, p + 1, self.delimiter, q, &mut self.ends, &mut self.field)
             }
             _ => {
-                let start = p;
-                p = stops.next(t, p);
-                Cell::Text(start, p)
+                let stop = self.stops.next(t, p);
+                (Cell::Text(p, stop), stop)
             }
         };
-        self.end_field(cell, p)
+        self.end_field(cell, stop)
     }
 
     /// Step over what ends the field `cell` at `p`: the delimiter (the record goes on), a line
@@ -929,6 +967,156 @@ impl<'t> Records<'t> {
         };
         self.pos = p;
         (cell, goes_on)
+    }
+}
+
+/// Pass over the line ends at `p` in `t`, counting them in `ends` (`\r\n` is one).
+#[inline(always)]
+fn skip_line_ends(t: &[u8], p: &mut usize, ends: &mut u64) {
+    while let Some(&b) = t.get(*p) {
+        match b {
+            b'\n' => *ends += 1,
+            b'\r' if t.get(*p + 1) == Some(&b'\n') => {}
+            b'\r' => *ends += 1,
+            _ => break,
+        }
+        *p += 1;
+    }
+}
+
+/// A quoted field whose text starts at `p`, just past its opening quote `q`: where its text
+/// is, and where what ends it is (the delimiter `d`, a line end or the end of `t`). Line
+/// ends inside it are counted in `ends`; a field with a doubled quote or text after its
+/// closing quote is made anew in `field` ([`Cell::Quoted`]).
+#[inline(always)]
+fn quoted_field(
+    t: &[u8],
+    p: usize,
+    d: u8,
+    q: u8,
+    ends: &mut u64,
+    field: &mut Vec<u8>,
+) -> (Cell, usize) {
+    // Nearly every quoted field has no doubled quote and nothing after its closing quote:
+    // its text is the file's, between the quotes, with nothing to copy. (A doubled quote
+    // comes first: the delimiter may be the quote character too.)
+    let (close, lines) = quote_end(t.get(p..).unwrap_or_default(), q);
+    let closed = close.map(|k| p + k).filter(|&close| {
+        t.get(close + 1)
+            .is_none_or(|&b| b != q && (b == d || b == b'\n' || b == b'\r'))
+    });
+    if let Some(close) = closed {
+        if lines {
+            *ends += count_ends(&t[p..close]);
+        }
+        return (Cell::Text(p, close), close + 1);
+    }
+    doubled_quotes(t, p, d, q, ends, field)
+}
+
+/// [`quoted_field`] for a field with a doubled quote or text after its closing quote: rare,
+/// and out of the row loop.
+#[inline(never)]
+fn doubled_quotes(
+    t: &[u8],
+    mut p: usize,
+    d: u8,
+    q: u8,
+    ends: &mut u64,
+    field: &mut Vec<u8>,
+) -> (Cell, usize) {
+    field.clear();
+    loop {
+        let Some(k) = memchr::memchr(q, t.get(p..).unwrap_or_default()) else {
+            // A quote left open runs to the end of the file.
+            let rest = t.get(p..).unwrap_or_default();
+            *ends += count_ends(rest);
+            field.extend_from_slice(rest);
+            p = t.len();
+            break;
+        };
+        *ends += count_ends(&t[p..p + k]);
+        field.extend_from_slice(&t[p..p + k]);
+        p += k + 1;
+        if t.get(p) == Some(&q) {
+            field.push(q);
+            p += 1;
+        } else {
+            break;
+        }
+    }
+    // Text after the closing quote belongs to the field, as written.
+    let end = t
+        .get(p..)
+        .and_then(|rest| {
+            rest.iter()
+                .position(|&b| b == d || b == b'\n' || b == b'\r')
+        })
+        .map_or(t.len(), |k| p + k);
+    field.extend_from_slice(&t[p..end]);
+    (Cell::Quoted, end)
+}
+
+/// The stops ahead of the row loop's place in the block of 64 bytes scanned last, kept in
+/// local values: where the block starts and ends, and its stop bits not yet passed.
+#[derive(Clone, Copy, Default)]
+struct Ahead {
+    base: usize,
+    end: usize,
+    bits: u64,
+}
+
+impl Ahead {
+    /// The first stop at or after `from` (no stop ahead is before it), or the text's length
+    /// when there is none.
+    #[inline(always)]
+    fn first(&mut self, t: &[u8], from: usize, d: u8) -> usize {
+        if self.bits == 0 {
+            *self = Ahead::scan(t, from.max(self.end), d);
+        }
+        if self.bits == 0 {
+            return t.len();
+        }
+        self.base + self.bits.trailing_zeros() as usize
+    }
+
+    /// The blocks from `from` on, up to the first with a stop.
+    #[inline(never)]
+    fn scan(t: &[u8], mut from: usize, d: u8) -> Ahead {
+        while from < t.len() {
+            let end = (from + 64).min(t.len());
+            let bits = block_stops(t, from, d);
+            if bits != 0 {
+                return Ahead {
+                    base: from,
+                    end,
+                    bits,
+                };
+            }
+            from = end;
+        }
+        Ahead {
+            base: from,
+            end: from,
+            bits: 0,
+        }
+    }
+
+    /// Pass over the first stop.
+    #[inline(always)]
+    fn pass(&mut self) {
+        self.bits &= self.bits.wrapping_sub(1);
+    }
+
+    /// Pass over the stops before `p`.
+    #[inline(always)]
+    fn skip_to(&mut self, p: usize) {
+        let off = p.wrapping_sub(self.base);
+        self.bits = if off < 64 {
+            self.bits & (u64::MAX << off)
+        } else {
+            0
+        };
     }
 }
 
@@ -997,19 +1185,30 @@ mod tests {
         }
     }
 
-    /// A cell of any length, ASCII or not, is appended whole and as written.
+    /// A cell of any length, ASCII or not, is appended whole and as written: a stretch of
+    /// the text read that goes on far enough past it to be copied in words, one too near
+    /// that text's end to be, and a cell that is no stretch of it.
     #[test]
     fn cells_of_any_length_are_copied_whole() {
-        let letters: Vec<char> = "aé中b😀c,d".chars().collect();
+        let file: String = "aé中b😀c,d".chars().cycle().take(70).collect();
+        let bounds: Vec<usize> = (0..=file.len())
+            .filter(|&i| file.is_char_boundary(i))
+            .collect();
         let (mut text, mut want) = (String::new(), String::new());
-        for start in 0..letters.len() {
-            for len in 0..40 {
-                let cell: String = letters.iter().cycle().skip(start).take(len).collect();
-                push_short(&mut text, &cell);
-                want.push_str(&cell);
-                assert_eq!(text, want, "{cell:?}");
+        let mut push = |cell: &str| {
+            push_from(&mut text, cell, file.as_bytes());
+            want.push_str(cell);
+            assert_eq!(text.len(), want.len(), "{cell:?}");
+            assert!(text.ends_with(cell), "{cell:?}");
+        };
+        for &start in &bounds {
+            for &end in bounds.iter().filter(|&&e| e >= start && e - start <= 80) {
+                let cell = &file[start..end];
+                push(cell);
+                push(&cell.to_string());
             }
         }
+        assert_eq!(text, want);
     }
 
     /// The next of a fixed run of numbers from `seed` (a linear congruential generator's
@@ -1142,9 +1341,13 @@ mod tests {
             TextColumn::default(),
         ];
         let mut rows = Vec::new();
-        while let Some((line, at)) = r.start() {
-            let (fields, blank) = r.fill(&mut cols);
-            rows.push((line, at, fields, blank, r.cut));
+        // No record is zero fields wide: each ends a run as an odd one.
+        loop {
+            match r.fill_rows(&mut cols, 0, 9, usize::MAX, &mut Vec::new()) {
+                (0, RunEnd::Odd(o)) => rows.push((o.line, o.at, o.fields, o.blank, r.cut)),
+                (0, RunEnd::End) => break,
+                other => panic!("{other:?}"),
+            }
         }
         assert_eq!(
             rows,
@@ -1279,6 +1482,103 @@ mod tests {
             cells(&col),
             ["won", long, "", "lost", long, "lost", "open", long, "won", "new"]
         );
+    }
+
+    /// Runs of rows fill the columns with the cells the field reader reads record by record
+    /// (which `records_are_read_as_the_csv_crate_reads_them` holds to the csv crate), note
+    /// the lines of the ordinary rows and stop at each odd record where it starts: over
+    /// made-up texts of short and long cells (past the 64 bytes a block of stops covers and
+    /// a word copy takes), quoted ones with line ends or doubled quotes, tabs, control bytes,
+    /// line ends of each kind, blank lines and non-ASCII text, read in runs of any length.
+    #[test]
+    fn runs_of_rows_read_as_the_field_reader_reads_records() {
+        let long = "0123456789abcdefghijklmnopqrstuvwxyz_0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+        let pieces = [
+            "a",
+            "bc",
+            "é",
+            "中文",
+            ",",
+            ",",
+            ",",
+            "\"",
+            "\"\"",
+            "\n",
+            "\r\n",
+            "\r",
+            "\t",
+            "\u{1}",
+            " ",
+            "\"q,\nr\"",
+            "2024-01-02 10:00",
+            "1234.5",
+            &long[..20],
+            &long[..40],
+            long,
+            "\n\n",
+        ];
+        let mut seed = 7u64;
+        for round in 0..400 {
+            let mut text = String::new();
+            for _ in 0..random(&mut seed) % 120 {
+                text.push_str(pieces[random(&mut seed) as usize % pieces.len()]);
+            }
+            let quote = (round % 5 != 4).then_some(b'"');
+            // Every record as the field reader reads it.
+            let mut want = Records::new(Cow::Borrowed(&text), b',', quote);
+            let mut records = Vec::new();
+            let mut record = csv::StringRecord::new();
+            while let Some((line, at)) = want.next(&mut record) {
+                let cells: Vec<String> = record.iter().map(String::from).collect();
+                records.push((line, at, cells, want.cut));
+            }
+            let width = 1 + round % 4;
+            let mut want_cols = vec![Vec::new(); 3];
+            let (mut want_lines, mut want_odd) = (Vec::new(), Vec::new());
+            for (line, at, cells, cut) in &records {
+                for (col, cell) in want_cols.iter_mut().zip(cells) {
+                    let mut one = TextColumn::default();
+                    one.push(cell);
+                    col.push(one.get(0).to_string());
+                }
+                let blank = cells.iter().all(|c| c.trim().is_empty());
+                if *cut || blank || cells.len() != width {
+                    want_odd.push(Odd {
+                        line: *line,
+                        at: *at,
+                        fields: cells.len(),
+                        blank,
+                    });
+                } else {
+                    want_lines.push(line_u32(*line));
+                }
+            }
+            // The same text in runs of 1 to 8 rows.
+            let mut r = Records::new(Cow::Borrowed(&text), b',', quote);
+            let mut cols = vec![
+                TextColumn::default(),
+                TextColumn::default(),
+                TextColumn::default(),
+            ];
+            let (mut lines, mut odd) = (Vec::new(), Vec::new());
+            loop {
+                let max = 1 + random(&mut seed) as usize % 8;
+                match r.fill_rows(&mut cols, width, max, usize::MAX, &mut lines) {
+                    (_, RunEnd::End) => break,
+                    (_, RunEnd::Odd(o)) => odd.push(o),
+                    (n, RunEnd::Max) => assert_eq!(n, max),
+                    (_, RunEnd::At) => unreachable!(),
+                }
+            }
+            let got_cols: Vec<Vec<String>> = cols
+                .iter()
+                .map(|c| c.iter().map(String::from).collect())
+                .collect();
+            assert_eq!(got_cols, want_cols, "{text:?}");
+            assert_eq!(lines, want_lines, "{text:?}");
+            assert_eq!(odd, want_odd, "{text:?}");
+            assert_eq!((r.pos, r.ends), (want.pos, want.ends), "{text:?}");
+        }
     }
 
     /// A run of rows stops at the first record that is not an ordinary row (short, long,
