@@ -32,7 +32,7 @@ pub struct TextColumn {
     /// cells, placed by the cells' hashes. Dropped once the column is complete, and not sent
     /// between workers: a column is only filled where it is read.
     #[serde(skip)]
-    slots: Option<Box<[Slot; CODED_SLOTS]>>,
+    slots: Option<Box<[Slot]>>,
 }
 
 /// A distinct cell in a coded column's table: its length, three of its eight-byte words
@@ -70,8 +70,10 @@ pub const CODED_DISTINCT: usize = 1024;
 /// column never reaches (2 MB less a million rows, for each such column).
 pub type Code = u16;
 const _: () = assert!(CODED_DISTINCT <= 1 << Code::BITS);
-/// Slots of a coded column's table: twice the distinct cells it may hold, a power of two.
-const CODED_SLOTS: usize = 2 * CODED_DISTINCT;
+/// The fewest slots of a coded column's table. A table keeps at least twice as many slots as
+/// distinct cells, a power of two: a stage column's fits in 1 KB, where every column's took
+/// 64 KB, which the five or so coded columns of an export read at random for every row.
+const MIN_SLOTS: usize = 32;
 
 impl Default for TextColumn {
     /// An empty column, coded until it holds too many distinct cells.
@@ -301,23 +303,30 @@ impl TextColumn {
             self.index_distinct();
         }
         let (key, h) = cell_hash(cell.as_bytes());
-        let at = match self.slot_of(cell, key, h)? {
+        let mut at = match self.slot_of(cell, key, h)? {
             Ok(code) => return Some(code),
             Err(free) => free,
         };
-        if self.ends.len() >= CODED_DISTINCT {
+        let code = self.ends.len();
+        if code >= CODED_DISTINCT {
             return None;
         }
-        let code = self.ends.len() as u32;
+        if self.slots.as_ref().is_some_and(|s| 2 * (code + 1) > s.len()) {
+            self.index_distinct();
+            at = match self.slot_of(cell, key, h)? {
+                Ok(code) => return Some(code),
+                Err(free) => free,
+            };
+        }
         self.text.push_str(cell);
         self.ends.push(self.text.len() as u32);
         if let Some(slots) = &mut self.slots {
             slots[at] = Slot {
-                code: code + 1,
+                code: code as u32 + 1,
                 ..key
             };
         }
-        Some(code)
+        Some(code as u32)
     }
 
     /// The number of `cell` (of slot `key` and hash `h`) in the table, or the free slot where
@@ -325,7 +334,8 @@ impl TextColumn {
     #[inline(always)]
     fn slot_of(&self, cell: &str, key: Slot, h: u64) -> Option<Result<u32, usize>> {
         let slots = self.slots.as_deref()?;
-        let mut at = (h >> 53) as usize & (CODED_SLOTS - 1);
+        let mask = slots.len() - 1;
+        let mut at = (h >> 32) as usize & mask;
         loop {
             let slot = slots[at];
             let code = match slot.code {
@@ -335,18 +345,20 @@ impl TextColumn {
             if slot.same_key(&key) && (cell.len() <= KEY_HOLDS || self.distinct(code) == cell) {
                 return Some(Ok(code));
             }
-            at = (at + 1) & (CODED_SLOTS - 1);
+            at = (at + 1) & mask;
         }
     }
 
-    /// Make the table of a coded column's distinct cells: for a column filled again after
-    /// it was finished (or sent between workers), the cells it holds go in first, each
-    /// keeping its number (they are distinct: each is new to the table, in order).
+    /// Make the table of a coded column's distinct cells, with room for one more: for a
+    /// column filled again after it was finished (or sent between workers), or whose table
+    /// is full, the cells it holds go in first, each keeping its number (they are distinct:
+    /// each is new to the table, in order).
     #[cold]
     fn index_distinct(&mut self) {
         let text = std::mem::take(&mut self.text);
         let ends = std::mem::take(&mut self.ends);
-        self.slots = Some(Box::new([Slot::default(); CODED_SLOTS]));
+        let size = (2 * ends.len() + 2).next_power_of_two().max(MIN_SLOTS);
+        self.slots = Some(vec![Slot::default(); size].into_boxed_slice());
         let mut start = 0;
         for end in ends {
             let end = end as usize;
