@@ -368,8 +368,21 @@ pub fn iso_minutes_column(col: &TextColumn) -> Option<Vec<MaybeMinute>> {
 #[inline(never)]
 pub fn plain_number_column(col: &TextColumn) -> Option<(Vec<MaybeNumber>, bool)> {
     let mut integers = true;
+    let text = col.text_bytes();
     let values = read_column(col, |c| {
-        if let Some((v, integer)) = short_plain(c.as_bytes(), true) {
+        // The eight bytes from the cell's start, when the column's text holds them (all but
+        // its last few cells): a cell of up to eight is read from them at once.
+        let at = (c.as_ptr() as usize).wrapping_sub(text.as_ptr() as usize);
+        let word = text.get(at..at.wrapping_add(8)).map(|w| {
+            let mut x = [0u8; 8];
+            x.copy_from_slice(w);
+            u64::from_le_bytes(x)
+        });
+        let read = match word {
+            Some(w) if c.len() <= 8 => plain_word(w, c.len(), true),
+            _ => short_plain(c.as_bytes(), true),
+        };
+        if let Some((v, integer)) = read {
             integers &= integer;
             return Some(v);
         }
@@ -422,6 +435,49 @@ fn short_plain(b: &[u8], dot: bool) -> Option<(f64, bool)> {
     // Fifteen digits are exact in an f64, as is 10^15, and one division of exact numbers
     // rounds correctly.
     Some((v as f64 / POWERS_OF_TEN[decimals], point.is_none()))
+}
+
+/// [`short_plain`] of a cell of `n` bytes (1 to 8) given as the word of the eight bytes
+/// from its start (those past the cell are not its own): every byte looked at at once, where
+/// the loop's branches on a digit or the point, and on the cell's end, fall differently from
+/// one amount to the next (typing an amount column took about 20 ns a cell).
+#[inline(always)]
+fn plain_word(w: u64, n: usize, dot: bool) -> Option<(f64, bool)> {
+    if n == 0 || n > 8 {
+        return None;
+    }
+    // The high bit of each of the cell's bytes. The bytes past the cell are left as they
+    // are: the tests below look at the cell's bytes alone (a carry only goes up, into the
+    // bytes past it), and the digits' shift into place below drops them.
+    let high = 0x8080_8080_8080_8080u64 >> (8 * (8 - n));
+    let x = w ^ 0x3030_3030_3030_3030;
+    // A byte that is no digit has its high bit set here (see `digits_at`).
+    let not_digit = (x.wrapping_add(0x7676_7676_7676_7676) | x) & high;
+    let points = {
+        let p = w ^ 0x2e2e_2e2e_2e2e_2e2e;
+        !((p & 0x7f7f_7f7f_7f7f_7f7f).wrapping_add(0x7f7f_7f7f_7f7f_7f7f) | p) & high
+    };
+    if not_digit & !points != 0 || points.count_ones() > u32::from(dot) {
+        return None;
+    }
+    // The digits, the point taken out: the bytes after it move down one.
+    let (digits, m, decimals) = if points == 0 {
+        (x, n, 0)
+    } else {
+        let p = points.trailing_zeros() as usize / 8;
+        let below = (1u64 << (8 * p)) - 1;
+        ((x & below) | ((x >> 8) & !below), n - 1, n - 1 - p)
+    };
+    if m == 0 {
+        return None;
+    }
+    // Eight digits, the first in the lowest byte, led by zeros, into their value: pairs,
+    // then fours, then the eight (each step's products of ten, a hundred, ten thousand).
+    let v = digits << (8 * (8 - m));
+    let v = (v.wrapping_mul(10 << 8 | 1) >> 8) & 0x00ff_00ff_00ff_00ff;
+    let v = (v.wrapping_mul(100 << 16 | 1) >> 16) & 0x0000_ffff_0000_ffff;
+    let v = v.wrapping_mul(10_000 << 32 | 1) >> 32;
+    Some((v as f64 / POWERS_OF_TEN[decimals], points == 0))
 }
 
 /// A whole number of fewer than 16 digits, no sign: the cell typing reads as an integer
@@ -723,6 +779,49 @@ mod tests {
             m += 1;
         }
         (y, m, (day - day_number(y, m, 1).unwrap() + 1) as u32)
+    }
+
+    /// A cell of up to eight bytes read as one word gives what the loop gives, whatever its
+    /// bytes (digits, points, signs, letters, a space, a byte over 127) and whatever the bytes
+    /// after it in the word, with a decimal dot and without.
+    #[test]
+    fn a_short_number_read_as_a_word_is_read_as_the_loop_reads_it() {
+        let bytes = *b"0159.-a \xc3";
+        let mut seed = 1u64;
+        let mut cell = [0u8; 8];
+        for n in 1..=8usize {
+            // Every cell of up to five bytes; longer ones at random, 200,000 of each length.
+            let count = if n <= 5 {
+                bytes.len().pow(n as u32)
+            } else {
+                200_000
+            };
+            for k in 0..count {
+                let mut code = k;
+                for b in cell.iter_mut().take(n) {
+                    *b = if n <= 5 {
+                        let d = bytes[code % bytes.len()];
+                        code /= bytes.len();
+                        d
+                    } else {
+                        seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1);
+                        bytes[(seed >> 33) as usize % bytes.len()]
+                    };
+                }
+                for (after, b) in cell.iter_mut().enumerate().skip(n) {
+                    *b = bytes[(k + after) % bytes.len()];
+                }
+                let w = u64::from_le_bytes(cell);
+                for dot in [true, false] {
+                    assert_eq!(
+                        plain_word(w, n, dot),
+                        short_plain(&cell[..n], dot),
+                        "{:?} {dot}",
+                        String::from_utf8_lossy(&cell[..n])
+                    );
+                }
+            }
+        }
     }
 
     /// Plain numbers up to 15 digits, with and without a point, and each with any one byte

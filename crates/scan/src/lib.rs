@@ -311,7 +311,11 @@ impl TextColumn {
         if code >= CODED_DISTINCT {
             return None;
         }
-        if self.slots.as_ref().is_some_and(|s| 2 * (code + 1) > s.len()) {
+        if self
+            .slots
+            .as_ref()
+            .is_some_and(|s| 2 * (code + 1) > s.len())
+        {
             self.index_distinct();
             at = match self.slot_of(cell, key, h)? {
                 Ok(code) => return Some(code),
@@ -461,6 +465,11 @@ impl TextColumn {
         } else {
             self.span(i)
         }
+    }
+
+    /// The column's text: its cells (plain) or its distinct cells (coded) back to back.
+    pub fn text_bytes(&self) -> &[u8] {
+        self.text.as_bytes()
     }
 
     /// A coded column's numbers, one per row (see [`TextColumn::distinct`]).
