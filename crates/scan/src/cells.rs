@@ -447,8 +447,8 @@ fn plain_word(w: u64, n: usize, dot: bool) -> Option<(f64, bool)> {
         return None;
     }
     // The high bit of each of the cell's bytes. The bytes past the cell are left as they
-    // are: the tests below look at the cell's bytes alone (a carry only goes up, into the
-    // bytes past it), and the digits' shift into place below drops them.
+    // are: a carry goes only from a byte to the one above it, so they change no test of the
+    // cell's own bytes, and the digits' shift into place below drops them.
     let high = 0x8080_8080_8080_8080u64 >> (8 * (8 - n));
     let x = w ^ 0x3030_3030_3030_3030;
     // A byte that is no digit has its high bit set here (see `digits_at`).
