@@ -983,8 +983,13 @@ fn build(raw: &RawTable, mapping: Option<&[Option<Role>]>, old: Option<&Table>) 
         );
     }
     // Which rows are footers depends on the file alone: a table that left none out says so,
-    // and its rows need no second look.
-    let none_left_out = old.as_ref().is_some_and(|o| o.issues.rows_left_out == 0);
+    // and its rows need no second look; nor do the rows of a file whose first column's cells
+    // all start with a digit, a sign or nothing, as no footer's label does.
+    let none_left_out = old.as_ref().is_some_and(|o| o.issues.rows_left_out == 0)
+        || raw
+            .columns
+            .first()
+            .is_none_or(|c| !c.any_starts_with_letter());
     let keep: Vec<bool> = match none_left_out {
         true => vec![true; raw.rows()],
         false => (0..raw.rows()).map(|i| !is_footer(raw, i)).collect(),

@@ -494,6 +494,25 @@ impl TextColumn {
         }
     }
 
+    /// Whether a cell starts with an ASCII letter or a byte over 127: one of a column whose
+    /// cells all start with a digit, a sign or nothing (an ID column, often a file's first)
+    /// is no footer's label, and its rows need no look one by one.
+    pub fn any_starts_with_letter(&self) -> bool {
+        let t = self.text.as_bytes();
+        let mut start = 0;
+        for &end in &self.ends {
+            let end = end as usize;
+            if end > start
+                && t.get(start)
+                    .is_some_and(|b| !b.is_ascii() || b.is_ascii_alphabetic())
+            {
+                return true;
+            }
+            start = end;
+        }
+        false
+    }
+
     /// The column's text: its cells (plain) or its distinct cells (coded) back to back.
     pub fn text_bytes(&self) -> &[u8] {
         self.text.as_bytes()
@@ -1698,6 +1717,29 @@ mod tests {
         let got: Vec<Vec<&str>> = cols.iter().map(|c| c.iter().collect()).collect();
         assert_eq!(got[0], ["a", "c", "e", "f", "", "i\nj", "l"]);
         assert_eq!(got[1], ["b", "d", "g", "", "k", "m"]);
+    }
+
+    /// A column's cells start with a letter (ASCII or not) somewhere, or none does: plain
+    /// columns and coded ones, with empty cells, digits and signs around.
+    #[test]
+    fn a_cell_starting_with_a_letter_is_found() {
+        for (cells, want) in [
+            (&["10001", "", "-5", "+3", " 7"][..], false),
+            (&["10001", "", "Total", "7"][..], true),
+            (&["10001", "", "合计"][..], true),
+            (&["", ""][..], false),
+        ] {
+            for plain in [false, true] {
+                let mut col = TextColumn::default();
+                for c in cells {
+                    col.push(c);
+                }
+                if plain {
+                    col.uncode();
+                }
+                assert_eq!(col.any_starts_with_letter(), want, "{cells:?} {plain}");
+            }
+        }
     }
 
     /// A column stays coded up to `CODED_DISTINCT` distinct cells and turns plain with one
