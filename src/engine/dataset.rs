@@ -523,11 +523,7 @@ const FOOTER_STARTS: [&str; 11] = [
 fn is_footer(raw: &RawTable, i: usize) -> bool {
     let first = raw.columns.first().map(|c| c.get(i)).unwrap_or("");
     // Most rows start with a digit or a sign, which no footer starts with.
-    if first
-        .as_bytes()
-        .first()
-        .is_none_or(|b| b.is_ascii() && !b.is_ascii_alphabetic())
-    {
+    if !crm_kpi_scan::may_start_a_label(first.as_bytes()) {
         return false;
     }
     // Nor with most other characters: no lower-casing for them.
@@ -1912,10 +1908,9 @@ mod tests {
     #[test]
     fn footer_words_start_where_the_footer_check_looks() {
         // is_footer passes over rows that start with an ASCII digit or sign without looking.
-        assert!(FOOTER_STARTS.iter().all(|w| w
-            .as_bytes()
-            .first()
-            .is_some_and(|b| !b.is_ascii() || b.is_ascii_alphabetic())));
+        assert!(FOOTER_STARTS
+            .iter()
+            .all(|w| crm_kpi_scan::may_start_a_label(w.as_bytes())));
     }
 
     #[test]

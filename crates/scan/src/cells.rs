@@ -154,9 +154,7 @@ fn iso_minutes_by_parts(b: &[u8]) -> Option<i32> {
 /// Eight bytes as a word, each less `'0'`: a digit's byte is then its value.
 #[inline(always)]
 fn word_less_zeros(b: &[u8]) -> u64 {
-    let mut w = [0u8; 8];
-    w.copy_from_slice(&b[..8]);
-    u64::from_le_bytes(w) ^ 0x3030_3030_3030_3030
+    crate::word(b, 0) ^ 0x3030_3030_3030_3030
 }
 
 /// Whether every byte of `t` (a [`word_less_zeros`]) that `mask` marks with `0x80` was a
@@ -164,7 +162,14 @@ fn word_less_zeros(b: &[u8]) -> u64 {
 /// it already; a carry out of a byte only ever sets more top bits, so no other byte passes.
 #[inline(always)]
 fn digits_at(t: u64, mask: u64) -> bool {
-    (t.wrapping_add(0x7676_7676_7676_7676) | t) & mask == 0
+    not_digits(t) & mask == 0
+}
+
+/// The high bit of each byte of `t` (a [`word_less_zeros`]) that was no digit, and perhaps of
+/// bytes above those ([`digits_at`]).
+#[inline(always)]
+fn not_digits(t: u64) -> u64 {
+    (t.wrapping_add(0x7676_7676_7676_7676) | t) & 0x8080_8080_8080_8080
 }
 
 /// Byte `i` of a word.
@@ -373,11 +378,7 @@ pub fn plain_number_column(col: &TextColumn) -> Option<(Vec<MaybeNumber>, bool)>
         // The eight bytes from the cell's start, when the column's text holds them (all but
         // its last few cells): a cell of up to eight is read from them at once.
         let at = (c.as_ptr() as usize).wrapping_sub(text.as_ptr() as usize);
-        let word = text.get(at..at.wrapping_add(8)).map(|w| {
-            let mut x = [0u8; 8];
-            x.copy_from_slice(w);
-            u64::from_le_bytes(x)
-        });
+        let word = text.get(at..at.wrapping_add(8)).map(|w| crate::word(w, 0));
         let read = match word {
             Some(w) if c.len() <= 8 => plain_word(w, c.len(), true),
             _ => short_plain(c.as_bytes(), true),
@@ -451,12 +452,8 @@ fn plain_word(w: u64, n: usize, dot: bool) -> Option<(f64, bool)> {
     // cell's own bytes, and the digits' shift into place below drops them.
     let high = 0x8080_8080_8080_8080u64 >> (8 * (8 - n));
     let x = w ^ 0x3030_3030_3030_3030;
-    // A byte that is no digit has its high bit set here (see `digits_at`).
-    let not_digit = (x.wrapping_add(0x7676_7676_7676_7676) | x) & high;
-    let points = {
-        let p = w ^ 0x2e2e_2e2e_2e2e_2e2e;
-        !((p & 0x7f7f_7f7f_7f7f_7f7f).wrapping_add(0x7f7f_7f7f_7f7f_7f7f) | p) & high
-    };
+    let not_digit = not_digits(x) & high;
+    let points = crate::bytes_equal(w, b'.') & high;
     if not_digit & !points != 0 || points.count_ones() > u32::from(dot) {
         return None;
     }

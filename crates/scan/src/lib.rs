@@ -158,11 +158,7 @@ fn cell_hash(b: &[u8]) -> (Slot, u64) {
     const K2: u64 = 0xC2B2_AE3D_27D4_EB4F;
     const K3: u64 = 0x1656_67B1_9E37_79F9;
     let n = b.len();
-    let word = |at: usize| {
-        let mut x = [0u8; 8];
-        x.copy_from_slice(&b[at..at + 8]);
-        u64::from_le_bytes(x)
-    };
+    let word = |at: usize| word(b, at);
     let half = |at: usize| {
         let mut x = [0u8; 4];
         x.copy_from_slice(&b[at..at + 4]);
@@ -215,11 +211,6 @@ fn same_tail(a: &str, b: &str) -> bool {
     if a.len() != n || !(KEY_HOLDS..=40).contains(&n) {
         return a == b;
     }
-    let word = |t: &[u8], at: usize| {
-        let mut x = [0u8; 8];
-        x.copy_from_slice(&t[at..at + 8]);
-        u64::from_le_bytes(x)
-    };
     word(a, 8) == word(b, 8) && word(a, n - 16) == word(b, n - 16)
 }
 
@@ -494,18 +485,15 @@ impl TextColumn {
         }
     }
 
-    /// Whether a cell starts with an ASCII letter or a byte over 127: one of a column whose
-    /// cells all start with a digit, a sign or nothing (an ID column, often a file's first)
-    /// is no footer's label, and its rows need no look one by one.
+    /// Whether a cell [may start a label](may_start_a_label): none of a column whose cells all
+    /// start with a digit, a sign or nothing (an ID column, often a file's first) is a
+    /// footer's label, and its rows need no look one by one.
     pub fn any_starts_with_letter(&self) -> bool {
         let t = self.text.as_bytes();
         let mut start = 0;
         for &end in &self.ends {
             let end = end as usize;
-            if end > start
-                && t.get(start)
-                    .is_some_and(|b| !b.is_ascii() || b.is_ascii_alphabetic())
-            {
+            if may_start_a_label(t.get(start..end).unwrap_or_default()) {
                 return true;
             }
             start = end;
@@ -612,6 +600,23 @@ pub struct Stops {
     bits: u64,
 }
 
+/// The eight bytes of `b` from `at` as a little-endian word: the word that every test of
+/// eight bytes at once in this crate starts from.
+#[inline(always)]
+pub(crate) fn word(b: &[u8], at: usize) -> u64 {
+    let mut x = [0u8; 8];
+    x.copy_from_slice(&b[at..at + 8]);
+    u64::from_le_bytes(x)
+}
+
+/// Whether a cell's first byte may start a label, such as a footer's (`Total`, `合计`): an
+/// ASCII letter or a byte over 127. A digit, a sign, a mark or an empty cell cannot.
+#[inline(always)]
+pub fn may_start_a_label(cell: &[u8]) -> bool {
+    cell.first()
+        .is_some_and(|b| !b.is_ascii() || b.is_ascii_alphabetic())
+}
+
 /// Eight ones, one in each byte's lowest bit.
 const ONES: u64 = 0x0101_0101_0101_0101;
 /// Each byte's seven low bits.
@@ -651,10 +656,8 @@ fn stop_bytes(word: u64, delimiter: u8) -> u64 {
 #[inline(always)]
 fn scan_block<const ASCII: bool>(block: &[u8; 64], d: u8) -> u64 {
     let mut m = 0;
-    for (k, word) in block.chunks_exact(8).enumerate() {
-        let mut w = [0u8; 8];
-        w.copy_from_slice(word);
-        let w = u64::from_le_bytes(w);
+    for (k, chunk) in block.chunks_exact(8).enumerate() {
+        let w = word(chunk, 0);
         let hits = if ASCII {
             stop_bytes(w, d)
         } else {
@@ -765,9 +768,7 @@ fn quote_end(t: &[u8], q: u8) -> (Option<usize>, bool) {
     let mut low = 0;
     let mut at = 0;
     while let Some(chunk) = t.get(at..at + 8) {
-        let mut w = [0u8; 8];
-        w.copy_from_slice(chunk);
-        let w = u64::from_le_bytes(w);
+        let w = word(chunk, 0);
         let quotes = bytes_equal(w, q);
         let below = bytes_below(w, LOW_BYTES);
         if quotes != 0 {
