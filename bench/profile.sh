@@ -6,6 +6,9 @@
 # its conversion) and the functions that took the most time of their own, per run.
 #   bash bench/profile.sh [ROUNDS]          # 5 profiled runs by default
 #   FILE=path/to.csv bash bench/profile.sh   # another file
+#   ROLE=stage bash bench/profile.sh         # a change of a column's meaning instead
+#                                            # (the column left unused, on the whole range;
+#                                            # WARM=, PRE=: see tests/e2e/wasm-profile.mjs)
 # The names add to the module's size, not to its code: the code is the shipped module's.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

@@ -9,6 +9,13 @@
 // code out for `perf` (V8's --perf-prof, every function compiled optimized at once), the runs
 // are recorded machine-wide, and DIR/perf.jit.data is left for instruction-level reading:
 //   perf annotate -i DIR/perf.jit.data --stdio -s 'JS:<symbol>'
+// With ROLE=id (`stage`, `closed_at`, `amount` …), the file is loaded once and answered for
+// the whole range with its review, as the page does; each run is then that role's column left
+// unused and the answer again (`bench_remap`), profiled; then, not profiled, the deal names'
+// column left unused too, the role's column given back and the names' (none a change back,
+// which the workbook makes from the table it kept). Before the runs, WARM=n such cycles (2 by
+// default; 0 for the first change after a load, as a person makes it) and, with PRE=1, the
+// names' column left unused and given back.
 
 import { chromium } from 'playwright-core';
 import { spawn, execFileSync } from 'node:child_process';
@@ -48,8 +55,21 @@ try {
     await m.default({ module_or_path: '/m/crm_kpi_bg.wasm' });
     window.file = new Uint8Array(await (await fetch('/data.csv')).arrayBuffer());
     window.steps = (bytes) => Array.from(m.bench_kpis_steps(bytes));
-    for (let i = 0; i < 2; i++) window.steps(window.file.slice());
   });
+  const role = process.env.ROLE;
+  await page.evaluate(async ([role, warm, pre]) => {
+    const m = await import('/m/crm_kpi.js');
+    if (role) {
+      m.bench_hold(window.file);
+      window.file = null;
+      window.steps = () => [m.bench_remap([role])];
+      window.back = () => { m.bench_remap([role, 'name']); m.bench_remap(['name']); m.bench_remap([]); };
+      for (let i = 0; i < warm; i++) { window.steps(); window.back(); }
+      if (pre) { m.bench_remap(['name']); m.bench_remap([]); }
+    } else {
+      for (let i = 0; i < 2; i++) window.steps(window.file.slice());
+    }
+  }, [role, Number(process.env.WARM ?? 2), process.env.PRE]);
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Profiler.enable');
   await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
@@ -63,10 +83,11 @@ try {
     await new Promise((done) => setTimeout(done, 1000));
   }
   for (let r = 0; r < rounds; r++) {
-    await page.evaluate(() => { window.copy = window.file.slice(); });
+    await page.evaluate(() => { window.copy = window.file?.slice(); });
     await cdp.send('Profiler.start');
     steps.push(await page.evaluate(() => window.steps(window.copy)));
     const { profile } = await cdp.send('Profiler.stop');
+    if (role) await page.evaluate(() => window.back());
     const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
     profile.samples.forEach((id, i) => {
       // A Rust symbol's hash (`::h0123…`) is left off: it says nothing to a reader.
@@ -86,7 +107,8 @@ try {
     return v[Math.floor(v.length / 2)].toFixed(1);
   };
   console.log(`${path.basename(fs.realpathSync(path.join(out, 'data.csv')))}, ${rounds} profiled runs`);
-  console.log(`median ms: reading ${median(0)}, typing ${median(1)}, report ${median(2)}, its conversion ${median(3)}`);
+  if (role) console.log(`median ms: ${role} left unused and the answer ${median(0)}`);
+  else console.log(`median ms: reading ${median(0)}, typing ${median(1)}, report ${median(2)}, its conversion ${median(3)}`);
   console.log('own time, ms per run (share):');
   for (const [name, us] of [...own.entries()].sort((a, b) => b[1] - a[1]).slice(0, top)) {
     console.log(`  ${(us / 1000 / rounds).toFixed(1).padStart(7)} (${(100 * us / total).toFixed(1).padStart(4)} %)  ${name.slice(0, 140)}`);
