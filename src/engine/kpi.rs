@@ -373,6 +373,10 @@ impl Walk {
             );
             p.renewal = whole.renewal;
             self.won_by_month[i] = whole.won_by_month;
+            // The whole range's open figures, with the early deals' summed apart.
+            for (all, early) in whole.open.iter_mut().zip(&whole.open_before) {
+                all.add(early, 1);
+            }
             self.opens.add_pass(i, &whole.open);
             self.opens.add_common(&whole.open_before);
         }

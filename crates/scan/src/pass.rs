@@ -373,7 +373,8 @@ pub struct Whole {
     pub dated: Option<(i64, i64)>,
     /// The open figures, laid out as [`Whole::open`], of the open deals created before
     /// every dated period starts (or on no known day): open at the end of each of them.
-    /// Empty without dated periods.
+    /// Empty without dated periods. While the rows are walked, those deals' figures are in
+    /// these alone, not in [`Whole::open`]: the app adds them there at the end.
     pub open_before: Vec<OpenSums>,
     pub month_of: MonthOf,
     /// How many rows of each kind ([`KINDS`]) each accumulator has, laid out as
@@ -451,10 +452,9 @@ impl Whole {
                         open[at + dim.get(r) as usize].add_row(&sums, 1);
                     }
                 };
-                add(open);
-                if early {
-                    add(open_before);
-                }
+                // An early row's figures are summed apart, and added to the whole
+                // range's once every row is walked ([`Whole::open_before`]).
+                add(if early { open_before } else { open });
             }
             // What the row adds besides its kind: a won deal's amount and cost, and its
             // sales cycle.
