@@ -1438,6 +1438,38 @@ mod tests {
     }
 
     #[test]
+    fn a_date_is_after_today_from_the_first_minute_of_tomorrow() {
+        let csv = "Deal Name,Amount,Deal Stage,Create Date,Close Date\n\
+                   A,100,closedwon,2024-02-10 09:00,2024-03-01 23:59\n\
+                   B,200,closedlost,2024-02-11 10:00,2024-03-02 00:00\n\
+                   C,300,appointmentscheduled,2024-03-01 23:59,\n";
+        let wb = loaded("deals.csv", csv);
+        let at = |day: &str| {
+            let opts = Options {
+                today: Some(day.into()),
+                ..Options::default()
+            };
+            let r = wb.report(&opts);
+            let future = r.warnings.into_iter().filter(|w| w.kind == "future_date");
+            future.map(|w| (w.message, w.lines)).collect::<Vec<_>>()
+        };
+        let seen = at("2024-03-01");
+        assert_eq!(seen.len(), 1, "{seen:?}");
+        assert!(
+            seen[0].0.starts_with("1 rows have a “Close Date”"),
+            "{seen:?}"
+        );
+        assert_eq!(seen[0].1, [3]);
+        assert!(at("2024-03-02").is_empty());
+        // A day earlier, the create date of C and both close dates lie ahead.
+        let earlier = at("2024-02-29");
+        assert_eq!(
+            earlier.iter().map(|w| w.1.clone()).collect::<Vec<_>>(),
+            [vec![4], vec![2, 3]]
+        );
+    }
+
+    #[test]
     fn what_is_kept_between_reports_follows_the_tables_and_the_day() {
         let csv = "Deal Name,Amount,Deal Stage,Create Date,Close Date\n\
                    A,100,closedwon,2024-01-10,2024-02-03\n\

@@ -192,11 +192,20 @@ pub fn found(t: &Table, today: Option<i32>, part: usize, owners: Option<&[Acc]>)
             ));
         }
         if let Some(today) = today {
+            // A date is after today from the first minute of tomorrow on.
+            let tomorrow = (i64::from(today) + 1) * 24 * 60;
+            let ahead = |m: Minutes| i64::from(m) >= tomorrow;
             for (header, col, lines) in date_columns(t) {
+                // A column's greatest date, found by a fast scan, tells whether any row of it
+                // need be looked at: in most files none lies ahead.
+                let last = crm_kpi_scan::cells::minute_range(col).map(|(_, hi)| hi);
+                if !last.is_some_and(ahead) {
+                    continue;
+                }
                 let future: Vec<u64> = col
                     .iter()
                     .zip(lines)
-                    .filter(|(m, _)| m.get().is_some_and(|m| day_of(m) > today))
+                    .filter(|(m, _)| m.get().is_some_and(ahead))
                     .map(|(_, l)| u64::from(*l))
                     .collect();
                 // Expected close dates lie ahead by nature.
