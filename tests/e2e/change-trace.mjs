@@ -1,6 +1,7 @@
 // Not a test: a measurement. Where the page's own time goes when a person changes something on
 // loaded data: loads FILE through the built page (dist/, or DIST=) in headless Chromium, then
-// makes each change (periods, a stage, the language) under a DevTools timeline trace and prints
+// makes each change (periods, a stage, the language, the stage column left unused and given
+// back) under a DevTools timeline trace and prints
 // the main thread's tasks of 2 ms or more, each with what it spent its time on: the worker's
 // answer handled (its decoding and the render, under HandlePostMessage), style, layout and
 // paint. The worker's own time is not in it: load-profile.mjs prints that.
@@ -24,8 +25,11 @@ const cdp = await page.context().newCDPSession(page);
 const months = await page.$$eval('#period option', (os) => os.map((o) => o.value).filter((v) => /^\d{4}-\d{2}$/.test(v)));
 const changes = [
   ['#period', months[0]], ['#period', months[1]], ['#period', 'all'], ['#stage', 'mature'],
-  ['#lang-zh'], ['#lang-en'],
+  ['#lang-zh'], ['#lang-en'], ['stage', ''], ['stage', 'stage'],
 ];
+// The stage column's header: once the column is left unused, its row is found by it.
+const stageTh = page.locator('.mapping-table tbody tr[data-role="stage"] th');
+const stageColumn = (await stageTh.count()) ? await stageTh.textContent() : null;
 for (const [selector, value] of changes) {
   const events = [];
   const collect = (d) => events.push(...d.value);
@@ -36,7 +40,11 @@ for (const [selector, value] of changes) {
   });
   await page.waitForTimeout(100);
   if (value === undefined) await page.click(selector);
-  else await page.selectOption(selector, value);
+  else if (!selector.startsWith('#')) {
+    if (stageColumn === null) continue;
+    await page.locator('.mapping-table tbody tr').filter({ has: page.locator('th', { hasText: stageColumn }) })
+      .locator('select').selectOption(value);
+  } else await page.selectOption(selector, value);
   await page.waitForTimeout(30);
   await idle();
   await page.waitForTimeout(400);
@@ -49,7 +57,8 @@ for (const [selector, value] of changes) {
   const complete = events.filter((e) => e.tid === main && e.ph === 'X' && e.dur);
   const tasks = complete.filter((e) => e.name === 'RunTask' && e.dur >= 2000);
   const total = tasks.reduce((sum, t) => sum + t.dur, 0) / 1000;
-  console.log(`${selector}${value === undefined ? '' : ` → ${value}`}: ${tasks.length} tasks of 2 ms or more, ${total.toFixed(1)} ms`);
+  const what = selector.startsWith('#') ? selector : `mapping: “${stageColumn}”`;
+  console.log(`${what}${value === undefined ? '' : ` → ${value || 'unused'}`}: ${tasks.length} tasks of 2 ms or more, ${total.toFixed(1)} ms`);
   for (const t of tasks) {
     const inside = complete.filter((e) => e.name !== 'RunTask' && e.ts >= t.ts && e.ts + e.dur <= t.ts + t.dur);
     const by = new Map();
