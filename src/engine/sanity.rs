@@ -434,15 +434,20 @@ fn walk_reps(
     let mut won = vec![0u32; n];
     let mut closed = vec![0u32; n];
     let mut cycles: Vec<Vec<i32>> = vec![Vec::new(); n];
-    // Owners and outcomes are read in step through their columns; the dates, which only a
-    // won deal needs, are looked up by its row.
+    // Rows by index, the outcome first: an iterator adapter's step is a call per row in the
+    // size-first build, and an owner, or dates, only a closed deal needs.
     let dates = d
         .created
         .as_deref()
         .map(Vec::as_slice)
         .zip(d.closed.as_deref().map(Vec::as_slice));
-    for (r, (o, outcome)) in owner.ids.iter().zip(d.outcome.iter()).enumerate() {
-        let o = o as usize;
+    let outcomes = d.outcome.as_slice();
+    for r in 0..outcomes.len().min(owner.ids.len()) {
+        let outcome = outcomes[r];
+        if matches!(outcome, Outcome::Open | Outcome::Invalid) {
+            continue;
+        }
+        let o = owner.ids.get(r) as usize;
         match outcome {
             Outcome::Won => {
                 won[o] += 1;
