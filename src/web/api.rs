@@ -340,53 +340,68 @@ pub fn bench_kpis_steps(bytes: js_sys::Uint8Array) -> Result<Vec<f64>, JsError> 
     Ok(vec![t1 - t0, t2 - t1, t3 - t2, t4 - t3])
 }
 
-thread_local! {
-    /// The workbook [`bench_hold`] loaded, for [`bench_remap`].
-    /// With it, the meaning detected for each column of its table.
-    static HELD: std::cell::RefCell<Option<(crate::engine::Workbook, Vec<Option<Role>>)>> =
-        Default::default();
+/// A workbook [`bench_hold`] loaded, the meaning detected for each column of its table and
+/// the options its reports are made with.
+struct Held {
+    workbook: crate::engine::Workbook,
+    detected: Vec<Option<Role>>,
+    opts: Options,
 }
 
-/// Load the bench's file and answer for the whole range with its review, as the page does
-/// once a file is loaded, and keep the workbook for [`bench_remap`] (`bench/profile.sh`
-/// with `REMAP=role`).
+thread_local! {
+    /// The workbook [`bench_hold`] loaded, for [`bench_remap`].
+    static HELD: std::cell::RefCell<Option<Held>> = Default::default();
+}
+
+/// Load the bench's file and answer for `period` (the whole range by default; `2026-01`, a
+/// month) with its review and a day for today, as the page does once a file is loaded, and
+/// keep the workbook for [`bench_remap`] (`bench/profile.sh` with `ROLE=`).
 #[wasm_bindgen]
-pub fn bench_hold(bytes: js_sys::Uint8Array) -> Result<(), JsError> {
-    let wb = bench_workbook(bench_read(bytes))?;
-    let _ = wb.report(&page_options());
-    let detected = wb
+pub fn bench_hold(bytes: js_sys::Uint8Array, period: Option<String>) -> Result<(), JsError> {
+    let period = match period {
+        Some(p) => Period::parse(&p).ok_or_else(|| JsError::new(&format!("no period {p}")))?,
+        None => Period::All,
+    };
+    let opts = Options {
+        period,
+        today: Some("2026-12-07".into()),
+        ..Options::default()
+    };
+    let workbook = bench_workbook(bench_read(bytes))?;
+    let _ = workbook.report(&opts);
+    let detected = workbook
         .tables()
         .first()
-        .map(|t| t.columns.iter().map(|c| c.role).collect());
-    HELD.with(|h| *h.borrow_mut() = Some((wb, detected.unwrap_or_default())));
+        .map(|t| t.columns.iter().map(|c| c.role).collect())
+        .unwrap_or_default();
+    HELD.with(|h| {
+        *h.borrow_mut() = Some(Held {
+            workbook,
+            detected,
+            opts,
+        })
+    });
     Ok(())
 }
 
-/// The options of the page as it opens on the whole range (its review, a day for today).
-fn page_options() -> Options {
-    Options {
-        today: Some("2026-12-07".into()),
-        ..Options::default()
-    }
-}
-
 /// The held workbook's columns of the roles `unused` (ids such as `stage`) left unused and
-/// the others given their detected roles, and the whole range's report with its review, as
-/// the page's worker makes them: how many milliseconds that took.
+/// the others given their detected roles, and the report with its review, as the page's
+/// worker makes them: how many milliseconds that took.
 #[wasm_bindgen]
 pub fn bench_remap(unused: Vec<String>) -> Result<f64, JsError> {
     HELD.with(|h| {
         let mut held = h.borrow_mut();
-        let (wb, detected) = held
+        let held = held
             .as_mut()
             .ok_or_else(|| JsError::new("no workbook held"))?;
-        let mapping: Vec<Option<Role>> = detected
+        let mapping: Vec<Option<Role>> = held
+            .detected
             .iter()
             .map(|r| r.filter(|r| !unused.iter().any(|u| u == r.id())))
             .collect();
         let t0 = now();
-        wb.remap(0, Some(&mapping));
-        let _ = wb.report(&page_options());
+        held.workbook.remap(0, Some(&mapping));
+        let _ = held.workbook.report(&held.opts);
         Ok(now() - t0)
     })
 }

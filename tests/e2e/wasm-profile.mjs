@@ -10,12 +10,13 @@
 // are recorded machine-wide, and DIR/perf.jit.data is left for instruction-level reading:
 //   perf annotate -i DIR/perf.jit.data --stdio -s 'JS:<symbol>'
 // With ROLE=id (`stage`, `closed_at`, `amount` …), the file is loaded once and answered for
-// the whole range with its review, as the page does; each run is then that role's column left
+// the whole range (or PERIOD=, such as 2026-01) with its review, as the page does; each run is then that role's column left
 // unused and the answer again (`bench_remap`), profiled; then, not profiled, the deal names'
 // column left unused too, the role's column given back and the names' (none a change back,
 // which the workbook makes from the table it kept). Before the runs, WARM=n such cycles (2 by
 // default; 0 for the first change after a load, as a person makes it) and, with PRE=1, the
-// names' column left unused and given back.
+// names' column left unused and given back. CALLERS=text also prints who called the
+// functions whose names hold that text.
 
 import { chromium } from 'playwright-core';
 import { spawn, execFileSync } from 'node:child_process';
@@ -57,10 +58,10 @@ try {
     window.steps = (bytes) => Array.from(m.bench_kpis_steps(bytes));
   });
   const role = process.env.ROLE;
-  await page.evaluate(async ([role, warm, pre]) => {
+  await page.evaluate(async ([role, warm, pre, period]) => {
     const m = await import('/m/crm_kpi.js');
     if (role) {
-      m.bench_hold(window.file);
+      m.bench_hold(window.file, period);
       window.file = null;
       window.steps = () => [m.bench_remap([role])];
       window.back = () => { m.bench_remap([role, 'name']); m.bench_remap(['name']); m.bench_remap([]); };
@@ -69,11 +70,12 @@ try {
     } else {
       for (let i = 0; i < 2; i++) window.steps(window.file.slice());
     }
-  }, [role, Number(process.env.WARM ?? 2), process.env.PRE]);
+  }, [role, Number(process.env.WARM ?? 2), process.env.PRE, process.env.PERIOD]);
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Profiler.enable');
   await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
   const own = new Map();
+  const callers = new Map();
   const steps = [];
   let total = 0;
   let recorder = null;
@@ -89,6 +91,18 @@ try {
     const { profile } = await cdp.send('Profiler.stop');
     if (role) await page.evaluate(() => window.back());
     const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
+    // CALLERS=text: who called the functions whose names hold it, four calls up.
+    if (process.env.CALLERS) {
+      const parent = new Map();
+      for (const n of profile.nodes) for (const c of n.children || []) parent.set(c, n.id);
+      profile.samples.forEach((id, i) => {
+        if (!(nodes.get(id).callFrame.functionName || '').includes(process.env.CALLERS)) return;
+        const chain = [nodes.get(id).callFrame.functionName];
+        for (let p = parent.get(id); p && chain.length < 5; p = parent.get(p)) chain.push(nodes.get(p).callFrame.functionName);
+        const key = chain.map((f) => f.replace(/::h[0-9a-f]{16}$/, '').slice(0, 70)).join(' < ');
+        callers.set(key, (callers.get(key) || 0) + (profile.timeDeltas[i] || 0));
+      });
+    }
     profile.samples.forEach((id, i) => {
       // A Rust symbol's hash (`::h0123…`) is left off: it says nothing to a reader.
       const name = (nodes.get(id).callFrame.functionName || '(anonymous)').replace(/::h[0-9a-f]{16}$/, '');
@@ -112,6 +126,9 @@ try {
   console.log('own time, ms per run (share):');
   for (const [name, us] of [...own.entries()].sort((a, b) => b[1] - a[1]).slice(0, top)) {
     console.log(`  ${(us / 1000 / rounds).toFixed(1).padStart(7)} (${(100 * us / total).toFixed(1).padStart(4)} %)  ${name.slice(0, 140)}`);
+  }
+  for (const [key, us] of [...callers.entries()].sort((a, b) => b[1] - a[1]).slice(0, 10)) {
+    console.log(`  ${(us / 1000 / rounds).toFixed(1).padStart(7)} ms  ${key}`);
   }
 } finally {
   await browser.close();
