@@ -441,25 +441,27 @@ fn walk_reps(
         .as_deref()
         .map(Vec::as_slice)
         .zip(d.closed.as_deref().map(Vec::as_slice));
-    let outcomes = d.outcome.as_slice();
-    for r in 0..outcomes.len().min(owner.ids.len()) {
-        let outcome = outcomes[r];
+    // Indexed as slices too: a `Vec`'s index is a call in that build.
+    let (outcomes, by_won, by_closed, by_cycles) = (
+        d.outcome.as_slice(),
+        won.as_mut_slice(),
+        closed.as_mut_slice(),
+        cycles.as_mut_slice(),
+    );
+    let rows = outcomes.len().min(owner.ids.len());
+    for (r, &outcome) in outcomes[..rows].iter().enumerate() {
         if matches!(outcome, Outcome::Open | Outcome::Invalid) {
             continue;
         }
         let o = owner.ids.get(r) as usize;
-        match outcome {
-            Outcome::Won => {
-                won[o] += 1;
-                closed[o] += 1;
-                if let Some((Some(c), Some(z))) =
-                    dates.and_then(|(c, z)| Some((c.get(r)?.get(), z.get(r)?.get())))
-                {
-                    cycles[o].push(day_of(z) - day_of(c));
-                }
+        by_closed[o] += 1;
+        if outcome == Outcome::Won {
+            by_won[o] += 1;
+            if let Some((Some(c), Some(z))) =
+                dates.and_then(|(c, z)| Some((c.get(r)?.get(), z.get(r)?.get())))
+            {
+                by_cycles[o].push(day_of(z) - day_of(c));
             }
-            Outcome::Lost => closed[o] += 1,
-            _ => {}
         }
     }
     (won, closed, cycles)
