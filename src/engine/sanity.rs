@@ -434,14 +434,14 @@ fn walk_reps(
     let mut won = vec![0u32; n];
     let mut closed = vec![0u32; n];
     let mut cycles: Vec<Vec<i32>> = vec![Vec::new(); n];
-    // Rows by index, the outcome first: an iterator adapter's step is a call per row in the
-    // size-first build, and an owner, or dates, only a closed deal needs.
+    // Every row counted without a branch on its outcome, which falls one way or another
+    // from row to row; a won deal's cycle alone needs one. Indexed as slices: a `Vec`'s
+    // index is a call in the size-first build, as an iterator adapter's step is.
     let dates = d
         .created
         .as_deref()
         .map(Vec::as_slice)
         .zip(d.closed.as_deref().map(Vec::as_slice));
-    // Indexed as slices too: a `Vec`'s index is a call in that build.
     let (outcomes, by_won, by_closed, by_cycles) = (
         d.outcome.as_slice(),
         won.as_mut_slice(),
@@ -450,13 +450,11 @@ fn walk_reps(
     );
     let rows = outcomes.len().min(owner.ids.len());
     for (r, &outcome) in outcomes[..rows].iter().enumerate() {
-        if matches!(outcome, Outcome::Open | Outcome::Invalid) {
-            continue;
-        }
         let o = owner.ids.get(r) as usize;
-        by_closed[o] += 1;
-        if outcome == Outcome::Won {
-            by_won[o] += 1;
+        let is_won = outcome == Outcome::Won;
+        by_won[o] += u32::from(is_won);
+        by_closed[o] += u32::from(matches!(outcome, Outcome::Won | Outcome::Lost));
+        if is_won {
             if let Some((Some(c), Some(z))) =
                 dates.and_then(|(c, z)| Some((c.get(r)?.get(), z.get(r)?.get())))
             {
