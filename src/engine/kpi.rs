@@ -772,7 +772,9 @@ impl Months {
     /// the run, `first..last` among the months, and how many of `out` to read (0 to 2).
     /// Unless the row was closed before it was created, it is open at the end of each month
     /// inside the run, and created or closed in none of them. The months left out of the
-    /// run are those it has nothing to do with.
+    /// run are those it has nothing to do with. An open row's run is given as reaching one
+    /// past the last month, and only its first month is to be placed: it is open at the end
+    /// of every month after that one, the last included.
     #[inline(always)]
     fn touched(
         &self,
@@ -788,19 +790,19 @@ impl Months {
             Some(m) => self.around(m).0,
             None => 0,
         };
-        let (first, last) = match (o, closed) {
-            (Outcome::Open, _) => (from_created, n),
+        let (first, last, most) = match (o, closed) {
+            (Outcome::Open, _) => (from_created, n + 1, 1),
             (Outcome::Won | Outcome::Lost, Some(z)) => {
                 let (ended, started) = self.around(z);
-                (from_created.min(ended), started.max(from_created + 1))
+                (from_created.min(ended), started.max(from_created + 1), 2)
             }
-            _ => (from_created, from_created + 1),
+            _ => (from_created, from_created + 1, 2),
         };
-        let (first, last) = (first.min(n), last.min(n));
+        let (first, last) = (first.min(n), last.min(n + 2 - most));
         let months = self.months.as_slice();
         out[0] = months[first.min(n - 1)].2;
-        out[1] = months[last.saturating_sub(1)].2;
-        (first, last, (last - first.min(last)).min(2))
+        out[1] = months[last.min(n).saturating_sub(1)].2;
+        (first, last, (last - first.min(last)).min(most))
     }
 }
 
