@@ -798,6 +798,7 @@ impl Months {
             }
             _ => (from_created, from_created + 1, 2),
         };
+        // A closed row's run ends at the last month at the latest, an open row's one past it.
         let (first, last) = (first.min(n), last.min(n + 2 - most));
         let months = self.months.as_slice();
         out[0] = months[first.min(n - 1)].2;

@@ -435,8 +435,9 @@ fn walk_reps(
     let mut closed = vec![0u32; n];
     let mut cycles: Vec<Vec<i32>> = vec![Vec::new(); n];
     // Every row counted without a branch on its outcome, which falls one way or another
-    // from row to row; a won deal's cycle alone needs one. Indexed as slices: a `Vec`'s
-    // index is a call in the size-first build, as an iterator adapter's step is.
+    // from row to row; a won deal's cycle alone needs one. The counts are indexed as slices
+    // (a `Vec`'s index is a call in the size-first build) and an owner's id read by its row
+    // (the ids' own iterator steps through a closure, a call a row there too).
     let dates = d
         .created
         .as_deref()

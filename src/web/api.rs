@@ -364,6 +364,7 @@ pub fn bench_hold(bytes: js_sys::Uint8Array, period: Option<String>) -> Result<(
     };
     let opts = Options {
         period,
+        // A fixed day, after the bench file's last date: every run does the same checks.
         today: Some("2026-12-07".into()),
         ..Options::default()
     };
