@@ -354,8 +354,9 @@ thread_local! {
 }
 
 /// Load the bench's file and answer for `period` (the whole range by default; `2026-01`, a
-/// month) with its review and a day for today, as the page does once a file is loaded, and
-/// keep the workbook for [`bench_remap`] (`bench/profile.sh` with `ROLE=`).
+/// month, answered after the whole range) with its review and a day for today, as the page
+/// does once a file is loaded, and keep the workbook for [`bench_remap`] (`bench/profile.sh`
+/// with `ROLE=`).
 #[wasm_bindgen]
 pub fn bench_hold(bytes: js_sys::Uint8Array, period: Option<String>) -> Result<(), JsError> {
     let period = match period {
@@ -369,6 +370,13 @@ pub fn bench_hold(bytes: js_sys::Uint8Array, period: Option<String>) -> Result<(
         ..Options::default()
     };
     let workbook = bench_workbook(bench_read(bytes))?;
+    // The page's load answers for the whole range first, then for the month it opens on.
+    if period != Period::All {
+        let _ = workbook.report(&Options {
+            period: Period::All,
+            ..opts.clone()
+        });
+    }
     let _ = workbook.report(&opts);
     let detected = workbook
         .tables()

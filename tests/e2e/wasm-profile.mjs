@@ -10,7 +10,8 @@
 // are recorded machine-wide, and DIR/perf.jit.data is left for instruction-level reading:
 //   perf annotate -i DIR/perf.jit.data --stdio -s 'JS:<symbol>'
 // With ROLE=id (`stage`, `closed_at`, `amount` …), the file is loaded once and answered for
-// the whole range (or PERIOD=, such as 2026-01) with its review, as the page does; each run is then that role's column left
+// the whole range (and then PERIOD=, such as 2025-03, the month a load of the bench's file
+// opens on) with its review, as the page does; each run is then that role's column left
 // unused and the answer again (`bench_remap`), profiled; then, not profiled, the deal names'
 // column left unused too, the role's column given back and the names' (none a change back,
 // which the workbook makes from the table it kept). Before the runs, WARM=n such cycles (2 by
