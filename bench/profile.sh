@@ -8,7 +8,9 @@
 #   FILE=path/to.csv bash bench/profile.sh   # another file
 #   ROLE=stage bash bench/profile.sh         # a change of a column's meaning instead
 #                                            # (the column left unused, on the whole range;
-#                                            # WARM=, PRE=: see tests/e2e/wasm-profile.mjs)
+#                                            # PERIOD=2025-03 at a month, BACK=1 the column
+#                                            # given back, WARM=, PRE=: see
+#                                            # tests/e2e/wasm-profile.mjs)
 # The names add to the module's size, not to its code: the code is the shipped module's.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

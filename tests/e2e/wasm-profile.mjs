@@ -16,8 +16,10 @@
 // column left unused too, the role's column given back and the names' (none a change back,
 // which the workbook makes from the table it kept). Before the runs, WARM=n such cycles (2 by
 // default; 0 for the first change after a load, as a person makes it) and, with PRE=1, the
-// names' column left unused and given back. CALLERS=text also prints who called the
-// functions whose names hold that text.
+// names' column left unused and given back. With BACK=1, each run is instead the role's
+// column given back while the names' column stays unused (a change of mapping, not a change
+// back: every figure made again with the role's column read). CALLERS=text also prints who
+// called the functions whose names hold that text.
 
 import { chromium } from 'playwright-core';
 import { spawn, execFileSync } from 'node:child_process';
@@ -59,19 +61,26 @@ try {
     window.steps = (bytes) => Array.from(m.bench_kpis_steps(bytes));
   });
   const role = process.env.ROLE;
-  await page.evaluate(async ([role, warm, pre, period]) => {
+  await page.evaluate(async ([role, warm, pre, period, back]) => {
     const m = await import('/m/crm_kpi.js');
     if (role) {
       m.bench_hold(window.file, period);
       window.file = null;
       window.steps = () => [m.bench_remap([role])];
       window.back = () => { m.bench_remap([role, 'name']); m.bench_remap(['name']); m.bench_remap([]); };
+      if (back) {
+        // The role's column given back while the names' stays unused: not a change back.
+        m.bench_remap([role]);
+        m.bench_remap([role, 'name']);
+        window.steps = () => [m.bench_remap(['name'])];
+        window.back = () => { m.bench_remap([]); m.bench_remap([role]); m.bench_remap([role, 'name']); };
+      }
       for (let i = 0; i < warm; i++) { window.steps(); window.back(); }
       if (pre) { m.bench_remap(['name']); m.bench_remap([]); }
     } else {
       for (let i = 0; i < 2; i++) window.steps(window.file.slice());
     }
-  }, [role, Number(process.env.WARM ?? 2), process.env.PRE, process.env.PERIOD]);
+  }, [role, Number(process.env.WARM ?? 2), process.env.PRE, process.env.PERIOD, process.env.BACK]);
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Profiler.enable');
   await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
@@ -122,7 +131,7 @@ try {
     return v[Math.floor(v.length / 2)].toFixed(1);
   };
   console.log(`${path.basename(fs.realpathSync(path.join(out, 'data.csv')))}, ${rounds} profiled runs`);
-  if (role) console.log(`median ms: ${role} left unused and the answer ${median(0)}`);
+  if (role) console.log(`median ms: ${role} ${process.env.BACK ? "given back (names unused)" : "left unused"} and the answer ${median(0)}`);
   else console.log(`median ms: reading ${median(0)}, typing ${median(1)}, report ${median(2)}, its conversion ${median(3)}`);
   console.log('own time, ms per run (share):');
   for (const [name, us] of [...own.entries()].sort((a, b) => b[1] - a[1]).slice(0, top)) {

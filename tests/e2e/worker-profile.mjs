@@ -8,7 +8,8 @@
 //   node tests/e2e/worker-profile.mjs FILE [QUERY]
 // CHANGE= `stage` (a role's column left unused; the default) or `#select=value` (`#period=all`,
 // `#stage=mature`); ROUNDS= loads (1); TOP= functions listed (25); CALLERS=text: who called the
-// worker's functions whose names hold it, between the change and the screen. Function names
+// worker's functions whose names hold it, between the change and the screen; MIN= the shortest
+// run shown, in ms (1). Function names
 // need a build that keeps them: `NAMES=1 bash scripts/names-build.sh DIR`, then DIST=DIR.
 import path from 'node:path';
 import { openPage } from './profile-page.mjs';
@@ -22,6 +23,7 @@ const what = process.env.CHANGE || 'stage';
 const rounds = Number(process.env.ROUNDS || 1);
 const top = Number(process.env.TOP || 25);
 const wanted = process.env.CALLERS;
+const minUs = 1000 * Number(process.env.MIN || 1);
 // Microseconds of own time by function: the worker's, the page's; who called `wanted`.
 const [own, mainOwn, callers] = [new Map(), new Map(), new Map()];
 const add = (m, k, us) => m.set(k, (m.get(k) || 0) + us);
@@ -121,9 +123,9 @@ for (let r = 0; r < rounds; r++) {
     });
   }
   if (t0 && t1) {
-    console.log(`round ${r + 1}: the worker's runs of 1 ms or more, ms from the change (on screen at ${((t1 - t0) / 1000).toFixed(1)}):`);
+    console.log(`round ${r + 1}: the worker's runs of ${minUs / 1000} ms or more, ms from the change (on screen at ${((t1 - t0) / 1000).toFixed(1)}):`);
     for (const [a, b, name] of runs) {
-      if (b - a >= 1000 && b >= t0 && a <= t1) {
+      if (b - a >= minUs && b >= t0 && a <= t1) {
         console.log(`  ${((a - t0) / 1000).toFixed(1).padStart(7)} – ${((b - t0) / 1000).toFixed(1).padStart(6)}  ${name.slice(0, 100)}`);
       }
     }
