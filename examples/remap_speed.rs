@@ -129,10 +129,12 @@ fn main() {
                 let ready = || {
                     let wb = loaded();
                     // The page's load answers for the whole range first, then for a month.
-                    let _ = wb.report(&Options {
-                        period: Period::All,
-                        ..opts.clone()
-                    });
+                    if opts.period != Period::All {
+                        let _ = wb.report(&Options {
+                            period: Period::All,
+                            ..opts.clone()
+                        });
+                    }
                     let _ = wb.report(&opts);
                     // And the worker's walks ahead after an answer, with `AHEAD=1`.
                     if std::env::var_os("AHEAD").is_some() {

@@ -602,8 +602,8 @@ pub fn count_minutes(dates: &[MaybeMinute], first: i32, count: &mut [u8]) {
 #[inline(never)]
 pub fn count_by_day(dates: &[MaybeMinute], first: i32, per_day: &mut [u32]) {
     // Without a branch on each date, as in `minute_range` (a close date column's empty
-    // cells fall at random): an empty cell (`i32::MIN`, on a day before `first`) and a day
-    // outside `per_day` add nothing to its last day.
+    // cells fall at random): an empty cell (`i32::MIN`, on a day before `first`) or a day
+    // outside `per_day` adds zero to the last day's count.
     let Some(last) = per_day.len().checked_sub(1) else {
         return;
     };
