@@ -13,7 +13,7 @@
 //! to that `perf record --control fifo:FIFO -D -1` control pipe around each. With
 //! `PERIOD=2024-12` (any period the page takes) or `PERIOD=default` (the month a load opens
 //! on), a change of a column's meaning is timed at that period, as of the day the bench
-//! profile fixes (2026-12-07), instead of on the whole range.
+//! profile fixes (`bench_spec::PROFILE_TODAY`), instead of on the whole range.
 
 use crm_kpi::engine::{build_table, ingest, Options, Period, Role, Warm, Workbook};
 use std::time::Instant;
@@ -92,7 +92,7 @@ fn main() {
     };
     let mut opts = Options::default();
     if let Ok(p) = std::env::var("PERIOD") {
-        opts.today = Some("2026-12-07".into());
+        opts.today = Some(crm_kpi::bench_spec::PROFILE_TODAY.into());
         let p = match p.as_str() {
             "default" => loaded().report(&opts).default_period.unwrap_or_default(),
             _ => p,

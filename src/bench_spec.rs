@@ -4,6 +4,11 @@
 use crate::engine::report::Report;
 use serde_json::{json, Map, Value};
 
+/// The day the profiles of a change of a column's meaning take for today (the bench module's
+/// `bench_hold`, the `remap_speed` example): after the bench file's last date, and fixed, so
+/// that every run makes the same checks.
+pub const PROFILE_TODAY: &str = "2026-12-07";
+
 /// Convert a whole-range report of one deals table to the bench's result object.
 pub fn spec_result(r: &Report) -> Value {
     let d = r.deals.clone().unwrap_or_default();

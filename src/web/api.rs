@@ -353,7 +353,7 @@ thread_local! {
     static HELD: std::cell::RefCell<Option<Held>> = Default::default();
 }
 
-/// Load the bench's file and answer for `period` (the whole range by default; `2026-01`, a
+/// Load the bench's file and answer for `period` (the whole range by default; `2025-03`, a
 /// month, answered after the whole range) with its review and a day for today, as the page
 /// does once a file is loaded, and keep the workbook for [`bench_remap`] (`bench/profile.sh`
 /// with `ROLE=`).
@@ -365,8 +365,7 @@ pub fn bench_hold(bytes: js_sys::Uint8Array, period: Option<String>) -> Result<(
     };
     let opts = Options {
         period,
-        // A fixed day, after the bench file's last date: every run does the same checks.
-        today: Some("2026-12-07".into()),
+        today: Some(crate::bench_spec::PROFILE_TODAY.into()),
         ..Options::default()
     };
     let workbook = bench_workbook(bench_read(bytes))?;

@@ -7,7 +7,7 @@
 //   settings such as ?period=all; DIST=: another build's dist; ROLES=: the columns remapped)
 import fs from 'node:fs';
 import path from 'node:path';
-import { openPage } from './profile-page.mjs';
+import { openPage, timeChange } from './profile-page.mjs';
 
 const file = process.argv[2];
 if (!file) {
@@ -57,34 +57,11 @@ console.log(`  main-thread tasks over 50 ms: ${JSON.stringify(await page.evaluat
 console.log(`  renderer memory: ${mb(before)} MB before, ${mb(peak)} MB at the peak (+${mb(peak - before)} MB)`);
 console.log(`  over the load (ms: +MB, every 100 ms): ${timeline.filter((_, i) => i % 5 === 0).map(([t, m]) => `${t}: ${m}`).join(', ')}`);
 
-// Each change is made inside the page and timed there, from the change event to the first
-// frame after the page is no longer busy: the driver's round trips are not counted.
-const change = (act) => page.evaluate(async (act) => {
-  const main = document.querySelector('main');
-  let select = null;
-  if (act.select) select = document.querySelector(act.select);
-  if (act.column) {
-    const row = [...document.querySelectorAll('.mapping-table tbody tr')]
-      .find((tr) => tr.querySelector('th')?.textContent === act.column);
-    select = row?.querySelector('select');
-  }
-  const t0 = performance.now();
-  let busy = false;
-  const seen = new MutationObserver(() => { busy ||= main.getAttribute('aria-busy') === 'true'; });
-  seen.observe(main, { attributes: true, attributeFilter: ['aria-busy'] });
-  if (act.click) document.querySelector(act.click).click();
-  else if (select) {
-    select.value = act.value;
-    select.dispatchEvent(new Event('change', { bubbles: true }));
-  } else return null;
-  await new Promise((done) => {
-    const check = () => (busy && main.getAttribute('aria-busy') === 'false' ? done() : setTimeout(check, 1));
-    check();
-  });
-  await new Promise((done) => requestAnimationFrame(() => setTimeout(done, 0)));
-  seen.disconnect();
-  return Math.round(performance.now() - t0);
-}, act);
+// Each change is made inside the page and timed there (`timeChange`).
+const change = async (act) => {
+  const ms = await timeChange(page, act);
+  return ms === null ? null : Math.round(ms);
+};
 const timed = async (what, act) => {
   await watchLongTasks();
   const ms = await change(act);

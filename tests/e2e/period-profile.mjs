@@ -6,7 +6,7 @@
 // (1200; 100 to pick faster than the worker walks ahead), WAIT= the ms after the load (1500),
 // DIST= another build's dist.
 import path from 'node:path';
-import { openPage } from './profile-page.mjs';
+import { openPage, timeChange } from './profile-page.mjs';
 
 const [file, ...asked] = process.argv.slice(2);
 if (!file) {
@@ -33,23 +33,7 @@ for (const period of periods) {
     continue;
   }
   // From the change to the first frame after the answer is drawn (main's aria-busy back to false).
-  const ms = await page.evaluate(async (period) => {
-    const main = document.querySelector('main');
-    const select = document.querySelector('#period');
-    const t0 = performance.now();
-    let busy = false;
-    const seen = new MutationObserver(() => { busy ||= main.getAttribute('aria-busy') === 'true'; });
-    seen.observe(main, { attributes: true, attributeFilter: ['aria-busy'] });
-    select.value = period;
-    select.dispatchEvent(new Event('change', { bubbles: true }));
-    await new Promise((done) => {
-      const check = () => (busy && main.getAttribute('aria-busy') === 'false' ? done() : setTimeout(check, 1));
-      check();
-    });
-    seen.disconnect();
-    await new Promise((done) => requestAnimationFrame(() => setTimeout(done, 0)));
-    return Math.round(performance.now() - t0);
-  }, period);
+  const ms = Math.round(await timeChange(page, { select: '#period', value: period }));
   const worker = (await page.locator('#load-status .ms').textContent().catch(() => '')).replace(/[^\d,]/g, '');
   console.log(`  ${period}: on screen in ${ms} ms (worker ${worker} ms)`);
   await page.waitForTimeout(pause);

@@ -6,7 +6,7 @@
 // screen and in the worker (medians and every round).
 //   A=/tmp/dist-a B=dist node tests/e2e/remap-ab.mjs FILE   (ROLE=stage, ROUNDS=4,
 //   PERIOD=all for the whole range or month for the month the page opens on)
-import { openPage } from './profile-page.mjs';
+import { openPage, timeChange } from './profile-page.mjs';
 const file = process.argv[2];
 const rounds = Number(process.env.ROUNDS || 4), role = process.env.ROLE || 'stage';
 const builds = [];
@@ -20,20 +20,7 @@ for (const name of ['A', 'B']) {
   await p.page.waitForTimeout(1500);
   builds.push({ name, ...p, steps: {} });
 }
-const change = (page, column, value) => page.evaluate(async ({ column, value }) => {
-  const main = document.querySelector('main');
-  const row = [...document.querySelectorAll('.mapping-table tbody tr')].find((tr) => tr.querySelector('th')?.textContent === column);
-  const select = row.querySelector('select');
-  const t0 = performance.now();
-  let busy = false;
-  const seen = new MutationObserver(() => { busy ||= main.getAttribute('aria-busy') === 'true'; });
-  seen.observe(main, { attributes: true, attributeFilter: ['aria-busy'] });
-  select.value = value; select.dispatchEvent(new Event('change', { bubbles: true }));
-  await new Promise((done) => { const check = () => (busy && main.getAttribute('aria-busy') === 'false' ? done() : setTimeout(check, 1)); check(); });
-  await new Promise((done) => requestAnimationFrame(() => setTimeout(done, 0)));
-  seen.disconnect();
-  return performance.now() - t0;
-}, { column, value });
+const change = (page, column, value) => timeChange(page, { column, value });
 const worker = async (page) => Number((await page.locator('#load-status .ms').textContent().catch(() => '')).replace(/[^\d.]/g, ''));
 for (const b of builds) {
   b.col = await b.page.locator(`.mapping-table tbody tr[data-role="${role}"] th`).textContent();

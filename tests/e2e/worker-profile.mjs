@@ -12,7 +12,7 @@
 // run shown, in ms (1). Function names
 // need a build that keeps them: `NAMES=1 bash scripts/names-build.sh DIR`, then DIST=DIR.
 import path from 'node:path';
-import { openPage } from './profile-page.mjs';
+import { openPage, timeChange } from './profile-page.mjs';
 
 const file = process.argv[2];
 if (!file) {
@@ -29,7 +29,7 @@ const [own, mainOwn, callers] = [new Map(), new Map(), new Map()];
 const add = (m, k, us) => m.set(k, (m.get(k) || 0) + us);
 const plain = (name) => name.replace(/::h[0-9a-f]{16}$/, '');
 const act = what.startsWith('#')
-  ? { selector: what.split('=')[0], value: what.split('=')[1] ?? '' }
+  ? { select: what.split('=')[0], value: what.split('=')[1] ?? '' }
   : { role: what, value: '' };
 const times = [];
 
@@ -47,30 +47,9 @@ for (let r = 0; r < rounds; r++) {
     categories: 'disabled-by-default-v8.cpu_profiler,devtools.timeline,__metadata',
     transferMode: 'ReportEvents',
   });
-  // Timed inside the page, as load-profile.mjs times it: from the change event to the first
-  // frame after the page is no longer busy; marked in the trace at both ends.
-  const ms = await page.evaluate(async (act) => {
-    const main = document.querySelector('main');
-    const select = act.role
-      ? document.querySelector(`.mapping-table tbody tr[data-role="${act.role}"] select`)
-      : document.querySelector(act.selector);
-    if (!select) return null;
-    console.timeStamp('change');
-    const t0 = performance.now();
-    let busy = false;
-    const seen = new MutationObserver(() => { busy ||= main.getAttribute('aria-busy') === 'true'; });
-    seen.observe(main, { attributes: true, attributeFilter: ['aria-busy'] });
-    select.value = act.value;
-    select.dispatchEvent(new Event('change', { bubbles: true }));
-    await new Promise((done) => {
-      const check = () => (busy && main.getAttribute('aria-busy') === 'false' ? done() : setTimeout(check, 1));
-      check();
-    });
-    await new Promise((done) => requestAnimationFrame(() => setTimeout(done, 0)));
-    seen.disconnect();
-    console.timeStamp('shown');
-    return Math.round(performance.now() - t0);
-  }, act);
+  // Timed inside the page and marked in the trace at both ends (`timeChange`).
+  const timed = await timeChange(page, act);
+  const ms = timed === null ? null : Math.round(timed);
   await new Promise((done) => {
     cdp.once('Tracing.tracingComplete', done);
     cdp.send('Tracing.end');
