@@ -152,7 +152,7 @@ impl PageConfig {
                 },
                 "targets" => {
                     for (id, v) in pairs(value) {
-                        match (catalogue::get(id), v.parse::<f64>()) {
+                        match (catalogue::get(id), crm_kpi_decimal::parse(v)) {
                             (Some(_), Ok(x)) if x.is_finite() => {
                                 c.targets.insert(id.to_string(), x);
                             }

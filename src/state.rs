@@ -426,7 +426,7 @@ pub fn parse_rep_targets(text: &str) -> SortedMap<String, f64> {
         let Some((name, amount)) = line.rsplit_once([':', '\t', ',', '：']) else {
             continue;
         };
-        let v: Option<f64> = amount.trim().replace([' ', '\u{a0}'], "").parse().ok();
+        let v = crm_kpi_decimal::parse(&amount.trim().replace([' ', '\u{a0}'], "")).ok();
         let name = name.trim();
         if let Some(v) = v.filter(|v| !name.is_empty() && v.is_finite() && *v >= 0.0) {
             targets.insert(name.to_string(), v);

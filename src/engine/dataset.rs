@@ -270,7 +270,7 @@ fn cell_type(c: &str) -> ValueType {
     } else if crm_kpi_scan::cells::is_short_integer(c) {
         ValueType::Integer
     } else if crate::engine::value::plain_number(c, DecimalMark::Dot).is_some()
-        || c.parse::<f64>().is_ok_and(f64::is_finite)
+        || crm_kpi_decimal::parse(c).is_ok_and(f64::is_finite)
     {
         ValueType::Number
     } else if c.ends_with(['%', '％']) && parse_percent(c, DecimalMark::Dot).is_some() {

@@ -43,7 +43,7 @@ fn header(lang: Lang) -> [&'static str; 13] {
 /// A cell made safe for spreadsheets: numbers stay numbers (a negative change must not turn
 /// into text); any other cell that starts like a formula is neutralised.
 fn cell(c: &str) -> std::borrow::Cow<'_, str> {
-    if c.parse::<f64>().is_ok() {
+    if crm_kpi_decimal::parse(c).is_ok() {
         c.into()
     } else {
         safe_cell(c)

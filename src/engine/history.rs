@@ -73,7 +73,7 @@ impl Snapshot {
             if snap.period.is_empty() {
                 snap.period = field(period).to_string();
             }
-            if let Ok(v) = field(value).parse::<f64>() {
+            if let Ok(v) = crm_kpi_decimal::parse(field(value)) {
                 snap.kpis.push((field(id).to_string(), v));
             }
         }

@@ -548,7 +548,7 @@ fn parse_amount_general(mut s: &str, mark: DecimalMark) -> Option<f64> {
             cleaned.push(if ch == decimal { '.' } else { ch });
         }
     }
-    let v: f64 = cleaned.parse().ok()?;
+    let v = crm_kpi_decimal::parse(&cleaned).ok()?;
     let v = v * scale;
     v.is_finite().then_some(if negative { -v } else { v })
 }

@@ -342,7 +342,7 @@ fn any_plain_number(s: &str, dot: bool) -> Option<f64> {
         let v = mantissa as f64 / POWERS_OF_TEN[scale];
         return Some(if negative { -v } else { v });
     }
-    s.parse::<f64>().ok().filter(|v| v.is_finite())
+    crm_kpi_decimal::parse(s).ok().filter(|v| v.is_finite())
 }
 
 /// Every cell of a column as a value `read` takes (none for an empty cell), or `None` at

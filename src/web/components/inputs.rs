@@ -89,8 +89,7 @@ const FIELDS: &[Field] = &[
 
 /// A figure typed into a box: a number, not below zero; `None` when the box is emptied.
 fn typed(text: &str) -> Option<f64> {
-    text.trim()
-        .parse::<f64>()
+    crm_kpi_decimal::parse(text.trim())
         .ok()
         .filter(|v| v.is_finite() && *v >= 0.0)
 }

@@ -108,7 +108,7 @@ fn target_box(lang: Lang, k: &KpiResult, on_target: &Callback<(String, Option<f6
     let cb = on_target.clone();
     let onchange = Callback::from(move |e: Event| {
         let input: HtmlInputElement = e.target_unchecked_into();
-        let v = input.value().trim().parse::<f64>().ok();
+        let v = crm_kpi_decimal::parse(input.value().trim()).ok();
         cb.emit((id.clone(), v.map(|v| if ratio { v / 100.0 } else { v })));
     });
     let status = k.status.map(|s| match s {
