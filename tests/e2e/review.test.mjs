@@ -137,9 +137,13 @@ test('reps marked as new are measured on activity, the others on results', async
   // Bob's results: E and H won (400 + 500), none lost → revenue 900, win rate 2 of 2.
   const bob = await page.locator('#reps-senior tr[data-rep="Bob"] td.num').allTextContents();
   assert.deepEqual(bob.slice(0, 2), ['900', '100.0 %']);
-  // A KPI's own breakdown opens as bars.
-  await page.locator('[data-kpi="win_rate"] .kpi-breakdowns summary').click();
-  assert.match(await page.locator('[data-kpi="win_rate"] .kpi-breakdowns [data-dim="owner"] [role="img"]').getAttribute('aria-label'), /Bob: 100\.0 %; Ann: 33\.3 %/);
+  // A KPI's own breakdown opens as bars, drawn only once it is unfolded, and gone when folded.
+  const own = page.locator('[data-kpi="win_rate"] .kpi-breakdowns');
+  assert.equal(await own.locator('figure').count(), 0);
+  await own.locator('summary').click();
+  assert.match(await own.locator('[data-dim="owner"] [role="img"]').getAttribute('aria-label'), /Bob: 100\.0 %; Ann: 33\.3 %/);
+  await own.locator('summary').click();
+  await page.waitForFunction(() => !document.querySelector('[data-kpi="win_rate"] .kpi-breakdowns figure'));
 });
 
 test('the KPIs go away as CSV and as a table on the clipboard', async (t) => {

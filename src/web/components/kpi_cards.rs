@@ -218,8 +218,13 @@ pub fn dim_label(lang: Lang, dim: &str) -> String {
     }
 }
 
+/// The KPIs whose own breakdowns are unfolded. Folded, a KPI's breakdowns are a summary
+/// alone: their bars are drawn when it is unfolded, not on every report (a card has up to
+/// four such charts, whose SVG made a third of the cards' elements and their parsing).
+type Unfolded = UseStateHandle<Vec<String>>;
+
 /// The KPI's own breakdowns (churn by contract type, completion by rep …) as bars, folded.
-fn breakdowns(lang: Lang, k: &KpiResult) -> Html {
+fn breakdowns(lang: Lang, k: &KpiResult, unfolded: &Unfolded) -> Html {
     let dims: Vec<(&String, &Vec<crate::engine::report::BreakdownRow>)> = k
         .breakdowns
         .iter()
@@ -229,10 +234,24 @@ fn breakdowns(lang: Lang, k: &KpiResult) -> Html {
         return html! {};
     }
     let unit = k.unit;
+    let open = unfolded.contains(&k.id);
+    let ontoggle = {
+        let (unfolded, id) = (unfolded.clone(), k.id.clone());
+        Callback::from(move |e: Event| {
+            let Some(details) = e.target_dyn_into::<web_sys::Element>() else {
+                return;
+            };
+            let mut ids: Vec<String> = unfolded.iter().filter(|i| **i != id).cloned().collect();
+            if details.has_attribute("open") {
+                ids.push(id.clone());
+            }
+            unfolded.set(ids);
+        })
+    };
     html! {
-        <details class="kpi-breakdowns">
+        <details class="kpi-breakdowns" {open} {ontoggle}>
             <summary>{ format!("{}{}{}", t(lang, T::BreakdownOf), t(lang, T::Colon), dims.iter().map(|(d, _)| dim_label(lang, d)).collect::<Vec<_>>().join(crate::i18n::comma(lang))) }</summary>
-            { for dims.iter().map(|(dim, rows)| {
+            { for dims.iter().filter(|_| open).map(|(dim, rows)| {
                 let bars: Vec<(String, f64)> = rows.iter().take(12).filter_map(|r| Some((if r.key.is_empty() { "—".to_string() } else { r.key.clone() }, r.value?))).collect();
                 let alt: Vec<(String, String)> = bars.iter().map(|(key, v)| (key.clone(), show(*v, unit, lang))).collect();
                 let title = format!("{} — {}", k.name, dim_label(lang, dim));
@@ -253,6 +272,7 @@ fn card(
     on_target: &Callback<(String, Option<f64>)>,
     snap: Option<(&Snapshot, &[Comparison])>,
     typed: (&Inputs, &Callback<Inputs>),
+    unfolded: &Unfolded,
 ) -> Html {
     let kpi = report.kpi(&rec.id);
     let compared = snap.and_then(|(s, all)| Some((s, all.iter().find(|c| c.id == rec.id)?)));
@@ -272,7 +292,7 @@ fn card(
             }
             { target_box(lang, k, on_target) }
             { if k.id == "stage_funnel" { funnel(lang, k) } else { trend(lang, k) } }
-            { breakdowns(lang, k) }
+            { breakdowns(lang, k, unfolded) }
             { benchmarks(lang, k) }
             <p class="cadence">{ format!("{}{}{}", t(lang, T::Cadence), crate::i18n::space(lang), t(lang, match k.cadence.as_str() { "year" => T::CadenceYear, "quarter" => T::CadenceQuarter, _ => T::CadenceMonth })) }</p>
             </>
@@ -307,6 +327,7 @@ fn card(
 #[component]
 pub fn KpiCards(p: &Props) -> Html {
     let lang = p.lang;
+    let unfolded = use_state_eq(Vec::new);
     let others: Vec<_> = p
         .report
         .kpis
@@ -366,9 +387,9 @@ pub fn KpiCards(p: &Props) -> Html {
                 }
             }) }
             <div class="cards" id="kpi-cards">
-                { for ready.iter().map(|r| card(lang, &p.report, r, &p.on_target, snap, (&p.inputs, &p.on_inputs))) }
+                { for ready.iter().map(|r| card(lang, &p.report, r, &p.on_target, snap, (&p.inputs, &p.on_inputs), &unfolded)) }
                 { if ready.is_empty() || wanting.is_empty() { html! {} } else { html! { <p class="wanting">{ t(lang, T::Wanting) }</p> } } }
-                { for wanting.iter().map(|r| card(lang, &p.report, r, &p.on_target, snap, (&p.inputs, &p.on_inputs))) }
+                { for wanting.iter().map(|r| card(lang, &p.report, r, &p.on_target, snap, (&p.inputs, &p.on_inputs), &unfolded)) }
             </div>
             {
                 if others.is_empty() { html! {} } else { html! {
