@@ -468,6 +468,10 @@ pub struct Deals {
     pub open_scale: std::cell::OnceCell<f64>,
     /// Per customer id: the day and row of its first won deal, filled on first use.
     pub first_won: std::cell::OnceCell<Arc<FirstWon>>,
+    /// How many deals were created on each day from the first create date's, filled on
+    /// first use ([`Deals::created_by_day`]): it moves over with the create-date column, so
+    /// that a change of the stage or close-date column counts only the close dates again.
+    pub created_by_day: std::cell::OnceCell<Option<(i32, Vec<u32>)>>,
     /// The least and the greatest minute of the create dates, and of the close dates.
     pub minute_ranges: [Option<(Minutes, Minutes)>; 2],
     /// Every row's date in each close-date column read (close, won, lost, expected close):
@@ -1509,6 +1513,9 @@ fn build_deals(b: &mut Builder<'_>, rows: usize) -> Deals {
         if by_customer {
             first_use.first_won = d.first_won.clone();
         }
+        if span {
+            first_use.created_by_day = d.created_by_day.clone();
+        }
     }
     Deals {
         rows,
@@ -1534,6 +1541,7 @@ fn build_deals(b: &mut Builder<'_>, rows: usize) -> Deals {
         won_by_month: first_use.won_by_month,
         open_scale: first_use.open_scale,
         first_won: first_use.first_won,
+        created_by_day: first_use.created_by_day,
         minute_ranges,
         close_cells: [closed_at, won_at, lost_at, expected],
         close_from,
@@ -1772,7 +1780,29 @@ impl Deals {
         roles.dedup();
         roles
     }
+
+    /// How many deals were created on each day, from the day of the first create date
+    /// (given with the counts); `None` without create dates, or when they span a century
+    /// or more (the workbook's per-day counts leave such data out too).
+    pub fn created_by_day(&self) -> Option<(i32, &[u32])> {
+        let counted = self.created_by_day.get_or_init(|| {
+            let (lo, hi) = self.minute_ranges[0]?;
+            let (first, last) = (day_of(lo), day_of(hi));
+            let span = usize::try_from(last - first)
+                .ok()
+                .filter(|s| *s < MAX_DAYS)?;
+            let mut counts = vec![0u32; span + 1];
+            crm_kpi_scan::cells::count_by_day(self.created.as_deref()?, first, &mut counts);
+            Some((first, counts))
+        });
+        counted
+            .as_ref()
+            .map(|(first, counts)| (*first, counts.as_slice()))
+    }
 }
+
+/// Dates over this many days apart (a century, about) are not counted day by day.
+pub const MAX_DAYS: usize = 36_600;
 
 #[cfg(test)]
 mod tests {

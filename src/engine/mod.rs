@@ -194,6 +194,9 @@ struct Derived {
     stale: RefCell<Option<(kpi::Parts, Passes)>>,
 }
 
+/// A date column, and its counts by day from a first day when they are kept.
+type DatesCounted<'a> = (&'a [value::MaybeMinute], Option<(i32, &'a [u32])>);
+
 /// The deals' pass over each period.
 type Passes = SortedMap<Period, Rc<kpi::Pass>>;
 
@@ -706,7 +709,7 @@ impl Workbook {
                 Some(per_day) => per_day.iter().map(|n| *n > 0).collect(),
                 None => {
                     let mut seen = vec![false; (last - first + 1) as usize];
-                    for col in self.date_columns() {
+                    for (col, _) in self.date_columns() {
                         for m in value::minutes(col) {
                             if let Some(s) = seen.get_mut((value::day_of(m) - first) as usize) {
                                 *s = true;
@@ -840,10 +843,25 @@ impl Workbook {
             .per_day
             .get_or_init(|| {
                 let (first, last) = self.data_range()?;
-                let span = usize::try_from(last - first).ok().filter(|s| *s < 36_600)?;
+                let span = usize::try_from(last - first)
+                    .ok()
+                    .filter(|s| *s < dataset::MAX_DAYS)?;
                 let mut per_day = vec![0u32; span + 1];
-                for col in self.date_columns() {
-                    crm_kpi_scan::cells::count_by_day(col, first, &mut per_day);
+                for (col, counted) in self.date_columns() {
+                    // The create dates' counts are kept with their column: added at their
+                    // first day's place, which lies in the data's range.
+                    let kept = counted.and_then(|(from, counts)| {
+                        let at = usize::try_from(from - first).ok()?;
+                        per_day
+                            .get_mut(at..at + counts.len())?
+                            .iter_mut()
+                            .zip(counts)
+                            .for_each(|(n, c)| *n += c);
+                        Some(())
+                    });
+                    if kept.is_none() {
+                        crm_kpi_scan::cells::count_by_day(col, first, &mut per_day);
+                    }
                 }
                 Some(per_day)
             })
@@ -876,20 +894,21 @@ impl Workbook {
         Some((value::day_of(lo), value::day_of(hi)))
     }
 
-    /// The date columns of the loaded tables: deals created and closed, records' dates.
-    fn date_columns(&self) -> Vec<&[value::MaybeMinute]> {
+    /// The date columns of the loaded tables (deals created and closed, records' dates),
+    /// each with its counts by day from a first day when they are kept (the create dates').
+    fn date_columns(&self) -> Vec<DatesCounted<'_>> {
         let mut out = Vec::new();
         for t in &self.tables {
             if let Some(d) = &t.deals {
-                out.extend(
-                    [&d.created, &d.closed]
-                        .into_iter()
-                        .flatten()
-                        .map(|c| c.as_slice()),
-                );
+                if let Some(c) = &d.created {
+                    out.push((c.as_slice(), d.created_by_day()));
+                }
+                if let Some(c) = &d.closed {
+                    out.push((c.as_slice(), None));
+                }
             }
             if let Some(w) = t.records.as_ref().and_then(|r| r.when()) {
-                out.push(w);
+                out.push((w, None));
             }
         }
         out
@@ -2074,6 +2093,76 @@ mod remapped {
                 "{open:?}"
             );
             assert_eq!(report, fresh(&csv, &mapping, opts));
+        }
+    }
+
+    /// The create dates' counts by day move over a change of mapping with their column, and
+    /// the workbook's counts by day, made from them and the close dates counted again, are
+    /// the dates' own: close dates after the last create date, a second table's dates
+    /// before the first, and the create-date column itself left unused and given back.
+    #[test]
+    fn counts_by_day_follow_the_create_dates() {
+        let mut csv = String::from("Deal Name,Deal Stage,Create Date,Close Date,Amount\n");
+        for i in 0..60 {
+            let stage = ["Open", "Closed Won", "Closed Lost"][i % 3];
+            let close = if i % 3 == 0 {
+                String::new()
+            } else {
+                format!("2025-{:02}-{:02}", 7 + i % 3, 1 + i % 27)
+            };
+            csv += &format!(
+                "D{i},{stage},2025-0{}-{:02},{close},{}\n",
+                1 + i % 6,
+                1 + i % 28,
+                100 + i
+            );
+        }
+        let (month, _) = month_and_all();
+        let mut wb = loaded("deals.csv", &csv);
+        assert!(wb
+            .add(
+                "leads.csv",
+                b"Lead Name,Created Date\nL1,2024-11-03\nL2,2024-12-24\n"
+            )
+            .is_ok());
+        // Every date column's dates, counted one by one.
+        let counted = |wb: &Workbook| {
+            let (first, last) = wb.data_range().unwrap();
+            let mut per_day = vec![0u32; (last - first + 1) as usize];
+            for (col, _) in wb.date_columns() {
+                for m in value::minutes(col) {
+                    per_day[(value::day_of(m) - first) as usize] += 1;
+                }
+            }
+            per_day
+        };
+        let _ = wb.report(&month);
+        assert_eq!(wb.per_day(), Some(counted(&wb).as_slice()));
+        let at = wb.tables().iter().position(|t| t.deals.is_some()).unwrap();
+        let detected: Vec<Option<Role>> = wb.tables()[at].columns.iter().map(|c| c.role).collect();
+        assert_eq!(detected[2], Some(Role::CreatedAt));
+        let mut changed = detected.clone();
+        for (column, kept) in [(1, true), (3, true), (2, false)] {
+            changed[column] = None;
+            wb.replaced = None;
+            wb.remap(at, Some(&changed));
+            let moved = wb.deals().is_some_and(|d| d.created_by_day.get().is_some());
+            assert_eq!(moved, kept, "column {column}");
+            let _ = wb.report(&month);
+            assert_eq!(
+                wb.per_day(),
+                Some(counted(&wb).as_slice()),
+                "column {column}"
+            );
+            changed[column] = detected[column];
+            wb.replaced = None;
+            wb.remap(at, Some(&changed));
+            let _ = wb.report(&month);
+            assert_eq!(
+                wb.per_day(),
+                Some(counted(&wb).as_slice()),
+                "column {column} back"
+            );
         }
     }
 

@@ -56,8 +56,9 @@ fn warning(kind: &str, file: &str, (en, zh): Texts, mut lines: Vec<u64>) -> Foun
     }
 }
 
-/// A date column: its header, its values and the file line of each.
-type DateColumn<'a> = (String, &'a [MaybeMinute], &'a [u32]);
+/// A date column: its header, its values, the file line of each, and its greatest minute
+/// when the table knows it (a deals table's create and close dates).
+type DateColumn<'a> = (String, &'a [MaybeMinute], &'a [u32], Option<Minutes>);
 
 /// Every date column of a table with its header, row by row.
 fn date_columns(t: &Table) -> Vec<DateColumn<'_>> {
@@ -69,17 +70,23 @@ fn date_columns(t: &Table) -> Vec<DateColumn<'_>> {
     };
     let mut out = Vec::new();
     if let Some(d) = &t.deals {
+        let [created, closed] = d.minute_ranges.map(|r| r.map(|(_, hi)| hi));
         if let Some(c) = &d.created {
-            out.push((header(Role::CreatedAt), c.as_slice(), d.lines.as_slice()));
+            out.push((
+                header(Role::CreatedAt),
+                c.as_slice(),
+                d.lines.as_slice(),
+                created,
+            ));
         }
         if let Some(c) = &d.closed {
             let role = d.close_from.unwrap_or(Role::ClosedAt);
-            out.push((header(role), c.as_slice(), d.lines.as_slice()));
+            out.push((header(role), c.as_slice(), d.lines.as_slice(), closed));
         }
     }
     if let Some(r) = &t.records {
         for (role, col) in &r.dates {
-            out.push((header(*role), col.as_slice(), r.lines.as_slice()));
+            out.push((header(*role), col.as_slice(), r.lines.as_slice(), None));
         }
     }
     out
@@ -195,10 +202,11 @@ pub fn found(t: &Table, today: Option<i32>, part: usize, owners: Option<&[Acc]>)
             // A date is after today from the first minute of tomorrow on.
             let tomorrow = (i64::from(today) + 1) * 24 * 60;
             let ahead = |m: Minutes| i64::from(m) >= tomorrow;
-            for (header, col, lines) in date_columns(t) {
-                // A column's greatest date, found by a fast scan, tells whether any row of it
-                // need be looked at: in most files none lies ahead.
-                let last = crm_kpi_scan::cells::minute_range(col).map(|(_, hi)| hi);
+            for (header, col, lines, last) in date_columns(t) {
+                // A column's greatest date, known or found by a fast scan, tells whether any
+                // row of it need be looked at: in most files none lies ahead.
+                let last =
+                    last.or_else(|| crm_kpi_scan::cells::minute_range(col).map(|(_, hi)| hi));
                 if !last.is_some_and(ahead) {
                     continue;
                 }
