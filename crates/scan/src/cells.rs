@@ -515,14 +515,16 @@ pub fn short_integer_column(col: &TextColumn) -> bool {
 pub fn minute_range(dates: &[MaybeMinute]) -> Option<(i32, i32)> {
     // Without a branch on each date: a close date column's empty cells (its open deals) come
     // in no order a branch predictor learns. A none is `i32::MIN`, which no greatest minute
-    // is, and which the least is only when every date is none.
-    let (mut lo, mut hi) = (i32::MAX, i32::MIN);
+    // is: the greatest is `i32::MIN` only when every date is none. The least is one more
+    // than the least of each minute less one, where a none wraps round to `i32::MAX`. (A
+    // test of each date against none, written so, was compiled to a branch.)
+    let (mut below, mut hi) = (i32::MAX, i32::MIN);
     for m in dates {
         let m = m.raw();
-        lo = lo.min(if m == i32::MIN { i32::MAX } else { m });
+        below = below.min(m.wrapping_sub(1));
         hi = hi.max(m);
     }
-    (lo <= hi).then_some((lo, hi))
+    (hi != i32::MIN).then(|| (below.wrapping_add(1), hi))
 }
 
 /// Of the values above zero in `values`: how many there are, and those at the ranks
@@ -956,6 +958,16 @@ mod tests {
             minute_range(&maybe(&[Some(-9), None, Some(-5), None])),
             Some((-9, -5))
         );
+        // The least and the greatest minute a date may hold, and no date at all.
+        assert_eq!(
+            minute_range(&maybe(&[Some(i32::MAX), None, Some(i32::MIN + 1)])),
+            Some((i32::MIN + 1, i32::MAX))
+        );
+        assert_eq!(
+            minute_range(&maybe(&[Some(i32::MIN + 1)])),
+            Some((i32::MIN + 1, i32::MIN + 1))
+        );
+        assert_eq!(minute_range(&[]), None);
         let mut per_day = [0u32; 3];
         count_by_day(&dates, -1, &mut per_day);
         // Days -1, 0 and 1; day 3 and day -2 fall outside.

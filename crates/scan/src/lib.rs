@@ -1554,6 +1554,8 @@ mod tests {
             assert_eq!(column(&["a", "b", "a"], coded), 3);
             assert_eq!(column(&["", "a", " ", "b", "", "a", ""], coded), 3);
             assert_eq!(column(&["", ""], coded), 0);
+            assert_eq!(column(&["a"], coded), 1);
+            assert_eq!(column(&[""], coded), 0);
             assert_eq!(column(&[], coded), 0);
         }
     }
