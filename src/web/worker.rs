@@ -436,6 +436,9 @@ pub struct KpiWorker {
     /// The reports made ahead of need while the user reads the last answer (see
     /// [`KpiWorker::warm_later`]).
     warm: crate::engine::Warm,
+    /// Loads rehearsed once the walks ahead are done, for the first file's code to be warm
+    /// ([`crate::engine::Rehearsal`]).
+    rehearsal: crate::engine::Rehearsal,
     /// How many requests this worker is done with: a warm-up armed before the last one is not
     /// run.
     done: u32,
@@ -639,19 +642,24 @@ impl KpiWorker {
     /// which finish it).
     fn warm_later(&mut self) {
         self.done = self.done.wrapping_add(1);
-        if self.warm.pending() {
+        if self.warm.pending() || self.rehearsal.pending() {
             tick(self.me.clone(), self.done, WARM_MS, |w, done| {
                 w.done == done && w.warm_step()
             });
         }
     }
 
-    /// One step of the walk ahead: whether another is to come.
+    /// One step of the walk ahead, or once it is done a rehearsed load: whether another step
+    /// is to come.
     fn warm_step(&mut self) -> bool {
         if self.pending.is_some() || self.busy() {
             return false;
         }
-        self.warm.step(&self.workbook, AHEAD_ROWS)
+        if self.warm.pending() {
+            return self.warm.step(&self.workbook, AHEAD_ROWS) || self.rehearsal.pending();
+        }
+        self.rehearsal
+            .step(&self.workbook, self.warm.opts(), &BrowserCodecs)
     }
 
     /// Compute the report for `opts` and post it, with the time since `asked`; then line up
@@ -741,6 +749,7 @@ pub fn start() {
             queued: Vec::new(),
             me: me.clone(),
             warm: Default::default(),
+            rehearsal: Default::default(),
             done: 0,
             slices: 0,
         })
