@@ -399,7 +399,10 @@ test('on a phone the page fits the screen, nothing covers the cards and wide tab
 
   // Sections out of view are laid out when scrolled to (content-visibility): laid out now, so
   // that their boxes are measured at this width, not at the width they were last drawn.
-  await page.addStyleTag({ content: '.breakdowns, .mapping, .issues { content-visibility: visible !important; }' });
+  // Each breakdown table and the issues' table are skipped apart too.
+  await page.addStyleTag({
+    content: '.breakdowns, .mapping, .issues, .breakdown, .issues .table-scroll { content-visibility: visible !important; }',
+  });
   for (const [lang, width] of [['English', 390], ['中文', 320]]) {
     await page.setViewportSize({ width, height: 760 });
     if (lang === '中文') {
