@@ -2249,6 +2249,12 @@ mod remapped {
         };
         let _ = wb.report(&month);
         assert_eq!(wb.per_day(), Some(counted(&wb).as_slice()));
+        // The leads' dates come first: the create dates' counts are added further on.
+        let created_from = wb
+            .deals()
+            .and_then(|d| d.created_by_day())
+            .map(|(from, _)| from);
+        assert!(created_from > wb.data_range().map(|(first, _)| first));
         let at = wb.tables().iter().position(|t| t.deals.is_some()).unwrap();
         let detected: Vec<Option<Role>> = wb.tables()[at].columns.iter().map(|c| c.role).collect();
         assert_eq!(detected[2], Some(Role::CreatedAt));
