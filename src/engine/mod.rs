@@ -594,7 +594,7 @@ impl Workbook {
 
     /// The rows of the workbook's deals table written out as CSV, its header first, when it
     /// has at most [`REHEARSAL_ROWS`] rows ([`Rehearsal`]).
-    pub fn rehearsal_text(&self) -> Option<String> {
+    fn rehearsal_text(&self) -> Option<String> {
         let at = self.tables.iter().position(|t| t.deals.is_some())?;
         let raw = self.raws.get(at).filter(|r| r.rows() <= REHEARSAL_ROWS)?;
         let mut out = String::new();
