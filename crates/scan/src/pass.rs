@@ -165,9 +165,23 @@ const TWO_32: f64 = 4_294_967_296.0;
 
 impl Exact {
     /// `x` in whole units of `1 / scale` (the nearest, ties to even), split at 2³².
+    /// Below 2⁵¹ units (an amount of 2²¹ billion at a scale of 1,024, say), 1.5 × 2⁵² added
+    /// rounds to a whole number in the float's own addition, whose bits then hold it: no
+    /// float-to-integer conversion, which in wasm saturates and which Chromium checks by
+    /// converting back (the costliest instruction of the walks that sum open amounts).
     #[inline(always)]
     pub fn of(x: f64, scale: f64) -> Exact {
-        let units = (x * scale).round_ties_even() as i64;
+        const ROUNDER: f64 = 6_755_399_441_055_744.0;
+        const SMALL: f64 = 2_251_799_813_685_248.0;
+        let v = x * scale;
+        let units = if v.abs() < SMALL {
+            // From 2⁵² to 2⁵³ a float's step is 1: the sum is `v` rounded, ties to even,
+            // and its bits less those of 1.5 × 2⁵² are the whole number, of either sign.
+            ((v + ROUNDER).to_bits() as i64).wrapping_sub(ROUNDER.to_bits() as i64)
+        } else {
+            // Larger, infinite or NaN (0, as before).
+            v.round_ties_even() as i64
+        };
         Exact {
             high: units >> 32,
             low: units & 0xffff_ffff,
@@ -542,6 +556,72 @@ pub fn kind_outcome(kind: usize) -> Outcome {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The units of `x` the plain way: rounded, ties to even, then converted.
+    fn plain_units(x: f64, scale: f64) -> Exact {
+        let units = (x * scale).round_ties_even() as i64;
+        Exact {
+            high: units >> 32,
+            low: units & 0xffff_ffff,
+        }
+    }
+
+    #[test]
+    fn units_are_rounded_as_the_plain_conversion_rounds_them() {
+        let scales = [1.0, 128.0, 1024.0, 1.0 / 64.0];
+        let mut xs = vec![
+            0.0,
+            -0.0,
+            0.5,
+            1.5,
+            2.5,
+            -0.5,
+            -1.5,
+            -2.5,
+            0.49999999999999994,
+            1e-300,
+            -1e-300,
+            12345.675,
+            -98765.125,
+            3220.99,
+            250_000.0,
+            2_199_023_255_551.5,
+            2_251_799_813_685_247.0,
+            2_251_799_813_685_248.0,
+            -2_251_799_813_685_248.0,
+            2_251_799_813_685_247.5,
+            4.5e15,
+            -4.5e15,
+            9.3e18,
+            -9.3e18,
+            1e300,
+            -1e300,
+            f64::MAX,
+            f64::MIN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::NAN,
+        ];
+        // Halves, quarters and cents either side of zero, and a spread of magnitudes.
+        let mut seed = 0x2545_F491_4F6C_DD1Du64;
+        for k in 0..20_000u64 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let whole = (seed % 1_000_000) as f64;
+            let sign = if k % 2 == 0 { 1.0 } else { -1.0 };
+            xs.push(sign * (whole + [0.5, 0.25, 0.01, 0.99, 0.125][(k % 5) as usize]));
+            xs.push(
+                sign * f64::from_bits(0x3FF0_0000_0000_0000 + (seed >> 12))
+                    * 2f64.powi((k % 60) as i32),
+            );
+        }
+        for scale in scales {
+            for &x in &xs {
+                assert_eq!(Exact::of(x, scale), plain_units(x, scale), "{x} at {scale}");
+            }
+        }
+    }
 
     #[test]
     fn a_kind_gives_back_the_outcome_it_was_made_from() {
