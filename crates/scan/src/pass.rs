@@ -165,7 +165,7 @@ const TWO_32: f64 = 4_294_967_296.0;
 
 impl Exact {
     /// `x` in whole units of `1 / scale` (the nearest, ties to even), split at 2³².
-    /// Below 2⁵¹ units (an amount of 2²¹ billion at a scale of 1,024, say), 1.5 × 2⁵² added
+    /// Below 2⁵¹ units (an amount of 2.2 trillion at a scale of 1,024, say), 1.5 × 2⁵² added
     /// rounds to a whole number in the float's own addition, whose bits then hold it: no
     /// float-to-integer conversion, which in wasm saturates and which Chromium checks by
     /// converting back (the costliest instruction of the walks that sum open amounts).
