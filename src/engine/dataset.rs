@@ -1787,11 +1787,8 @@ impl Deals {
     pub fn created_by_day(&self) -> Option<(i32, &[u32])> {
         let counted = self.created_by_day.get_or_init(|| {
             let (lo, hi) = self.minute_ranges[0]?;
-            let (first, last) = (day_of(lo), day_of(hi));
-            let span = usize::try_from(last - first)
-                .ok()
-                .filter(|s| *s < MAX_DAYS)?;
-            let mut counts = vec![0u32; span + 1];
+            let first = day_of(lo);
+            let mut counts = day_counts(first, day_of(hi))?;
             crm_kpi_scan::cells::count_by_day(self.created.as_deref()?, first, &mut counts);
             Some((first, counts))
         });
@@ -1802,7 +1799,16 @@ impl Deals {
 }
 
 /// Dates over this many days apart (a century, about) are not counted day by day.
-pub const MAX_DAYS: usize = 36_600;
+const MAX_DAYS: usize = 36_600;
+
+/// A count for each day from `first` to `last`, all zero; `None` when `last` comes before
+/// `first` or [`MAX_DAYS`] or more after it.
+pub fn day_counts(first: i32, last: i32) -> Option<Vec<u32>> {
+    let span = usize::try_from(last - first)
+        .ok()
+        .filter(|s| *s < MAX_DAYS)?;
+    Some(vec![0u32; span + 1])
+}
 
 #[cfg(test)]
 mod tests {

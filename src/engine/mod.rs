@@ -907,10 +907,7 @@ impl Workbook {
             .per_day
             .get_or_init(|| {
                 let (first, last) = self.data_range()?;
-                let span = usize::try_from(last - first)
-                    .ok()
-                    .filter(|s| *s < dataset::MAX_DAYS)?;
-                let mut per_day = vec![0u32; span + 1];
+                let mut per_day = dataset::day_counts(first, last)?;
                 for (col, counted) in self.date_columns() {
                     // The create dates' counts are kept with their column: added at their
                     // first day's place, which lies in the data's range.

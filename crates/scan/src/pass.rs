@@ -171,8 +171,8 @@ impl Exact {
     /// converting back (the costliest instruction of the walks that sum open amounts).
     #[inline(always)]
     pub fn of(x: f64, scale: f64) -> Exact {
-        const ROUNDER: f64 = 6_755_399_441_055_744.0;
-        const SMALL: f64 = 2_251_799_813_685_248.0;
+        const ROUNDER: f64 = 1.5 * (1u64 << 52) as f64;
+        const SMALL: f64 = (1u64 << 51) as f64;
         let v = x * scale;
         let units = if v.abs() < SMALL {
             // From 2⁵² to 2⁵³ a float's step is 1: the sum is `v` rounded, ties to even,
@@ -569,7 +569,15 @@ mod tests {
     #[test]
     fn units_are_rounded_as_the_plain_conversion_rounds_them() {
         let scales = [1.0, 128.0, 1024.0, 1.0 / 64.0];
+        // Where the addition stops and the conversion takes over: 2⁵¹ units, and 2⁵¹ units at
+        // a scale of 1,024.
+        let edge = 2f64.powi(51);
         let mut xs = vec![
+            edge - 1.0,
+            edge - 0.5,
+            edge,
+            -edge,
+            edge / 1024.0 - 0.5,
             0.0,
             -0.0,
             0.5,
@@ -585,11 +593,6 @@ mod tests {
             -98765.125,
             3220.99,
             250_000.0,
-            2_199_023_255_551.5,
-            2_251_799_813_685_247.0,
-            2_251_799_813_685_248.0,
-            -2_251_799_813_685_248.0,
-            2_251_799_813_685_247.5,
             4.5e15,
             -4.5e15,
             9.3e18,
