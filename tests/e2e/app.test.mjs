@@ -384,6 +384,21 @@ test('an English page lays out Chinese in each font it uses before a switch asks
   assert.equal(await page.locator('#stage option[value="mature"]').textContent(), '成熟期');
 });
 
+test('the font warm-up waits while the page is busy reading or computing', async (t) => {
+  const page = await openApp(t, { period: 'current' });
+  // Two seconds after the start the warm-up would begin; the page says it is busy before that.
+  const early = await page.evaluate(() => {
+    const present = !!document.querySelector('#font-warmup');
+    document.querySelector('main').setAttribute('aria-busy', 'true');
+    return { present, at: performance.now() };
+  });
+  assert.deepEqual({ present: early.present, beforeTwoSeconds: early.at < 2000 }, { present: false, beforeTwoSeconds: true });
+  await page.waitForTimeout(3500);
+  assert.equal(await page.locator('#font-warmup').count(), 0, 'no warm-up while busy');
+  await page.evaluate(() => document.querySelector('main').setAttribute('aria-busy', 'false'));
+  await page.waitForFunction(() => document.querySelector('#font-warmup')?.children.length > 5, null, { timeout: 10_000 });
+});
+
 test('a Chinese browser opens in Chinese', async (t) => {
   const page = await openApp(t, { locale: 'zh-CN' });
   assert.equal(await page.locator('h1').textContent(), 'CRM 关键指标计算器');
