@@ -396,7 +396,7 @@ test('the font warm-up waits while the page is busy reading or computing', async
       if (window.holdBusy && main && main.getAttribute('aria-busy') !== 'true') main.setAttribute('aria-busy', 'true');
     }).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ['aria-busy'] });
   });
-  const page = await openApp(t, { context, period: 'current' });
+  const page = await openApp(t, { context, period: 'default' });
   await page.waitForFunction(() => performance.now() > 3500);
   assert.equal(await page.locator('main').getAttribute('aria-busy'), 'true');
   assert.equal(await page.locator('#font-warmup').count(), 0, 'no warm-up while busy');
