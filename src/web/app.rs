@@ -1098,7 +1098,7 @@ pub fn App(props: &AppProps) -> Html {
         }
         <main class="layout" aria-busy={state.busy.to_string()}>
             <div class="side">
-                <DataInput {lang} source={state.source.clone()} report={report.clone()} busy={state.busy}
+                <DataInput {lang} source={state.source.clone()} report={report.clone()} busy={state.busy} loading={state.loading}
                     compute_ms={state.compute_ms} failure={state.failure.clone()} paste={state.paste.clone()}
                     {on_files} {on_paste_change} {on_analyze_paste} {on_sample}
                     progress={state.progress.clone()} {on_cancel} />

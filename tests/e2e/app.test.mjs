@@ -240,6 +240,36 @@ test('choosing a period recomputes for it', async (t) => {
   assert.equal(Number(growth), want.kpis.find((k) => k.id === 'revenue_growth').value);
 });
 
+test('a change on loaded data keeps the status line; a load says it is reading', async (t) => {
+  const page = await openApp(t);
+  const before = await page.locator('#load-status').textContent();
+  // Every status paragraph the page shows from here on, and whether the line ever went.
+  await page.evaluate(() => {
+    window.seen = { working: 0, reading: 0, gone: 0 };
+    new MutationObserver(() => {
+      const line = document.querySelector('#load-status');
+      if (!line) window.seen.gone++;
+      else if (line.classList.contains('working')) window.seen.working++;
+      if (document.querySelector('.status.busy')) window.seen.reading++;
+    }).observe(document.querySelector('main'), { subtree: true, childList: true, attributes: true, characterData: true });
+  });
+  await page.selectOption('#stage', 'mature');
+  await settled(page);
+  await page.selectOption('#period', await page.locator('#period option').nth(3).getAttribute('value'));
+  await settled(page);
+  const change = await page.evaluate(() => window.seen);
+  assert.deepEqual({ ...change, working: change.working > 0 }, { working: true, reading: 0, gone: 0 });
+  // The same file's line, its figures the last answer's; no mark once the answer is in.
+  assert.equal((await page.locator('#load-status').textContent()).split(' · ')[0], before.split(' · ')[0]);
+  assert.equal(await page.locator('#load-status.working').count(), 0);
+  // A load still puts "Reading and computing…" in its place.
+  await page.fill('#paste', 'Deal Name,Deal Stage,Amount,Close Date\nA,Closed Won,100,2024-01-05\nB,Closed Lost,50,2024-01-09\n');
+  await page.click('#analyze-paste');
+  await waitStatus(page, 'pasted data');
+  const load = await page.evaluate(() => window.seen);
+  assert.ok(load.reading > 0 && load.gone > 0, JSON.stringify(load));
+});
+
 test('a load opens on its last complete month, settled, and the whole range is computed when chosen', async (t) => {
   // The worker answers a fresh load for the last complete month itself; the page must then
   // neither wait on nor ask for anything else, and must still compute the whole range when

@@ -10,6 +10,8 @@ pub struct Props {
     pub source: Source,
     pub report: Option<crate::state::Shown>,
     pub busy: bool,
+    /// Files are being read (busy for a load, not for a change on loaded data).
+    pub loading: bool,
     pub compute_ms: Option<f64>,
     pub failure: Option<String>,
     pub paste: String,
@@ -115,11 +117,15 @@ pub fn DataInput(p: &Props) -> Html {
                 <button type="button" class="button" id="cancel-load" onclick={Callback::from(move |_| cancel.emit(()))}>{ t(lang, T::Cancel) }</button>
             </div>
         }
-    } else if p.busy {
+    } else if p.busy && (p.loading || p.report.is_none()) {
         html! { <p class="status busy" role="status">{ t(lang, T::Working) }</p> }
     } else if p.report.is_some() {
+        // While a change on loaded data is worked out the line stays as it was: most answers
+        // come within a few frames, and a line swapped for "Reading and computing…" and back
+        // flashed on every click. A slower answer shows a turning mark at the line's end after
+        // a fifth of a second (style.css); the page's `aria-busy` says it is working.
         html! {
-            <p class="status" role="status" id="load-status">
+            <p class={classes!("status", p.busy.then_some("working"))} role="status" id="load-status">
                 { format!("{}{}{source} — {} {}", t(lang, T::Loaded), t(lang, T::Colon), crate::format::number(rows as f64, 0), t(lang, T::Rows)) }
                 { p.compute_ms.map(|ms| html! { <span class="ms">{ format!(" · {} ms", crate::format::number(ms, 0)) }</span> }).unwrap_or_default() }
             </p>
