@@ -2841,4 +2841,86 @@ mod remapped {
             }
         }
     }
+
+    /// A deals export of `rows` rows (an odd number) whose date columns all hold ISO dates of one shape: each
+    /// date's text written from the day number `day` and a minute of its day, with `time`
+    /// before the time ( ` ` or `T`) in the last row. A stage, an amount and an owner per
+    /// row; open deals have no close date, and one deal in fifty closes before it starts.
+    fn dated_export(last_time: char, rows: i32) -> String {
+        let at = |day: i32, minute: i32, time: char| {
+            format!(
+                "{}{time}{:02}:{:02}",
+                value::date_of_day(day),
+                minute / 60,
+                minute % 60
+            )
+        };
+        let mut csv = String::from("Deal ID,Deal Stage,Amount,Create Date,Close Date,Deal owner\n");
+        // The last row is a won deal (`rows` is odd): both its dates are written with
+        // `last_time`.
+        for i in 0..rows {
+            let time = if i == rows - 1 { last_time } else { ' ' };
+            // 2022-01-01 is day 18,993; three years of creations.
+            let created = 18_993 + (i * 7919) % 1095;
+            let stage = ["closedwon", "closedlost", "qualifiedtobuy"][(i % 3) as usize];
+            let cycle = if i % 50 == 0 { -3 } else { (i * 31) % 120 };
+            let close = match stage {
+                "qualifiedtobuy" => String::new(),
+                _ => at(created + cycle, (i * 13) % 1440, time),
+            };
+            csv.push_str(&format!(
+                "{},{stage},{}.{:02},{},{close},Owner {}\n",
+                10_000 + i,
+                500 + (i * 37) % 9000,
+                i % 100,
+                at(created, (i * 7) % 1440, time),
+                i % 7
+            ));
+        }
+        csv
+    }
+
+    /// The reader holds a column of many ISO dates of one shape as their minutes; such a
+    /// file reports exactly as the same dates do held as text (one cell with a `T` before
+    /// its time keeps both columns text), and nothing on the way from the file to its
+    /// reports, with the review and at a month, writes the minutes out as text again.
+    #[test]
+    fn dates_held_as_minutes_report_as_dates_held_as_text() {
+        let minutes = loaded("d.csv", &dated_export(' ', 3001));
+        let text = loaded("d.csv", &dated_export('T', 3001));
+        // 1.5 MB read in slices of 4 KB after the first 1 MB, as a worker reads a file:
+        // records cut at each slice's end (a piece of a date among them) leave the columns
+        // minutes.
+        let export = dated_export(' ', 21_001);
+        let whole = loaded("d.csv", &export);
+        let mut chunks = ingest::SliceChunks::new(export.as_bytes(), 4096);
+        let read = ingest::read_table_streamed(
+            "d.csv",
+            &mut chunks,
+            &Default::default(),
+            &ingest::NativeCodecs,
+        );
+        let mut sliced = Workbook::new();
+        assert!(sliced.add_read("d.csv", read).is_ok());
+        for c in [3, 4] {
+            assert!(minutes.raws[0].columns[c].minutes().is_some(), "column {c}");
+            assert!(sliced.raws[0].columns[c].minutes().is_some(), "column {c}");
+            assert!(whole.raws[0].columns[c].minutes().is_some(), "column {c}");
+            assert!(text.raws[0].columns[c].minutes().is_none(), "column {c}");
+        }
+        for period in [Period::All, Period::Month(2023, 6), Period::Year(2024)] {
+            let opts = Options {
+                period,
+                today: Some("2025-01-15".into()),
+                ..Options::default()
+            };
+            let r = minutes.report(&opts);
+            assert!(r.kpis.iter().any(|k| k.value.is_some()), "{period:?}");
+            assert_eq!(r, text.report(&opts), "{period:?}");
+            assert_eq!(whole.report(&opts), sliced.report(&opts), "{period:?}");
+        }
+        for c in [3, 4] {
+            assert!(!minutes.raws[0].columns[c].text_written(), "column {c}");
+        }
+    }
 }
