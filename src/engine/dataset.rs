@@ -331,13 +331,6 @@ fn mostly_type<'a>(cells: impl Iterator<Item = &'a str>, filled: usize) -> Value
 
 /// [`type_column`] without [`mostly_type`].
 fn type_each_cell(col: &TextColumn, role: Option<Role>) -> (ValueType, Option<Prepared>) {
-    // A column the reader held as ISO dates' minutes: each filled cell types as a date
-    // (`iso_date`), and its values are read already.
-    if let Some(minutes) = col.minutes() {
-        let t = filled_type(minutes, ValueType::Date, MaybeMinute::is_some);
-        let dates = role.is_some_and(|r| DATE_ROLES.contains(&r));
-        return (t, dates.then(|| Prepared::Minutes(minutes.to_vec())));
-    }
     if let Some(codes) = col.codes() {
         let types: Vec<ValueType> = (0..col.distinct_len())
             .map(|k| cell_type(col.distinct(k as u32)))

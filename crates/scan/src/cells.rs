@@ -201,7 +201,7 @@ fn days_from_year_1(year: u32, month: u32, day: u32) -> i64 {
 
 /// Minutes since 1970 of a date of year 1 to 9999 and a minute of its day: worked out for
 /// each date ([`minutes_from_year_1`]), or through [`MonthStarts`].
-pub(crate) trait Calendar {
+trait Calendar {
     fn minutes(&mut self, year: u32, month: u32, day: u32, minute_of_day: u32) -> Option<i32>;
 }
 
@@ -218,113 +218,12 @@ impl Calendar for EachDate {
 /// The first day (days since 1970) and the length of the last month looked up in each of
 /// 256 slots: a column's dates fall in a few dozen months, and each is worked out once, not
 /// once a cell. A slot holds its month's key (`year * 128 + month + 1`; 0: empty).
-#[derive(Clone, Debug)]
-pub(crate) struct MonthStarts(Vec<(u32, i64, u32)>);
+struct MonthStarts(Vec<(u32, i64, u32)>);
 
 impl MonthStarts {
-    pub(crate) fn new() -> MonthStarts {
+    fn new() -> MonthStarts {
         MonthStarts(vec![(0, 0, 0); 256])
     }
-}
-
-impl Default for MonthStarts {
-    fn default() -> Self {
-        MonthStarts::new()
-    }
-}
-
-/// The shape of a column's ISO date cells, `YYYY-MM-DD HH:MM` or `YYYY-MM-DD` with the
-/// separators its first filled cell has (`-` or `/` in the date, a space or `T` before the
-/// time): a column whose cells all have it is held as their minutes ([`TextColumn`]'s dates),
-/// and each cell's text is written again from its minute, byte for byte.
-#[derive(Clone, Copy, PartialEq, Eq, Debug, serde::Serialize, serde::Deserialize)]
-pub struct DateShape {
-    /// 16 with a time, 10 without.
-    len: u8,
-    date: u8,
-    time: u8,
-}
-
-impl DateShape {
-    /// The shape of `cell`, if it is an ISO date that [`DateShape::read`] takes.
-    pub(crate) fn of(cell: &[u8]) -> Option<DateShape> {
-        let shape = DateShape {
-            len: u8::try_from(cell.len()).ok()?,
-            date: *cell.get(4)?,
-            time: if cell.len() == 16 { cell[10] } else { b' ' },
-        };
-        shape.read(cell, &mut EachDate)?;
-        Some(shape)
-    }
-
-    /// The minute of `cell` when it has this shape exactly, as [`iso_minutes`] reads it.
-    #[inline(always)]
-    pub(crate) fn read(self, cell: &[u8], cal: &mut impl Calendar) -> Option<i32> {
-        if cell.len() != usize::from(self.len) || cell[4] != self.date {
-            return None;
-        }
-        match self.len {
-            16 if cell[10] == self.time => iso_minutes_16(cell, cal),
-            10 => iso_minutes_10(cell, cal),
-            _ => None,
-        }
-    }
-
-    /// The bytes of a cell of this shape.
-    pub(crate) fn len(self) -> u8 {
-        self.len
-    }
-
-    /// Append the cell of minute `m` (one [`DateShape::read`] gave) to `out`.
-    pub(crate) fn write(self, m: i32, out: &mut String) {
-        let (day, minute) = (m.div_euclid(1440), m.rem_euclid(1440));
-        let (y, mo, d) = civil_of_day(day);
-        // Digits by hand: the formatter's padding costs the download more.
-        let digit = |v: u32| b'0' + (v % 10) as u8;
-        let y = y as u32;
-        let (mo, d, h, mi) = (mo, d, minute as u32 / 60, minute as u32 % 60);
-        let mut cell = [
-            digit(y / 1000),
-            digit(y / 100),
-            digit(y / 10),
-            digit(y),
-            self.date,
-            digit(mo / 10),
-            digit(mo),
-            self.date,
-            digit(d / 10),
-            digit(d),
-            self.time,
-            digit(h / 10),
-            digit(h),
-            b':',
-            digit(mi / 10),
-            digit(mi),
-        ];
-        let n = usize::from(self.len).min(cell.len());
-        // ASCII digits and the shape's separators, which came from a cell of text.
-        for b in &mut cell[..n] {
-            out.push(char::from(*b));
-        }
-    }
-}
-
-/// The calendar date of day number `day` (days since 1970-01-01): [`day_number`] undone, by
-/// the same 400-year eras, years starting in March.
-fn civil_of_day(day: i32) -> (i32, u32, u32) {
-    // Days since 0000-03-01.
-    let z = day + 719_468;
-    let era = z.div_euclid(146_097);
-    let day_of_era = z.rem_euclid(146_097);
-    let year_of_era =
-        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
-    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-    // Months from March: 0–11.
-    let mp = (5 * day_of_year + 2) / 153;
-    let d = (day_of_year - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let y = year_of_era + era * 400 + i32::from(m <= 2);
-    (y, m, d)
 }
 
 impl Calendar for MonthStarts {
@@ -464,9 +363,6 @@ fn read_column<T, M: From<Option<T>>>(
 /// first filled cell that is not one.
 #[inline(never)]
 pub fn iso_minutes_column(col: &TextColumn) -> Option<Vec<MaybeMinute>> {
-    if let Some(minutes) = col.minutes() {
-        return Some(minutes.to_vec());
-    }
     let mut months = MonthStarts::new();
     read_column(col, |c| read_iso_minutes(c.as_bytes(), &mut months))
 }

@@ -6,8 +6,7 @@
 
 /// A minute (since 1970-01-01 00:00, as [`crate::cells::minutes_at`] counts), or none:
 /// `i32::MIN`, some 2,100 years before year 1, the earliest a cell is read as.
-#[derive(Clone, Copy, PartialEq, Eq, Debug, serde::Serialize, serde::Deserialize)]
-#[serde(transparent)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
 #[repr(transparent)]
 pub struct MaybeMinute(i32);
 
