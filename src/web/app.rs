@@ -992,6 +992,17 @@ pub fn App(props: &AppProps) -> Html {
         });
     }
 
+    // A page's first report is drawn in steps, each a task of its own: the summary and the
+    // KPI cards first, then the sections below them (`State::drawing`).
+    {
+        let d = store.dispatcher();
+        let drawing = state.drawing();
+        use_effect_with((drawing, state.drawn_later), move |_| {
+            if drawing {
+                crate::web::after(0, Box::new(move || d.dispatch(Action::DrawnLater)));
+            }
+        });
+    }
     let on_share = {
         let report = state.report.clone();
         let d = store.dispatcher();
@@ -1096,7 +1107,7 @@ pub fn App(props: &AppProps) -> Html {
                 </div>
             } }
         }
-        <main class="layout" aria-busy={state.busy.to_string()}>
+        <main class="layout" aria-busy={(state.busy || state.drawing()).to_string()}>
             <div class="side">
                 <DataInput {lang} source={state.source.clone()} report={report.clone()} busy={state.busy} loading={state.loading}
                     compute_ms={state.compute_ms} failure={state.failure.clone()} paste={state.paste.clone()}
@@ -1124,11 +1135,17 @@ pub fn App(props: &AppProps) -> Html {
                             copied={state.copied} compare={state.compare.clone()} on_action={on.act.clone()}
                             inputs={state.opts.inputs.clone()} on_inputs={on.inputs.clone()} />
                         <Warnings {lang} report={r.clone()} />
-                        <Breakdowns {lang} report={r.clone()} />
-                        <Reps {lang} report={r.clone()} new_reps={state.new_reps.clone()} on_toggle={on.new_rep.clone()} />
-                        <Mapping {lang} report={r.clone()} on_role={on.role.clone()}
-                            on_reset={on.reset_mapping.clone()} on_encoding={on.encoding.clone()} on_sheet={on.sheet.clone()} />
-                        <Issues {lang} report={r.clone()} on_download={on.download_issues.clone()} />
+                        if state.drawn_later >= 1 {
+                            <Breakdowns {lang} report={r.clone()} />
+                            <Reps {lang} report={r.clone()} new_reps={state.new_reps.clone()} on_toggle={on.new_rep.clone()} />
+                        }
+                        if state.drawn_later >= 2 {
+                            <Mapping {lang} report={r.clone()} on_role={on.role.clone()}
+                                on_reset={on.reset_mapping.clone()} on_encoding={on.encoding.clone()} on_sheet={on.sheet.clone()} />
+                        }
+                        if state.drawn_later >= 3 {
+                            <Issues {lang} report={r.clone()} on_download={on.download_issues.clone()} />
+                        }
                         </>
                     },
                     None => html! { <p class="placeholder">{ t(lang, T::Working) }</p> },

@@ -471,22 +471,19 @@ fn tick(
     ms: i32,
     step: fn(&mut KpiWorker, u32) -> bool,
 ) {
-    let run = Closure::once_into_js(move || {
-        let Some(w) = me.upgrade() else { return };
-        let more = match w.try_borrow_mut() {
-            Ok(mut w) => step(&mut w, key),
-            _ => false,
-        };
-        if more {
-            tick(me, key, 0, step);
-        }
-    });
-    let global = js_sys::global();
-    if let Ok(set) = js_sys::Reflect::get(&global, &"setTimeout".into()) {
-        if let Some(set) = set.dyn_ref::<js_sys::Function>() {
-            let _ = set.call2(&global, &run, &ms.into());
-        }
-    }
+    crate::web::after(
+        ms,
+        Box::new(move || {
+            let Some(w) = me.upgrade() else { return };
+            let more = match w.try_borrow_mut() {
+                Ok(mut w) => step(&mut w, key),
+                _ => false,
+            };
+            if more {
+                tick(me, key, 0, step);
+            }
+        }),
+    );
 }
 
 /// A load of files this large at most keeps the workbook from before it until one of them

@@ -40,6 +40,31 @@ test('the sample loads with the same KPIs the native engine computes', async (t)
   await page.screenshot({ path: path.join(artifacts, 'sample-en.png'), fullPage: true });
 });
 
+test('a first report draws its cards first and the sections below them in later tasks, busy until the last', async (t) => {
+  const context = await newContext(t);
+  // What the page held when the first cards came into it, seen in the same task.
+  await context.addInitScript(() => {
+    new MutationObserver((_, o) => {
+      if (!document.getElementById('kpi-cards')) return;
+      o.disconnect();
+      window.atCards = {
+        sections: ['.breakdowns', '#reps', '.mapping', '#issues'].filter((s) => document.querySelector(s)),
+        busy: document.querySelector('main')?.getAttribute('aria-busy'),
+      };
+    }).observe(document, { subtree: true, childList: true });
+  });
+  const page = await openApp(t, { context });
+  assert.deepEqual(await page.evaluate(() => window.atCards), { sections: [], busy: 'true' });
+  // Settled, every section is there, in the page's order.
+  const order = await page.locator('.results > section').evaluateAll((s) => s.map((e) => e.className));
+  assert.deepEqual(order.filter((c) => /breakdowns|mapping|issues/.test(c)), ['breakdowns', 'breakdowns reps', 'mapping', 'issues']);
+  assert.equal(await page.locator('.mapping-table tr[data-role="amount"]').count(), 1);
+  // A later report updates them in place, all at once.
+  await page.selectOption('#stage', 'mature');
+  await settled(page);
+  assert.equal(await page.locator('.results > section.mapping').count(), 1);
+});
+
 /** A breakdown table's won revenue as shown, by the row's key. */
 function revenueByKey(page, table) {
   return page.locator(`${table} tbody tr`).evaluateAll((rows) => Object.fromEntries(
