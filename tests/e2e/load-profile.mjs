@@ -1,8 +1,8 @@
 // Not a test: a measurement. Loads one file through the built page (dist/) in headless
 // Chromium and prints how long the load took, every main-thread task over 50 ms (the Long
 // Tasks API), the renderer's memory before and at its peak (VmRSS of Chromium's renderer
-// processes, sampled every 20 ms), and how long a stage and a period change take on the
-// loaded data, a change of language and changes of columns' meanings.
+// processes, sampled every 20 ms), and how long a stage, a period and a goal change take on
+// the loaded data, a change of language and changes of columns' meanings.
 //   node tests/e2e/load-profile.mjs FILE [QUERY]   (after trunk build --release; QUERY: page
 //   settings such as ?period=all; DIST=: another build's dist; ROLES=: the columns remapped)
 import fs from 'node:fs';
@@ -75,6 +75,8 @@ const months = await page.$$eval('#period option', (os) => os.map((o) => o.value
 for (const [select, value] of [['#stage', 'mature'], ['#period', months[0]], ['#period', months[1]], ['#stage', 'startup']]) {
   if (value) await timed(`${select} → ${value}`, { select, value });
 }
+// A goal ticked and unticked again (the recommendation changes; so may the cards).
+for (const what of ['ticked', 'unticked']) await timed(`goal “keep customers” ${what}`, { click: '#goal-keep_customers' });
 // The other language and back, twice.
 for (const lang of ['zh', 'en', 'zh', 'en']) await timed(`language → ${lang}`, { click: `#lang-${lang}` });
 const sourceRow = page.locator('.mapping-table tbody tr[data-role="lead_source"] th');
