@@ -42,7 +42,7 @@ async function open(k) {
       new PerformanceObserver((list) => {
         for (const e of list.getEntries()) window.longTasks.push([Math.round(e.startTime), Math.round(e.duration)]);
       }).observe({ type: 'longtask', buffered: true });
-      // When the first report's cards are in the page (ms from navigation).
+      // When the first report's cards are on screen (ms from navigation).
       new MutationObserver((_, o) => {
         if (!document.getElementById('kpi-cards')) return;
         o.disconnect();
